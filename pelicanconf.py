@@ -1,0 +1,72 @@
+"""Settings of the sample site, the Iraq Daily Tracker (development build)."""
+
+AUTHOR = "Tracker desk"
+SITENAME = "Iraq Daily Tracker"
+SITESUBTITLE = "A daily security briefing, province by province"
+SITEURL = ""
+TIMEZONE = "Asia/Baghdad"
+DEFAULT_LANG = "en"
+
+PATH = "content"
+ARTICLE_PATHS = ["entries"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["tracker"]
+
+# The controlled vocabulary lives with the content (paths relative to PATH).
+TRACKER_PROVINCES = "data/provinces.yaml"
+TRACKER_ACTORS = "data/actors.yaml"
+TRACKER_STRICT = False
+
+# Entry URLs never move: the slug comes from the file name, not the title.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_URL = "authors/{slug}/"
+AUTHOR_SAVE_AS = "authors/{slug}/index.html"
+AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+
+# Dates come from the front matter only; folders are not categories; one slug is one entry.
+FILENAME_METADATA = ""
+PATH_METADATA = ""
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "entries"
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds are written by this project with feedgen; Pelican's own are off.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+RELATIVE_URLS = True

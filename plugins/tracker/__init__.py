@@ -1,0 +1,81 @@
+"""Tracker plugin: YAML-front-matter entries, a controlled vocabulary and line-accurate problems.
+
+`register()` only connects signals; the receivers are module-level because Pelican's
+signals hold weak references.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pelican import signals
+
+from .problems import display_path
+from .reader import MARKDOWN_SUFFIXES, TrackerReader
+from .run import TrackerRun
+
+DEFAULTS: dict[str, Any] = {
+    "TRACKER_PROVINCES": "data/provinces.yaml",
+    "TRACKER_ACTORS": "data/actors.yaml",
+    "TRACKER_STRICT": False,
+}
+
+
+def merge_defaults(pelican) -> None:
+    """Merge the plugin's defaults under the site's settings, once."""
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def start_run(pelican) -> None:
+    """Every build starts with a fresh reporter and freshly loaded vocabularies."""
+    TrackerRun.start(pelican.settings)
+
+
+def add_reader(readers) -> None:
+    """Read every Markdown file with the tracker reader."""
+    for suffix in MARKDOWN_SUFFIXES:
+        readers.reader_classes[suffix] = TrackerReader
+
+
+def drop_duplicate_slugs(generator) -> None:
+    """Two entries with one slug: the later file (by path) is an error and is not built."""
+    run = TrackerRun.of(generator.settings)
+    lists = ("articles", "hidden_articles", "drafts")
+    owners: dict[str, Any] = {}
+    dropped = set()
+    for article in sorted((a for name in lists for a in getattr(generator, name)), key=lambda a: a.source_path):
+        first = owners.setdefault(article.slug, article)
+        if first is not article:
+            run.reporter.error(
+                article.source_path,
+                article.metadata.get("slug_line", 1),
+                f"duplicate slug '{article.slug}' (already used by {display_path(first.source_path)})",
+            )
+            dropped.add(id(article))
+    for name in lists:
+        setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in dropped])
+
+
+def stop_if_strict(generators) -> None:
+    """A strict build stops before writing anything when there is any error or warning."""
+    settings = generators[0].settings
+    run = TrackerRun.of(settings)
+    if settings["TRACKER_STRICT"] and run.reporter.failing:
+        run.reporter.print()
+        raise SystemExit(1)
+
+
+def report(pelican) -> None:
+    """Print the build's problems once it is written."""
+    TrackerRun.of(pelican.settings).reporter.print()
+
+
+def register() -> None:
+    signals.initialized.connect(merge_defaults)
+    signals.get_generators.connect(start_run)
+    signals.readers_init.connect(add_reader)
+    signals.article_generator_pretaxonomy.connect(drop_duplicate_slugs)
+    signals.all_generators_finalized.connect(stop_if_strict)
+    signals.finalized.connect(report)

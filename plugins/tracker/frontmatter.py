@@ -1,0 +1,276 @@
+"""Tracker entries: Markdown with YAML front matter, validated field by field, with lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Reporter
+from .vocabulary import Term, Vocabulary, suggest
+from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items
+
+STATUSES = ("published", "draft", "hidden")
+ENTRY_REQUIRED = ("title", "date")
+PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
+FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
+SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+SOURCE = re.compile(r"(?P<title>.*?)\s*<(?P<url>[^<>\s]+)>\s*$")
+
+
+class FieldError(Exception):
+    """A front-matter value that cannot be used, at its line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited source: a URL with an optional title."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass
+class Entry:
+    """A validated entry: front-matter fields plus the Markdown body."""
+
+    path: str
+    title: str
+    slug: str
+    body: str
+    date: dt.datetime | None = None
+    status: str = "published"
+    provinces: list[Term] = field(default_factory=list)
+    actors: list[Term] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    summary: str | None = None
+    updated: dt.datetime | None = None
+    covers: tuple[dt.date, dt.date] | None = None
+    author: str | None = None
+    slug_line: int = 1
+
+
+class Fence(Exception):
+    """The file has no usable front matter block."""
+
+
+@dataclass
+class EntryParser:
+    """Parses entry files against the vocabularies, reporting every problem with its line."""
+
+    vocabularies: dict[str, Vocabulary]
+    timezone: dt.tzinfo
+    reporter: Reporter
+    slugify: Callable[[str], str]
+
+    def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
+        """The entry in `data`, or None when it has an error (already reported)."""
+        errors_before = self.reporter.count("error")
+        try:
+            text = decode(data)
+            front, body, first_line = split_front_matter(text)
+            root = compose(front, first_line)
+        except FieldError as exc:
+            self.reporter.error(path, exc.line, exc.message)
+            return None
+        except YAMLProblem as exc:
+            self.reporter.error(path, exc.line, exc.message)
+            return None
+        if root is not None and not is_null(root) and not isinstance(root, MappingNode):
+            self.reporter.error(path, line_of(root), "front matter must be a mapping of 'key: value' lines")
+            return None
+        values = self._values(path, root, page)
+        entry = self._build(path, values, body, page)
+        return entry if self.reporter.count("error") == errors_before else None
+
+    def _values(self, path: str, root: MappingNode | None, page: bool) -> dict[str, Node]:
+        """Value nodes by key, warning on unknown keys and rejecting duplicated ones."""
+        allowed = PAGE_KEYS if page else tuple(CONVERTERS)
+        values: dict[str, Node] = {}
+        for key, key_node, value_node in mapping_items(root) if root is not None and not is_null(root) else []:
+            if key in values:
+                self.reporter.error(path, line_of(key_node), f"duplicate key '{key}' (first at line {line_of(values[key])})")
+            elif key not in allowed:
+                near = suggest(key.lower(), list(allowed), cutoff=0.6)
+                hint = f" (did you mean '{near}'?)" if near else f" (known keys: {', '.join(allowed)})"
+                self.reporter.warning(path, line_of(key_node), f"unknown front-matter key '{key}'{hint}; ignored")
+            elif not is_null(value_node):
+                values[key] = value_node
+        return values
+
+    def _build(self, path: str, values: dict[str, Node], body: str, page: bool) -> Entry:
+        """Convert each value through its converter; collect the problems."""
+        fields: dict[str, Any] = {}
+        for key, node in values.items():
+            try:
+                fields[key] = CONVERTERS[key](self, path, node)
+            except FieldError as exc:
+                self.reporter.error(path, exc.line, f"{key}: {exc.message}")
+        for key in ("title",) if page else ENTRY_REQUIRED:
+            if key not in values:
+                self.reporter.error(path, 1, f"missing required field '{key}'")
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if not page and "date" in fields:
+            self._check_file_date(path, stem, fields["date"], line_of(values["date"]))
+        if "slug" in values:
+            fields["slug_line"] = line_of(values["slug"])
+        fields.setdefault("slug", self.slugify(FILE_DATE.sub("", stem, count=1)) or self.slugify(stem))
+        return Entry(path=path, title=fields.pop("title", ""), slug=fields.pop("slug"), body=body, **fields)
+
+    def _check_file_date(self, path: str, stem: str, date: dt.datetime, line: int) -> None:
+        match = FILE_DATE.match(stem)
+        if match and match.group(1) != date.date().isoformat():
+            self.reporter.warning(
+                path, line, f"date {date.date().isoformat()} disagrees with the date in the file name ({match.group(1)})"
+            )
+
+    # Converters: one per front-matter key, each (node) -> value or FieldError.
+
+    def _text(self, path: str, node: Node) -> str:
+        if not isinstance(node, ScalarNode) or not node.value.strip():
+            raise FieldError(line_of(node), f"expected text, found {_kind(node)}")
+        return " ".join(node.value.split())
+
+    def _date(self, path: str, node: Node) -> dt.datetime:
+        if not isinstance(node, ScalarNode):
+            raise FieldError(line_of(node), f"expected a date, found {_kind(node)}")
+        return parse_datetime(node.value.strip(), self.timezone, line_of(node))
+
+    def _covers(self, path: str, node: Node) -> tuple[dt.date, dt.date]:
+        if not isinstance(node, ScalarNode):
+            raise FieldError(line_of(node), f"expected a date or an interval 'YYYY-MM-DD/YYYY-MM-DD', found {_kind(node)}")
+        parts = [p.strip() for p in node.value.split("/")]
+        if len(parts) > 2:
+            raise FieldError(line_of(node), f"expected a date or one interval, not '{node.value}'")
+        start, end = (parse_datetime(p, self.timezone, line_of(node)).date() for p in (parts[0], parts[-1]))
+        if end < start:
+            raise FieldError(line_of(node), f"the interval ends ({end}) before it starts ({start})")
+        return start, end
+
+    def _status(self, path: str, node: Node) -> str:
+        status = self._text(path, node).lower()
+        if status not in STATUSES:
+            raise FieldError(line_of(node), f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+        return status
+
+    def _slug(self, path: str, node: Node) -> str:
+        slug = self._text(path, node)
+        if not SLUG.fullmatch(slug):
+            fixed = self.slugify(slug)
+            self.reporter.warning(path, line_of(node), f"slug '{slug}' is not URL-safe; using '{fixed}'")
+            return fixed
+        return slug
+
+    def _strings(self, path: str, node: Node) -> list[str]:
+        return [value for value, _ in string_list(node)]
+
+    def _sources(self, path: str, node: Node) -> list[Source]:
+        items = [(node.value, line_of(node))] if isinstance(node, ScalarNode) else string_list(node, split=False)
+        sources = []
+        for text, line in items:
+            match = SOURCE.match(text)
+            title, url = (match["title"], match["url"]) if match else ("", text.strip())
+            if not re.match(r"https?://\S+$", url):
+                self.reporter.warning(path, line, f"source '{text}' has no http(s) URL")
+            sources.append(Source(url, title))
+        return sources
+
+    def _terms(self, path: str, node: Node, kind: str) -> list[Term]:
+        vocabulary = self.vocabularies[kind]
+        terms: dict[str, Term] = {}
+        for value, line in string_list(node):
+            term = vocabulary.resolve(value)
+            if term is None:
+                near = vocabulary.suggestion(value)
+                hint = f" (did you mean '{near}'?)" if near else ""
+                self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
+                term = Term(value, self.slugify(value), known=False, line=line)
+            terms.setdefault(term.key, term)
+        return list(terms.values())
+
+    def _provinces(self, path: str, node: Node) -> list[Term]:
+        return self._terms(path, node, "province")
+
+    def _actors(self, path: str, node: Node) -> list[Term]:
+        return self._terms(path, node, "actor")
+
+
+CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
+    "title": EntryParser._text,
+    "date": EntryParser._date,
+    "covers": EntryParser._covers,
+    "provinces": EntryParser._provinces,
+    "actors": EntryParser._actors,
+    "places": EntryParser._strings,
+    "tags": EntryParser._strings,
+    "summary": EntryParser._text,
+    "sources": EntryParser._sources,
+    "updated": EntryParser._date,
+    "slug": EntryParser._slug,
+    "author": EntryParser._text,
+    "status": EntryParser._status,
+}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text with a byte-order mark dropped and line endings made `\\n`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FieldError(line, f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(YAML text, Markdown body, file line where the YAML starts); FieldError if there is none."""
+    if not text.strip():
+        raise FieldError(1, "empty file (expected '---', front matter, '---', then the entry)")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise FieldError(1, "no front matter: the file must start with a '---' line")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1 :]), 2
+    raise FieldError(1, "front matter is not closed: no '---' line after the opening one")
+
+
+def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
+    """A timezone-aware datetime from YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601."""
+    if not DATE.fullmatch(text):
+        raise FieldError(line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)")
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise FieldError(line, f"invalid date '{text}': {exc}") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone)
+
+
+def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
+    """(value, line) pairs from a YAML list or a comma-separated string."""
+    if isinstance(node, ScalarNode):
+        parts = node.value.split(",") if split else [node.value]
+        return [(p.strip(), line_of(node)) for p in parts if p.strip()]
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                raise FieldError(line_of(item), f"list items must be names, found {_kind(item)}")
+        return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip()]
+    raise FieldError(line_of(node), f"expected a list or a comma-separated string, found {_kind(node)}")
+
+
+def _kind(node: Node) -> str:
+    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(type(node), f"'{getattr(node, 'value', '')}'")

@@ -1,0 +1,81 @@
+"""Collecting reporter: every problem a user can cause is one `path:line: severity: message` line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def display_path(path: str) -> str:
+    """Return `path` as the user would type it: relative to the current directory when under it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return absolute
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem, sortable by path then line."""
+
+    path: str
+    line: int
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Reporter:
+    """Collects problems during a build; the build decides at the end whether they fail it."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, severity: str, path: str, line: int, message: str) -> None:
+        """Record one problem; `line` is 1-based, 0 when the problem is about the whole file."""
+        self.problems.append(Problem(os.path.abspath(path), line, severity, message))
+
+    def error(self, path: str, line: int, message: str) -> None:
+        """Record an error."""
+        self.add("error", path, line, message)
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        """Record a warning."""
+        self.add("warning", path, line, message)
+
+    def count(self, severity: str) -> int:
+        """Number of problems of one severity."""
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    @property
+    def failing(self) -> bool:
+        """Whether a strict build must fail: any error or warning."""
+        return any(p.severity in ("error", "warning") for p in self.problems)
+
+    def summary(self) -> str:
+        """One line such as `2 errors, 1 warning in 3 files`."""
+        parts = [_plural(self.count(s), s) for s in SEVERITIES if s != "info" or self.count(s)]
+        files = {p.path for p in self.problems}
+        return f"{', '.join(parts)} in {_plural(len(files), 'file')}"
+
+    def print(self, stream: TextIO | None = None) -> None:
+        """Print every problem, sorted by path and line, then the summary; nothing if all is well."""
+        stream = stream or sys.stderr
+        if not self.problems:
+            return
+        for problem in sorted(set(self.problems)):
+            print(problem, file=stream)
+        print(self.summary(), file=stream)
+        stream.flush()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,177 @@
+"""The controlled vocabulary: provinces and actors, each with one canonical name and its aliases."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Reporter
+from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items, plain
+
+COMMON_KEYS = ("name", "slug", "aliases")
+KNOWN_KEYS = {
+    "province": COMMON_KEYS + ("iso", "capital", "local_name"),
+    "actor": COMMON_KEYS + ("kind", "description"),
+}
+
+# Typographic variants an author's keyboard may produce, mapped to their plain forms.
+_PUNCTUATION = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+})
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(name: str) -> str:
+    """The matching key of a name: case, spacing and typographic punctuation do not count."""
+    text = unicodedata.normalize("NFKC", name).translate(_PUNCTUATION)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def suggest(word: str, choices: list[str], cutoff: float = 0.75) -> str | None:
+    """The closest of `choices` to `word`, or None."""
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One province or actor: canonical name, URL slug, aliases and any documented fields."""
+
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    fields: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    known: bool = True
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """The normalised name: two spellings with one key are one term."""
+        return normalise(self.name)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Vocabulary:
+    """All terms of one kind (`province` or `actor`), indexed by every normalised spelling."""
+
+    kind: str
+    path: str
+    terms: list[Term] = field(default_factory=list)
+    by_key: dict[str, Term] = field(default_factory=dict)
+
+    def resolve(self, value: str) -> Term | None:
+        """The term that `value` names (canonical name or alias), or None."""
+        return self.by_key.get(normalise(value))
+
+    def suggestion(self, value: str) -> str | None:
+        """The canonical name whose name or alias is closest to `value`, or None."""
+        key = suggest(normalise(value), list(self.by_key))
+        return self.by_key[key].name if key else None
+
+
+def load_vocabulary(
+    path: str, kind: str, reporter: Reporter, slugify: Callable[[str], str]
+) -> Vocabulary:
+    """Load and validate one vocabulary file; every problem goes to `reporter`."""
+    vocabulary = Vocabulary(kind, path)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        root = compose(text)
+    except FileNotFoundError:
+        reporter.error(path, 0, f"{kind} vocabulary file not found")
+        return vocabulary
+    except UnicodeDecodeError as exc:
+        reporter.error(path, _byte_line(path, exc.start), "file is not UTF-8 text")
+        return vocabulary
+    except YAMLProblem as exc:
+        reporter.error(path, exc.line, exc.message)
+        return vocabulary
+    if root is None or is_null(root):
+        return vocabulary
+    if not isinstance(root, SequenceNode):
+        reporter.error(path, line_of(root), f"a {kind} vocabulary must be a YAML list of mappings")
+        return vocabulary
+    for item in root.value:
+        term = _read_term(item, kind, path, reporter, slugify)
+        if term is not None:
+            _add_term(vocabulary, term, reporter)
+    return vocabulary
+
+
+def _byte_line(path: str, offset: int) -> int:
+    with open(path, "rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def _read_term(
+    node: Any, kind: str, path: str, reporter: Reporter, slugify: Callable[[str], str]
+) -> Term | None:
+    """One vocabulary item as a Term, or None after reporting why it cannot be one."""
+    if not isinstance(node, MappingNode):
+        reporter.error(path, line_of(node), f"each {kind} must be a mapping with at least a 'name'")
+        return None
+    values: dict[str, Any] = {}
+    known = KNOWN_KEYS[kind]
+    for key, key_node, value_node in mapping_items(node):
+        if key not in known:
+            near = suggest(key, list(known), cutoff=0.7)
+            if near:
+                reporter.warning(path, line_of(key_node), f"unknown key '{key}' (did you mean '{near}'?)")
+        values[key] = value_node
+    name_node = values.get("name")
+    if name_node is None or not isinstance(name_node, ScalarNode) or not name_node.value.strip():
+        reporter.error(path, line_of(node), f"{kind} has no 'name'")
+        return None
+    name = _SPACES.sub(" ", name_node.value).strip()
+    aliases_node = values.pop("aliases", None)
+    aliases = _string_list(aliases_node, "aliases", path, reporter) if aliases_node else []
+    slug_node = values.pop("slug", None)
+    slug = slug_node.value.strip() if isinstance(slug_node, ScalarNode) and slug_node.value else ""
+    del values["name"]
+    fields = {key: plain(value) for key, value in values.items() if not is_null(value)}
+    return Term(name, slug or slugify(name), tuple(aliases), fields, True, line_of(name_node))
+
+
+def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:
+    if isinstance(node, ScalarNode):
+        return [part.strip() for part in node.value.split(",") if part.strip()]
+    if isinstance(node, SequenceNode) and all(isinstance(i, ScalarNode) for i in node.value):
+        return [i.value.strip() for i in node.value if i.value.strip()]
+    reporter.error(path, line_of(node), f"'{key}' must be a list of names")
+    return []
+
+
+def _add_term(vocabulary: Vocabulary, term: Term, reporter: Reporter) -> None:
+    """Index a term under its name and aliases, reporting names or aliases already claimed."""
+    owner = vocabulary.by_key.get(term.key)
+    if owner is not None:
+        what = "defined" if owner.key == term.key else f"an alias of '{owner.name}'"
+        reporter.error(
+            vocabulary.path, term.line,
+            f"duplicate {vocabulary.kind} name '{term.name}' (already {what} at line {owner.line})",
+        )
+        return
+    vocabulary.terms.append(term)
+    vocabulary.by_key[term.key] = term
+    for alias in term.aliases:
+        key = normalise(alias)
+        owner = vocabulary.by_key.get(key)
+        if owner is None:
+            vocabulary.by_key[key] = term
+        elif owner is not term:
+            reporter.error(
+                vocabulary.path, term.line,
+                f"alias '{alias}' of '{term.name}' is already claimed by '{owner.name}' at line {owner.line}",
+            )

@@ -1,0 +1,75 @@
+"""PyYAML at the node level, so every value keeps the line it came from.
+
+Entries and vocabularies are composed, never constructed: values stay strings until this
+project converts them, so a date like `2014-13-45` is our error with a line, not a
+`ValueError` from inside PyYAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+class YAMLProblem(Exception):
+    """A YAML document that cannot be composed, with the 1-based line of the problem."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def compose(text: str, first_line: int = 1) -> Node | None:
+    """Compose YAML `text` that starts at `first_line` of its file; marks then give file lines."""
+    padded = "\n" * (first_line - 1) + text
+    try:
+        return yaml.compose(padded, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else first_line
+        raise YAMLProblem(line, _describe(exc, padded, mark)) from None
+    except yaml.YAMLError as exc:  # errors without a mark (rare: reader-level)
+        raise YAMLProblem(first_line, f"invalid YAML: {exc}") from None
+
+
+def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    """A one-line message for a YAML syntax error; tabs get a plain explanation."""
+    if mark is not None:
+        line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        if "\t" in line_text[: max(mark.column, 0) + 1] or "'\\t'" in str(exc.problem):
+            return "tab used for indentation (YAML allows only spaces)"
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        return f"invalid YAML: {exc.context}, {problem}"
+    return f"invalid YAML: {problem}"
+
+
+def line_of(node: Node) -> int:
+    """The 1-based line where `node` starts."""
+    return node.start_mark.line + 1
+
+
+def is_null(node: Node) -> bool:
+    """Whether `node` is an empty or explicit null value (`key:` or `key: null`)."""
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def mapping_items(node: MappingNode) -> list[tuple[str, ScalarNode, Node]]:
+    """(key text, key node, value node) for each pair; non-scalar keys are given as text."""
+    items = []
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else yaml.serialize(key_node).strip()
+        items.append((str(key), key_node, value_node))
+    return items
+
+
+def plain(node: Node) -> Any:
+    """Convert a node to strings, lists and dicts, without YAML's implicit typing."""
+    if isinstance(node, SequenceNode):
+        return [plain(item) for item in node.value]
+    if isinstance(node, MappingNode):
+        return {key: plain(value) for key, _, value in mapping_items(node)}
+    return None if is_null(node) else node.value

@@ -1,0 +1,13 @@
+"""Settings for publishing: the development settings, strict, with the real address and no drafts."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://tracker.example.org"
+RELATIVE_URLS = False
+TRACKER_STRICT = True
+DRAFT_SAVE_AS = ""
+DELETE_OUTPUT_DIRECTORY = True
