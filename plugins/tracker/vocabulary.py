@@ -35,7 +35,7 @@ def normalise(name: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
-def suggest(word: str, choices: list[str], cutoff: float = 0.75) -> str | None:
+def suggest(word: str, choices: list[str], cutoff: float = 0.7) -> str | None:
     """The closest of `choices` to `word`, or None."""
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return matches[0] if matches else None

@@ -43,7 +43,9 @@ def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
             return "tab used for indentation (YAML allows only spaces)"
     problem = exc.problem or "invalid YAML"
     if exc.context:
-        return f"invalid YAML: {exc.context}, {problem}"
+        started = exc.context_mark
+        where = f" started at line {started.line + 1}" if started and mark and started.line != mark.line else ""
+        return f"invalid YAML: {exc.context}{where}, {problem}"
     return f"invalid YAML: {problem}"
 
 

@@ -1,0 +1,82 @@
+"""Helpers that build small real sites into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+PELICAN = Path(sys.executable).with_name("pelican")
+
+PROVINCES = """\
+- name: Anbar
+  aliases: [Al Anbar]
+  iso: IQ-AN
+  capital: Ramadi
+- name: Ninewa
+  aliases: [Nineveh, Ninawa]
+  iso: IQ-NI
+  local_name: "نينوى"
+- name: Kirkuk
+  aliases: [Ta'mim]
+"""
+
+ACTORS = """\
+- name: ISIS
+  aliases: [ISIL, Islamic State, IS, Daesh]
+  kind: insurgent
+- name: ISF
+  aliases: [Iraqi Security Forces]
+  kind: state
+- name: Peshmerga
+  kind: kurdish
+"""
+
+
+def entry(title: str = "An entry", date: str = "2014-06-22", body: str = "Body text.", **fields: str) -> str:
+    """The text of an entry file; extra fields are written as `key: value` lines."""
+    lines = ["---", f"title: {title}", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "\n".join(lines + ["---", body, ""])
+
+
+class Site:
+    """A content folder in tmp_path, built into tmp_path/output."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        (self.content / "data").mkdir(parents=True)
+        (self.content / "entries").mkdir()
+        self.write("data/provinces.yaml", PROVINCES)
+        self.write("data/actors.yaml", ACTORS)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        """Write a file under the content folder."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return path
+
+    def build(self, *options: str, conf: Path = ROOT / "pelicanconf.py") -> subprocess.CompletedProcess:
+        """Run the `pelican` command as `make html` does, from the site's folder."""
+        return subprocess.run(
+            [str(PELICAN), str(self.content), "-o", str(self.output), "-s", str(conf), *options],
+            cwd=self.root, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+
+    def html(self, relative: str) -> BeautifulSoup:
+        """The parsed HTML of an output file."""
+        return BeautifulSoup((self.output / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path)

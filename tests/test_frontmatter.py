@@ -1,0 +1,153 @@
+"""The entry parser as a unit: fields, conversions and every bad input with its line."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import ACTORS, PROVINCES, entry
+from pelican.settings import DEFAULT_CONFIG
+
+from tracker.frontmatter import EntryParser, Source
+from tracker.problems import Reporter
+from tracker.run import site_slugify
+from tracker.vocabulary import load_vocabulary
+
+BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+
+@pytest.fixture
+def parser(tmp_path):
+    slugify = site_slugify(DEFAULT_CONFIG)
+    reporter = Reporter()
+    vocabularies = {}
+    for kind, text in (("province", PROVINCES), ("actor", ACTORS)):
+        path = tmp_path / f"{kind}.yaml"
+        path.write_text(text, encoding="utf-8")
+        vocabularies[kind] = load_vocabulary(str(path), kind, reporter, slugify)
+    assert reporter.problems == []
+    return EntryParser(vocabularies, BAGHDAD, reporter, slugify)
+
+
+def parse(parser, text, name="content/entries/2014/2014-06-22-qaim.md", **kwargs):
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return parser.parse(name, data, **kwargs)
+
+
+def problems(parser):
+    return [(p.line, p.severity, p.message) for p in sorted(parser.reporter.problems)]
+
+
+def test_a_full_entry(parser):
+    text = """---
+title: Qaim, Rawa and Ana fall
+date: 2014-06-22
+covers: 2014-06-21/2014-06-22
+provinces: [Al Anbar, Nineveh, ninawa]
+actors: ISIL, Iraqi Security Forces
+places: [Qaim, Rawa]
+tags: [border crossings]
+summary: One sentence.
+sources: ["Niqash report <https://example.org/niqash>", https://example.org/plain]
+updated: 2014-06-23 09:30
+author: Desk
+status: hidden
+---
+Body *here*.
+"""
+    result = parse(parser, text)
+    assert problems(parser) == []
+    assert result.title == "Qaim, Rawa and Ana fall"
+    assert result.slug == "qaim"  # file name without the leading date
+    assert result.date == dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)
+    assert result.covers == (dt.date(2014, 6, 21), dt.date(2014, 6, 22))
+    assert [t.name for t in result.provinces] == ["Anbar", "Ninewa"]  # aliases merge into one term
+    assert [t.name for t in result.actors] == ["ISIS", "ISF"]
+    assert result.places == ["Qaim", "Rawa"] and result.tags == ["border crossings"]
+    assert result.sources == [Source("https://example.org/niqash", "Niqash report"), Source("https://example.org/plain")]
+    assert result.updated == dt.datetime(2014, 6, 23, 9, 30, tzinfo=BAGHDAD)
+    assert (result.author, result.status, result.summary) == ("Desk", "hidden", "One sentence.")
+    assert result.body.strip() == "Body *here*."
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2014-06-22", dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)),
+    ('"2014-06-22 18:45"', dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
+    ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 18, 45, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
+    ("2014-06-22T15:45:00Z", dt.datetime(2014, 6, 22, 15, 45, tzinfo=dt.timezone.utc)),
+])
+def test_date_forms(parser, value, expected):
+    result = parse(parser, entry(date=value))
+    assert problems(parser) == []
+    assert result.date == expected and result.date.utcoffset() == expected.utcoffset()
+
+
+def test_bom_and_crlf_parse_normally(parser):
+    text = "\ufeff" + entry(title="Windows file", provinces="[Nineveh]").replace("\n", "\r\n")
+    result = parse(parser, text)
+    assert problems(parser) == []
+    assert result.title == "Windows file" and [t.name for t in result.provinces] == ["Ninewa"]
+
+
+def test_arabic_and_kurdish_text(parser):
+    result = parse(parser, entry(title="الموصل تسقط — هەولێر", places="[الموصل]"))
+    assert problems(parser) == []
+    assert result.title == "الموصل تسقط — هەولێر" and result.places == ["الموصل"]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("---\ntitle: [unclosed\ndate: 2014-06-22\n---\n", 3, "invalid YAML: while parsing a flow sequence started at line 2"),
+    ("---\ntitle: x\ndate: 2014-13-45\n---\n", 3, "date: invalid date '2014-13-45': month must be in 1..12"),
+    ("---\ntitle: x\ndate: 22/06/2014\n---\n", 3, "date: invalid date '22/06/2014'"),
+    ("---\ntitle: x\ndate: 2014-06-22\nactors: {ISIS: yes}\n---\n", 4, "actors: expected a list or a comma-separated string, found a mapping"),
+    ("---\ntitle: x\ndate: 2014-06-22\nactors:\n  - ISIS\n  - {a: b}\n---\n", 6, "actors: list items must be names, found a mapping"),
+    ("---\ntitle: [a, b]\ndate: 2014-06-22\n---\n", 2, "title: expected text, found a list"),
+    ("---\ntitle: x\ndate: 2014-06-22\nprovinces:\n\t- Anbar\n---\n", 5, "tab used for indentation"),
+    ("---\ndate: 2014-06-22\n---\nBody\n", 1, "missing required field 'title'"),
+    ("---\ntitle: x\n---\nBody\n", 1, "missing required field 'date'"),
+    ("---\ntitle: x\ndate: 2014-06-22\nBody\n", 1, "front matter is not closed"),
+    ("", 1, "empty file"),
+    ("  \n\n", 1, "empty file"),
+    ("title: x\ndate: 2014-06-22\n", 1, "no front matter"),
+    ("---\ntitle: x\ndate: 2014-06-22\nstatus: secret\n---\n", 4, "status: unknown status 'secret'"),
+    ("---\ntitle: x\ndate: 2014-06-22\ntitle: y\n---\n", 4, "duplicate key 'title' (first at line 2)"),
+    ("---\ntitle: x\ndate: 2014-06-22\ncovers: 2014-06-23/2014-06-21\n---\n", 4, "covers: the interval ends"),
+    (b"---\ntitle: x\ndate: 2014-06-22\n---\nline five\ncaf\xe9\n", 6, "file is not UTF-8 text (invalid byte 0xe9)"),
+])
+def test_errors_name_the_line_and_skip_the_entry(parser, text, line, message):
+    assert parse(parser, text) is None
+    [(got_line, severity, got_message)] = problems(parser)
+    assert (got_line, severity) == (line, "error")
+    assert message in got_message
+
+
+def test_unknown_terms_are_warnings_with_suggestions_and_are_kept(parser):
+    result = parse(parser, entry(provinces="[Anbarr, Nineveh]", actors="\n  - Daesh\n  - Peshmerga forces"))
+    assert problems(parser) == [
+        (4, "warning", "unknown province 'Anbarr' (did you mean 'Anbar'?)"),
+        (7, "warning", "unknown actor 'Peshmerga forces' (did you mean 'Peshmerga'?)"),
+    ]
+    assert [(t.name, t.known) for t in result.provinces] == [("Anbarr", False), ("Ninewa", True)]
+    assert [(t.name, t.known) for t in result.actors] == [("ISIS", True), ("Peshmerga forces", False)]
+
+
+def test_unknown_key_is_a_warning_with_a_suggestion(parser):
+    result = parse(parser, entry(province="Anbar"))
+    assert problems(parser) == [(4, "warning", "unknown front-matter key 'province' (did you mean 'provinces'?); ignored")]
+    assert result is not None and result.provinces == []
+
+
+def test_file_name_date_that_disagrees_is_a_warning(parser):
+    result = parse(parser, entry(date="2014-06-23"), name="entries/2014-06-22-qaim.md")
+    assert problems(parser) == [(3, "warning", "date 2014-06-23 disagrees with the date in the file name (2014-06-22)")]
+    assert result.slug == "qaim"
+
+
+def test_explicit_slug_wins_and_unsafe_slugs_are_fixed(parser):
+    assert parse(parser, entry(slug="qaim-border")).slug == "qaim-border"
+    assert parse(parser, entry(slug="Qaim Border")).slug == "qaim-border"
+    assert problems(parser) == [(4, "warning", "slug 'Qaim Border' is not URL-safe; using 'qaim-border'")]
+
+
+def test_pages_need_only_a_title(parser):
+    result = parse(parser, "---\ntitle: About\n---\nText\n", name="content/pages/about.md", page=True)
+    assert problems(parser) == [] and result.title == "About" and result.date is None

@@ -1,0 +1,83 @@
+"""The vocabulary as a unit: matching, aliases and validation."""
+
+from pathlib import Path
+
+from pelican.settings import DEFAULT_CONFIG
+
+from tracker.problems import Reporter
+from tracker.run import site_slugify
+from tracker.vocabulary import load_vocabulary, normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+slugify = site_slugify(DEFAULT_CONFIG)
+
+
+def load(tmp_path, text, kind="province"):
+    path = tmp_path / "vocab.yaml"
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    return load_vocabulary(str(path), kind, reporter, slugify), reporter
+
+
+def test_normalise_ignores_case_spacing_and_typographic_punctuation():
+    assert normalise("  Shi\u2019a   Militias ") == normalise("shi'a militias")
+    assert normalise("Salah ad\u2013Din") == normalise("SALAH AD-DIN")
+    assert normalise("Ninewa") != normalise("Nineveh")
+
+
+def test_aliases_resolve_to_the_canonical_term(tmp_path):
+    vocabulary, reporter = load(tmp_path, "- name: Ninewa\n  aliases: [Nineveh, Ninawa]\n  iso: IQ-NI\n")
+    assert reporter.problems == []
+    for spelling in ("Nineveh", "ninawa", "NINEWA", " Ninewa "):
+        assert vocabulary.resolve(spelling).name == "Ninewa"
+    assert vocabulary.resolve("Mosul") is None
+    assert vocabulary.resolve("Ninewa").fields == {"iso": "IQ-NI"}
+    assert vocabulary.suggestion("Ninewah") == "Ninewa"
+
+
+def test_slug_comes_from_the_vocabulary_or_the_name(tmp_path):
+    vocabulary, _ = load(tmp_path, "- name: Salah ad-Din\n- name: Dhi Qar\n  slug: thi-qar\n")
+    assert [t.slug for t in vocabulary.terms] == ["salah-ad-din", "thi-qar"]
+
+
+def test_duplicate_name_names_both_lines(tmp_path):
+    _, reporter = load(tmp_path, "- name: Anbar\n- name: Kirkuk\n- name: ANBAR\n")
+    [problem] = reporter.problems
+    assert (problem.line, problem.severity) == (3, "error")
+    assert "duplicate province name 'ANBAR'" in problem.message and "line 1" in problem.message
+
+
+def test_alias_claimed_by_two_terms_is_an_error(tmp_path):
+    _, reporter = load(tmp_path, "- name: ISIS\n  aliases: [IS]\n- name: Islamic Army\n  aliases: [is]\n", "actor")
+    [problem] = reporter.problems
+    assert (problem.line, problem.severity) == (3, "error")
+    assert "alias 'is' of 'Islamic Army' is already claimed by 'ISIS' at line 1" in problem.message
+
+
+def test_near_miss_key_is_a_warning_and_other_keys_are_kept(tmp_path):
+    vocabulary, reporter = load(tmp_path, "- name: ISIS\n  alias: [ISIL]\n  founded: 2013\n", "actor")
+    [problem] = reporter.problems
+    assert (problem.line, problem.severity) == (2, "warning")
+    assert "unknown key 'alias' (did you mean 'aliases'?)" in problem.message
+    assert vocabulary.resolve("ISIS").fields["founded"] == "2013"
+
+
+def test_broken_vocabulary_files_are_reported_not_raised(tmp_path):
+    _, reporter = load(tmp_path, "- name: Anbar\n  aliases: [Al Anbar\n")
+    assert reporter.problems[0].severity == "error" and reporter.problems[0].line == 3
+    _, reporter = load(tmp_path, "name: Anbar\n")
+    assert "must be a YAML list" in reporter.problems[0].message
+    reporter = Reporter()
+    load_vocabulary(str(tmp_path / "missing.yaml"), "actor", reporter, slugify)
+    assert "not found" in reporter.problems[0].message
+
+
+def test_sample_vocabularies_load_cleanly():
+    reporter = Reporter()
+    provinces = load_vocabulary(str(ROOT / "content/data/provinces.yaml"), "province", reporter, slugify)
+    actors = load_vocabulary(str(ROOT / "content/data/actors.yaml"), "actor", reporter, slugify)
+    assert reporter.problems == []
+    assert len(provinces.terms) == 19 and len(actors.terms) >= 30
+    assert provinces.resolve("Nineveh").name == "Ninewa"
+    assert actors.resolve("Daesh").name == actors.resolve("ISIL").name == "ISIS"
+    assert provinces.resolve("Ramadi") is None  # a capital is not an alias
