@@ -11,6 +11,8 @@ from typing import Any
 
 from pelican import signals
 
+from .generator import TermPagesGenerator
+from .outputs import TrackerWriter, check_collisions
 from .problems import display_path
 from .reader import MARKDOWN_SUFFIXES, TrackerReader
 from .run import TrackerRun
@@ -19,18 +21,35 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_PROVINCES": "data/provinces.yaml",
     "TRACKER_ACTORS": "data/actors.yaml",
     "TRACKER_STRICT": False,
+    "PROVINCE_URL": "provinces/{slug}/",
+    "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",
+    "PROVINCES_URL": "provinces/",
+    "PROVINCES_SAVE_AS": "provinces/index.html",
+    "ACTOR_URL": "actors/{slug}/",
+    "ACTOR_SAVE_AS": "actors/{slug}/index.html",
+    "ACTORS_URL": "actors/",
+    "ACTORS_SAVE_AS": "actors/index.html",
 }
+# Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
+PAGINATED = {"province": None, "actor": None}
 
 
 def merge_defaults(pelican) -> None:
     """Merge the plugin's defaults under the site's settings, once."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
 
 
-def start_run(pelican) -> None:
+def start_run(pelican) -> type[TermPagesGenerator]:
     """Every build starts with a fresh reporter and freshly loaded vocabularies."""
     TrackerRun.start(pelican.settings)
+    return TermPagesGenerator
+
+
+def use_writer(pelican) -> type[TrackerWriter]:
+    """The writer that never lets a second write to one path raise a traceback."""
+    return TrackerWriter
 
 
 def add_reader(readers) -> None:
@@ -58,10 +77,11 @@ def drop_duplicate_slugs(generator) -> None:
         setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in dropped])
 
 
-def stop_if_strict(generators) -> None:
-    """A strict build stops before writing anything when there is any error or warning."""
+def check_before_writing(generators) -> None:
+    """Check output paths; a strict build then stops before writing if anything is wrong."""
     settings = generators[0].settings
     run = TrackerRun.of(settings)
+    run.collisions = check_collisions(generators, run)
     if settings["TRACKER_STRICT"] and run.reporter.failing:
         run.reporter.print()
         raise SystemExit(1)
@@ -77,5 +97,6 @@ def register() -> None:
     signals.get_generators.connect(start_run)
     signals.readers_init.connect(add_reader)
     signals.article_generator_pretaxonomy.connect(drop_duplicate_slugs)
-    signals.all_generators_finalized.connect(stop_if_strict)
+    signals.all_generators_finalized.connect(check_before_writing)
+    signals.get_writer.connect(use_writer)
     signals.finalized.connect(report)

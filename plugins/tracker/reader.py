@@ -11,8 +11,16 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from .frontmatter import Entry
 from .run import TrackerRun
+from .terms import Actor, Province
 
 MARKDOWN_SUFFIXES = ["md", "markdown", "mkd", "mdown"]
+
+
+def markdown_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """The site's Markdown settings without Pelican's `meta` extension (front matter is YAML here)."""
+    options = dict(settings["MARKDOWN"])
+    options["extensions"] = [e for e in options.get("extensions", []) if e != "markdown.extensions.meta"]
+    return options
 
 
 class TrackerReader(BaseReader):
@@ -23,9 +31,7 @@ class TrackerReader(BaseReader):
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        options = dict(settings["MARKDOWN"])
-        options["extensions"] = [e for e in options.get("extensions", []) if e != "markdown.extensions.meta"]
-        self._markdown = Markdown(**options)
+        self._markdown = Markdown(**markdown_options(settings))
 
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
@@ -55,8 +61,8 @@ class TrackerReader(BaseReader):
             "slug": entry.slug,
             "slug_line": entry.slug_line,
             "status": entry.status,
-            "provinces": entry.provinces,
-            "actors": entry.actors,
+            "provinces": [Province(term, self.settings) for term in entry.provinces],
+            "actors": [Actor(term, self.settings) for term in entry.actors],
             "places": entry.places,
             "sources": entry.sources,
             "covers": entry.covers,

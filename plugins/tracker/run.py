@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ class TrackerRun:
     reporter: Reporter
     vocabularies: dict[str, Vocabulary]
     parser: EntryParser
+    collisions: set[str] = field(default_factory=set)  # output paths claimed twice
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:
