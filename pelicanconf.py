@@ -53,7 +53,9 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Feeds are written by this project with feedgen; Pelican's own are off.
+# Feeds are written by this project with feedgen; Pelican's own are off. Feed links must be
+# absolute: the development build points them at the local server.
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 FEED_ATOM = None

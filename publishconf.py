@@ -7,6 +7,7 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = "https://tracker.example.org"
+FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 TRACKER_STRICT = True
 DRAFT_SAVE_AS = ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from pelican import signals
 
+from .feeds import FeedsGenerator
 from .generator import TermPagesGenerator
 from .outputs import TrackerWriter, check_collisions
 from .problems import display_path
@@ -29,6 +30,16 @@ DEFAULTS: dict[str, Any] = {
     "ACTOR_SAVE_AS": "actors/{slug}/index.html",
     "ACTORS_URL": "actors/",
     "ACTORS_SAVE_AS": "actors/index.html",
+    "TRACKER_FEED_RSS": "rss.xml",
+    "TRACKER_FEED_ATOM": "atom.xml",
+    "PROVINCE_FEED_RSS": "provinces/{slug}/rss.xml",
+    "PROVINCE_FEED_ATOM": "provinces/{slug}/atom.xml",
+    "ACTOR_FEED_RSS": "actors/{slug}/rss.xml",
+    "ACTOR_FEED_ATOM": "actors/{slug}/atom.xml",
+    "TRACKER_FEED_FULL_CONTENT": True,
+    "TRACKER_FEEDS_URL": "feeds/",
+    "TRACKER_FEEDS_SAVE_AS": "feeds/index.html",
+    "TRACKER_OPML_SAVE_AS": "feeds.opml",
 }
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -41,10 +52,10 @@ def merge_defaults(pelican) -> None:
     pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
 
 
-def start_run(pelican) -> type[TermPagesGenerator]:
+def start_run(pelican) -> list[type]:
     """Every build starts with a fresh reporter and freshly loaded vocabularies."""
     TrackerRun.start(pelican.settings)
-    return TermPagesGenerator
+    return [TermPagesGenerator, FeedsGenerator]
 
 
 def use_writer(pelican) -> type[TrackerWriter]:

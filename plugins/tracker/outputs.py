@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from pelican.paginator import Paginator
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from .problems import display_path
@@ -97,6 +98,13 @@ def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
 
 class TrackerWriter(Writer):
     """Pelican's writer, except that a second write to one path is skipped, not a traceback."""
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        """Write a file that is not rendered from a template (feeds, OPML), under the same rules."""
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8") as handle:
+            handle.write(data.decode("utf-8"))
 
     def _open_w(self, filename: str, encoding: str, override: bool = False):
         if filename in self._written_files and not override:
