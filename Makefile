@@ -50,7 +50,13 @@ devserver: $(STAMP)
 publish: $(STAMP)
 	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
 	$(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test
+.PHONY: venv help html clean regenerate serve devserver publish test browser

@@ -11,6 +11,7 @@ PATH = "content"
 ARTICLE_PATHS = ["entries"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
+THEME_STATIC_PATHS = ["static"]
 THEME = "theme"
 
 PLUGIN_PATHS = ["plugins"]
@@ -20,6 +21,7 @@ PLUGINS = ["tracker"]
 TRACKER_PROVINCES = "data/provinces.yaml"
 TRACKER_ACTORS = "data/actors.yaml"
 TRACKER_STRICT = False
+TRACKER_MAP = "data/provinces.geojson"  # boundaries for the province map (no file: no map)
 
 # Entry URLs never move: the slug comes from the file name, not the title.
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
@@ -34,7 +36,14 @@ TAGS_SAVE_AS = "tags/index.html"
 AUTHOR_URL = "authors/{slug}/"
 AUTHOR_SAVE_AS = "authors/{slug}/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
+TAGS_URL = "tags/"
+AUTHORS_URL = "authors/"
 
 # Dates come from the front matter only; folders are not categories; one slug is one entry.
 FILENAME_METADATA = ""

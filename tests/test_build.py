@@ -31,7 +31,8 @@ def test_drafts_are_previewed_but_listed_nowhere_and_hidden_entries_are_unlisted
     assert site.html("drafts/secret/index.html").h1.get_text() == "Draft entry"
     assert site.html("2014/06/22/quiet/index.html").h1.get_text() == "Hidden entry"
     assert not (site.output / "2014/06/21").exists()
-    for listing in ("index.html", "archives/index.html", "tags/oil/index.html", "authors/tracker-desk/index.html"):
+    assert "1 entry" in site.html("archives/index.html").get_text()
+    for listing in ("index.html", "2014/06/index.html", "2014/index.html", "tags/oil/index.html", "authors/tracker-desk/index.html"):
         text = site.html(listing).get_text()
         assert "Public entry" in text, listing
         assert "Draft entry" not in text and "Hidden entry" not in text, listing

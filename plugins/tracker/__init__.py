@@ -17,6 +17,7 @@ from .outputs import TrackerWriter, check_collisions
 from .problems import display_path
 from .reader import MARKDOWN_SUFFIXES, TrackerReader
 from .run import TrackerRun
+from .theme import DEFAULT_MAP, ThemeGenerator, month_calendar
 
 DEFAULTS: dict[str, Any] = {
     "TRACKER_PROVINCES": "data/provinces.yaml",
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_FEEDS_URL": "feeds/",
     "TRACKER_FEEDS_SAVE_AS": "feeds/index.html",
     "TRACKER_OPML_SAVE_AS": "feeds.opml",
+    "TRACKER_MAP": DEFAULT_MAP,
 }
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -50,12 +52,13 @@ def merge_defaults(pelican) -> None:
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
     pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
+    pelican.settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **pelican.settings["JINJA_GLOBALS"]}
 
 
 def start_run(pelican) -> list[type]:
     """Every build starts with a fresh reporter and freshly loaded vocabularies."""
     TrackerRun.start(pelican.settings)
-    return [TermPagesGenerator, FeedsGenerator]
+    return [TermPagesGenerator, FeedsGenerator, ThemeGenerator]
 
 
 def use_writer(pelican) -> type[TrackerWriter]:

@@ -46,6 +46,8 @@ def site_output_paths(generators: list[Any]) -> list[tuple[str, Any]]:
                 for wrapper, entries in groups:
                     if wrapper.save_as:
                         paths += [(p, f"{kind} '{wrapper}'") for p in paginated_paths(wrapper, entries, kind, settings)]
+            for archives in getattr(generator, "period_archives", {}).values():
+                paths += [(archive["save_as"], "the archive of " + " ".join(map(str, archive["period"]))) for archive in archives]
             paths += [(item.save_as, item) for item in generator.drafts]
         if hasattr(generator, "output_paths"):
             paths += generator.output_paths()
@@ -81,7 +83,8 @@ def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
     """Report every output path claimed twice (the later claimant is not written); return them."""
     owners: dict[str, Any] = {}
     clashing = set()
-    for path, owner in site_output_paths(generators):
+    run.output_paths = site_output_paths(generators)
+    for path, owner in run.output_paths:
         first = owners.setdefault(path, owner)
         if first is owner:
             continue

@@ -25,6 +25,7 @@ class TrackerRun:
     vocabularies: dict[str, Vocabulary]
     parser: EntryParser
     collisions: set[str] = field(default_factory=set)  # output paths claimed twice
+    output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:

@@ -20,7 +20,7 @@ FIELD_LABELS = {
     "note": "Note",
 }
 # Fields shown elsewhere on a profile, or not meant for display.
-HIDDEN_FIELDS = {"description", "kind"}
+HIDDEN_FIELDS = {"description", "kind", "map", "map_note"}
 
 
 class TermWrapper(URLWrapper):

@@ -1,0 +1,151 @@
+"""What the theme needs beyond lists: neighbours, the map, charts, calendars, 404 and sitemap."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+from typing import Any
+from urllib.parse import urlparse
+
+from pelican.generators import Generator
+
+from .charts import activity
+from .feeds import ABSOLUTE, absolute, feed_base
+from .run import TrackerRun
+from .svgmap import load_map, map_shapes, recent_counts, shade
+
+MAP_WIDTH, LOCATOR_WIDTH = 600, 220
+DEFAULT_MAP = "data/provinces.geojson"
+
+
+def month_calendar(year: int, month: int, entries: list[Any], span: tuple | None = None) -> list[list[dict[str, Any] | None]]:
+    """Weeks (Monday first) of a month. Each day has its number, date, entries, and whether it is a
+    gap: a day with no entry inside the site's span (days before the first entry or after the
+    newest are not gaps). Days outside the month are None."""
+    by_day: dict[int, list[Any]] = {}
+    for entry in entries:
+        if (entry.date.year, entry.date.month) == (year, month):
+            by_day.setdefault(entry.date.day, []).append(entry)
+    first, last = span or (dt.date.min, dt.date.max)
+
+    def cell(day: int) -> dict[str, Any] | None:
+        if day == 0:
+            return None
+        date, found = dt.date(year, month, day), by_day.get(day, [])
+        return {"day": day, "date": date, "entries": found, "gap": not found and first <= date <= last}
+
+    return [[cell(day) for day in week] for week in calendar.Calendar().monthdayscalendar(year, month)]
+
+
+def set_neighbours(articles: list[Any], province_pages: list[Any]) -> None:
+    """Previous/next entry by date, overall and within each of an entry's provinces."""
+    ordered = sorted(articles, key=lambda a: (a.date, a.slug))
+    for n, article in enumerate(ordered):
+        article.previous_entry = ordered[n - 1] if n > 0 else None
+        article.next_entry = ordered[n + 1] if n + 1 < len(ordered) else None
+        article.province_neighbours = []
+    for page in province_pages:
+        entries = page.stats.entries  # newest first
+        for n, article in enumerate(entries):
+            older = entries[n + 1] if n + 1 < len(entries) else None
+            newer = entries[n - 1] if n > 0 else None
+            article.province_neighbours.append((page, older, newer))
+    for article in ordered:
+        order = [p.key for p in article.provinces]
+        article.province_neighbours.sort(key=lambda item: order.index(item[0].key) if item[0].key in order else len(order))
+
+
+class ThemeGenerator(Generator):
+    """Adds neighbours, map and charts to the context; writes `404.html` and `sitemap.xml`."""
+
+    def generate_context(self) -> None:
+        self.base = feed_base(self.settings) if ABSOLUTE.match(feed_base(self.settings)) else ""
+        self.context["SITE_BASE"] = self.base
+        articles = self.context.get("articles", [])
+        days = [a.date.date() for a in articles]
+        self.context["TRACKER_SPAN"] = (min(days), max(days)) if days else None
+        provinces = self.context.get("provinces", [])
+        set_neighbours(articles, provinces)
+        for page in provinces + self.context.get("actors", []):
+            page.chart = activity(page.stats.entries)
+        self.context["province_map"] = self._map(articles, provinces)
+
+    def _map(self, articles: list[Any], provinces: list[Any]) -> dict[str, Any] | None:
+        """Shapes, shading and the accessible table of the province map, or None without a map file."""
+        setting = self.settings.get("TRACKER_MAP")
+        path = os.path.join(self.settings["PATH"], setting or "")
+        if not setting or (setting == DEFAULT_MAP and not os.path.exists(path)):
+            return None  # a site without a GeoJSON simply has no map
+        run = TrackerRun.of(self.settings)
+        province_map = load_map(path, run.vocabularies["province"], run.reporter)
+        if province_map is None or not province_map.shapes:
+            return None
+        newest = max((a.date for a in articles), default=None)
+        counts = recent_counts(articles, newest)
+        busiest = max(counts.values(), default=0)
+        pages = {page.key: page for page in provinces}
+        drawings = {}
+        for name, width, digits in (("full", MAP_WIDTH, 1), ("locator", LOCATOR_WIDTH, 0)):
+            projection, paths = map_shapes(province_map, width, digits)
+            drawings[name] = {
+                "width": round(projection.width), "height": round(projection.height),
+                "shapes": [{"page": pages[key], "key": key, "d": d, "count": counts.get(key, 0),
+                            "shade": shade(counts.get(key, 0), busiest)} for key, d in sorted(paths.items())],
+            }
+        return {
+            **drawings,
+            "since": newest - dt.timedelta(days=30) if newest else None, "until": newest,
+            "rows": [(page, counts.get(page.key, 0)) for page in provinces if page.known],
+            "notes": [str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped],
+            "legend": _legend(busiest),
+        }
+
+    def output_paths(self) -> list[tuple[str, Any]]:
+        paths: list[tuple[str, Any]] = [("404.html", "the 404 page")]
+        if self.base:
+            paths.append(("sitemap.xml", "the sitemap"))
+        return paths
+
+    def generate_output(self, writer: Any) -> None:
+        """The 404 page uses root-absolute URLs, so it works at any depth; then the sitemap."""
+        site_path = urlparse(self.base).path.rstrip("/") if self.base else ""
+        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
+                          SITEURL=site_path, localsiteurl=site_path, url="404.html")
+        if self.base:
+            writer.write_bytes("sitemap.xml", render_sitemap(self.base, TrackerRun.of(self.settings).output_paths))
+
+
+def _legend(busiest: int) -> list[tuple[int, str]]:
+    """(shade class, label) pairs for the map legend."""
+    if busiest <= 0:
+        return [(0, "no entries")]
+    labels, previous = [(0, "none")], 0
+    for count in range(1, busiest + 1):
+        level = shade(count, busiest)
+        if level != previous:
+            labels.append((level, str(count)))
+            previous = level
+        else:
+            labels[-1] = (level, f"{labels[-1][1].split('–')[0]}–{count}")
+    return labels
+
+
+def render_sitemap(base: str, output_paths: list[tuple[str, Any]]) -> bytes:
+    """sitemap.xml of every listed HTML page (no drafts, no 404), sorted, dated by content only."""
+    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    seen = set()
+    for path, owner in sorted(output_paths, key=lambda item: item[0]):
+        status = getattr(owner, "status", "published")
+        if not path.endswith(".html") or path == "404.html" or status == "draft" or path in seen:
+            continue
+        seen.add(path)
+        url = ET.SubElement(urlset, "url")
+        location = path[: -len("index.html")] if path.endswith("index.html") else path
+        ET.SubElement(url, "loc").text = absolute(base, location)
+        date = getattr(owner, "updated", None) or getattr(owner, "date", None)
+        if isinstance(date, dt.datetime):
+            ET.SubElement(url, "lastmod").text = date.isoformat()
+    ET.indent(urlset)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"

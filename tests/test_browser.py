@@ -1,0 +1,168 @@
+"""The sample site in real headless Chromium (Debian's package), at phone and desktop widths."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {
+    "home": "",
+    "province": "provinces/anbar/",
+    "actor": "actors/isis/",
+    "entry": "2014/06/23/rawa-ana/",
+    "month": "2014/06/",
+}
+WIDTHS = (360, 1280)
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    """The sample site built with `make html` into a temporary folder and served on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, width):
+    """A page at `width` that records console errors and failed requests."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
+    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+    response = page.goto(url, wait_until="load")
+    assert response.ok, url
+    return context, page, problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_load_cleanly_and_fit_the_screen(served_site, browser, name, width):
+    context, page, problems = open_page(browser, served_site + PAGES[name], width)
+    try:
+        assert problems == []
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        assert page.locator("main").count() == 1 and page.locator("header.site nav").count() == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_clicking_a_map_region_opens_its_province(served_site, browser, width):
+    context, page, problems = open_page(browser, served_site, width)
+    try:
+        region = page.locator('svg.map-svg a[data-province="kirkuk"]')
+        region.scroll_into_view_if_needed()
+        box = region.locator("path").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url("**/provinces/kirkuk/")
+        assert page.locator("h1").inner_text() == "Kirkuk"
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_keyboard_users_can_skip_to_content_and_see_focus(served_site, browser):
+    context, page, problems = open_page(browser, served_site + PAGES["entry"], 1280)
+    try:
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip")
+        assert skip.evaluate("el => el === document.activeElement")
+        assert skip.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+        assert skip.bounding_box()["x"] >= 0  # visible once focused
+    finally:
+        context.close()
+
+
+def test_entry_prints_without_site_chrome(served_site, browser):
+    context, page, problems = open_page(browser, served_site + PAGES["entry"], 1280)
+    try:
+        page.emulate_media(media="print")
+        assert page.locator("header.site nav").is_hidden()
+        assert page.locator("nav.neighbours").is_hidden()
+        assert page.locator("article.entry h1").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / "entry-print.pdf"))
+    finally:
+        context.close()
+
+
+CONTRAST_JS = """
+(selectors) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const found = [];
+  for (const selector of selectors) {
+    const el = document.querySelector(selector);
+    if (!el) { found.push([selector, null]); continue; }
+    const [a, b] = [lum(rgb(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
+    found.push([selector, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]);
+  }
+  return found;
+}
+"""
+TEXT_SELECTORS = ["main .body p", "main .meta", "header.site nav a", "main .terms a", "footer.site p",
+                  ".neighbours .label", "main .tags a", ".chip a"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_meets_wcag_aa_contrast_in_light_and_dark_mode(served_site, browser, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for path in (PAGES["entry"], PAGES["home"]):
+            page.goto(served_site + path)
+            for selector, ratio in page.evaluate(CONTRAST_JS, TEXT_SELECTORS):
+                if ratio is not None:
+                    assert ratio >= 4.5, f"{selector} on {path or 'home'} has contrast {ratio:.2f} in {scheme} mode"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"home-1280-{scheme}.png"))
+    finally:
+        context.close()

@@ -1,0 +1,81 @@
+"""The province map and activity charts as units."""
+
+import datetime as dt
+import json
+from types import SimpleNamespace
+
+from conftest import PROVINCES
+from pelican.settings import DEFAULT_CONFIG
+
+from tracker.charts import activity
+from tracker.problems import Reporter
+from tracker.run import site_slugify
+from tracker.svgmap import Projection, load_map, path_data, recent_counts, shade
+from tracker.vocabulary import load_vocabulary
+
+SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
+HOLE = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
+
+
+def feature(props, geometry):
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def write_map(tmp_path, features):
+    path = tmp_path / "map.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(json.dumps(f) for f in features) + "\n]}\n")
+    return str(path)
+
+
+def provinces(tmp_path, text=PROVINCES):
+    path = tmp_path / "provinces.yaml"
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    return load_vocabulary(str(path), "province", reporter, site_slugify(DEFAULT_CONFIG)), reporter
+
+
+def test_features_match_by_iso_code_then_name_or_alias_and_misses_are_warnings(tmp_path):
+    vocabulary, reporter = provinces(tmp_path)
+    path = write_map(tmp_path, [
+        feature({"iso_3166_2": "IQ-AN", "name": "Al-Anbar"}, {"type": "Polygon", "coordinates": [SQUARE]}),
+        feature({"name": "Nineveh"}, {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, HOLE]]}),
+        feature({"name": "Atlantis"}, {"type": "Polygon", "coordinates": [SQUARE]}),
+    ])
+    result = load_map(path, vocabulary, reporter)
+    assert sorted(result.shapes) == ["anbar", "ninewa"]
+    assert len(result.shapes["ninewa"]) == 2
+    problems = [(p.line, p.severity, p.message) for p in reporter.problems]
+    assert (4, "warning", "map feature 'Atlantis' matches no province (by ISO code or name)") in problems
+    assert any(p.path.endswith("provinces.yaml") and "province 'Kirkuk' has no shape" in p.message for p in reporter.problems)
+
+
+def test_a_province_marked_off_the_map_is_not_a_warning(tmp_path):
+    vocabulary, reporter = provinces(tmp_path, "- name: Anbar\n  iso: IQ-AN\n- name: Halabja\n  map: false\n")
+    result = load_map(write_map(tmp_path, [feature({"iso": "IQ-AN"}, {"type": "Polygon", "coordinates": [SQUARE]})]), vocabulary, reporter)
+    assert reporter.problems == [] and [t.name for t in result.unmapped] == ["Halabja"]
+
+
+def test_paths_draw_every_ring_so_holes_stay_holes():
+    projection = Projection.fit([[SQUARE]], 100)
+    assert projection.point(0, 10) == (0, 0)
+    d = path_data([[SQUARE, HOLE], [SQUARE]], projection, 0)
+    assert d.count("M") == 3 and d.count("Z") == 3  # outer, hole, second polygon
+
+
+def test_counts_use_the_30_days_up_to_the_newest_entry():
+    def entry(day, *keys):
+        return SimpleNamespace(date=dt.datetime(2014, 7, 1) + dt.timedelta(days=day), provinces=[SimpleNamespace(key=k) for k in keys])
+    entries = [entry(0, "anbar"), entry(20, "anbar", "kirkuk"), entry(40, "kirkuk")]
+    assert recent_counts(entries, max(e.date for e in entries)) == {"anbar": 1, "kirkuk": 2}
+    assert [shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 2, 3, 4]
+
+
+def test_activity_is_weekly_under_a_year_and_monthly_beyond():
+    def at(*days):
+        return [SimpleNamespace(date=dt.datetime(2014, 6, 2) + dt.timedelta(days=d)) for d in days]
+    weekly = activity(at(0, 1, 15))
+    assert weekly.unit == "week" and [b.count for b in weekly.bars] == [2, 0, 1]
+    assert weekly.bars[0].height > weekly.bars[2].height > weekly.bars[1].height == 0
+    monthly = activity(at(0, 400))
+    assert monthly.unit == "month" and len(monthly.bars) == 14 and sum(b.count for b in monthly.bars) == 2
+    assert activity([]) is None
