@@ -1,10 +1,11 @@
 # Tracker site: pelican-quickstart's conventions, plus a virtualenv that sets itself up.
+# The project folder, wherever make is run from (make -f path/to/Makefile works too).
+BASEDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 PY ?= python3
-VENV ?= .venv
+VENV ?= $(BASEDIR)/.venv
 PELICAN ?= $(VENV)/bin/pelican
 PELICANOPTS ?=
 
-BASEDIR = $(CURDIR)
 INPUTDIR ?= $(BASEDIR)/content
 OUTPUTDIR ?= $(BASEDIR)/output
 CONFFILE ?= $(BASEDIR)/pelicanconf.py
@@ -15,9 +16,9 @@ PORT ?= 8000
 
 # The virtualenv is rebuilt whenever a requirements file is newer than its stamp.
 STAMP = $(VENV)/.installed
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): $(BASEDIR)/requirements.txt $(BASEDIR)/requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -27,7 +28,9 @@ help:
 	@echo 'make regenerate  rebuild on every change'
 	@echo 'make serve       serve OUTPUTDIR on http://$(BIND):$(PORT)'
 	@echo 'make devserver   rebuild on change and serve'
-	@echo 'make publish     strict build with PUBLISHCONF'
+	@echo 'make new TITLE="..."  create today'"'"'s entry file'
+	@echo 'make check       run every check of a strict build, write nothing'
+	@echo 'make publish     strict build with PUBLISHCONF, swapped into OUTPUTDIR only on success'
 	@echo 'make clean       remove OUTPUTDIR'
 	@echo 'make test        run the test suite'
 	@echo 'Variables: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
@@ -47,8 +50,18 @@ serve: $(STAMP)
 devserver: $(STAMP)
 	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b "$(BIND)" -p $(PORT) $(PELICANOPTS)
 
+TRACKER = PYTHONPATH=$(BASEDIR)/plugins $(VENV)/bin/python -m tracker.cli
+
+# TITLE and DATE reach the command through the environment, so any punctuation is safe.
+export TITLE DATE
+new: $(STAMP)
+	@$(TRACKER) new --input "$(INPUTDIR)" --conf "$(CONFFILE)" --title "$$TITLE" $(if $(DATE),--date "$$DATE")
+
+check: $(STAMP)
+	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)"
+
 publish: $(STAMP)
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(PUBLISHCONF)"
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
@@ -57,6 +70,6 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) browser
-	$(VENV)/bin/python -m pytest -q tests
+	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test browser
+.PHONY: venv help html clean regenerate serve devserver publish test browser new check

@@ -10,7 +10,7 @@ DEFAULT_LANG = "en"
 PATH = "content"
 ARTICLE_PATHS = ["entries"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = []  # add e.g. "images" once the content folder has one
 THEME_STATIC_PATHS = ["static"]
 THEME = "theme"
 

@@ -3,7 +3,7 @@
 import os
 import sys
 
-sys.path.append(os.curdir)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # wherever make runs from
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = "https://tracker.example.org"

@@ -6,6 +6,7 @@ signals hold weak references.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -23,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_PROVINCES": "data/provinces.yaml",
     "TRACKER_ACTORS": "data/actors.yaml",
     "TRACKER_STRICT": False,
+    "TRACKER_CHECK": False,  # `make check`: read and check everything, write nothing
     "PROVINCE_URL": "provinces/{slug}/",
     "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",
     "PROVINCES_URL": "provinces/",
@@ -96,9 +98,26 @@ def check_before_writing(generators) -> None:
     settings = generators[0].settings
     run = TrackerRun.of(settings)
     run.collisions = check_collisions(generators, run)
+    if settings["TRACKER_CHECK"]:
+        articles = next((g for g in generators if hasattr(g, "hidden_articles")), None)
+        if articles is not None:
+            folder = os.path.join(settings["PATH"], settings["ARTICLE_PATHS"][0])
+            for day in missing_days(articles.articles + articles.hidden_articles):
+                run.reporter.add("info", folder, 0, f"no entry for {day.isoformat()}")
+        run.reporter.print()
+        raise SystemExit(1 if run.reporter.failing else 0)
     if settings["TRACKER_STRICT"] and run.reporter.failing:
         run.reporter.print()
         raise SystemExit(1)
+
+
+def missing_days(entries: list[Any]) -> list[dt.date]:
+    """Days between the first and the newest entry that have no entry."""
+    days = {entry.date.date() for entry in entries}
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    return [first + dt.timedelta(n) for n in range((last - first).days + 1) if first + dt.timedelta(n) not in days]
 
 
 def report(pelican) -> None:

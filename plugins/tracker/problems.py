@@ -62,9 +62,11 @@ class Reporter:
 
     def summary(self) -> str:
         """One line such as `2 errors, 1 warning in 3 files`."""
-        parts = [_plural(self.count(s), s) for s in SEVERITIES if s != "info" or self.count(s)]
-        files = {p.path for p in self.problems}
-        return f"{', '.join(parts)} in {_plural(len(files), 'file')}"
+        parts = [_plural(self.count(s), s) for s in SEVERITIES[:2]]
+        if self.count("info"):
+            parts.append(f"{self.count('info')} info")
+        files = {p.path for p in self.problems if p.severity != "info"}
+        return f"{', '.join(parts)} in {_plural(len(files), 'file')}" if files else ", ".join(parts)
 
     def print(self, stream: TextIO | None = None) -> None:
         """Print every problem, sorted by path and line, then the summary; nothing if all is well."""
