@@ -63,6 +63,12 @@ check: $(STAMP)
 publish: $(STAMP)
 	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(PUBLISHCONF)"
 
+# `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.
+N ?= 1000
+RUNS ?= 3
+bench: $(STAMP)
+	cd $(BASEDIR) && $(VENV)/bin/python -m tests.bench.run --n $(N) --runs $(RUNS)
+
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -72,4 +78,4 @@ browser:
 test: $(STAMP) browser
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test browser new check
+.PHONY: venv help html clean regenerate serve devserver publish test browser new check bench

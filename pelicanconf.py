@@ -38,10 +38,10 @@ AUTHOR_SAVE_AS = "authors/{slug}/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
-YEAR_ARCHIVE_URL = "{date:%Y}/"
-YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
-MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
-MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
+TRACKER_YEAR_ARCHIVE_URL = "{date:%Y}/"
+TRACKER_YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+TRACKER_MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+TRACKER_MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
 TAGS_URL = "tags/"
 AUTHORS_URL = "authors/"
 
@@ -79,5 +79,6 @@ TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 50
 
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: templates do not change during a build, and checking them costs seconds at scale.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 RELATIVE_URLS = True

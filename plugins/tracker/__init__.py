@@ -44,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_FEEDS_SAVE_AS": "feeds/index.html",
     "TRACKER_OPML_SAVE_AS": "feeds.opml",
     "TRACKER_MAP": DEFAULT_MAP,
+    # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
+    "TRACKER_YEAR_ARCHIVE_URL": "{date:%Y}/",
+    "TRACKER_YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
+    "TRACKER_MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+    "TRACKER_MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html",
 }
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -93,6 +98,27 @@ def drop_duplicate_slugs(generator) -> None:
         setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in dropped])
 
 
+class EntryList(list):
+    """A list whose membership test is by identity and O(1): Pelican's tag and author pages ask
+    `article in articles` for every article of the site, which is quadratic on plain lists."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
+
+
+def fast_membership(generator) -> None:
+    """Swap the per-tag and per-author lists for EntryLists, once they are complete."""
+    for tag in list(generator.tags):
+        generator.tags[tag] = EntryList(generator.tags[tag])
+    generator.authors = [(author, EntryList(articles)) for author, articles in generator.authors]
+    generator.context["tags"] = list(generator.tags.items())
+    generator.context["authors"] = generator.authors
+
+
 def check_before_writing(generators) -> None:
     """Check output paths; a strict build then stops before writing if anything is wrong."""
     settings = generators[0].settings
@@ -130,6 +156,7 @@ def register() -> None:
     signals.get_generators.connect(start_run)
     signals.readers_init.connect(add_reader)
     signals.article_generator_pretaxonomy.connect(drop_duplicate_slugs)
+    signals.article_generator_finalized.connect(fast_membership)
     signals.all_generators_finalized.connect(check_before_writing)
     signals.get_writer.connect(use_writer)
     signals.finalized.connect(report)

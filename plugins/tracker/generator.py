@@ -9,6 +9,7 @@ from markdown import Markdown
 from pelican.generators import Generator
 
 from .index import TermIndex, build_index
+from .listing import EntryItems
 from .outputs import paginated_paths
 from .reader import markdown_options
 from .run import TrackerRun
@@ -32,6 +33,7 @@ class TermPagesGenerator(Generator):
                 page.stats = slot
             self.context[f"{kind}_pages"] = by_key
         self._link_pages(index)
+        self.context["entry_items"] = EntryItems(self.get_template("entry_item"), self.context)
         self.context["provinces"] = self.term_pages["province"]
         self.context["actors"] = self.term_pages["actor"]
         self.context["actor_kinds"] = _group_by_kind(self.term_pages["actor"])

@@ -71,6 +71,8 @@ class ThemeGenerator(Generator):
         for page in provinces + self.context.get("actors", []):
             page.chart = activity(page.stats.entries)
         self.context["province_map"] = self._map(articles, provinces)
+        self.archives = period_archives(self.context.get("dates", []), self.settings)
+        self.context["period_archives"] = self.archives
 
     def _map(self, articles: list[Any], provinces: list[Any]) -> dict[str, Any] | None:
         """Shapes, shading and the accessible table of the province map, or None without a map file."""
@@ -104,17 +106,44 @@ class ThemeGenerator(Generator):
 
     def output_paths(self) -> list[tuple[str, Any]]:
         paths: list[tuple[str, Any]] = [("404.html", "the 404 page")]
+        for archives in self.archives.values():
+            paths += [(a["save_as"], "the archive of " + " ".join(map(str, a["period"]))) for a in archives]
         if self.base:
             paths.append(("sitemap.xml", "the sitemap"))
         return paths
 
     def generate_output(self, writer: Any) -> None:
         """The 404 page uses root-absolute URLs, so it works at any depth; then the sitemap."""
+        template = self.get_template("period_archives")
+        for archives in self.archives.values():
+            for archive in archives:
+                writer.write_file(archive["save_as"], template, self.context, relative_urls=self.settings["RELATIVE_URLS"],
+                                  url=archive["url"], period=archive["period"], period_num=archive["period_num"],
+                                  dates=archive["dates"], articles=archive["dates"])
         site_path = urlparse(self.base).path.rstrip("/") if self.base else ""
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
                           SITEURL=site_path, localsiteurl=site_path, url="404.html")
         if self.base:
             writer.write_bytes("sitemap.xml", render_sitemap(self.base, TrackerRun.of(self.settings).output_paths))
+
+
+def period_archives(dates: list[Any], settings: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Year and month archives in one pass over the entries (newest first), shaped like Pelican's."""
+    archives: dict[str, list[dict[str, Any]]] = {}
+    for granularity, key in (("year", lambda d: (d.year,)), ("month", lambda d: (d.year, d.month))):
+        save_as = settings.get(f"TRACKER_{granularity.upper()}_ARCHIVE_SAVE_AS")
+        if not save_as:
+            continue
+        groups: dict[tuple, list[Any]] = {}
+        for entry in dates:
+            groups.setdefault(key(entry.date), []).append(entry)
+        archives[granularity] = [{
+            "period": period if granularity == "year" else (period[0], calendar.month_name[period[1]]),
+            "period_num": period, "dates": group,
+            "save_as": save_as.format(date=group[0].date),
+            "url": settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=group[0].date),
+        } for period, group in groups.items()]
+    return archives
 
 
 def _legend(busiest: int) -> list[tuple[int, str]]:

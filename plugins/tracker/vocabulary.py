@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -52,7 +53,7 @@ class Term:
     known: bool = True
     line: int = 0
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The normalised name: two spellings with one key are one term."""
         return normalise(self.name)

@@ -22,9 +22,19 @@ class YAMLProblem(Exception):
         self.message = message
 
 
+# libyaml's parser when PyYAML has it: the pure-Python one is the costliest part of reading.
+# Any error is parsed again by the Python parser, whose messages say more.
+FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
 def compose(text: str, first_line: int = 1) -> Node | None:
     """Compose YAML `text` that starts at `first_line` of its file; marks then give file lines."""
     padded = "\n" * (first_line - 1) + text
+    if FAST_LOADER is not None:
+        try:
+            return yaml.compose(padded, Loader=FAST_LOADER)
+        except yaml.YAMLError:
+            pass
     try:
         return yaml.compose(padded, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

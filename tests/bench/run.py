@@ -1,0 +1,125 @@
+"""`make bench N=5000`: this project against stock Pelican on one synthetic corpus.
+
+Each build is a fresh process, as `make html` runs it. Prints medians over several runs:
+wall time, peak memory (summed over the build's processes), pages and feeds written,
+milliseconds per entry, and the ratio to the stock-Pelican baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.corpus import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+PELICAN = str(Path(sys.executable).with_name("pelican"))
+
+
+def tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                rss[int(entry)] = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MiB) of one command, memory sampled every 20 ms."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kib(process.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
+    return elapsed, peak / 1024
+
+
+def written_since(folder: Path, since: float) -> tuple[int, int]:
+    """(HTML pages, feeds) under `folder` modified at or after `since`."""
+    pages = feeds = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and path.stat().st_mtime >= since:
+            pages += path.suffix == ".html"
+            feeds += path.suffix == ".xml" and path.name != "sitemap.xml"
+    return pages, feeds
+
+
+def run_once(work: Path, n: int) -> dict[str, tuple]:
+    """One round: baseline, full build, edit one entry, add today's entry, remove one entry."""
+    results = {}
+    tracker, stock = work / "tracker", work / "stock"
+    out_stock, out = work / "out-stock", work / "out"
+    for folder in (out_stock, out):
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def timed(name, command, folder):
+        since = time.time() - 1
+        seconds, mib = measure(command)
+        results[name] = (seconds, mib, *written_since(folder, since))
+
+    timed("stock Pelican (baseline)", [PELICAN, str(stock), "-o", str(out_stock), "-s", str(ROOT / "tests/bench/baselineconf.py"), "-q"], out_stock)
+    build = [PELICAN, str(tracker), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"), "-q"]
+    timed("full build", build, out)
+    victim = sorted((tracker / "entries").rglob("*.md"))[n // 2]
+    original = victim.read_text(encoding="utf-8")
+    time.sleep(1.1)  # file times have a resolution; make the edit visible
+    victim.write_text(original + "\nA correction added to this entry.\n", encoding="utf-8")
+    timed("rebuild: one entry edited", build, out)
+    today = tracker / "entries" / "bench-today.md"
+    today.write_text("---\ntitle: Today's brief\ndate: 2030-01-01\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n", encoding="utf-8")
+    timed("rebuild: today's entry added", build, out)
+    today.unlink()
+    victim.write_text(original, encoding="utf-8")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", help="folder to keep the corpus and outputs in")
+    args = parser.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="tracker-bench-"))
+    generate(args.n, ROOT / "content/data", work / "tracker", work / "stock")
+    rounds = [run_once(work, args.n) for _ in range(args.runs)]
+    baseline = statistics.median(r["stock Pelican (baseline)"][0] for r in rounds)
+    print(f"\nN = {args.n} entries, {args.runs} runs, medians; each build a fresh process\n")
+    print(f"{'build':34} {'wall s':>8} {'peak MiB':>9} {'pages':>7} {'feeds':>6} {'ms/entry':>9} {'vs stock':>9}")
+    for name in rounds[0]:
+        seconds = statistics.median(r[name][0] for r in rounds)
+        mib = statistics.median(r[name][1] for r in rounds)
+        pages = statistics.median(r[name][2] for r in rounds)
+        feeds = statistics.median(r[name][3] for r in rounds)
+        print(f"{name:34} {seconds:8.2f} {mib:9.0f} {pages:7.0f} {feeds:6.0f} {1000 * seconds / args.n:9.2f} {seconds / baseline:9.2f}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
