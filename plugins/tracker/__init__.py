@@ -14,7 +14,7 @@ from pelican import signals
 
 from .feeds import FeedsGenerator
 from .generator import TermPagesGenerator
-from .outputs import TrackerWriter, check_collisions
+from .outputs import TrackerWriter, check_collisions, remove_stale
 from .problems import display_path
 from .reader import MARKDOWN_SUFFIXES, TrackerReader
 from .run import TrackerRun
@@ -95,7 +95,12 @@ def drop_duplicate_slugs(generator) -> None:
             )
             dropped.add(id(article))
     for name in lists:
-        setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in dropped])
+        kept = [a for a in getattr(generator, name) if id(a) not in dropped]
+        if generator.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
+            # Files are read in directory order, which differs between machines and after edits:
+            # entries of one day are ordered by slug so that every build lists them alike.
+            kept.sort(key=lambda a: (a.date, a.slug), reverse=True)
+        setattr(generator, name, kept)
 
 
 class EntryList(list):
@@ -147,8 +152,12 @@ def missing_days(entries: list[Any]) -> list[dt.date]:
 
 
 def report(pelican) -> None:
-    """Print the build's problems once it is written."""
-    TrackerRun.of(pelican.settings).reporter.print()
+    """Print the build's problems once it is written; remove stale files; keep the cache for the next build."""
+    run = TrackerRun.of(pelican.settings)
+    run.reporter.print()
+    if run.cache.path:
+        remove_stale(pelican.output_path, run.cache.outputs, run.outputs)
+        run.cache.save(run.entries, run.outputs)
 
 
 def register() -> None:

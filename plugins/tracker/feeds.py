@@ -14,6 +14,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
+from .cache import digest_bytes
 from .run import TrackerRun
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -36,6 +37,11 @@ class Feed:
     @property
     def type(self) -> str:
         return FORMATS[self.format]
+
+    @property
+    def tracker_digest(self) -> str:
+        """What pages that link this feed show of it (see the incremental writer)."""
+        return digest_bytes(self.title, self.format, self.url, self.page_url, str(self.count))
 
     @property
     def label(self) -> str:
@@ -178,7 +184,9 @@ class FeedsGenerator(Generator):
         if not self.feeds:
             return
         for feed in self.feeds:
-            writer.write_bytes(feed.save_as, render_feed(feed, self.settings))
+            items = feed.entries[: self.settings.get("FEED_MAX_ITEMS")]
+            digest = digest_bytes(feed.tracker_digest, *(f"{e.source_digest}|{e.url}" for e in items))
+            writer.write_bytes(feed.save_as, lambda feed=feed: render_feed(feed, self.settings), digest)
         site_rss = [f for f in self.context["site_feeds"] if f.format == "rss"]
         groups = [("Site", site_rss), ("Provinces", self.term_feeds["province"]), ("Actors", self.term_feeds["actor"])]
         writer.write_bytes(self.settings["TRACKER_OPML_SAVE_AS"], render_opml(f"{self.settings['SITENAME']} feeds", groups))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Any
 
+from pelican.contents import Content
+from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from .cache import digest_bytes
 
 from .problems import display_path
 from .run import TrackerRun
@@ -99,15 +106,134 @@ def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
     return clashing
 
 
-class TrackerWriter(Writer):
-    """Pelican's writer, except that a second write to one path is skipped, not a traceback."""
+# Context entries a template shows besides its own arguments (the rest of the context is global
+# and in the build key). A theme whose templates read other context entries lists them here.
+TEMPLATE_CONTEXT = {
+    "index.html": ("province_map_digest",),
+    "provinces.html": ("province_map_digest", "provinces"),
+    "actors.html": ("actor_kinds",),
+    "feeds.html": ("term_feeds", "site_feeds"),
+    "archives.html": ("archive_years", "archive_months"),
+    "period_archives.html": ("TRACKER_SPAN", "archive_months"),
+    "tags.html": ("tags",),
+    "authors.html": ("authors",),
+}
+# Arguments Pelican passes that this theme's templates never read; lists on paginated pages are
+# read through `articles_page` only.
+UNUSED_ARGUMENTS = {"all_articles", "blog", "page_name"}
+PAGED_LISTS = {"articles", "dates"}
 
-    def write_bytes(self, name: str, data: bytes) -> None:
-        """Write a file that is not rendered from a template (feeds, OPML), under the same rules."""
+
+class Unfingerprintable(Exception):
+    """A template argument of a kind the digest does not know: the page is always rendered."""
+
+
+class TrackerWriter(Writer):
+    """Pelican's writer with two differences: a second write to one path is skipped, not a
+    traceback; and a page whose inputs have the same digest as in the last build, and whose
+    file is still there, is neither rendered nor written again."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self._memo: dict[int, tuple[Any, str]] = {}
+        self._global: str | None = None
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        """Pelican's write_file, page by page, so that each pagination page has its own digest."""
+        if not name:
+            return
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in PAGED_LISTS}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self._write_page(name, template, context, relative_urls, override_output, kwargs, paged=False)
+            return
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in paginated.items()}
+        for number in range(1, next(iter(paginators.values())).num_pages + 1):
+            page_kwargs = dict(kwargs)
+            for key, paginator in paginators.items():
+                page = paginator.page(number)
+                page_kwargs.update({
+                    f"{key}_paginator": paginator, f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                    f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None,
+                })
+            self._write_page(page.save_as, template, context, relative_urls, override_output, page_kwargs, paged=True)
+
+    def _write_page(self, name, template, context, relative_urls, override, kwargs, paged):
+        run = TrackerRun.of(self.settings)
+        relative = os.path.normpath(name)
         path = sanitised_join(self.output_path, name)
+        digest = self._digest(template, relative, relative_urls, context, kwargs, paged)
+        run.outputs[relative] = digest or ""
+        if digest and run.cache.outputs.get(relative) == digest and os.path.exists(path) and path not in self._written_files:
+            self._written_files.add(path)
+            return
+        super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
+
+    def write_bytes(self, name: str, data: bytes | Callable[[], bytes], digest: str | None = None) -> None:
+        """Write a file that is not rendered from a template (feeds, OPML, sitemap), under the same rules."""
+        run = TrackerRun.of(self.settings)
+        relative = os.path.normpath(name)
+        path = sanitised_join(self.output_path, name)
+        digest = digest and digest_bytes(run.cache.key, relative, digest)
+        run.outputs[relative] = digest or ""
+        if digest and run.cache.outputs.get(relative) == digest and os.path.exists(path) and path not in self._written_files:
+            self._written_files.add(path)
+            return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._open_w(path, "utf-8") as handle:
-            handle.write(data.decode("utf-8"))
+            handle.write((data() if callable(data) else data).decode("utf-8"))
+
+    def _digest(self, template, name, relative_urls, context, kwargs, paged) -> str | None:
+        """What the page is rendered from; None when an argument cannot be digested."""
+        try:
+            if self._global is None:
+                self._global = self.fingerprint([
+                    TrackerRun.of(self.settings).cache.key, context.get("SITE_BASE"), context.get("site_feeds"),
+                    [(p.title, p.url) for p in context.get("pages", [])],
+                    [(k, p.name, p.url) for k, p in sorted((context.get("province_pages") or {}).items())],
+                    [(k, p.name, p.url) for k, p in sorted((context.get("actor_pages") or {}).items())],
+                ])
+            parts = [self._global, template.name, name, str(relative_urls)]
+            parts += [self.fingerprint(context.get(key)) for key in TEMPLATE_CONTEXT.get(template.name, ())]
+            for key, value in sorted(kwargs.items()):
+                if key.endswith(("_previous_page", "_next_page")):
+                    parts.append(f"{key}={value.url if value else None}")  # a pager shows only their links
+                elif key not in UNUSED_ARGUMENTS and not (paged and key in PAGED_LISTS):
+                    parts.append(f"{key}={self.fingerprint(value)}")
+            return digest_bytes(*parts)
+        except Unfingerprintable:
+            return None
+
+    def fingerprint(self, value: Any) -> str:
+        """A digest of a template argument; lists and objects are digested once per build."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return repr(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if hasattr(value, "tracker_digest"):
+            result = value.tracker_digest
+        elif isinstance(value, Content):
+            result = digest_bytes(type(value).__name__, getattr(value, "source_digest", None) or _unknown(value), value.url)
+        elif isinstance(value, PaginatorPage):
+            result = digest_bytes("page", str(value.number), value.url, self.fingerprint(value.object_list))
+        elif isinstance(value, Paginator):
+            result = digest_bytes("paginator", str(value.num_pages), str(value.count))
+        elif isinstance(value, URLWrapper):
+            result = digest_bytes(type(value).__name__, value.name, value.slug, str(value.url))
+        elif isinstance(value, (list, tuple)):
+            result = digest_bytes(*(self.fingerprint(item) for item in value))
+        elif isinstance(value, dict):
+            result = digest_bytes(*(f"{k}={self.fingerprint(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
+        else:
+            raise Unfingerprintable(type(value).__name__)
+        self._memo[id(value)] = (value, result)
+        return result
 
     def _open_w(self, filename: str, encoding: str, override: bool = False):
         if filename in self._written_files and not override:
@@ -117,3 +243,20 @@ class TrackerWriter(Writer):
                 run.reporter.error(filename, 0, "written twice in one build; the first version is kept")
             return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override)
+
+
+def _unknown(value: Any) -> str:
+    raise Unfingerprintable(type(value).__name__)
+
+
+def remove_stale(output_path: str, previous: dict[str, str], produced: dict[str, str]) -> None:
+    """Delete files the last build wrote and this one did not (a removed or renamed entry, a
+    pagination page that no longer exists), then any folder that leaves empty."""
+    for relative in sorted(set(previous) - set(produced)):
+        path = sanitised_join(output_path, relative)
+        if os.path.isfile(path):
+            os.remove(path)
+            folder = os.path.dirname(path)
+            while folder != os.path.abspath(output_path) and os.path.isdir(folder) and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)

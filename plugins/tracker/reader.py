@@ -10,6 +10,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from .frontmatter import Entry
+from .cache import digest_bytes
 from .run import TrackerRun
 from .terms import Actor, Province
 
@@ -36,14 +37,27 @@ class TrackerReader(BaseReader):
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
         run = TrackerRun.of(self.settings)
-        with open(source_path, "rb") as handle:
-            data = handle.read()
-        entry = run.parser.parse(source_path, data, page=self._is_page(source_path))
-        if entry is None:
-            return None, {"status": "skip"}
-        # `make check` writes nothing, so it need not convert bodies (most of a build's reading time).
-        body = "" if self.settings.get("TRACKER_CHECK") else self.render(entry.body)
-        return body, self.metadata(entry)
+        stat = os.stat(source_path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = run.cache.entries.get(source_path)
+        if cached and cached[0] == stamp:
+            entry, body, summary, problems, digest = cached[1]
+            run.reporter.problems.extend(problems)  # an unchanged file still shows its warnings
+        else:
+            with open(source_path, "rb") as handle:
+                data = handle.read()
+            before = len(run.reporter.problems)
+            entry = run.parser.parse(source_path, data, page=self._is_page(source_path))
+            if entry is None:
+                return None, {"status": "skip"}
+            # `make check` writes nothing, so it need not convert bodies (most of a build's reading time).
+            body = "" if self.settings.get("TRACKER_CHECK") else self.render(entry.body)
+            summary = self.render(entry.summary) if entry.summary else None
+            problems, digest = run.reporter.problems[before:], digest_bytes(data)
+        run.entries[source_path] = (stamp, (entry, body, summary, problems, digest))
+        metadata = self.metadata(entry, summary)
+        metadata["source_digest"] = digest
+        return body, metadata
 
     def _is_page(self, source_path: str) -> bool:
         relative = os.path.relpath(source_path, self.settings["PATH"])
@@ -56,7 +70,7 @@ class TrackerReader(BaseReader):
         self._markdown.reset()
         return self._markdown.convert(text)
 
-    def metadata(self, entry: Entry) -> dict[str, Any]:
+    def metadata(self, entry: Entry, summary: str | None) -> dict[str, Any]:
         """Pelican metadata for an entry: its own fields plus the objects Pelican expects."""
         metadata: dict[str, Any] = {
             "title": entry.title,
@@ -79,6 +93,6 @@ class TrackerReader(BaseReader):
             metadata["tags"] = [Tag(tag, self.settings) for tag in entry.tags]
         if entry.author:
             metadata["author"] = Author(entry.author, self.settings)
-        if entry.summary:
-            metadata["summary"] = self.render(entry.summary)
+        if summary:
+            metadata["summary"] = summary
         return metadata

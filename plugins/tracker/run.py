@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
+from .cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest
 from .frontmatter import EntryParser
 from .problems import Reporter
 from .vocabulary import Vocabulary, load_vocabulary
@@ -26,6 +27,9 @@ class TrackerRun:
     parser: EntryParser
     collisions: set[str] = field(default_factory=set)  # output paths claimed twice
     output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None, ""))  # what the last build left
+    entries: dict = field(default_factory=dict)  # source path -> (stat, read result), for the next build
+    outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:
@@ -38,12 +42,22 @@ class TrackerRun:
         }
         parser = EntryParser(vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug)
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
+        if not settings.get("TRACKER_CHECK"):
+            run.cache = BuildCache(cache_path(settings), build_key(settings))
         return run
 
     @staticmethod
     def of(settings: dict[str, Any]) -> TrackerRun:
         """The run of the build these settings belong to."""
         return settings[RUN_KEY]
+
+
+def build_key(settings: dict[str, Any]) -> str:
+    """Everything that, when it changes, makes the next build a full one."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = [os.path.join(settings["PATH"], settings.get(key) or "") for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")]
+    contents = [open(path, "rb").read() if os.path.isfile(path) else b"" for path in files]
+    return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), *contents)
 
 
 def site_slugify(settings: dict[str, Any]):

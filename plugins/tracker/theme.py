@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
+from .cache import digest_bytes
 from .charts import activity
 from .feeds import ABSOLUTE, absolute, feed_base
 from .run import TrackerRun
@@ -73,6 +74,10 @@ class ThemeGenerator(Generator):
         self.context["province_map"] = self._map(articles, provinces)
         self.archives = period_archives(self.context.get("dates", []), self.settings)
         self.context["period_archives"] = self.archives
+        self.context["archive_years"] = [(a["period_num"][0], a["url"], len(a["dates"])) for a in self.archives.get("year", [])]
+        self.context["archive_months"] = [(*a["period"], a["url"], len(a["dates"])) for a in self.archives.get("month", [])]
+        set_digests(articles, provinces + self.context.get("actors", []), self.context["province_map"])
+        self.context["province_map_digest"] = self.context["province_map"]["digest"] if self.context["province_map"] else ""
 
     def _map(self, articles: list[Any], provinces: list[Any]) -> dict[str, Any] | None:
         """Shapes, shading and the accessible table of the province map, or None without a map file."""
@@ -125,6 +130,28 @@ class ThemeGenerator(Generator):
                           SITEURL=site_path, localsiteurl=site_path, url="404.html")
         if self.base:
             writer.write_bytes("sitemap.xml", render_sitemap(self.base, TrackerRun.of(self.settings).output_paths))
+
+
+def set_digests(articles: list[Any], term_pages: list[Any], province_map: dict[str, Any] | None) -> None:
+    """What each entry page, term page and the map are rendered from, for the incremental writer."""
+    def link(entry: Any) -> str:
+        return f"{entry.url}|{entry.title}" if entry else ""
+    for article in articles:
+        neighbours = [f"{p.key}|{link(older)}|{link(newer)}" for p, older, newer in article.province_neighbours]
+        article.tracker_digest = digest_bytes(article.source_digest, article.url, link(article.previous_entry),
+                                              link(article.next_entry), *neighbours)
+    for page in term_pages:
+        stats = page.stats
+        chart = page.chart.bars if page.chart else []
+        page.tracker_digest = digest_bytes(
+            page.name, page.slug, str(page.url), str(page.known), repr(sorted(page.term.fields.items(), key=str)),
+            repr(page.term.aliases), page.description, str(stats.count), str(stats.first), str(stats.latest),
+            repr([(t.name, str(t.url), n) for t, n in page.together]), repr([(t.name, str(t.url), n) for t, n in page.in_provinces]),
+            repr([(b.label, b.count, b.height) for b in chart]), repr([f.url for f in getattr(page, "feeds", [])]))
+    if province_map:
+        province_map["digest"] = digest_bytes(repr([(s["key"], s["count"], s["shade"]) for s in province_map["full"]["shapes"]]),
+                                              repr(province_map["legend"]), repr(province_map["notes"]), str(province_map["until"]),
+                                              repr([(p.key, n) for p, n in province_map["rows"]]))
 
 
 def period_archives(dates: list[Any], settings: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

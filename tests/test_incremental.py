@@ -1,0 +1,65 @@
+"""Rebuilds redo only what changed, and end byte-identical to a clean full build."""
+
+import os
+import time
+
+from conftest import entry
+from test_workflow import tree
+
+
+def write_site(site, n=30):
+    for i in range(n):
+        day = f"2014-06-{i % 28 + 1:02d}"
+        provinces = ["Anbar", "Ninewa", "Kirkuk"][i % 3]
+        site.write(f"entries/{day}-e{i:02d}.md", entry(title=f"Entry {i}", date=day, provinces=f"[{provinces}]",
+                                                       actors="[ISIS, ISF]" if i % 2 else "[Peshmerga]", summary=f"Summary {i}."))
+
+
+def rewritten_since(folder, since):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns >= since)
+
+
+def test_edit_add_and_remove_end_byte_identical_to_a_full_build(site, tmp_path):
+    write_site(site)
+    assert site.build("-e", "DEFAULT_PAGINATION=4").returncode == 0
+
+    time.sleep(0.05)
+    before = time.time_ns()
+    site.write("entries/2014-06-05-e04.md", entry(title="Entry 4", date="2014-06-05", provinces="[Ninewa]",
+                                                  actors="[Peshmerga]", summary="Summary 4.", body="An edited body."))
+    result = site.build("-e", "DEFAULT_PAGINATION=4")
+    assert result.returncode == 0, result.stderr
+    changed = rewritten_since(site.output, before)
+    assert "2014/06/05/e04/index.html" in changed
+    assert "2014/06/06/e05/index.html" not in changed  # an unrelated entry page is not rewritten
+    assert "provinces/kirkuk/index.html" not in changed and "actors/isis/index.html" not in changed
+    assert len(changed) < len([p for p in site.output.rglob("*") if p.is_file()]) / 3
+
+    site.write("entries/2014-06-28-new.md", entry(title="New today", date="2014-06-28", provinces="[Ninewa]", actors="[ISIS]"))
+    os.remove(site.content / "entries/2014-06-10-e09.md")
+    assert site.build("-e", "DEFAULT_PAGINATION=4").returncode == 0
+    assert not (site.output / "2014/06/10/e09").exists()  # the removed entry's page is gone
+
+    clean = tmp_path / "clean"
+    site_output, site.output = site.output, clean
+    assert site.build("-e", "DEFAULT_PAGINATION=4", "TRACKER_CACHE=null").returncode == 0
+    assert tree(site_output) == tree(clean)
+
+
+def test_changing_the_vocabulary_or_theme_settings_rebuilds_everything(site):
+    write_site(site, 6)
+    assert site.build().returncode == 0
+    time.sleep(0.05)
+    before = time.time_ns()
+    site.write("data/provinces.yaml", (site.content / "data/provinces.yaml").read_text() + "- name: Basra\n")
+    assert site.build().returncode == 0
+    assert "2014/06/01/e00/index.html" in rewritten_since(site.output, before)
+    assert (site.output / "provinces/basra/index.html").is_file()
+
+
+def test_unchanged_entries_keep_their_warnings(site):
+    write_site(site, 3)
+    site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))
+    first = site.build()
+    second = site.build()
+    assert "unknown province 'Anbarr'" in first.stderr and first.stderr == second.stderr
