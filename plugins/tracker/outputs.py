@@ -191,7 +191,8 @@ class TrackerWriter(Writer):
         try:
             if self._global is None:
                 self._global = self.fingerprint([
-                    TrackerRun.of(self.settings).cache.key, context.get("SITE_BASE"), context.get("site_feeds"),
+                    TrackerRun.of(self.settings).cache.key, context.get("SITE_BASE"),
+                    [(f.title, f.format, f.url) for f in context.get("site_feeds") or []],  # as every head links them
                     [(p.title, p.url) for p in context.get("pages", [])],
                     [(k, p.name, p.url) for k, p in sorted((context.get("province_pages") or {}).items())],
                     [(k, p.name, p.url) for k, p in sorted((context.get("actor_pages") or {}).items())],

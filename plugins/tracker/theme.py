@@ -134,11 +134,13 @@ class ThemeGenerator(Generator):
 
 def set_digests(articles: list[Any], term_pages: list[Any], province_map: dict[str, Any] | None) -> None:
     """What each entry page, term page and the map are rendered from, for the incremental writer."""
+    urls = {id(article): article.url for article in articles}  # Pelican computes `url` anew on each access
+
     def link(entry: Any) -> str:
-        return f"{entry.url}|{entry.title}" if entry else ""
+        return f"{urls[id(entry)]}|{entry.title}" if entry else ""
     for article in articles:
         neighbours = [f"{p.key}|{link(older)}|{link(newer)}" for p, older, newer in article.province_neighbours]
-        article.tracker_digest = digest_bytes(article.source_digest, article.url, link(article.previous_entry),
+        article.tracker_digest = digest_bytes(article.source_digest, urls[id(article)], link(article.previous_entry),
                                               link(article.next_entry), *neighbours)
     for page in term_pages:
         stats = page.stats
