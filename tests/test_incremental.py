@@ -63,3 +63,15 @@ def test_unchanged_entries_keep_their_warnings(site):
     first = site.build()
     second = site.build()
     assert "unknown province 'Anbarr'" in first.stderr and first.stderr == second.stderr
+
+
+def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_path):
+    write_site(site, 12)
+    site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))
+    site.write("entries/2014-06-21-bad.md", "---\ntitle: Bad\ndate: 2014-13-45\n---\n")
+    parallel = site.build("-e", "TRACKER_PARALLEL_READING_MIN=0", "TRACKER_CACHE=null")
+    sequential_output, site.output = site.output, tmp_path / "sequential"
+    sequential = site.build("-e", "TRACKER_PARALLEL_READING_MIN=100000", "TRACKER_CACHE=null")
+    assert parallel.returncode == sequential.returncode == 0
+    assert parallel.stderr == sequential.stderr and "unknown province 'Anbarr'" in parallel.stderr
+    assert tree(sequential_output) == tree(site.output)

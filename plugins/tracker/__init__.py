@@ -16,7 +16,7 @@ from .feeds import FeedsGenerator
 from .generator import TermPagesGenerator
 from .outputs import TrackerWriter, check_collisions, remove_stale
 from .problems import display_path
-from .reader import MARKDOWN_SUFFIXES, TrackerReader
+from .reader import MARKDOWN_SUFFIXES, TrackerReader, prefetch
 from .run import TrackerRun
 from .theme import DEFAULT_MAP, ThemeGenerator, month_calendar
 
@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_ACTORS": "data/actors.yaml",
     "TRACKER_STRICT": False,
     "TRACKER_CHECK": False,  # `make check`: read and check everything, write nothing
+    "TRACKER_CACHE": "auto",  # a file next to OUTPUT_PATH; None: no incremental rebuilds
+    "TRACKER_PARALLEL_READING_MIN": 200,  # read in two processes when this many files are not cached
     "PROVINCE_URL": "provinces/{slug}/",
     "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",
     "PROVINCES_URL": "provinces/",
@@ -64,7 +66,8 @@ def merge_defaults(pelican) -> None:
 
 def start_run(pelican) -> list[type]:
     """Every build starts with a fresh reporter and freshly loaded vocabularies."""
-    TrackerRun.start(pelican.settings)
+    run = TrackerRun.start(pelican.settings)
+    prefetch(run, pelican.settings)
     return [TermPagesGenerator, FeedsGenerator, ThemeGenerator]
 
 

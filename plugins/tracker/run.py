@@ -29,6 +29,7 @@ class TrackerRun:
     output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
     cache: BuildCache = field(default_factory=lambda: BuildCache(None, ""))  # what the last build left
     entries: dict = field(default_factory=dict)  # source path -> (stat, read result), for the next build
+    prepared: dict = field(default_factory=dict)  # source path -> (stat, read result), read in workers
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
 
     @classmethod
