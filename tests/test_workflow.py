@@ -144,7 +144,7 @@ def test_publish_swaps_in_a_complete_site_and_a_failed_publish_changes_nothing(s
     assert failed.returncode != 0 and "Traceback" not in failed.stderr
     assert "unknown province 'Anbarr'" in failed.stderr and "is unchanged" in failed.stderr
     assert tree(site.output) == before
-    assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".output")) == []  # nothing left behind
+    assert sorted(p.name for p in site.root.iterdir()) == ["content", "output"]  # nothing left behind
 
 
 def test_check_command_exits_1_on_any_warning_and_0_on_info_only(site, monkeypatch):

@@ -91,7 +91,9 @@ def publish(content: str, output: str, conf: str) -> int:
     recover(output, old)
     fresh = tempfile.mkdtemp(prefix=f".{name}.new-", dir=parent)
     try:
-        status = build(content, fresh, conf, "TRACKER_STRICT=true", "DRAFT_SAVE_AS=\"\"", "DRAFT_PAGE_SAVE_AS=\"\"")
+        # Always a full build: no cache next to the fresh folder, none left behind.
+        status = build(content, fresh, conf, "TRACKER_STRICT=true", "DRAFT_SAVE_AS=\"\"", "DRAFT_PAGE_SAVE_AS=\"\"",
+                       "TRACKER_CACHE=null")
         if status != 0:
             print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
             return status
