@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -57,7 +58,7 @@ def build_key(settings: dict[str, Any]) -> str:
     """Everything that, when it changes, makes the next build a full one."""
     here = os.path.dirname(os.path.abspath(__file__))
     files = [os.path.join(settings["PATH"], settings.get(key) or "") for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")]
-    contents = [open(path, "rb").read() if os.path.isfile(path) else b"" for path in files]
+    contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
     return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), *contents)
 
 
