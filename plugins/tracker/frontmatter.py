@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .problems import Reporter
 from .vocabulary import Term, Vocabulary, suggest
-from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items
+from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_items, string_list
 
 STATUSES = ("published", "draft", "hidden")
 ENTRY_REQUIRED = ("title", "date")
@@ -22,15 +22,6 @@ FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 SOURCE = re.compile(r"(?P<title>.*?)\s*<(?P<url>[^<>\s]+)>\s*$")
-
-
-class FieldError(Exception):
-    """A front-matter value that cannot be used, at its line."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -83,9 +74,6 @@ class EntryParser:
             text = decode(data)
             front, body, first_line = split_front_matter(text)
             root = compose(front, first_line)
-        except FieldError as exc:
-            self.reporter.error(path, exc.line, exc.message)
-            return None
         except YAMLProblem as exc:
             self.reporter.error(path, exc.line, exc.message)
             return None
@@ -117,7 +105,7 @@ class EntryParser:
         for key, node in values.items():
             try:
                 fields[key] = CONVERTERS[key](self, path, node)
-            except FieldError as exc:
+            except YAMLProblem as exc:
                 self.reporter.error(path, exc.line, f"{key}: {exc.message}")
         for key in ("title",) if page else ENTRY_REQUIRED:
             if key not in values:
@@ -137,33 +125,33 @@ class EntryParser:
                 path, line, f"date {date.date().isoformat()} disagrees with the date in the file name ({match.group(1)})"
             )
 
-    # Converters: one per front-matter key, each (node) -> value or FieldError.
+    # Converters: one per front-matter key, each (node) -> value or YAMLProblem.
 
     def _text(self, path: str, node: Node) -> str:
         if not isinstance(node, ScalarNode) or not node.value.strip():
-            raise FieldError(line_of(node), f"expected text, found {_kind(node)}")
+            raise YAMLProblem(line_of(node), f"expected text, found {kind_of(node)}")
         return " ".join(node.value.split())
 
     def _date(self, path: str, node: Node) -> dt.datetime:
         if not isinstance(node, ScalarNode):
-            raise FieldError(line_of(node), f"expected a date, found {_kind(node)}")
+            raise YAMLProblem(line_of(node), f"expected a date, found {kind_of(node)}")
         return parse_datetime(node.value.strip(), self.timezone, line_of(node))
 
     def _covers(self, path: str, node: Node) -> tuple[dt.date, dt.date]:
         if not isinstance(node, ScalarNode):
-            raise FieldError(line_of(node), f"expected a date or an interval 'YYYY-MM-DD/YYYY-MM-DD', found {_kind(node)}")
+            raise YAMLProblem(line_of(node), f"expected a date or an interval 'YYYY-MM-DD/YYYY-MM-DD', found {kind_of(node)}")
         parts = [p.strip() for p in node.value.split("/")]
         if len(parts) > 2:
-            raise FieldError(line_of(node), f"expected a date or one interval, not '{node.value}'")
+            raise YAMLProblem(line_of(node), f"expected a date or one interval, not '{node.value}'")
         start, end = (parse_datetime(p, self.timezone, line_of(node)).date() for p in (parts[0], parts[-1]))
         if end < start:
-            raise FieldError(line_of(node), f"the interval ends ({end}) before it starts ({start})")
+            raise YAMLProblem(line_of(node), f"the interval ends ({end}) before it starts ({start})")
         return start, end
 
     def _status(self, path: str, node: Node) -> str:
         status = self._text(path, node).lower()
         if status not in STATUSES:
-            raise FieldError(line_of(node), f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+            raise YAMLProblem(line_of(node), f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
         return status
 
     def _slug(self, path: str, node: Node) -> str:
@@ -231,46 +219,29 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise FieldError(line, f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x})") from None
+        raise YAMLProblem(line, f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
-    """(YAML text, Markdown body, file line where the YAML starts); FieldError if there is none."""
+    """(YAML text, Markdown body, file line where the YAML starts); YAMLProblem if there is none."""
     if not text.strip():
-        raise FieldError(1, "empty file (expected '---', front matter, '---', then the entry)")
+        raise YAMLProblem(1, "empty file (expected '---', front matter, '---', then the entry)")
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        raise FieldError(1, "no front matter: the file must start with a '---' line")
+        raise YAMLProblem(1, "no front matter: the file must start with a '---' line")
     for number, line in enumerate(lines[1:], start=1):
         if line.rstrip() in ("---", "..."):
             return "\n".join(lines[1:number]), "\n".join(lines[number + 1 :]), 2
-    raise FieldError(1, "front matter is not closed: no '---' line after the opening one")
+    raise YAMLProblem(1, "front matter is not closed: no '---' line after the opening one")
 
 
 def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
     """A timezone-aware datetime from YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601."""
     if not DATE.fullmatch(text):
-        raise FieldError(line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)")
+        raise YAMLProblem(line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)")
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise FieldError(line, f"invalid date '{text}': {exc}") from None
+        raise YAMLProblem(line, f"invalid date '{text}': {exc}") from None
     return value if value.tzinfo else value.replace(tzinfo=timezone)
-
-
-def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
-    """(value, line) pairs from a YAML list or a comma-separated string."""
-    if isinstance(node, ScalarNode):
-        parts = node.value.split(",") if split else [node.value]
-        return [(p.strip(), line_of(node)) for p in parts if p.strip()]
-    if isinstance(node, SequenceNode):
-        for item in node.value:
-            if not isinstance(item, ScalarNode):
-                raise FieldError(line_of(item), f"list items must be names, found {_kind(item)}")
-        return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip()]
-    raise FieldError(line_of(node), f"expected a list or a comma-separated string, found {_kind(node)}")
-
-
-def _kind(node: Node) -> str:
-    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(type(node), f"'{getattr(node, 'value', '')}'")

@@ -13,7 +13,7 @@ from typing import Any
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .problems import Reporter
-from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items, plain
+from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items, plain, string_list
 
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
@@ -146,12 +146,11 @@ def _read_term(
 
 
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:
-    if isinstance(node, ScalarNode):
-        return [part.strip() for part in node.value.split(",") if part.strip()]
-    if isinstance(node, SequenceNode) and all(isinstance(i, ScalarNode) for i in node.value):
-        return [i.value.strip() for i in node.value if i.value.strip()]
-    reporter.error(path, line_of(node), f"'{key}' must be a list of names")
-    return []
+    try:
+        return [value for value, _ in string_list(node)]
+    except YAMLProblem:
+        reporter.error(path, line_of(node), f"'{key}' must be a list of names")
+        return []
 
 
 def _add_term(vocabulary: Vocabulary, term: Term, reporter: Reporter) -> None:

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
 class YAMLProblem(Exception):
-    """A YAML document that cannot be composed, with the 1-based line of the problem."""
+    """YAML that cannot be composed, or a value of the wrong shape, at the 1-based line of the problem."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -85,3 +85,21 @@ def plain(node: Node) -> Any:
     if isinstance(node, MappingNode):
         return {key: plain(value) for key, _, value in mapping_items(node)}
     return None if is_null(node) else node.value
+
+
+def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
+    """(value, line) pairs from a YAML list or a comma-separated string."""
+    if isinstance(node, ScalarNode):
+        parts = node.value.split(",") if split else [node.value]
+        return [(p.strip(), line_of(node)) for p in parts if p.strip()]
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                raise YAMLProblem(line_of(item), f"list items must be names, found {kind_of(item)}")
+        return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip()]
+    raise YAMLProblem(line_of(node), f"expected a list or a comma-separated string, found {kind_of(node)}")
+
+
+def kind_of(node: Node) -> str:
+    """How a message names a node that is not what was expected."""
+    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(type(node), f"'{getattr(node, 'value', '')}'")
