@@ -15,17 +15,20 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from .cache import digest_bytes
-
 from .problems import display_path
 from .run import TrackerRun
+
+
+def per_page(template: str, settings: dict[str, Any]) -> int:
+    """Entries per page of a paginated template, as Pelican's writer decides it."""
+    return settings["PAGINATED_TEMPLATES"][template] or settings["DEFAULT_PAGINATION"]
 
 
 def paginated_paths(page: Any, entries: list, template: str, settings: dict[str, Any]) -> list[str]:
     """The save-as path of every pagination page, named as Pelican's writer will name them."""
     if template not in settings["PAGINATED_TEMPLATES"]:
         return [page.save_as]
-    per_page = settings["PAGINATED_TEMPLATES"][template] or settings["DEFAULT_PAGINATION"]
-    paginator = Paginator(page.save_as, page.url, entries, settings, per_page)
+    paginator = Paginator(page.save_as, page.url, entries, settings, per_page(template, settings))
     return [paginator.page(n).save_as for n in paginator.page_range]
 
 
@@ -148,8 +151,8 @@ class TrackerWriter(Writer):
         if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
             self._write_page(name, template, context, relative_urls, override_output, kwargs, paged=False)
             return
-        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in paginated.items()}
+        size = per_page(template_name, self.settings)
+        paginators = {key: Paginator(name, url, value, self.settings, size) for key, value in paginated.items()}
         for number in range(1, next(iter(paginators.values())).num_pages + 1):
             page_kwargs = dict(kwargs)
             for key, paginator in paginators.items():
@@ -161,27 +164,28 @@ class TrackerWriter(Writer):
                 })
             self._write_page(page.save_as, template, context, relative_urls, override_output, page_kwargs, paged=True)
 
-    def _write_page(self, name, template, context, relative_urls, override, kwargs, paged):
+    def _unchanged(self, name: str, digest: str | None) -> bool:
+        """Record what `name` is made from; True when the last build made it from the same and it is still there."""
         run = TrackerRun.of(self.settings)
         relative = os.path.normpath(name)
         path = sanitised_join(self.output_path, name)
-        digest = self._digest(template, relative, relative_urls, context, kwargs, paged)
         run.outputs[relative] = digest or ""
         if digest and run.cache.outputs.get(relative) == digest and os.path.exists(path) and path not in self._written_files:
             self._written_files.add(path)
-            return
-        super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
+            return True
+        return False
+
+    def _write_page(self, name, template, context, relative_urls, override, kwargs, paged):
+        digest = self._digest(template, os.path.normpath(name), relative_urls, context, kwargs, paged)
+        if not self._unchanged(name, digest):
+            super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
 
     def write_bytes(self, name: str, data: bytes | Callable[[], bytes], digest: str | None = None) -> None:
         """Write a file that is not rendered from a template (feeds, OPML, sitemap), under the same rules."""
-        run = TrackerRun.of(self.settings)
-        relative = os.path.normpath(name)
-        path = sanitised_join(self.output_path, name)
-        digest = digest and digest_bytes(run.cache.key, relative, digest)
-        run.outputs[relative] = digest or ""
-        if digest and run.cache.outputs.get(relative) == digest and os.path.exists(path) and path not in self._written_files:
-            self._written_files.add(path)
+        digest = digest and digest_bytes(TrackerRun.of(self.settings).cache.key, os.path.normpath(name), digest)
+        if self._unchanged(name, digest):
             return
+        path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._open_w(path, "utf-8") as handle:
             handle.write((data() if callable(data) else data).decode("utf-8"))

@@ -62,7 +62,8 @@ class ThemeGenerator(Generator):
     """Adds neighbours, map and charts to the context; writes `404.html` and `sitemap.xml`."""
 
     def generate_context(self) -> None:
-        self.base = feed_base(self.settings) if ABSOLUTE.match(feed_base(self.settings)) else ""
+        base = feed_base(self.settings)
+        self.base = base if ABSOLUTE.match(base) else ""
         self.context["SITE_BASE"] = self.base
         articles = self.context.get("articles", [])
         days = [a.date.date() for a in articles]
