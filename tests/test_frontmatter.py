@@ -72,13 +72,15 @@ Body *here*.
 @pytest.mark.parametrize("value, expected", [
     ("2014-06-22", dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)),
     ('"2014-06-22 18:45"', dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
-    ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 18, 45, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
-    ("2014-06-22T15:45:00Z", dt.datetime(2014, 6, 22, 15, 45, tzinfo=dt.timezone.utc)),
+    # A time with another offset is the same instant in the site's time zone.
+    ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 20, 45, tzinfo=BAGHDAD)),
+    ("2014-06-22T15:45:00Z", dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
 ])
 def test_date_forms(parser, value, expected):
     result = parse(parser, entry(date=value))
     assert problems(parser) == []
     assert result.date == expected and result.date.utcoffset() == expected.utcoffset()
+    assert result.date.tzinfo is BAGHDAD
 
 
 def test_bom_and_crlf_parse_normally(parser):

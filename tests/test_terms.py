@@ -118,12 +118,14 @@ def test_two_owners_of_one_output_path_are_an_error_not_a_traceback(site):
     result = site.build()
     assert result.returncode == 0
     assert "Traceback" not in result.stderr + result.stdout
-    assert ("content/pages/provinces.md:1: error: output path 'provinces/index.html' of the provinces index "
-            "is already used by content/pages/provinces.md; not written") in result.stderr
+    # The site's own pages win: the page is the one not written, and the error points at it.
+    assert ("content/pages/provinces.md:1: error: output path 'provinces/index.html' of content/pages/provinces.md "
+            "is already used by the provinces index; not written") in result.stderr
     assert "content/data/actors.yaml:2: error: duplicate actor name 'Isis'" in result.stderr
     assert ("content/data/actors.yaml:4: error: output path 'actors/isis/index.html' of actor 'I.S.I.S.' "
             "is already used by actor 'ISIS'; not written") in result.stderr
-    assert site.html("provinces/index.html").h1.get_text() == "A page slugged provinces"
+    assert site.html("provinces/index.html").h1.get_text() == "Provinces"
+    assert "A page slugged provinces" not in site.html("index.html").get_text()  # no link to a page not written
 
 
 def test_sample_site_has_a_page_per_province_and_actor(tmp_path):

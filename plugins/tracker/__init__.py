@@ -7,6 +7,7 @@ signals hold weak references.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from typing import Any
 
@@ -16,7 +17,7 @@ from .feeds import FeedsGenerator
 from .generator import TermPagesGenerator
 from .outputs import TrackerWriter, check_collisions, remove_stale
 from .problems import display_path
-from .reader import MARKDOWN_SUFFIXES, TrackerReader, prefetch
+from .reader import TrackerReader, prefetch
 from .run import TrackerRun
 from .theme import DEFAULT_MAP, ThemeGenerator, month_calendar
 
@@ -27,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_CHECK": False,  # `make check`: read and check everything, write nothing
     "TRACKER_CACHE": "auto",  # a file next to OUTPUT_PATH; None: no incremental rebuilds
     "TRACKER_PARALLEL_READING_MIN": 200,  # read in two processes when this many files are not cached
+    "TRACKER_MARKDOWN_TIME_LIMIT": 5,  # seconds to render one entry's Markdown; None: no limit
+    "TRACKER_RAW_HTML": False,  # True: trust authors' raw HTML (scripts, iframes, event handlers) in Markdown
     "PROVINCE_URL": "provinces/{slug}/",
     "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",
     "PROVINCES_URL": "provinces/",
@@ -60,8 +63,27 @@ def merge_defaults(pelican) -> None:
     """Merge the plugin's defaults under the site's settings, once."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    # This plugin keeps its own cache; Pelican's content cache stays off, and its file stamps are
+    # modification times: a hash stamp would open every source file, a FIFO too (and wait for ever).
+    pelican.settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
+    quiet_stamp_warnings()
     pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
     pelican.settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **pelican.settings["JINJA_GLOBALS"]}
+
+
+class _KnownUnreadable(logging.Filter):
+    """Pelican warns, in three lines, that it cannot stamp a file it cannot stat (a dangling link):
+    the reader reports the same file as one `path:line:` error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cannot get modification stamp")
+
+
+def quiet_stamp_warnings() -> None:
+    """Install the filter once per process."""
+    cache_logger = logging.getLogger("pelican.cache")
+    if not any(isinstance(f, _KnownUnreadable) for f in cache_logger.filters):
+        cache_logger.addFilter(_KnownUnreadable())
 
 
 def start_run(pelican) -> list[type]:
@@ -77,9 +99,10 @@ def use_writer(pelican) -> type[TrackerWriter]:
 
 
 def add_reader(readers) -> None:
-    """Read every Markdown file with the tracker reader."""
-    for suffix in MARKDOWN_SUFFIXES:
-        readers.reader_classes[suffix] = TrackerReader
+    """Read every source file of the inventory with the tracker reader, and nothing else: an `.rst`
+    or `.html` file among the entries is reported by the inventory, not published by another reader."""
+    suffixes = set(TrackerReader.file_extensions) | TrackerRun.of(readers.settings).inventory.suffixes
+    readers.reader_classes = {suffix: TrackerReader for suffix in sorted(suffixes)}
 
 
 def drop_duplicate_slugs(generator) -> None:

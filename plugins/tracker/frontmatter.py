@@ -12,16 +12,19 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .problems import Reporter
-from .vocabulary import Term, Vocabulary, suggest
-from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_items, string_list
+from .vocabulary import SLUG, Term, Vocabulary, suggest
+from .yamlnodes import YAMLProblem, check_characters, compose, is_null, kind_of, line_of, mapping_items, string_list
 
 STATUSES = ("published", "draft", "hidden")
 ENTRY_REQUIRED = ("title", "date")
 PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
-SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 SOURCE = re.compile(r"(?P<title>.*?)\s*<(?P<url>[^<>\s]+)>\s*$")
+SAFE_URL = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s@]+@)\S*$", re.IGNORECASE)
+YEARS = (1000, 2999)  # a typo such as 20014 or 1014 is an error, not a page dated a millennium away
+MAX_NAMES = 100  # provinces, actors, places or tags one entry may name
+MAX_NAME_LENGTH = 150  # a name becomes a URL slug and a file name (at most 255 bytes)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class EntryParser:
         errors_before = self.reporter.count("error")
         try:
             text = decode(data)
+            check_characters(text)
             front, body, first_line = split_front_matter(text)
             root = compose(front, first_line)
         except YAMLProblem as exc:
@@ -156,14 +160,30 @@ class EntryParser:
 
     def _slug(self, path: str, node: Node) -> str:
         slug = self._text(path, node)
+        if len(slug) > MAX_NAME_LENGTH:
+            raise YAMLProblem(line_of(node), f"slug of {len(slug)} characters; at most {MAX_NAME_LENGTH}")
         if not SLUG.fullmatch(slug):
             fixed = self.slugify(slug)
+            if not fixed:
+                raise YAMLProblem(line_of(node), f"'{slug}' has no letter or digit to make a URL from")
             self.reporter.warning(path, line_of(node), f"slug '{slug}' is not URL-safe; using '{fixed}'")
             return fixed
         return slug
 
+    def _names(self, node: Node) -> list[tuple[str, int]]:
+        """(name, line) pairs of a list field, each usable as a page name and URL slug."""
+        names = string_list(node)
+        if len(names) > MAX_NAMES:
+            raise YAMLProblem(line_of(node), f"{len(names)} names; at most {MAX_NAMES} per entry")
+        for value, line in names:
+            if len(value) > MAX_NAME_LENGTH:
+                raise YAMLProblem(line, f"name of {len(value)} characters; at most {MAX_NAME_LENGTH}")
+            if not self.slugify(value):
+                raise YAMLProblem(line, f"'{value}' has no letter or digit to make a URL from")
+        return names
+
     def _strings(self, path: str, node: Node) -> list[str]:
-        return [value for value, _ in string_list(node)]
+        return [value for value, _ in self._names(node)]
 
     def _sources(self, path: str, node: Node) -> list[Source]:
         items = [(node.value, line_of(node))] if isinstance(node, ScalarNode) else string_list(node, split=False)
@@ -171,15 +191,16 @@ class EntryParser:
         for text, line in items:
             match = SOURCE.match(text)
             title, url = (match["title"], match["url"]) if match else ("", text.strip())
-            if not re.match(r"https?://\S+$", url):
-                self.reporter.warning(path, line, f"source '{text}' has no http(s) URL")
+            if not SAFE_URL.match(url):
+                self.reporter.warning(path, line, f"source '{text}' has no http(s) or mailto: URL; shown without a link")
+                title, url = text.strip(), ""
             sources.append(Source(url, title))
         return sources
 
     def _terms(self, path: str, node: Node, kind: str) -> list[Term]:
         vocabulary = self.vocabularies[kind]
         terms: dict[str, Term] = {}
-        for value, line in string_list(node):
+        for value, line in self._names(node):
             term = vocabulary.resolve(value)
             if term is None:
                 near = vocabulary.suggestion(value)
@@ -237,11 +258,15 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
-    """A timezone-aware datetime from YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601."""
+    """A timezone-aware datetime in the site's `timezone` from YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or
+    ISO 8601: a time given with another offset is converted, so that the day an entry is shown
+    and filed under is the day it is ordered by."""
     if not DATE.fullmatch(text):
         raise YAMLProblem(line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)")
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise YAMLProblem(line, f"invalid date '{text}': {exc}") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone)
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise YAMLProblem(line, f"year out of range in '{text}' (expected {YEARS[0]} to {YEARS[1]})")
+    return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)

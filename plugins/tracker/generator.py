@@ -5,13 +5,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from markdown import Markdown
 from pelican.generators import Generator
 
 from .index import TermIndex, build_index
 from .listing import EntryItems
 from .outputs import paginated_paths
-from .reader import markdown_options
+from .markup import MarkdownTimeout, Renderer
 from .run import TrackerRun
 from .terms import Actor, Province, TermWrapper
 
@@ -41,13 +40,27 @@ class TermPagesGenerator(Generator):
     def _link_pages(self, index: Any) -> None:
         """Give every page its co-occurring terms as pages (with URLs) and counts."""
         provinces, actors = self.context["province_pages"], self.context["actor_pages"]
-        markdown = Markdown(**markdown_options(self.settings))
+        renderer = Renderer(self.settings)
         for page in self.term_pages["province"] + self.term_pages["actor"]:
             slot: TermIndex = page.stats
             page.together = [(actors[t.key], n) for t, n in slot.together]
             page.in_provinces = [(provinces[t.key], n) for t, n in slot.provinces]
-            description = page.term.fields.get("description")
-            page.description = markdown.reset().convert(str(description)) if description else ""
+            page.description = self._description(page, renderer)
+
+    def _description(self, page: TermWrapper, renderer: Renderer) -> str:
+        """A vocabulary term's Markdown `description` as cleaned HTML ("" when it cannot be rendered)."""
+        description = page.term.fields.get("description")
+        if not description:
+            return ""
+        reporter, path = TrackerRun.of(self.settings).reporter, TrackerRun.of(self.settings).vocabularies[page.kind].path
+        try:
+            (html,), removed = renderer.html(str(description))
+        except (MarkdownTimeout, RecursionError):
+            reporter.error(path, page.term.line, f"description of '{page.name}' could not be rendered in time; not shown")
+            return ""
+        if removed:
+            reporter.warning(path, page.term.line, f"unsafe HTML removed from the description of '{page.name}' ({', '.join(removed)})")
+        return html
 
     def _in_write_order(self, pages: list[TermWrapper]) -> list[TermWrapper]:
         """Vocabulary terms first, in file order, then unknown spellings: the first claimant of a path wins."""

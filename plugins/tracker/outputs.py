@@ -39,29 +39,59 @@ class _Named:
         self.save_as, self.url = save_as, url
 
 
+CONTENT_LISTS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
+MAX_NAME_BYTES = 255  # the longest file or folder name most file systems allow
+
+
 def site_output_paths(generators: list[Any]) -> list[tuple[str, Any]]:
-    """(path, owner) for every file the build will write, in the order Pelican writes them."""
-    paths: list[tuple[str, Any]] = []
+    """(path, owner) for every file the build will write: the site's own pages (indexes, feeds,
+    archives) first, then entries and pages, so that a conflict is charged to the entry or page."""
+    structure: list[tuple[str, Any]] = []
+    content: list[tuple[str, Any]] = []
     for generator in generators:
         settings = generator.settings
-        for name in ("articles", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
-            paths += [(item.save_as, item) for item in getattr(generator, name, [])]
+        for name in CONTENT_LISTS:
+            content += [(item.save_as, item) for item in getattr(generator, name, [])]
         if hasattr(generator, "tags") and hasattr(generator, "dates"):
             for template in settings["DIRECT_TEMPLATES"]:
                 save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
                 if save_as:
                     named = _Named(save_as, settings.get(f"{template.upper()}_URL", save_as))
-                    paths += [(p, f"the {template} page") for p in paginated_paths(named, generator.articles, template, settings)]
+                    structure += [(p, f"the {template} page") for p in paginated_paths(named, generator.articles, template, settings)]
             for kind, groups in (("tag", generator.tags.items()), ("author", generator.authors)):
                 for wrapper, entries in groups:
                     if wrapper.save_as:
-                        paths += [(p, f"{kind} '{wrapper}'") for p in paginated_paths(wrapper, entries, kind, settings)]
-            for archives in getattr(generator, "period_archives", {}).values():
-                paths += [(archive["save_as"], "the archive of " + " ".join(map(str, archive["period"]))) for archive in archives]
-            paths += [(item.save_as, item) for item in generator.drafts]
+                        structure += [(p, f"{kind} '{wrapper}'") for p in paginated_paths(wrapper, entries, kind, settings)]
         if hasattr(generator, "output_paths"):
-            paths += generator.output_paths()
-    return [(os.path.normpath(path), owner) for path, owner in paths if path]
+            structure += generator.output_paths()
+    return [(os.path.normpath(path), owner) for path, owner in structure + content if path]
+
+
+class _Claims:
+    """Output paths claimed so far, as files and as the folders they imply."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, Any] = {}
+        self.folders: dict[str, Any] = {}  # folder -> the first file under it
+
+    def conflict(self, path: str) -> tuple[str, Any] | None:
+        """(how, owner) of an earlier claim that `path` cannot coexist with, or None."""
+        if path in self.files:
+            return "is already used by", self.files[path]
+        if path in self.folders:
+            return "would be a file where a folder is needed by", self.folders[path]
+        parts = path.split(os.sep)
+        for n in range(1, len(parts)):
+            folder = os.sep.join(parts[:n])
+            if folder in self.files:
+                return "needs a folder where there is a file of", self.files[folder]
+        return None
+
+    def add(self, path: str, owner: Any) -> None:
+        self.files[path] = owner
+        parts = path.split(os.sep)
+        for n in range(1, len(parts)):
+            self.folders.setdefault(os.sep.join(parts[:n]), owner)
 
 
 def describe(owner: Any) -> str:
@@ -90,23 +120,43 @@ def location(owner: Any, run: TrackerRun) -> tuple[str, int]:
 
 
 def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
-    """Report every output path claimed twice (the later claimant is not written); return them."""
-    owners: dict[str, Any] = {}
-    clashing = set()
-    run.output_paths = site_output_paths(generators)
-    for path, owner in run.output_paths:
-        first = owners.setdefault(path, owner)
-        if first is owner:
+    """Report every output path that cannot be written as planned: claimed twice, a file where
+    another needs a folder, or a name too long for the file system. The later claimant is not
+    written (an entry or page is dropped from its list). Returns the paths claimed twice."""
+    claims = _Claims()
+    clashing: set[str] = set()
+    dropped: list[Any] = []
+    for path, owner in site_output_paths(generators):
+        too_long = next((part for part in path.split(os.sep) if len(part.encode("utf-8")) > MAX_NAME_BYTES), None)
+        found = ("has a name longer than 255 bytes", None) if too_long else claims.conflict(path)
+        if found is None:
+            claims.add(path, owner)
             continue
-        clashing.add(path)
+        how, first = found
         where, line = location(owner, run)
-        if not where:
+        if not where and first is not None:
             where, line = location(first, run)
-        run.reporter.error(
-            where or path, line,
-            f"output path '{path}' of {describe(owner)} is already used by {describe(first)}; not written",
-        )
+        against = f" {describe(first)}" if first is not None else ""
+        run.reporter.error(where or path, line, f"output path '{path}' of {describe(owner)} {how}{against}; not written")
+        if getattr(owner, "source_path", None):
+            dropped.append(owner)
+        elif first is not None and path in claims.files:
+            clashing.add(path)  # the writer keeps the first version
+        else:
+            run.blocked.add(path)
+    _drop(generators, dropped)
+    run.output_paths = [(path, owner) for path, owner in claims.files.items()]
     return clashing
+
+
+def _drop(generators: list[Any], dropped: list[Any]) -> None:
+    """Take entries and pages that cannot be written out of their generators' lists."""
+    ids = {id(item) for item in dropped}
+    for generator in generators:
+        for name in CONTENT_LISTS:
+            items = getattr(generator, name, None)
+            if items and any(id(item) in ids for item in items):
+                items[:] = [item for item in items if id(item) not in ids]
 
 
 # Context entries a template shows besides its own arguments (the rest of the context is global
@@ -165,9 +215,12 @@ class TrackerWriter(Writer):
             self._write_page(page.save_as, template, context, relative_urls, override_output, page_kwargs, paged=True)
 
     def _unchanged(self, name: str, digest: str | None) -> bool:
-        """Record what `name` is made from; True when the last build made it from the same and it is still there."""
+        """Record what `name` is made from; True when it is not to be written: the last build made it
+        from the same and it is still there, or it was blocked before writing began."""
         run = TrackerRun.of(self.settings)
         relative = os.path.normpath(name)
+        if relative in run.blocked:
+            return True  # reported before writing began: not written at all
         path = sanitised_join(self.output_path, name)
         run.outputs[relative] = digest or ""
         if digest and run.cache.outputs.get(relative) == digest and os.path.exists(path) and path not in self._written_files:

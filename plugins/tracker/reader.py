@@ -7,31 +7,17 @@ import os
 from dataclasses import replace
 from typing import Any
 
-from markdown import Markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from .frontmatter import Entry, EntryParser
-from .problems import Reporter
 from .cache import digest_bytes
+from .frontmatter import Entry, EntryParser
+from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
+from .markup import MarkdownTimeout, Renderer
+from .problems import Reporter
 from .run import TrackerRun
 from .terms import Actor, Province
-
-MARKDOWN_SUFFIXES = ["md", "markdown", "mkd", "mdown"]
-
-
-def markdown_options(settings: dict[str, Any]) -> dict[str, Any]:
-    """The site's Markdown settings without Pelican's `meta` extension (front matter is YAML here)."""
-    options = dict(settings["MARKDOWN"])
-    options["extensions"] = [e for e in options.get("extensions", []) if e != "markdown.extensions.meta"]
-    return options
-
-
-def render(markdown: Markdown, text: str) -> str:
-    """Markdown to HTML, with the converter reset between documents."""
-    markdown.reset()
-    return markdown.convert(text)
-
+from .yamlnodes import YAMLProblem
 
 def is_page(source_path: str, settings: dict[str, Any]) -> bool:
     """Whether a file is a Pelican page (under PAGE_PATHS) rather than an entry."""
@@ -39,53 +25,62 @@ def is_page(source_path: str, settings: dict[str, Any]) -> bool:
     return any(relative == p or relative.startswith(p.rstrip("/") + os.sep) for p in settings["PAGE_PATHS"])
 
 
-def prepare(path: str, parser: EntryParser, markdown: Markdown, page: bool, check: bool) -> tuple:
-    """Everything reading one file yields: (entry or None, body HTML, summary HTML, problems, digest)."""
+def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, check: bool) -> tuple:
+    """Everything reading one file yields: (entry or None, body HTML, summary HTML, problems, digest).
+    Never raises for anything a file can contain: every problem is one reported line."""
     parser = replace(parser, reporter=Reporter())
-    with open(path, "rb") as handle:
-        data = handle.read()
-    entry = parser.parse(path, data, page=page)
     problems = parser.reporter.problems
+    try:
+        data = read_source(path)
+    except YAMLProblem as exc:
+        parser.reporter.error(path, exc.line, exc.message)
+        return None, None, None, problems, ""
+    entry = parser.parse(path, data, page=page)
     if entry is None:
         return None, None, None, problems, ""
-    # `make check` writes nothing, so it need not convert bodies (most of a build's reading time).
-    body = "" if check else render(markdown, entry.body)
-    summary = render(markdown, entry.summary) if entry.summary else None
-    return entry, body, summary, problems, digest_bytes(data)
+    try:
+        # `make check` converts bodies too: one over the time limit is an error a build would report.
+        (body, summary), removed = renderer.html(entry.body, entry.summary)
+    except MarkdownTimeout:
+        parser.reporter.error(path, 0, f"the Markdown took more than {renderer.limit:g} s to render "
+                                       "(TRACKER_MARKDOWN_TIME_LIMIT); look for long runs of '[' or '](' ")
+        return None, None, None, problems, ""
+    except RecursionError:
+        parser.reporter.error(path, 0, "the Markdown is nested too deeply to render")
+        return None, None, None, problems, ""
+    if removed:
+        parser.reporter.warning(path, 0, f"unsafe HTML removed ({', '.join(removed)}); "
+                                         "TRACKER_RAW_HTML = True would trust the authors' HTML")
+    return entry, ("" if check else body), summary, problems, digest_bytes(data)
 
 
-# Reading in worker processes: each worker gets the parser and a Markdown converter once.
+# Reading in worker processes: each worker gets the parser and a renderer once.
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(parser: EntryParser, options: dict[str, Any]) -> None:
-    _worker.update(parser=parser, markdown=Markdown(**options))
+def _start_worker(parser: EntryParser, renderer: Renderer) -> None:
+    _worker.update(parser=parser, renderer=renderer)
 
 
 def _prepare_in_worker(job: tuple[str, tuple, bool]) -> tuple[str, tuple, tuple]:
     path, stamp, page = job
-    return path, stamp, prepare(path, _worker["parser"], _worker["markdown"], page, False)
+    return path, stamp, prepare(path, _worker["parser"], _worker["renderer"], page, False)
 
 
 def prefetch(run: TrackerRun, settings: dict[str, Any], workers: int = 2) -> None:
     """Read the entries the cache does not have in worker processes, when there are enough to pay
     for starting them: YAML and Markdown are per file, and the build's other steps need them all."""
     jobs = []
-    for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]:
-        for root, _, files in os.walk(os.path.join(settings["PATH"], folder)):
-            for name in files:
-                path = os.path.join(root, name)
-                if name.rsplit(".", 1)[-1] in MARKDOWN_SUFFIXES:
-                    stat = os.stat(path)
-                    stamp = (stat.st_mtime_ns, stat.st_size)
-                    cached = run.cache.entries.get(path)
-                    if not (cached and cached[0] == stamp):
-                        jobs.append((path, stamp, is_page(path, settings)))
+    for path in run.inventory.sources:
+        stamp = stamp_of(path)
+        cached = run.cache.entries.get(path)
+        if stamp and not (cached and cached[0] == stamp):
+            jobs.append((path, stamp, is_page(path, settings)))
     if len(jobs) < settings["TRACKER_PARALLEL_READING_MIN"] or (os.cpu_count() or 1) < 2 or settings.get("TRACKER_CHECK"):
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, os.cpu_count() or 1), _start_worker, (run.parser, markdown_options(settings))) as pool:
-        for path, stamp, result in pool.imap_unordered(_prepare_in_worker, sorted(jobs), chunksize=64):
+    with context.Pool(min(workers, os.cpu_count() or 1), _start_worker, (run.parser, Renderer(settings))) as pool:
+        for path, stamp, result in pool.imap_unordered(_prepare_in_worker, jobs, chunksize=64):
             run.prepared[path] = (stamp, result)
 
 
@@ -93,26 +88,25 @@ class TrackerReader(BaseReader):
     """Reads `.md` files; an entry with an error is skipped after its problems are reported."""
 
     enabled = True
-    file_extensions = MARKDOWN_SUFFIXES
+    file_extensions = list(SOURCE_SUFFIXES)
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        self._markdown = Markdown(**markdown_options(settings))
+        self._renderer = Renderer(settings)
 
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
         run = TrackerRun.of(self.settings)
-        stat = os.stat(source_path)
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = stamp_of(source_path)
         found = run.cache.entries.get(source_path) or run.prepared.get(source_path)
-        if found and found[0] == stamp:
+        if stamp and found and found[0] == stamp:
             result = found[1]
         else:
-            result = prepare(source_path, run.parser, self._markdown, is_page(source_path, self.settings),
+            result = prepare(source_path, run.parser, self._renderer, is_page(source_path, self.settings),
                              bool(self.settings.get("TRACKER_CHECK")))
         entry, body, summary, problems, digest = result
         run.reporter.problems.extend(problems)  # an unchanged file still shows its problems
-        if run.cache.path:
+        if run.cache.path and stamp:
             run.entries[source_path] = (stamp, result)
         if entry is None:
             return None, {"status": "skip"}

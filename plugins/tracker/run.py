@@ -13,6 +13,7 @@ from pelican.utils import slugify
 
 from .cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest
 from .frontmatter import EntryParser
+from .inventory import Inventory, pelican_settings, take_inventory
 from .problems import Reporter
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -26,8 +27,10 @@ class TrackerRun:
     reporter: Reporter
     vocabularies: dict[str, Vocabulary]
     parser: EntryParser
-    collisions: set[str] = field(default_factory=set)  # output paths claimed twice
+    collisions: set[str] = field(default_factory=set)  # output paths claimed twice: the first claimant is written
+    blocked: set[str] = field(default_factory=set)  # output paths that are not written at all
     output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
+    inventory: Inventory = field(default_factory=Inventory)  # the files to read
     cache: BuildCache = field(default_factory=lambda: BuildCache(None, ""))  # what the last build left
     entries: dict = field(default_factory=dict)  # source path -> (stat, read result), for the next build
     prepared: dict = field(default_factory=dict)  # source path -> (stat, read result), read in workers
@@ -44,6 +47,9 @@ class TrackerRun:
         }
         parser = EntryParser(vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug)
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
+        run.inventory = take_inventory(settings["PATH"], settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+                                       settings["STATIC_PATHS"], reporter)
+        pelican_settings(settings, run.inventory)
         if not settings.get("TRACKER_CHECK"):
             run.cache = BuildCache(cache_path(settings), build_key(settings))
         return run

@@ -39,6 +39,11 @@ class TermWrapper(URLWrapper):
     def known(self) -> bool:
         return self.term.known
 
+    @property
+    def kind(self) -> str:
+        """`province` or `actor`: the vocabulary the term belongs to."""
+        return type(self).__name__.lower()
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TermWrapper) and type(self) is type(other) and self.key == other.key
 

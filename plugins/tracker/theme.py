@@ -192,12 +192,13 @@ def _legend(busiest: int) -> list[tuple[int, str]]:
 
 
 def render_sitemap(base: str, output_paths: list[tuple[str, Any]]) -> bytes:
-    """sitemap.xml of every listed HTML page (no drafts, no 404), sorted, dated by content only."""
+    """sitemap.xml of every published HTML page (no draft or hidden entry or page, no 404), sorted,
+    dated by content only."""
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     seen = set()
     for path, owner in sorted(output_paths, key=lambda item: item[0]):
         status = getattr(owner, "status", "published")
-        if not path.endswith(".html") or path == "404.html" or status == "draft" or path in seen:
+        if not path.endswith(".html") or path == "404.html" or status != "published" or path in seen:
             continue
         seen.add(path)
         url = ET.SubElement(urlset, "url")

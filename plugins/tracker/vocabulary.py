@@ -13,7 +13,7 @@ from typing import Any
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .problems import Reporter
-from .yamlnodes import YAMLProblem, compose, is_null, line_of, mapping_items, plain, string_list
+from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_items, plain, string_list
 
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
@@ -28,6 +28,8 @@ _PUNCTUATION = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
 })
 _SPACES = re.compile(r"\s+")
+SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
+TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note"}
 
 
 def normalise(name: str) -> str:
@@ -135,14 +137,26 @@ def _read_term(
     if name_node is None or not isinstance(name_node, ScalarNode) or not name_node.value.strip():
         reporter.error(path, line_of(node), f"{kind} has no 'name'")
         return None
+    for key in TEXT_KEYS.intersection(values):
+        if not isinstance(values[key], ScalarNode):
+            reporter.error(path, line_of(values[key]), f"'{key}' must be text, found {kind_of(values[key])}")
+            del values[key]
     name = _SPACES.sub(" ", name_node.value).strip()
     aliases_node = values.pop("aliases", None)
     aliases = _string_list(aliases_node, "aliases", path, reporter) if aliases_node else []
     slug_node = values.pop("slug", None)
-    slug = slug_node.value.strip() if isinstance(slug_node, ScalarNode) and slug_node.value else ""
+    slug = slug_node.value.strip() if slug_node is not None and not is_null(slug_node) else ""
+    if slug and not SLUG.fullmatch(slug):
+        reporter.error(path, line_of(slug_node), f"slug '{slug}' is not a URL path segment "
+                       "(lower-case letters, digits, and '-', '_' or '.' between them)")
+        slug = ""
+    slug = slug or slugify(name)
+    if not slug:
+        reporter.error(path, line_of(name_node), f"{kind} '{name}' has no letter or digit to make a URL from; give it a 'slug'")
+        return None
     del values["name"]
     fields = {key: plain(value) for key, value in values.items() if not is_null(value)}
-    return Term(name, slug or slugify(name), tuple(aliases), fields, True, line_of(name_node))
+    return Term(name, slug, tuple(aliases), fields, True, line_of(name_node))
 
 
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:

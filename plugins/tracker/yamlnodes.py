@@ -7,6 +7,7 @@ project converts them, so a date like `2014-13-45` is our error with a line, not
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -25,24 +26,87 @@ class YAMLProblem(Exception):
 # libyaml's parser when PyYAML has it: the pure-Python one is the costliest part of reading.
 # Any error is parsed again by the Python parser, whose messages say more.
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+MAX_DEPTH = 20  # front matter and vocabularies nest three or four levels; hostile input thousands
+# A cheap bound on the nesting any text can reach, checked before libyaml sees it: libyaml's
+# composer recurses in C and crashes the process on input nested tens of thousands deep.
+ROUGH_DEPTH_LIMIT = 1000
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\r": "carriage return"}
 
 
 def compose(text: str, first_line: int = 1) -> Node | None:
-    """Compose YAML `text` that starts at `first_line` of its file; marks then give file lines."""
+    """Compose YAML `text` that starts at `first_line` of its file; marks then give file lines.
+
+    Refused before composing: control characters, nesting deeper than MAX_DEPTH, and aliases
+    (`*name`), which PyYAML would expand in full (an alias bomb grows ninefold per level)."""
     padded = "\n" * (first_line - 1) + text
-    if FAST_LOADER is not None:
-        try:
-            return yaml.compose(padded, Loader=FAST_LOADER)
-        except yaml.YAMLError:
-            pass
+    check_characters(padded)
+    _check_rough_depth(padded)
+    loader = FAST_LOADER or yaml.SafeLoader
     try:
+        _check_events(yaml.parse(padded, Loader=loader))
+        return yaml.compose(padded, Loader=loader)
+    except yaml.YAMLError:
+        if loader is yaml.SafeLoader:
+            raise
+    try:  # the Python parser explains the error better (and accepts a few things libyaml does not)
+        _check_events(yaml.parse(padded, Loader=yaml.SafeLoader))
         return yaml.compose(padded, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else first_line
         raise YAMLProblem(line, _describe(exc, padded, mark)) from None
     except yaml.YAMLError as exc:  # errors without a mark (rare: reader-level)
-        raise YAMLProblem(first_line, f"invalid YAML: {exc}") from None
+        raise YAMLProblem(first_line, f"invalid YAML: {' '.join(str(exc).split())}") from None
+
+
+def check_characters(text: str) -> None:
+    """YAMLProblem at the first control character (other than tab and newline) or lone surrogate."""
+    found = CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        more = len(CONTROL.findall(text)) - 1
+        also = f" (and {more} more)" if more else ""
+        raise YAMLProblem(line, f"{describe_character(found.group())} at column {column} is not allowed{also}; remove it")
+
+
+def describe_character(char: str) -> str:
+    """How a message names a character that cannot be shown."""
+    name = CONTROL_NAMES.get(char, "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character")
+    return f"{name} U+{ord(char):04X}"
+
+
+def _check_rough_depth(text: str) -> None:
+    """Refuse text that could nest deeper than libyaml can compose without crashing."""
+    flow = 0
+    for found in re.finditer(r"[\[{]|[\]}]", text) if ("[" in text or "{" in text) else ():
+        flow = flow + 1 if found.group() in "[{" else max(flow - 1, 0)
+        if flow > ROUGH_DEPTH_LIMIT:
+            raise YAMLProblem(text.count("\n", 0, found.start()) + 1, f"nested more than {MAX_DEPTH} levels deep")
+    for number, line in enumerate(text.split("\n"), start=1):
+        depth = len(line) - len(line.lstrip(" -?"))
+        if depth > ROUGH_DEPTH_LIMIT:
+            raise YAMLProblem(number, f"nested more than {MAX_DEPTH} levels deep")
+
+
+def _check_events(events: Any) -> None:
+    """Walk the parse events: bounded nesting, no aliases, no control characters in values."""
+    depth = 0
+    for event in events:
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YAMLProblem(event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            raise YAMLProblem(event.start_mark.line + 1,
+                              f"YAML alias '*{event.anchor}' is not allowed here; write the value out")
+        elif isinstance(event, yaml.ScalarEvent):
+            found = CONTROL.search(event.value)
+            if found:
+                raise YAMLProblem(event.start_mark.line + 1, f"{describe_character(found.group())} in a value is not allowed")
 
 
 def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:

@@ -1,0 +1,115 @@
+"""Every file in the entries and pages folders is accounted for: read, ignored by a documented
+rule, or reported. Pelican's own file discovery is pointed at the same files."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import Reporter
+from .yamlnodes import YAMLProblem
+
+SOURCE_SUFFIXES = ("md", "markdown", "mdown", "mkd")  # in any case: .MD and .Markdown are entries too
+# Ignored without a word: hidden files and folders (which include editors' `.#name` lock files),
+# and editors' autosave, swap and backup files.
+IGNORED = re.compile(r"^[.#]|~$|\.(?:swp|swo|swx|bak|orig|tmp)$", re.IGNORECASE)
+IGNORE_FILES = [".*", "#*", "*~"]  # the part of that rule Pelican's discovery needs to match ours
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The files to read as entries and pages, with what Pelican's discovery needs to find exactly them."""
+
+    sources: tuple[str, ...] = ()  # absolute paths, sorted
+    suffixes: frozenset[str] = frozenset()  # their suffixes as spelt: md, MD, markdown, ...
+    excluded: tuple[str, ...] = ()  # folders (relative to the content folder) not to walk again
+
+
+def take_inventory(root: str, folders: list[str], static: list[str], reporter: Reporter) -> Inventory:
+    """Walk `folders` (relative to `root`) as Pelican does, following links but never a loop."""
+    sources, suffixes, excluded = [], set(), []
+    bases = [os.path.join(root, folder) for folder in folders]
+    static_roots = [os.path.join(root, folder) for folder in static]
+    seen = {os.path.realpath(base) for base in bases}
+    for base in bases:
+        for folder, dirs, files in os.walk(base, followlinks=True):
+            dirs.sort()
+            for name in list(dirs):
+                path = os.path.join(folder, name)
+                if IGNORED.search(name) or _already_walked(path, seen, bases, reporter):
+                    dirs.remove(name)
+                    if not IGNORED.search(name):
+                        excluded.append(os.path.relpath(path, root))
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                suffix = name.rpartition(".")[2] if "." in name else ""
+                if IGNORED.search(name) or _under(path, static_roots):
+                    continue
+                if suffix.lower() in SOURCE_SUFFIXES:
+                    sources.append(os.path.abspath(path))
+                    suffixes.add(suffix)
+                else:
+                    reporter.warning(path, 0, "not read: only .md, .markdown and .mdown files are entries or pages")
+    return Inventory(tuple(sorted(sources)), frozenset(suffixes), tuple(excluded))
+
+
+def _already_walked(path: str, seen: set[str], bases: list[str], reporter: Reporter) -> bool:
+    """A folder reached a second time through a symbolic link (a loop, or a second way in) is not walked."""
+    real = os.path.realpath(path)
+    inside = any(os.path.realpath(base).startswith(real + os.sep) for base in bases)
+    if real in seen or inside:
+        reporter.warning(path, 0, "symbolic link to a folder that is already read; not followed")
+        return True
+    seen.add(real)
+    return False
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a source file; YAMLProblem when it is not a regular file that can be read.
+    A FIFO or a device is never opened: reading one could wait for ever."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        why = "dangling symbolic link" if os.path.islink(path) else "the file disappeared while the site was read"
+        raise YAMLProblem(1, f"{why}; not read") from None
+    except OSError as exc:
+        raise YAMLProblem(1, f"cannot be read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise YAMLProblem(1, f"not a regular file ({_file_kind(info.st_mode)}); not read")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise YAMLProblem(1, f"cannot be read: {exc.strerror}") from None
+
+
+def stamp_of(path: str) -> tuple[int, int] | None:
+    """(modification time, size) of a file, or None when it cannot be examined."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a device", stat.S_ISBLK: "a device",
+             stat.S_ISDIR: "a folder"}
+    return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+
+
+def pelican_settings(settings: dict[str, Any], inventory: Inventory) -> None:
+    """Point Pelican's discovery at the inventory's files: the same ignore rule, no second walk
+    through a folder link. The site's own settings are kept aside, so that rebuilds start from them."""
+    own = settings.setdefault("tracker_own_discovery", {
+        key: list(settings[key]) for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES")})
+    settings["IGNORE_FILES"] = own["IGNORE_FILES"] + [p for p in IGNORE_FILES if p not in own["IGNORE_FILES"]]
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        settings[key] = own[key] + list(inventory.excluded)
