@@ -7,7 +7,7 @@ import time
 
 import feedparser
 import pytest
-from conftest import entry
+from conftest import ROOT, entry
 from test_workflow import make
 
 
@@ -197,3 +197,17 @@ def test_hidden_entries_and_pages_are_not_in_the_sitemap(site):
     assert "/2014/06/01/open/</loc>" in sitemap
     assert "quiet" not in sitemap and "secret" not in sitemap
     assert (site.output / "2014/06/02/quiet/index.html").is_file()  # hidden: written, but unlisted
+
+
+def test_a_new_tracker_with_a_map_and_no_published_entry_builds(site):
+    site.write("data/provinces.geojson", (ROOT / "content/data/provinces.geojson").read_text(encoding="utf-8"))
+    site.write("data/provinces.yaml", (ROOT / "content/data/provinces.yaml").read_text(encoding="utf-8"))
+    for status in (None, "draft"):
+        if status:
+            site.write("entries/2014-06-01-d.md", entry(title="Draft", date="2014-06-01", status=status, provinces="[Anbar]"))
+        result = site.build()
+        assert result.returncode == 0 and "Traceback" not in result.stderr + result.stdout, result.stderr
+        assert "content/entries: info: no published entry yet: the site is built without entries" in problem_lines(result)
+        home = site.html("index.html")
+        assert home.select_one("figure.map svg") and "No entries yet." in home.select_one("figure.map figcaption").get_text()
+        assert check(site).returncode == 0

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 from conftest import PROVINCES
@@ -45,7 +46,7 @@ def test_features_match_by_iso_code_then_name_or_alias_and_misses_are_warnings(t
     assert sorted(result.shapes) == ["anbar", "ninewa"]
     assert len(result.shapes["ninewa"]) == 2
     problems = [(p.line, p.severity, p.message) for p in reporter.problems]
-    assert (4, "warning", "map feature 'Atlantis' matches no province (by ISO code or name)") in problems
+    assert (4, "warning", "map feature 3 ('Atlantis') matches no province (by ISO code or name)") in problems
     assert any(p.path.endswith("provinces.yaml") and "province 'Kirkuk' has no shape" in p.message for p in reporter.problems)
 
 
@@ -79,3 +80,42 @@ def test_activity_is_weekly_under_a_year_and_monthly_beyond():
     monthly = activity(at(0, 400))
     assert monthly.unit == "month" and len(monthly.bars) == 14 and sum(b.count for b in monthly.bars) == 2
     assert activity([]) is None
+
+
+def test_invalid_geojson_is_a_warning_per_feature_with_its_number_name_and_line(tmp_path):
+    vocabulary, reporter = provinces(tmp_path)
+    path = write_map(tmp_path, [
+        feature({"iso": "IQ-AN"}, {"type": "Polygon", "coordinates": [[[0, 0, 120], [10, 0, 80], [10, 10, 5], [0, 0, 1]]]}),
+        feature({"name": "Kirkuk"}, {"type": "Polygon", "coordinates": [[["a", "b"], [1, 1], [2, 2], [0, 0]]]}),
+        feature({"name": "Ninewa"}, {"type": "Polygon", "coordinates": [[[0, 0], [123456789, 1], [2, 2], [0, 0]]]}),
+        {"type": "Feature", "properties": ["not", "a", "mapping"], "geometry": None},
+        feature({"name": ["Kirkuk"]}, {"type": "Polygon", "coordinates": [SQUARE]}),
+        feature({"name": "Ninewa"}, {"type": "Polygon", "coordinates": [[[0, 0], [500, 95], [2, 2], [0, 0]]]}),
+        "not a feature",
+    ])
+    Path(path).write_text(Path(path).read_text().replace("123456789", "1e999"))  # valid JSON, an infinite float
+    result = load_map(path, vocabulary, reporter)
+    assert sorted(result.shapes) == ["anbar"]  # an elevation is allowed and dropped
+    assert result.shapes["anbar"][0][0][0] == (0.0, 0.0)
+    problems = [(p.line, p.message) for p in reporter.problems if p.path == path]
+    assert (3, "map feature 2 ('Kirkuk'): position [\"a\", \"b\"] is not [longitude, latitude] in numbers; not drawn") in problems
+    assert any(line == 4 and message.startswith("map feature 3 ('Ninewa'): position [Infinity, 1]") for line, message in problems)
+    assert (5, "map feature 4 ('unnamed') matches no province (by ISO code or name)") in problems
+    assert (6, "map feature 5 ('unnamed') matches no province (by ISO code or name)") in problems
+    assert (7, "map feature 6 ('Ninewa'): position [500, 95] is outside longitude -180..180, latitude -90..90; not drawn") in problems
+    assert (8, "map feature 7 is not a GeoJSON Feature; not drawn") in problems
+
+
+def test_unreadable_geojson_is_one_error_line(tmp_path):
+    vocabulary, _ = provinces(tmp_path)
+    for text, message in (('{"type": "FeatureCollection", "features": [NaN]}', "invalid GeoJSON: NaN is not a number GeoJSON allows"),
+                          ("[" * 100000 + "]" * 100000, "invalid GeoJSON: nested too deeply"),
+                          ('{"features": ', "invalid GeoJSON: Expecting value")):
+        path = tmp_path / "bad.geojson"
+        path.write_text(text)
+        reporter = Reporter()
+        assert load_map(str(path), vocabulary, reporter) is None
+        assert [p.message for p in reporter.problems] == [message]
+    reporter = Reporter()
+    assert load_map(str(tmp_path), vocabulary, reporter) is None
+    assert [p.message for p in reporter.problems] == ["map file is a folder (setting TRACKER_MAP names a GeoJSON file)"]

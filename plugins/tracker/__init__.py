@@ -155,12 +155,13 @@ def check_before_writing(generators) -> None:
     settings = generators[0].settings
     run = TrackerRun.of(settings)
     run.collisions = check_collisions(generators, run)
+    articles = next((g for g in generators if hasattr(g, "hidden_articles")), None)
+    folder = os.path.join(settings["PATH"], settings["ARTICLE_PATHS"][0])
+    if articles is not None and not articles.articles:
+        run.reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
     if settings["TRACKER_CHECK"]:
-        articles = next((g for g in generators if hasattr(g, "hidden_articles")), None)
-        if articles is not None:
-            folder = os.path.join(settings["PATH"], settings["ARTICLE_PATHS"][0])
-            for day in missing_days(articles.articles + articles.hidden_articles):
-                run.reporter.add("info", folder, 0, f"no entry for {day.isoformat()}")
+        for day in missing_days(articles.articles + articles.hidden_articles if articles else []):
+            run.reporter.add("info", folder, 0, f"no entry for {day.isoformat()}")
         run.reporter.print()
         raise SystemExit(1 if run.reporter.failing else 0)
     if settings["TRACKER_STRICT"] and run.reporter.failing:

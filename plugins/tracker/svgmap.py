@@ -31,7 +31,8 @@ class ProvinceMap:
 
 
 def load_map(path: str, provinces: Vocabulary, reporter: Reporter) -> ProvinceMap | None:
-    """Read the GeoJSON, match features to provinces, and report what does not match."""
+    """Read the GeoJSON, match features to provinces, and report what does not match or is not
+    valid GeoJSON (each feature by its number, name and line)."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
@@ -39,21 +40,34 @@ def load_map(path: str, provinces: Vocabulary, reporter: Reporter) -> ProvinceMa
     except FileNotFoundError:
         reporter.error(path, 0, "map file not found (setting TRACKER_MAP)")
         return None
-    except (ValueError, UnicodeDecodeError) as exc:
-        reporter.error(path, getattr(exc, "lineno", 1), f"invalid GeoJSON: {exc}")
+    except IsADirectoryError:
+        reporter.error(path, 0, "map file is a folder (setting TRACKER_MAP names a GeoJSON file)")
+        return None
+    except (ValueError, UnicodeDecodeError, RecursionError, OSError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else getattr(exc, "msg", None) or str(exc)
+        reporter.error(path, getattr(exc, "lineno", 1), f"invalid GeoJSON: {message}")
         return None
     by_iso = {str(t.fields.get("iso", "")).upper(): t for t in provinces.terms if t.fields.get("iso")}
     result = ProvinceMap(path)
-    for feature, line in features:
-        props = feature.get("properties") or {}
-        iso = str(props.get("iso_3166_2") or props.get("iso") or "").upper()
-        term = by_iso.get(iso) or provinces.resolve(str(props.get("name") or ""))
-        polygons = _polygons(feature.get("geometry") or {})
-        label = props.get("name") or iso or "unnamed"
+    for number, (feature, line) in enumerate(features, start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = props if isinstance(props, dict) else {}
+        iso, name = _text(props.get("iso_3166_2") or props.get("iso")).upper(), _text(props.get("name"))
+        label = f"map feature {number} ('{name or iso or 'unnamed'}')"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            reporter.warning(path, line, f"map feature {number} is not a GeoJSON Feature; not drawn")
+            continue
+        term = by_iso.get(iso) or provinces.resolve(name)
         if term is None:
-            reporter.warning(path, line, f"map feature '{label}' matches no province (by ISO code or name)")
-        elif not polygons:
-            reporter.warning(path, line, f"map feature '{label}' has no Polygon or MultiPolygon geometry")
+            reporter.warning(path, line, f"{label} matches no province (by ISO code or name)")
+            continue
+        try:
+            polygons = _polygons(feature.get("geometry"))
+        except ValueError as exc:
+            reporter.warning(path, line, f"{label}: {exc}; not drawn")
+            continue
+        if not polygons:
+            reporter.warning(path, line, f"{label} has no Polygon or MultiPolygon geometry")
         else:
             result.shapes.setdefault(term.key, []).extend(polygons)
     for term in provinces.terms:
@@ -66,30 +80,66 @@ def load_map(path: str, provinces: Vocabulary, reporter: Reporter) -> ProvinceMa
     return result
 
 
-def _features_with_lines(text: str) -> list[tuple[dict, int]]:
-    """Each feature of a FeatureCollection with the line it starts on."""
-    decoder = json.JSONDecoder()
-    root = json.loads(text)
+def _text(value: Any) -> str:
+    """A property as text; lists, mappings and numbers are not names."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number GeoJSON allows")
+
+
+def _features_with_lines(text: str) -> list[tuple[Any, int]]:
+    """Each feature of a FeatureCollection with the line it starts on (1 where it cannot be found)."""
+    root = json.loads(text, parse_constant=_no_constant)
     if not isinstance(root, dict) or not isinstance(root.get("features"), list):
         raise ValueError("expected a FeatureCollection with a 'features' list")
-    position = text.index("[", text.index('"features"')) + 1
-    found = []
-    for _ in root["features"]:
-        while text[position] in " \t\r\n,":
-            position += 1
-        feature, end = decoder.raw_decode(text, position)
-        found.append((feature, text.count("\n", 0, position) + 1))
-        position = end
+    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    found: list[tuple[Any, int]] = []
+    position = text.find("[", text.find('"features"')) + 1
+    for feature in root["features"]:
+        line = 1
+        if position > 0:
+            while position < len(text) and text[position] in " \t\r\n,":
+                position += 1
+            try:
+                _, end = decoder.raw_decode(text, position)
+                line, position = text.count("\n", 0, position) + 1, end
+            except ValueError:
+                position = 0  # "features" was not where the lines can be followed; lines unknown from here
+        found.append((feature, line))
     return found
 
 
-def _polygons(geometry: dict[str, Any]) -> list[Polygon]:
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+def _polygons(geometry: Any) -> list[Polygon]:
+    """The polygons of a Polygon or MultiPolygon as (lon, lat) rings; ValueError when malformed.
+    Positions may carry an elevation (RFC 7946): only longitude and latitude are kept."""
+    if not isinstance(geometry, dict):
+        return []
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
     if kind == "Polygon":
-        return [coordinates]
+        return [_polygon(coordinates)]
     if kind == "MultiPolygon":
-        return list(coordinates)
+        if not isinstance(coordinates, list):
+            raise ValueError("MultiPolygon coordinates must be a list of polygons")
+        return [_polygon(polygon) for polygon in coordinates]
     return []
+
+
+def _polygon(rings: Any) -> Polygon:
+    if not isinstance(rings, list) or not rings or not all(isinstance(ring, list) and len(ring) >= 4 for ring in rings):
+        raise ValueError("a polygon must be a list of rings of at least four positions")
+    return [[_position(point) for point in ring] for ring in rings]
+
+
+def _position(point: Any) -> tuple[float, float]:
+    if (not isinstance(point, list) or len(point) < 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2])):
+        raise ValueError(f"position {json.dumps(point)[:40]} is not [longitude, latitude] in numbers")
+    lon, lat = float(point[0]), float(point[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"position [{lon:g}, {lat:g}] is outside longitude -180..180, latitude -90..90")
+    return lon, lat
 
 
 @dataclass(frozen=True)
@@ -109,7 +159,7 @@ class Projection:
         west, east = min(p[0] for p in points), max(p[0] for p in points)
         south, north = min(p[1] for p in points), max(p[1] for p in points)
         x_scale = math.cos(math.radians((north + south) / 2))
-        scale = width / ((east - west) * x_scale)
+        scale = width / max((east - west) * x_scale, 1e-9)  # a single point or a line still fits
         return cls(west, north, scale, x_scale, width, (north - south) * scale)
 
     def point(self, lon: float, lat: float) -> tuple[float, float]:
