@@ -31,31 +31,33 @@ help:
 	@echo 'make new TITLE="..."  create today'"'"'s entry file'
 	@echo 'make check       run every check of a strict build, write nothing'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into OUTPUTDIR only on success'
-	@echo 'make clean       remove OUTPUTDIR'
+	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
 	@echo 'make test        run the test suite'
 	@echo 'Variables: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
 
 html: $(STAMP)
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	@$(TRACKER) html --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" $(PELICANOPTS)
 
-clean:
-	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+clean: $(STAMP)
+	@$(TRACKER) clean --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)"
 
 regenerate: $(STAMP)
-	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
-
-serve: $(STAMP)
-	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b "$(BIND)" -p $(PORT) $(PELICANOPTS)
-
-devserver: $(STAMP)
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b "$(BIND)" -p $(PORT) $(PELICANOPTS)
+	@$(TRACKER) html --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" -r $(PELICANOPTS)
 
 TRACKER = PYTHONPATH=$(BASEDIR)/plugins $(VENV)/bin/python -m tracker.cli
 
-# TITLE and DATE reach the command through the environment, so any punctuation is safe.
-export TITLE DATE
+serve: $(STAMP)
+	@$(TRACKER) serve --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" --bind "$(BIND)" --port "$(PORT)"
+
+devserver: $(STAMP)
+	@$(TRACKER) serve --rebuild --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" --bind "$(BIND)" --port "$(PORT)"
+
+# TITLE and DATE are passed as typed: never expanded by make (a `$5` stays, a `$(shell ...)` is not
+# run) and single-quoted for the shell. Not exported, since exporting would expand them.
+unexport TITLE DATE
+quoted = '$(subst ','\'',$(value $(1)))'
 new: $(STAMP)
-	@$(TRACKER) new --input "$(INPUTDIR)" --conf "$(CONFFILE)" --title "$$TITLE" $(if $(DATE),--date "$$DATE")
+	@$(TRACKER) new --input "$(INPUTDIR)" --conf "$(CONFFILE)" --title $(call quoted,TITLE) $(if $(value DATE),--date $(call quoted,DATE))
 
 check: $(STAMP)
 	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 PELICAN = Path(sys.executable).with_name("pelican")
+# Build caches and locks of the tests' sites go to a folder of their own, not the user's cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="tracker-tests-cache-")
 
 PROVINCES = """\
 - name: Anbar

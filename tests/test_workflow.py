@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ROOT, entry
 
-from tracker.cli import recover
 
 
 def make(*args, cwd=ROOT, timeout=300):
@@ -38,7 +37,7 @@ def test_make_new_creates_todays_entry_and_never_overwrites(site):
     text = path.read_text(encoding="utf-8")
     assert 'title: "Qaim falls: \\"border\\" lost"' in text and "provinces: []" in text and "# sources:" in text
     again = make("new", f"INPUTDIR={site.content}", "TITLE=Qaim falls: \"border\" lost")
-    assert again.returncode != 0 and "already exists; not overwritten" in again.stderr
+    assert again.returncode != 0 and "already has the slug 'qaim-falls-border-lost'; choose another title (nothing written)" in again.stderr
     assert path.read_text(encoding="utf-8") == text
     check = make("check", f"INPUTDIR={site.content}")
     assert check.returncode == 0, check.stderr  # a fresh entry passes every check
@@ -155,17 +154,6 @@ def test_check_command_exits_1_on_any_warning_and_0_on_info_only(site, monkeypat
     assert main(["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py")]) == 0
     site.write("entries/2014-06-04-c.md", entry(title="C", date="2014-06-04", provinces="[Atlantis]"))
     assert main(["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py")]) == 1
-
-
-def test_an_interrupted_swap_is_recovered(tmp_path):
-    output, old = tmp_path / "output", tmp_path / ".output.old"
-    old.mkdir()
-    (old / "index.html").write_text("last good")
-    recover(str(output), str(old))
-    assert (output / "index.html").read_text() == "last good" and not old.exists()
-    old.mkdir()
-    recover(str(output), str(old))  # the swap had finished: only the old copy is removed
-    assert not old.exists() and (output / "index.html").exists()
 
 
 def test_two_builds_of_the_sample_site_are_byte_identical(tmp_path):

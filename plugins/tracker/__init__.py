@@ -15,10 +15,11 @@ from pelican import signals
 
 from .feeds import FeedsGenerator
 from .generator import TermPagesGenerator
-from .outputs import TrackerWriter, check_collisions, remove_stale
+from .outfolder import remove_files, static_outputs, write_marker
+from .outputs import TrackerWriter, check_collisions
 from .problems import display_path
 from .reader import TrackerReader, prefetch
-from .run import TrackerRun
+from .run import IDENTITY_KEY, TrackerRun, folder_identity
 from .theme import DEFAULT_MAP, ThemeGenerator, month_calendar
 
 DEFAULTS: dict[str, Any] = {
@@ -166,7 +167,12 @@ def check_before_writing(generators) -> None:
         raise SystemExit(1 if run.reporter.failing else 0)
     if settings["TRACKER_STRICT"] and run.reporter.failing:
         run.reporter.print()
+        run.release()
         raise SystemExit(1)
+    # Before the first write: the marker lists every file this build may write, as incomplete.
+    run.statics = static_outputs(settings, generators)
+    run.planned = {path for path, _ in run.output_paths} | run.statics
+    write_marker(settings["OUTPUT_PATH"], False, set(run.marker.files) | run.planned)
 
 
 def missing_days(entries: list[Any]) -> list[dt.date]:
@@ -179,12 +185,17 @@ def missing_days(entries: list[Any]) -> list[dt.date]:
 
 
 def report(pelican) -> None:
-    """Print the build's problems once it is written; remove stale files; keep the cache for the next build."""
-    run = TrackerRun.of(pelican.settings)
+    """Print the build's problems once it is written; remove files no longer produced; leave the
+    marker and the cache for the next build."""
+    settings = pelican.settings
+    run = TrackerRun.of(settings)
     run.reporter.print()
-    if run.cache.path:
-        remove_stale(pelican.output_path, run.cache.outputs, run.outputs)
-        run.cache.save(run.entries, run.outputs)
+    produced = set(run.outputs) | run.statics
+    remove_files(pelican.output_path, (set(run.marker.files) | run.planned) - produced)
+    marker = write_marker(pelican.output_path, True, produced)
+    run.cache.save(run.entries, run.outputs, marker.state)
+    settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
+    run.release()
 
 
 def register() -> None:

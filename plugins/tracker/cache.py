@@ -1,19 +1,35 @@
 """What one build keeps for the next: parsed entries and a digest of every page it wrote.
 
 A rebuild then reads only changed files and renders only pages whose inputs changed; a
-digest of everything global (theme, plugin code, settings, vocabulary) guards both, so a
-change there makes the next build a full one.
+digest of everything global (theme, plugin code, settings, vocabulary, the versions of the
+libraries that render) guards both, so a change there makes the next build a full one.
+
+The cache is plain JSON in the user's cache folder (never beside the output, which may be
+served: it holds drafts' text), written through a uniquely named temporary file. Loading it
+runs no code; a damaged or foreign file only costs a full build.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import json
 import os
-import pickle
+import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+from .frontmatter import Entry, Source
+from .outfolder import output_key, user_cache_folder, write_atomically
+from .problems import Problem
+from .vocabulary import Term
+
+FORMAT = 2
+# What renders the site: an upgrade of any of them may change every page.
+LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
+CLASSES = {cls.__name__: cls for cls in (Entry, Source, Term, Problem)}
 
 
 def digest_bytes(*parts: bytes | str) -> str:
@@ -36,6 +52,17 @@ def tree_digest(*folders: str) -> str:
     return h.hexdigest()
 
 
+def versions_digest() -> str:
+    """The Python version and the versions of the libraries that render the site."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return digest_bytes(sys.version, *found)
+
+
 def settings_digest(settings: dict[str, Any]) -> str:
     """A digest of the plain settings (callables and the build's own state are left out)."""
     def plain(value: Any) -> Any:
@@ -49,37 +76,83 @@ def settings_digest(settings: dict[str, Any]) -> str:
     return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k != "TRACKER_RUN"})))
 
 
+def encode(value: Any) -> Any:
+    """A value of a cached read result as JSON data; every non-JSON type is tagged."""
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if dataclasses.is_dataclass(value):
+        return {type(value).__name__: {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"tuple": [encode(item) for item in value]}
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"dict": {str(key): encode(item) for key, item in value.items()}}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data: Any, timezone: dt.tzinfo) -> Any:
+    """The value `encode` made `data` from; dates come back in the site's time zone."""
+    if isinstance(data, list):
+        return [decode(item, timezone) for item in data]
+    if not isinstance(data, dict):
+        return data
+    (tag, inner), = data.items()
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(inner).astimezone(timezone)
+    if tag == "date":
+        return dt.date.fromisoformat(inner)
+    if tag == "tuple":
+        return tuple(decode(item, timezone) for item in inner)
+    if tag == "dict":
+        return {key: decode(item, timezone) for key, item in inner.items()}
+    return CLASSES[tag](**{key: decode(item, timezone) for key, item in inner.items()})
+
+
 class BuildCache:
     """Loaded at the start of a build and saved at its end; any problem loading it means a full build."""
 
-    def __init__(self, path: str | None, key: str) -> None:
+    def __init__(self, path: str | None, key: str, timezone: dt.tzinfo) -> None:
         self.path, self.key = path, key
         self.entries: dict[str, tuple] = {}  # source path -> (stat, result of reading)
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
-        if path and os.path.exists(path):
-            try:
-                with open(path, "rb") as handle:
-                    stored = pickle.load(handle)
-                if stored.get("format") == FORMAT and stored.get("key") == key:
-                    self.entries, self.outputs = stored["entries"], stored["outputs"]
-            except Exception:  # a damaged or foreign cache only costs a full build
-                self.entries, self.outputs = {}, {}
+        self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
+        if not path or not os.path.isfile(path):
+            return
+        try:
+            with open(path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+            if stored.get("format") == FORMAT and stored.get("key") == key:
+                self.entries = {source: (tuple(stamp), tuple(decode(result, timezone)))
+                                for source, (stamp, result) in stored["entries"].items()}
+                self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            self.entries, self.outputs, self.output_state = {}, {}, ""  # a damaged cache only costs a full build
 
-    def save(self, entries: dict[str, tuple], outputs: dict[str, str]) -> None:
-        """Write the new cache next to the old one, then replace it in one rename."""
+    def save(self, entries: dict[str, tuple], outputs: dict[str, str], output_state: str) -> None:
+        """Write the new cache in one rename, readable by the user only."""
         if not self.path:
             return
-        temporary = f"{self.path}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump({"format": FORMAT, "key": self.key, "entries": entries, "outputs": outputs}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        stored = {"format": FORMAT, "key": self.key, "output_state": output_state, "outputs": outputs,
+                  "entries": {source: [list(stamp), encode(list(result))] for source, (stamp, result) in entries.items()}}
+        try:
+            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+            write_atomically(self.path, json.dumps(stored, separators=(",", ":")).encode("utf-8"), mode=0o600)
+        except OSError as exc:  # the site is written; only the next build's head start is lost
+            print(f"{self.path}: warning: build cache not saved ({exc.strerror}); the next build is a full one",
+                  file=sys.stderr)
 
 
 def cache_path(settings: dict[str, Any]) -> str | None:
-    """`TRACKER_CACHE`, else a hidden file next to the output folder (never inside it)."""
+    """`TRACKER_CACHE`, else a file per output folder in the user's cache folder."""
     configured = settings.get("TRACKER_CACHE", "auto")
     if configured != "auto":
         return configured or None
-    output = os.path.abspath(settings["OUTPUT_PATH"].rstrip("/"))
-    return os.path.join(os.path.dirname(output), f".{os.path.basename(output)}.tracker-cache")
+    try:
+        return os.path.join(user_cache_folder(), output_key(settings["OUTPUT_PATH"]) + ".json")
+    except OSError:
+        return None  # no cache folder can be made: every build is a full one

@@ -1,24 +1,43 @@
-"""The authoring commands behind `make new`, `make check` and `make publish`.
+"""The authoring commands behind `make new`, `make check`, `make publish`, `make clean`,
+`make serve` and `make devserver`.
 
     python -m tracker.cli new --input content --conf pelicanconf.py --title "Qaim falls"
     python -m tracker.cli check --input content --conf publishconf.py
+    python -m tracker.cli html --input content --output output --conf pelicanconf.py [pelican options]
     python -m tracker.cli publish --input content --output output --conf publishconf.py
+    python -m tracker.cli clean --input content --output output --conf pelicanconf.py
+    python -m tracker.cli serve --input content --output output --conf pelicanconf.py [--rebuild]
+
+Every refusal is one line on stderr and a non-zero exit; nothing is moved or deleted before
+every check has passed.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
+import errno
+import functools
+import glob
+import http.server
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from zoneinfo import ZoneInfo
 
 import pelican
 from pelican.settings import read_settings
 
+from .cache import cache_path
+from .frontmatter import FILE_DATE, YEARS
+from .inventory import take_inventory
+from .outfolder import MARKER, FolderRefused, OutputLock, check_output_folder, is_mount_point, read_marker, remove_files
+from .problems import Reporter, display_path
 from .run import site_slugify
+from .yamlnodes import CONTROL
 
 TEMPLATE = """\
 ---
@@ -36,21 +55,48 @@ actors: []
 ---
 
 """
+MAX_TITLE = 200
+SLUG_LENGTH = 80  # file names stay readable; the title itself is kept whole
+
+
+class Refused(Exception):
+    """A command stops before changing anything; the message is one line."""
+
+
+def load_settings(content: str, conf: str, output: str | None = None) -> dict:
+    """The site's settings with the content (and output) folder given on the command line."""
+    if not os.path.isdir(content):
+        raise Refused(f"content folder '{content}' does not exist (INPUTDIR)")
+    if not os.path.isfile(conf):
+        raise Refused(f"settings file '{conf}' does not exist")
+    override = {"PATH": os.path.abspath(content)}
+    if output is not None:
+        override["OUTPUT_PATH"] = os.path.abspath(output)
+    try:
+        return read_settings(conf, override=override)
+    except Exception as exc:  # the settings file is the site's own Python: any error in it is one line
+        raise Refused(f"settings file '{conf}' could not be read: {type(exc).__name__}: {exc}") from None
 
 
 def new_entry(content: str, conf: str, title: str, day: str | None) -> int:
     """Create today's entry file (in the site's TIMEZONE) and print its path; never overwrite."""
-    settings = read_settings(conf, override={"PATH": os.path.abspath(content)})
+    settings = load_settings(content, conf)
+    if not title.strip():
+        raise Refused('give the entry a title, e.g. make new TITLE="Qaim falls"')
+    if len(title) > MAX_TITLE:
+        raise Refused(f"the title has {len(title)} characters; at most {MAX_TITLE}")
+    if CONTROL.search(title) or "\n" in title or "\t" in title:
+        raise Refused("the title has a line break or a control character")
     now = dt.datetime.now(ZoneInfo(settings["TIMEZONE"]))
-    date = dt.date.fromisoformat(day) if day else now.date()
-    slug = site_slugify(settings)(title)
-    if not title.strip() or not slug:
-        print("make new: give the entry a title, e.g. make new TITLE=\"Qaim falls\"", file=sys.stderr)
-        return 2
-    path = os.path.join(content, settings["ARTICLE_PATHS"][0], f"{date:%Y}", f"{date:%Y-%m-%d}-{slug}.md")
-    if os.path.exists(path):
-        print(f"{path}: error: already exists; not overwritten", file=sys.stderr)
-        return 1
+    date = parse_day(day) if day else now.date()
+    slug = short_slug(site_slugify(settings)(title))
+    if not slug:
+        raise Refused(f"the title '{title}' has no letter or digit to make a file name from")
+    folder = os.path.join(content, settings["ARTICLE_PATHS"][0])
+    existing = entry_with_slug(folder, slug)
+    if existing:
+        raise Refused(f"{existing} already has the slug '{slug}'; choose another title (nothing written)")
+    path = os.path.join(folder, f"{date:%Y}", f"{date:%Y-%m-%d}-{slug}.md")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     stamp = date.isoformat() if day else f"{now:%Y-%m-%d %H:%M}"
     with open(path, "x", encoding="utf-8") as handle:
@@ -59,14 +105,42 @@ def new_entry(content: str, conf: str, title: str, day: str | None) -> int:
     return 0
 
 
+def parse_day(text: str) -> dt.date:
+    """DATE=YYYY-MM-DD, within the years an entry may have."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Refused(f"DATE '{text}' is not a day written YYYY-MM-DD") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise Refused(f"DATE '{text}' is outside the years {YEARS[0]} to {YEARS[1]}")
+    return day
+
+
+def short_slug(slug: str) -> str:
+    """A slug cut at a word boundary to SLUG_LENGTH characters."""
+    if len(slug) <= SLUG_LENGTH:
+        return slug
+    cut = slug[:SLUG_LENGTH]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
+
+
+def entry_with_slug(folder: str, slug: str) -> str | None:
+    """An existing entry file whose name gives `slug` (the URL `make new` would give), or None."""
+    for path in take_inventory(folder, [""], [], Reporter()).sources:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if FILE_DATE.sub("", stem, count=1) == slug:
+            return display_path(path)
+    return None
+
+
 def _yaml_text(text: str) -> str:
     """A title as a YAML double-quoted scalar, safe whatever punctuation it holds."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def build(content: str, output: str, conf: str, *extra: str) -> int:
+def build(content: str, output: str, conf: str, *extra: str, options: tuple[str, ...] = ("-q",)) -> int:
     """Run Pelican as the `pelican` command does; our plugin prints problems and sets the exit code."""
-    argv = [content, "-o", output, "-s", conf, "-q"]
+    argv = [content, "-o", output, "-s", conf, *options]
     if extra:
         argv += ["-e", *extra]
     try:
@@ -76,66 +150,228 @@ def build(content: str, output: str, conf: str, *extra: str) -> int:
     return 0
 
 
+def html(content: str, output: str, conf: str, options: list[str]) -> int:
+    """`make html`: the pelican command, after the checks it would otherwise answer with a traceback."""
+    load_settings(content, conf, output)
+    return build(content, output, conf, options=tuple(options))
+
+
 def check(content: str, conf: str) -> int:
     """Every check of a strict build, drafts included, without writing anything."""
+    load_settings(content, conf)
     with tempfile.TemporaryDirectory() as scratch:
         return build(content, scratch, conf, "TRACKER_CHECK=true", "DELETE_OUTPUT_DIRECTORY=false")
 
 
 def publish(content: str, output: str, conf: str) -> int:
-    """A strict build into a fresh folder next to `output`, swapped in only if it all succeeded."""
-    output = os.path.abspath(output.rstrip("/"))
-    parent, name = os.path.split(output)
-    os.makedirs(parent, exist_ok=True)
-    old = os.path.join(parent, f".{name}.old")
-    recover(output, old)
-    fresh = tempfile.mkdtemp(prefix=f".{name}.new-", dir=parent)
+    """A strict build into a fresh folder beside the output folder, swapped in only if it all
+    succeeded. A symbolic link publishes into the folder it points to."""
+    settings = load_settings(content, conf, output)
+    target = published_folder(output, settings)
+    parent, name = os.path.split(target)
+    lock = OutputLock(target)
+    lock.acquire("make publish")
     try:
-        # Always a full build: no cache next to the fresh folder, none left behind.
-        status = build(content, fresh, conf, "TRACKER_STRICT=true", "DRAFT_SAVE_AS=\"\"", "DRAFT_PAGE_SAVE_AS=\"\"",
-                       "TRACKER_CACHE=null")
-        if status != 0:
-            print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
-            return status
-        os.chmod(fresh, 0o755)
-        if os.path.exists(output):
-            os.rename(output, old)  # 1: the last good site steps aside ...
-        os.rename(fresh, output)  # 2: ... and the new one takes its place
-        shutil.rmtree(old, ignore_errors=True)
-        print(f"published to {output}")
-        return 0
+        remove_leftovers(parent, name)
+        recover(target, os.path.join(parent, f".{name}.old"))
+        try:
+            fresh = tempfile.mkdtemp(prefix=f".{name}.new-", dir=parent)
+        except OSError as exc:
+            raise Refused(f"cannot create a folder beside {target}: {exc.strerror}") from None
+        try:
+            # Always a full build: no cache for the fresh folder.
+            status = build(content, fresh, conf, "TRACKER_STRICT=true", 'DRAFT_SAVE_AS=""', 'DRAFT_PAGE_SAVE_AS=""',
+                           "TRACKER_CACHE=null")
+            if status != 0:
+                print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
+                return status
+            os.chmod(fresh, 0o755)
+            swap_in(fresh, target, settings.get("OUTPUT_RETENTION", []))
+            print(f"published to {output}" + (f" ({target})" if target != os.path.abspath(output) else ""))
+            return 0
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)  # the new build if it failed, else the last site
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+        lock.release()
+
+
+def published_folder(output: str, settings: dict) -> str:
+    """The folder a publish replaces: `output`, or the folder it links to. Refused when it must
+    not be replaced (see outfolder.check_output_folder), or cannot be (a mount point)."""
+    absolute = os.path.abspath(output)
+    target = os.path.realpath(absolute)
+    check_output_folder(absolute, settings)
+    if is_mount_point(target):
+        raise Refused(f"output folder '{output}' is a mount point, which cannot be replaced in one step; "
+                      "publish into a folder inside it")
+    return target
+
+
+def remove_leftovers(parent: str, name: str) -> None:
+    """Temporary folders of publishes that were killed: with the lock held, none is in use."""
+    for path in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.new-*")):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+            print(f"make publish: removed {path}, left by an interrupted publish", file=sys.stderr)
 
 
 def recover(output: str, old: str) -> None:
-    """Finish or undo a swap that was interrupted between its two renames."""
-    if os.path.exists(old):
-        if os.path.exists(output):
-            shutil.rmtree(old)  # the swap finished; only the clean-up was lost
-        else:
-            os.rename(old, output)  # the swap stopped halfway: put the last good site back
-            print(f"make publish: restored {output} from an interrupted publish", file=sys.stderr)
+    """A site left aside by an interrupted publish of an earlier version of this tool: put back
+    when nothing replaced it; never deleted."""
+    if not os.path.lexists(old):
+        return
+    if not os.path.lexists(output):
+        os.rename(old, output)
+        print(f"make publish: restored {output} from an interrupted publish", file=sys.stderr)
+        return
+    raise Refused(f"an interrupted publish left {old} beside {output}; keep the one you want and remove "
+                  "the other (neither is deleted)")
+
+
+RENAME_EXCHANGE = 2
+
+
+def exchange(first: str, second: str) -> bool:
+    """Swap two folders in one step (Linux's renameat2); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_cwd = -100
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), second)
+
+
+def swap_in(fresh: str, target: str, retention: list[str]) -> None:
+    """Put the complete new build in place of the last site, keeping the files Pelican's
+    OUTPUT_RETENTION names (a Pages checkout's `.git`, `CNAME`). Afterwards `fresh` holds the
+    last site (to be removed), or nothing."""
+    if not os.path.exists(target):
+        os.rename(fresh, target)
+        return
+    carried = [n for n in retention if os.path.lexists(os.path.join(target, n)) and not os.path.lexists(os.path.join(fresh, n))]
+    for name in carried:
+        os.rename(os.path.join(target, name), os.path.join(fresh, name))
+    try:
+        if not exchange(fresh, target):
+            old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=os.path.dirname(target))
+            os.rmdir(old)
+            os.rename(target, old)  # without an atomic exchange: two renames, the old site kept until both are done
+            os.rename(fresh, target)
+            os.rename(old, fresh)
+    except OSError as exc:
+        for name in carried:
+            os.rename(os.path.join(fresh, name), os.path.join(target, name))
+        raise Refused(f"could not put the new site in place of {target}: {exc.strerror}; the last site is unchanged") from None
+
+
+def clean(content: str, output: str, conf: str) -> int:
+    """Remove what builds wrote into the output folder (by its marker), and the build cache."""
+    settings = load_settings(content, conf, output)
+    absolute = os.path.abspath(output)
+    check_output_folder(absolute, settings)
+    lock = OutputLock(absolute)
+    lock.acquire("make clean")
+    try:
+        marker = read_marker(absolute)
+        if marker.exists:
+            remove_files(absolute, set(marker.files))
+            os.remove(os.path.join(absolute, MARKER))
+        if os.path.isdir(absolute) and not os.path.islink(absolute) and not os.listdir(absolute) and not is_mount_point(absolute):
+            os.rmdir(absolute)
+        cached = cache_path(settings)
+        if cached and os.path.isfile(cached):
+            os.remove(cached)
+    finally:
+        lock.release()
+    return 0
+
+
+class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder; a missing page gets the site's own 404 page, as a host would serve it."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+        pass  # a line per request would bury the build's problems
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = os.path.join(self.directory, "404.html")
+        if code != 404 or not os.path.isfile(page):
+            super().send_error(code, message, explain)
+            return
+        with open(page, "rb") as handle:
+            body = handle.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def serve(content: str, output: str, conf: str, bind: str, port: int, rebuild: bool) -> int:
+    """Serve the output folder; with `rebuild`, also rebuild on every change (Pelican's autoreload)."""
+    load_settings(content, conf, output)
+    handler = functools.partial(SiteRequestHandler, directory=os.path.abspath(output))
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    try:
+        server = http.server.ThreadingHTTPServer((bind, port), handler)
+    except OSError as exc:
+        raise Refused(f"cannot listen on {bind}:{port}: {exc.strerror}") from None
+    print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", flush=True)
+    if not rebuild:
+        with server:
+            server.serve_forever()
+        return 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        return build(content, output, conf, options=("-r",))  # autoreload in the main thread: the time limits need it
+    finally:
+        server.shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tracker")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("new", "check", "publish"):
+    for name in ("new", "check", "html", "publish", "clean", "serve"):
         command = commands.add_parser(name)
         command.add_argument("--input", required=True, help="the content folder (INPUTDIR)")
         command.add_argument("--conf", required=True, help="the settings file")
         if name == "new":
             command.add_argument("--title", required=True)
             command.add_argument("--date", help="YYYY-MM-DD instead of today")
-        if name == "publish":
-            command.add_argument("--output", required=True, help="the published folder (OUTPUTDIR)")
+        if name in ("html", "publish", "clean", "serve"):
+            command.add_argument("--output", required=True, help="the output folder (OUTPUTDIR)")
+        if name == "serve":
+            command.add_argument("--bind", default="127.0.0.1")
+            command.add_argument("--port", type=int, default=8000)
+            command.add_argument("--rebuild", action="store_true", help="rebuild on every change (make devserver)")
+        if name == "html":
+            command.add_argument("options", nargs=argparse.REMAINDER, help="more options for pelican (PELICANOPTS)")
     args = parser.parse_args(argv)
-    if args.command == "new":
-        return new_entry(args.input, args.conf, args.title, args.date)
-    if args.command == "check":
-        return check(args.input, args.conf)
-    return publish(args.input, args.output, args.conf)
+    try:
+        if args.command == "new":
+            return new_entry(args.input, args.conf, args.title, args.date)
+        if args.command == "check":
+            return check(args.input, args.conf)
+        if args.command == "html":
+            return html(args.input, args.output, args.conf, args.options)
+        if args.command == "clean":
+            return clean(args.input, args.output, args.conf)
+        if args.command == "serve":
+            return serve(args.input, args.output, args.conf, args.bind, args.port, args.rebuild)
+        return publish(args.input, args.output, args.conf)
+    except (Refused, FolderRefused) as refused:
+        print(f"make {args.command}: error: {refused}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the file system said no (permissions, a full disk): one line, not a traceback
+        print(f"make {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

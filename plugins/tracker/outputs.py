@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from contextlib import contextmanager
 from collections.abc import Callable
 from typing import Any
 
@@ -231,17 +233,19 @@ class TrackerWriter(Writer):
     def _write_page(self, name, template, context, relative_urls, override, kwargs, paged):
         digest = self._digest(template, os.path.normpath(name), relative_urls, context, kwargs, paged)
         if not self._unchanged(name, digest):
-            super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
+            with _stop_on_os_error(name):
+                super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
 
     def write_bytes(self, name: str, data: bytes | Callable[[], bytes], digest: str | None = None) -> None:
         """Write a file that is not rendered from a template (feeds, OPML, sitemap), under the same rules."""
         digest = digest and digest_bytes(TrackerRun.of(self.settings).cache.key, os.path.normpath(name), digest)
         if self._unchanged(name, digest):
             return
-        path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with self._open_w(path, "utf-8") as handle:
-            handle.write((data() if callable(data) else data).decode("utf-8"))
+        with _stop_on_os_error(name):
+            path = sanitised_join(self.output_path, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with self._open_w(path, "utf-8") as handle:
+                handle.write((data() if callable(data) else data).decode("utf-8"))
 
     def _digest(self, template, name, relative_urls, context, kwargs, paged) -> str | None:
         """What the page is rendered from; None when an argument cannot be digested."""
@@ -303,18 +307,16 @@ class TrackerWriter(Writer):
         return super()._open_w(filename, encoding, override)
 
 
+@contextmanager
+def _stop_on_os_error(name: str):
+    """The file system refused a write (full disk, permissions): one line, and the build stops.
+    The output folder's marker still says incomplete, so the next build trusts none of it."""
+    try:
+        yield
+    except OSError as exc:
+        print(f"error: cannot write {name} in the output folder: {exc.strerror}; build stopped", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 def _unknown(value: Any) -> str:
     raise Unfingerprintable(type(value).__name__)
-
-
-def remove_stale(output_path: str, previous: dict[str, str], produced: dict[str, str]) -> None:
-    """Delete files the last build wrote and this one did not (a removed or renamed entry, a
-    pagination page that no longer exists), then any folder that leaves empty."""
-    for relative in sorted(set(previous) - set(produced)):
-        path = sanitised_join(output_path, relative)
-        if os.path.isfile(path):
-            os.remove(path)
-            folder = os.path.dirname(path)
-            while folder != os.path.abspath(output_path) and os.path.isdir(folder) and not os.listdir(folder):
-                os.rmdir(folder)
-                folder = os.path.dirname(folder)

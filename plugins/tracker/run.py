@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
 from pathlib import Path
 from dataclasses import dataclass, field
 from functools import partial
@@ -11,13 +13,24 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from .cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest
+from .cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest, versions_digest
 from .frontmatter import EntryParser
 from .inventory import Inventory, pelican_settings, take_inventory
+from .outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
 from .problems import Reporter
 from .vocabulary import Vocabulary, load_vocabulary
 
 RUN_KEY = "TRACKER_RUN"
+IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
+
+
+def folder_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 @dataclass
@@ -31,7 +44,11 @@ class TrackerRun:
     blocked: set[str] = field(default_factory=set)  # output paths that are not written at all
     output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
     inventory: Inventory = field(default_factory=Inventory)  # the files to read
-    cache: BuildCache = field(default_factory=lambda: BuildCache(None, ""))  # what the last build left
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None, "", dt.timezone.utc))  # what the last build left
+    lock: OutputLock | None = None  # held on the output folder from the start of the build to its end
+    marker: Marker = field(default_factory=Marker)  # the output folder's marker as the build found it
+    planned: set = field(default_factory=set)  # every file the build may write (pages, feeds, static files)
+    statics: set = field(default_factory=set)  # the static files Pelican copies
     entries: dict = field(default_factory=dict)  # source path -> (stat, read result), for the next build
     prepared: dict = field(default_factory=dict)  # source path -> (stat, read result), read in workers
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
@@ -39,6 +56,9 @@ class TrackerRun:
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:
         """Load the vocabularies named by the settings and store a fresh run in them."""
+        previous = settings.get(RUN_KEY)
+        if previous is not None:
+            previous.release()  # a devserver rebuild after a build that died half-way
         reporter = Reporter()
         slug = site_slugify(settings)
         vocabularies = {
@@ -51,8 +71,34 @@ class TrackerRun:
                                        settings["STATIC_PATHS"], reporter)
         pelican_settings(settings, run.inventory)
         if not settings.get("TRACKER_CHECK"):
-            run.cache = BuildCache(cache_path(settings), build_key(settings))
+            run.claim_output(settings)
+            run.cache = BuildCache(cache_path(settings), build_key(settings), parser.timezone)
+            if not (run.marker.complete and run.marker.state == run.cache.output_state):
+                run.cache.outputs = {}  # the folder is not as the cached build left it: render every page
         return run
+
+    def claim_output(self, settings: dict[str, Any]) -> None:
+        """Check the output folder, lock it, and make sure it is the folder this process wrote
+        before (a devserver must not write into a folder that a publish swapped in under it)."""
+        output = settings["OUTPUT_PATH"]
+        try:
+            check_output_folder(output, settings)
+            self.lock = OutputLock(output)
+            self.lock.acquire("build")
+            seen, now = settings.get(IDENTITY_KEY), folder_identity(output)
+            if seen and now and seen != now:
+                raise FolderRefused(f"output folder '{output}' was replaced since this process first wrote it "
+                                    "(by make publish?); not writing into it: restart the server")
+        except FolderRefused as refused:
+            self.release()
+            print(f"error: {refused}", file=sys.stderr)
+            raise SystemExit(1) from None
+        self.marker = read_marker(output)
+
+    def release(self) -> None:
+        """Let other builds of the output folder go ahead."""
+        if self.lock is not None:
+            self.lock.release()
 
     @staticmethod
     def of(settings: dict[str, Any]) -> TrackerRun:
@@ -65,7 +111,7 @@ def build_key(settings: dict[str, Any]) -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     files = [os.path.join(settings["PATH"], settings.get(key) or "") for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")]
     contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
-    return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), *contents)
+    return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), versions_digest(), *contents)
 
 
 def site_slugify(settings: dict[str, Any]):
