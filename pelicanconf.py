@@ -82,3 +82,7 @@ FEED_MAX_ITEMS = 50
 # auto_reload off: templates do not change during a build, and checking them costs seconds at scale.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 RELATIVE_URLS = True
+
+# Kept in the output folder by every build and carried into each new site by `make publish`:
+# a Pages checkout's version control and custom-domain file.
+OUTPUT_RETENTION = [".git", ".hg", ".bzr", "CNAME"]

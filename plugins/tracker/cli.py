@@ -152,7 +152,7 @@ def build(content: str, output: str, conf: str, *extra: str, options: tuple[str,
 
 def html(content: str, output: str, conf: str, options: list[str]) -> int:
     """`make html`: the pelican command, after the checks it would otherwise answer with a traceback."""
-    load_settings(content, conf, output)
+    check_output_folder(os.path.abspath(output), load_settings(content, conf, output))
     return build(content, output, conf, options=tuple(options))
 
 
