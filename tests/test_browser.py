@@ -7,7 +7,6 @@ import http.server
 import shutil
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 from conftest import ROOT

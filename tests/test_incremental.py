@@ -69,9 +69,13 @@ def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_
     write_site(site, 12)
     site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))
     site.write("entries/2014-06-21-bad.md", "---\ntitle: Bad\ndate: 2014-13-45\n---\n")
+    os.symlink("/proc/self/mem", site.content / "entries/2014-06-22-unreadable.md")  # read() fails in the worker
+    os.symlink("missing.md", site.content / "entries/2014-06-23-dangling.md")
     parallel = site.build("-e", "TRACKER_PARALLEL_READING_MIN=0", "TRACKER_CACHE=null")
     sequential_output, site.output = site.output, tmp_path / "sequential"
     sequential = site.build("-e", "TRACKER_PARALLEL_READING_MIN=100000", "TRACKER_CACHE=null")
     assert parallel.returncode == sequential.returncode == 0
     assert parallel.stderr == sequential.stderr and "unknown province 'Anbarr'" in parallel.stderr
+    assert "2014-06-22-unreadable.md:1: error: cannot be read: Input/output error" in parallel.stderr
+    assert "Traceback" not in parallel.stderr
     assert tree(sequential_output) == tree(site.output)

@@ -8,11 +8,11 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from conftest import ROOT, entry
 
 
@@ -186,7 +186,7 @@ def fetch(url: str) -> str | None:
 
 
 def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
-    page = site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
+    site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
     port = free_port()
     log = site.root / "devserver.log"
     with open(log, "w") as stream:
@@ -208,6 +208,12 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
             save("entries/2014-06-01-live.md", entry(title=f"Live {n}", date="2014-06-01", provinces="[Anbarr]"), n)
             assert wait_for(lambda: log.read_text().count("unknown province 'Anbarr'") >= n), log.read_text()
             assert wait_for(lambda: f"Live {n}" in (fetch(url) or ""))
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/2014/06/99/missing/", timeout=5)
+            raise AssertionError("a missing page was served")
+        except urllib.error.HTTPError as missing:  # the site's own 404 page, as a host serves it
+            assert missing.code == 404 and "404.html" not in missing.geturl()
+            assert (site.output / "404.html").read_bytes() == missing.read()
         save("data/provinces.yaml", "- name: Anbar\n  aliases: [Anbarr]\n", 3)  # a vocabulary change rebuilds too
         assert wait_for(lambda: 'href="../../../../provinces/anbar/">Anbar</a>' in (fetch(url) or "")), log.read_text()
         assert "Traceback" not in log.read_text()

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_CACHE": "auto",  # a file next to OUTPUT_PATH; None: no incremental rebuilds
     "TRACKER_PARALLEL_READING_MIN": 200,  # read in two processes when this many files are not cached
     "TRACKER_MARKDOWN_TIME_LIMIT": 5,  # seconds to render one entry's Markdown; None: no limit
+    "TRACKER_LOCK": True,  # False only where another process holds the folder's lock (make publish's fresh folder)
     "TRACKER_RAW_HTML": False,  # True: trust authors' raw HTML (scripts, iframes, event handlers) in Markdown
     "PROVINCE_URL": "provinces/{slug}/",
     "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",

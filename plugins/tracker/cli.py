@@ -179,9 +179,9 @@ def publish(content: str, output: str, conf: str) -> int:
         except OSError as exc:
             raise Refused(f"cannot create a folder beside {target}: {exc.strerror}") from None
         try:
-            # Always a full build: no cache for the fresh folder.
+            # Always a full build: no cache for the fresh folder; no lock of its own (this publish holds the target's).
             status = build(content, fresh, conf, "TRACKER_STRICT=true", 'DRAFT_SAVE_AS=""', 'DRAFT_PAGE_SAVE_AS=""',
-                           "TRACKER_CACHE=null")
+                           "TRACKER_CACHE=null", "TRACKER_LOCK=false")
             if status != 0:
                 print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
                 return status

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
 SEVERITIES = ("error", "warning", "info")
+# Characters that would break a problem line or the terminal: line breaks, control characters,
+# lone surrogates (from a value's escape, or a file name that is not UTF-8).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every unprintable character written as an escape (`\\n`, `\\x0c`, `\\udc80`)."""
+    return UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: str) -> str:
@@ -30,7 +39,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
-        return f"{where}: {self.severity}: {self.message}"
+        return one_line(f"{where}: {self.severity}: {self.message}")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .run import TrackerRun
 from .terms import Actor, Province
 from .yamlnodes import YAMLProblem
 
+
 def is_page(source_path: str, settings: dict[str, Any]) -> bool:
     """Whether a file is a Pelican page (under PAGE_PATHS) rather than an entry."""
     relative = os.path.relpath(source_path, settings["PATH"])
@@ -43,7 +44,7 @@ def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, chec
         (body, summary), removed = renderer.html(entry.body, entry.summary)
     except MarkdownTimeout:
         parser.reporter.error(path, 0, f"the Markdown took more than {renderer.limit:g} s to render "
-                                       "(TRACKER_MARKDOWN_TIME_LIMIT); look for long runs of '[' or '](' ")
+                                       "(TRACKER_MARKDOWN_TIME_LIMIT); long runs of '[' or '](' are the usual cause")
         return None, None, None, problems, ""
     except RecursionError:
         parser.reporter.error(path, 0, "the Markdown is nested too deeply to render")

@@ -83,8 +83,9 @@ class TrackerRun:
         output = settings["OUTPUT_PATH"]
         try:
             check_output_folder(output, settings)
-            self.lock = OutputLock(output)
-            self.lock.acquire("build")
+            if settings.get("TRACKER_LOCK", True):
+                self.lock = OutputLock(output)
+                self.lock.acquire("build")
             seen, now = settings.get(IDENTITY_KEY), folder_identity(output)
             if seen and now and seen != now:
                 raise FolderRefused(f"output folder '{output}' was replaced since this process first wrote it "

@@ -76,7 +76,7 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     results = {}
     tracker, stock = work / "tracker", work / "stock"
     out_stock, out = work / "out-stock", work / "out"
-    for folder in (out_stock, out):
+    for folder in (out_stock, out, work / "cache"):  # the build cache too: the first build of a round is a full one
         shutil.rmtree(folder, ignore_errors=True)
 
     def timed(name, command, folder):
@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--keep", help="folder to keep the corpus and outputs in")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="tracker-bench-"))
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # the builds' cache, kept with the corpus
     generate(args.n, ROOT / "content/data", work / "tracker", work / "stock")
     rounds = [run_once(work, args.n) for _ in range(args.runs)]
     baseline = statistics.median(r["stock Pelican (baseline)"][0] for r in rounds)
