@@ -1,5 +1,6 @@
 """Rebuilds redo only what changed, and end byte-identical to a clean full build."""
 
+import json
 import os
 import time
 
@@ -79,3 +80,37 @@ def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_
     assert "2014-06-22-unreadable.md:1: error: cannot be read: Input/output error" in parallel.stderr
     assert "Traceback" not in parallel.stderr
     assert tree(sequential_output) == tree(site.output)
+
+
+def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
+    import datetime as dt
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    from conftest import ACTORS, PROVINCES
+    from pelican.settings import DEFAULT_CONFIG
+
+    from tracker.cache import decode_result, encode_result
+    from tracker.frontmatter import EntryParser
+    from tracker.problems import Reporter
+    from tracker.run import site_slugify
+    from tracker.vocabulary import load_vocabulary
+
+    slugify, reporter, zone = site_slugify(DEFAULT_CONFIG), Reporter(), ZoneInfo("Asia/Baghdad")
+    vocabularies = {}
+    for kind, text in (("province", PROVINCES), ("actor", ACTORS)):
+        (tmp_path / kind).write_text(text, encoding="utf-8")
+        vocabularies[kind] = load_vocabulary(str(tmp_path / kind), kind, reporter, slugify)
+    parser = EntryParser(vocabularies, zone, reporter, slugify)
+    text = entry(title="Every field", date="2014-06-22T23:30:00-05:00", covers="2014-06-20/2014-06-22",
+                 provinces="[Nineveh, Atlantis]", actors="[ISIL]", places="[Qaim]", tags="[oil, border]",
+                 sources='["Report <https://example.org/r>", "nowhere"]', summary="One line.", updated="2014-06-24",
+                 author="Desk", status="hidden", slug="every")
+    read = replace(parser.parse(str(tmp_path / "2014-06-23-x.md"), text.encode()), body="")  # as prepare() keeps it
+    result = (read, "<p>Body</p>", "<p>One line.</p>", list(reporter.problems), "digest")
+    assert reporter.problems  # the unknown province and the source without a URL
+    again = decode_result(json.loads(json.dumps(encode_result(result))), vocabularies, zone)
+    assert again[1:] == result[1:]
+    assert again[0] == read and again[0].date.tzinfo is zone and again[0].date == dt.datetime(2014, 6, 23, 7, 30, tzinfo=zone)
+    assert again[0].provinces[0] is vocabularies["province"].resolve("Ninewa")  # the vocabulary's own term
+    assert again[0].provinces[1].known is False and again[0].provinces[1].name == "Atlantis"

@@ -11,7 +11,6 @@ runs no code; a damaged or foreign file only costs a full build.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -24,12 +23,11 @@ from typing import Any
 from .frontmatter import Entry, Source
 from .outfolder import output_key, user_cache_folder, write_atomically
 from .problems import Problem
-from .vocabulary import Term
+from .vocabulary import Term, Vocabulary
 
 FORMAT = 2
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
-CLASSES = {cls.__name__: cls for cls in (Entry, Source, Term, Problem)}
 
 
 def digest_bytes(*parts: bytes | str) -> str:
@@ -76,47 +74,59 @@ def settings_digest(settings: dict[str, Any]) -> str:
     return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k != "TRACKER_RUN"})))
 
 
-def encode(value: Any) -> Any:
-    """A value of a cached read result as JSON data; every non-JSON type is tagged."""
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if dataclasses.is_dataclass(value):
-        return {type(value).__name__: {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, tuple):
-        return {"tuple": [encode(item) for item in value]}
-    if isinstance(value, list):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {"dict": {str(key): encode(item) for key, item in value.items()}}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+def _time(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
-def decode(data: Any, timezone: dt.tzinfo) -> Any:
-    """The value `encode` made `data` from; dates come back in the site's time zone."""
-    if isinstance(data, list):
-        return [decode(item, timezone) for item in data]
-    if not isinstance(data, dict):
-        return data
-    (tag, inner), = data.items()
-    if tag == "datetime":
-        return dt.datetime.fromisoformat(inner).astimezone(timezone)
-    if tag == "date":
-        return dt.date.fromisoformat(inner)
-    if tag == "tuple":
-        return tuple(decode(item, timezone) for item in inner)
-    if tag == "dict":
-        return {key: decode(item, timezone) for key, item in inner.items()}
-    return CLASSES[tag](**{key: decode(item, timezone) for key, item in inner.items()})
+def _term(term: Term) -> Any:
+    """A vocabulary term by its key (the vocabulary is part of the build key); an unknown name whole."""
+    return term.key if term.known else [term.name, term.slug, term.line]
+
+
+def encode_result(result: tuple) -> list:
+    """A read result (entry, body HTML, summary HTML, problems, digest) as JSON data."""
+    entry, body, summary, problems, digest = result
+    data = None
+    if entry is not None:
+        data = {
+            "path": entry.path, "title": entry.title, "slug": entry.slug, "date": _time(entry.date),
+            "status": entry.status, "provinces": [_term(t) for t in entry.provinces],
+            "actors": [_term(t) for t in entry.actors], "places": entry.places, "tags": entry.tags,
+            "sources": [[s.url, s.title] for s in entry.sources], "summary": entry.summary,
+            "updated": _time(entry.updated), "covers": [_time(d) for d in entry.covers] if entry.covers else None,
+            "author": entry.author, "slug_line": entry.slug_line,
+        }
+    return [data, body, summary, [[p.path, p.line, p.severity, p.message] for p in problems], digest]
+
+
+def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo) -> tuple:
+    """The read result `encode_result` made `data` from; KeyError or TypeError when it does not fit."""
+    fields, body, summary, problems, digest = data
+
+    def when(text: str | None) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(text).astimezone(timezone) if text else None
+
+    def terms(kind: str) -> list[Term]:
+        by_key = vocabularies[kind].by_key
+        return [by_key[item] if isinstance(item, str) else Term(item[0], item[1], known=False, line=item[2])
+                for item in fields[kind + "s"]]
+    entry = None
+    if fields is not None:
+        covers = fields["covers"]
+        entry = Entry(
+            path=fields["path"], title=fields["title"], slug=fields["slug"], body="", date=when(fields["date"]),
+            status=fields["status"], provinces=terms("province"), actors=terms("actor"), places=list(fields["places"]),
+            tags=list(fields["tags"]), sources=[Source(url, title) for url, title in fields["sources"]],
+            summary=fields["summary"], updated=when(fields["updated"]), author=fields["author"],
+            covers=(dt.date.fromisoformat(covers[0]), dt.date.fromisoformat(covers[1])) if covers else None,
+            slug_line=fields["slug_line"])
+    return entry, body, summary, [Problem(*p) for p in problems], digest
 
 
 class BuildCache:
     """Loaded at the start of a build and saved at its end; any problem loading it means a full build."""
 
-    def __init__(self, path: str | None, key: str, timezone: dt.tzinfo) -> None:
+    def __init__(self, path: str | None, key: str, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo) -> None:
         self.path, self.key = path, key
         self.entries: dict[str, tuple] = {}  # source path -> (stat, result of reading)
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
@@ -127,10 +137,10 @@ class BuildCache:
             with open(path, encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored.get("format") == FORMAT and stored.get("key") == key:
-                self.entries = {source: (tuple(stamp), tuple(decode(result, timezone)))
+                self.entries = {source: (tuple(stamp), decode_result(result, vocabularies, timezone))
                                 for source, (stamp, result) in stored["entries"].items()}
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
             self.entries, self.outputs, self.output_state = {}, {}, ""  # a damaged cache only costs a full build
 
     def save(self, entries: dict[str, tuple], outputs: dict[str, str], output_state: str) -> None:
@@ -138,7 +148,7 @@ class BuildCache:
         if not self.path:
             return
         stored = {"format": FORMAT, "key": self.key, "output_state": output_state, "outputs": outputs,
-                  "entries": {source: [list(stamp), encode(list(result))] for source, (stamp, result) in entries.items()}}
+                  "entries": {source: [list(stamp), encode_result(result)] for source, (stamp, result) in entries.items()}}
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
             write_atomically(self.path, json.dumps(stored, separators=(",", ":")).encode("utf-8"), mode=0o600)

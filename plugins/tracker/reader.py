@@ -52,7 +52,8 @@ def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, chec
     if removed:
         parser.reporter.warning(path, 0, f"unsafe HTML removed ({', '.join(removed)}); "
                                          "TRACKER_RAW_HTML = True would trust the authors' HTML")
-    return entry, ("" if check else body), summary, problems, digest_bytes(data)
+    # The Markdown source is not needed once rendered: entries stay small in memory, workers and the cache.
+    return replace(entry, body=""), ("" if check else body), summary, problems, digest_bytes(data)
 
 
 # Reading in worker processes: each worker gets the parser and a renderer once.
@@ -77,7 +78,7 @@ def prefetch(run: TrackerRun, settings: dict[str, Any], workers: int = 2) -> Non
         cached = run.cache.entries.get(path)
         if stamp and not (cached and cached[0] == stamp):
             jobs.append((path, stamp, is_page(path, settings)))
-    if len(jobs) < settings["TRACKER_PARALLEL_READING_MIN"] or (os.cpu_count() or 1) < 2 or settings.get("TRACKER_CHECK"):
+    if len(jobs) < settings["TRACKER_PARALLEL_READING_MIN"] or (os.cpu_count() or 1) < 2:
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(min(workers, os.cpu_count() or 1), _start_worker, (run.parser, Renderer(settings))) as pool:
