@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "TRACKER_ACTORS": "data/actors.yaml",
     "TRACKER_STRICT": False,
     "TRACKER_CHECK": False,  # `make check`: read and check everything, write nothing
-    "TRACKER_CACHE": "auto",  # a file next to OUTPUT_PATH; None: no incremental rebuilds
+    "TRACKER_CACHE": "auto",  # a file per output folder in the user's cache folder; None: no incremental rebuilds
     "TRACKER_PARALLEL_READING_MIN": 200,  # read in two processes when this many files are not cached
     "TRACKER_MARKDOWN_TIME_LIMIT": 5,  # seconds to render one entry's Markdown; None: no limit
     "TRACKER_LOCK": True,  # False only where another process holds the folder's lock (make publish's fresh folder)

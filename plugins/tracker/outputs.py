@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import Any
 
 from pelican.contents import Content
@@ -64,6 +64,8 @@ def site_output_paths(generators: list[Any]) -> list[tuple[str, Any]]:
                 for wrapper, entries in groups:
                     if wrapper.save_as:
                         structure += [(p, f"{kind} '{wrapper}'") for p in paginated_paths(wrapper, entries, kind, settings)]
+            for archives in getattr(generator, "period_archives", {}).values():  # Pelican's own, where a site turns them on
+                structure += [(a["save_as"], "the archive of " + " ".join(map(str, a["period"]))) for a in archives]
         if hasattr(generator, "output_paths"):
             structure += generator.output_paths()
     return [(os.path.normpath(path), owner) for path, owner in structure + content if path]
