@@ -7,10 +7,10 @@ import pytest
 from conftest import ACTORS, PROVINCES, entry
 from pelican.settings import DEFAULT_CONFIG
 
-from tracker.frontmatter import EntryParser, Source
+from tracker.model.entries import EntryParser, Source
 from tracker.problems import Reporter
-from tracker.run import site_slugify
-from tracker.vocabulary import load_vocabulary
+from tracker.site.run import site_slugify
+from tracker.model.vocabulary import load_vocabulary
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
-from tracker.frontmatter import CONVERTERS, EntryParser
-from tracker.markup import Renderer
+from tracker.model.entries import CONVERTERS, EntryParser
+from tracker.site.markup import Renderer
 from tracker.problems import Reporter
-from tracker.reader import prepare
-from tracker.run import site_slugify
-from tracker.vocabulary import load_vocabulary
+from tracker.site.reader import prepare
+from tracker.site.run import site_slugify
+from tracker.model.vocabulary import load_vocabulary
 
 # Scalars as YAML and authors produce them: text of every kind, control characters and surrogates
 # included, huge and odd numbers, dates that are not dates.

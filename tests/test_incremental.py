@@ -90,11 +90,11 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     from conftest import ACTORS, PROVINCES
     from pelican.settings import DEFAULT_CONFIG
 
-    from tracker.cache import decode_result, encode_result
-    from tracker.frontmatter import EntryParser
+    from tracker.incremental.cache import decode_result, encode_result
+    from tracker.model.entries import EntryParser
     from tracker.problems import Reporter
-    from tracker.run import site_slugify
-    from tracker.vocabulary import load_vocabulary
+    from tracker.site.run import site_slugify
+    from tracker.model.vocabulary import load_vocabulary
 
     slugify, reporter, zone = site_slugify(DEFAULT_CONFIG), Reporter(), ZoneInfo("Asia/Baghdad")
     vocabularies = {}

@@ -3,8 +3,8 @@
 import datetime as dt
 from types import SimpleNamespace
 
-from tracker.index import build_index
-from tracker.vocabulary import Term, Vocabulary
+from tracker.model.index import build_index
+from tracker.model.vocabulary import Term, Vocabulary
 
 
 def vocabulary(kind, *names):

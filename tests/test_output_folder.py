@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, entry
 from test_workflow import fetch, free_port, make, publishconf, tree, wait_for
 
-from tracker.outfolder import MARKER, OutputLock
+from tracker.incremental.outfolder import MARKER, OutputLock
 
 
 def fill(site, drafts=True):

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 from conftest import PROVINCES
 from pelican.settings import DEFAULT_CONFIG
 
-from tracker.charts import activity
+from tracker.model.charts import activity
 from tracker.problems import Reporter
-from tracker.run import site_slugify
-from tracker.svgmap import Projection, load_map, path_data, recent_counts, shade
-from tracker.vocabulary import load_vocabulary
+from tracker.site.run import site_slugify
+from tracker.model.geo import Projection, load_map, path_data, recent_counts, shade
+from tracker.model.vocabulary import load_vocabulary
 
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
 HOLE = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]

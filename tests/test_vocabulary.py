@@ -5,8 +5,8 @@ from pathlib import Path
 from pelican.settings import DEFAULT_CONFIG
 
 from tracker.problems import Reporter
-from tracker.run import site_slugify
-from tracker.vocabulary import load_vocabulary, normalise
+from tracker.site.run import site_slugify
+from tracker.model.vocabulary import load_vocabulary, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 slugify = site_slugify(DEFAULT_CONFIG)

@@ -13,14 +13,14 @@ from typing import Any
 
 from pelican import signals
 
-from .feeds import FeedsGenerator
-from .generator import TermPagesGenerator
-from .outfolder import remove_files, static_outputs, write_marker
-from .outputs import TrackerWriter, check_collisions
+from .site.feeds import FeedsGenerator
+from .site.terms_generator import TermPagesGenerator
+from .incremental.outfolder import remove_files, static_outputs, write_marker
+from .incremental.writer import TrackerWriter, check_collisions
 from .problems import display_path
-from .reader import TrackerReader, prefetch
-from .run import IDENTITY_KEY, TrackerRun, folder_identity
-from .theme import DEFAULT_MAP, ThemeGenerator, month_calendar
+from .site.reader import TrackerReader, prefetch
+from .site.run import IDENTITY_KEY, TrackerRun, folder_identity
+from .site.theme import DEFAULT_MAP, ThemeGenerator, month_calendar
 
 DEFAULTS: dict[str, Any] = {
     "TRACKER_PROVINCES": "data/provinces.yaml",

@@ -31,13 +31,13 @@ from zoneinfo import ZoneInfo
 import pelican
 from pelican.settings import read_settings
 
-from .cache import cache_path
-from .frontmatter import FILE_DATE, YEARS
-from .inventory import take_inventory
-from .outfolder import MARKER, FolderRefused, OutputLock, check_output_folder, is_mount_point, read_marker, remove_files
+from .incremental.cache import cache_path
+from .model.entries import FILE_DATE, YEARS
+from .site.inventory import take_inventory
+from .incremental.outfolder import MARKER, FolderRefused, OutputLock, check_output_folder, is_mount_point, read_marker, remove_files
 from .problems import Reporter, display_path
-from .run import site_slugify
-from .yamlnodes import CONTROL
+from .site.run import site_slugify
+from .model.yamlnodes import CONTROL
 
 TEMPLATE = """\
 ---

@@ -9,8 +9,8 @@ import stat
 from dataclasses import dataclass
 from typing import Any
 
-from .problems import Reporter
-from .yamlnodes import YAMLProblem
+from ..problems import Reporter
+from ..model.yamlnodes import YAMLProblem
 
 SOURCE_SUFFIXES = ("md", "markdown", "mdown", "mkd")  # in any case: .MD and .Markdown are entries too
 # Ignored without a word: hidden files and folders (which include editors' `.#name` lock files),

@@ -7,7 +7,7 @@ from typing import Any
 
 from pelican.urlwrappers import URLWrapper
 
-from .vocabulary import Term
+from ..model.vocabulary import Term
 
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 FIELD_LABELS = {

@@ -12,7 +12,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .problems import Reporter
+from ..problems import Reporter
 from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_items, plain, string_list
 
 COMMON_KEYS = ("name", "slug", "aliases")

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .problems import Reporter
+from ..problems import Reporter
 from .vocabulary import Term, Vocabulary
 
 Ring = list[tuple[float, float]]

@@ -20,10 +20,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import Entry, Source
+from ..model.entries import Entry, Source
 from .outfolder import output_key, user_cache_folder, write_atomically
-from .problems import Problem
-from .vocabulary import Term, Vocabulary
+from ..problems import Problem
+from ..model.vocabulary import Term, Vocabulary
 
 FORMAT = 2
 # What renders the site: an upgrade of any of them may change every page.

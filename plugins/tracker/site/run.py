@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from .cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest, versions_digest
-from .frontmatter import EntryParser
+from ..incremental.cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest, versions_digest
+from ..model.entries import EntryParser
 from .inventory import Inventory, pelican_settings, take_inventory
-from .outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
-from .problems import Reporter
-from .vocabulary import Vocabulary, load_vocabulary
+from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
+from ..problems import Reporter
+from ..model.vocabulary import Vocabulary, load_vocabulary
 
 RUN_KEY = "TRACKER_RUN"
 IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
@@ -109,7 +109,7 @@ class TrackerRun:
 
 def build_key(settings: dict[str, Any]) -> str:
     """Everything that, when it changes, makes the next build a full one."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the whole plugin package
     files = [os.path.join(settings["PATH"], settings.get(key) or "") for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")]
     contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
     return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), versions_digest(), *contents)

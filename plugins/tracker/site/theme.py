@@ -11,11 +11,11 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
-from .cache import digest_bytes
-from .charts import activity
+from ..incremental.cache import digest_bytes
+from ..model.charts import activity
 from .feeds import ABSOLUTE, absolute, feed_base
 from .run import TrackerRun
-from .svgmap import load_map, map_shapes, recent_counts, shade
+from ..model.geo import load_map, map_shapes, recent_counts, shade
 
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
 DEFAULT_MAP = "data/provinces.geojson"

@@ -14,7 +14,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
-from .cache import digest_bytes
+from ..incremental.cache import digest_bytes
 from .run import TrackerRun
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}

@@ -7,9 +7,9 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from .index import TermIndex, build_index
+from ..model.index import TermIndex, build_index
 from .listing import EntryItems
-from .outputs import paginated_paths
+from ..incremental.writer import paginated_paths
 from .markup import MarkdownTimeout, Renderer
 from .run import TrackerRun
 from .terms import Actor, Province, TermWrapper

@@ -10,14 +10,14 @@ from typing import Any
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from .cache import digest_bytes
-from .frontmatter import Entry, EntryParser
+from ..incremental.cache import digest_bytes
+from ..model.entries import Entry, EntryParser
 from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
 from .markup import MarkdownTimeout, Renderer
-from .problems import Reporter
+from ..problems import Reporter
 from .run import TrackerRun
 from .terms import Actor, Province
-from .yamlnodes import YAMLProblem
+from ..model.yamlnodes import YAMLProblem
 
 
 def is_page(source_path: str, settings: dict[str, Any]) -> bool:

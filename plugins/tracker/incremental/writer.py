@@ -17,8 +17,8 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from .cache import digest_bytes
-from .problems import display_path
-from .run import TrackerRun
+from ..problems import display_path
+from ..site.run import TrackerRun
 
 
 def per_page(template: str, settings: dict[str, Any]) -> int:

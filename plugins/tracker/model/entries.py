@@ -11,7 +11,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .problems import Reporter
+from ..problems import Reporter
 from .vocabulary import SLUG, Term, Vocabulary, suggest
 from .yamlnodes import YAMLProblem, check_characters, compose, is_null, kind_of, line_of, mapping_items, string_list
 
