@@ -334,8 +334,15 @@ def test_environment_failures_are_one_line(site, tmp_path):
     folder_cache = tmp_path / "a-folder"
     folder_cache.mkdir()
     result = site.build("-e", f'TRACKER_CACHE="{folder_cache}"')
-    assert result.returncode == 0 and "Traceback" not in result.stderr
-    assert f"{folder_cache}: warning: build cache not saved" in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"settings: error: TRACKER_CACHE: '{folder_cache}' is a folder (expected a file name)" in result.stderr
+    not_a_folder = tmp_path / "cache-home"
+    not_a_folder.write_text("a file where the cache folder would be")
+    result = subprocess.run([sys.executable, "-m", "pelican", str(site.content), "-o", str(site.output), "-s",
+                             str(ROOT / "pelicanconf.py")], cwd=site.root, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "XDG_CACHE_HOME": str(not_a_folder)})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "build: warning: no lock on" in result.stderr and (site.output / "index.html").is_file()
     source, readonly = tmp_path / "ro-source", tmp_path / "ro"
     source.mkdir()
     readonly.mkdir()

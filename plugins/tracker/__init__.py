@@ -20,43 +20,9 @@ from .incremental.writer import TrackerWriter, check_collisions
 from .problems import display_path
 from .site.reader import TrackerReader, prefetch
 from .site.run import IDENTITY_KEY, TrackerRun, folder_identity
-from .site.theme import DEFAULT_MAP, ThemeGenerator, month_calendar
+from .settings import DEFAULTS
+from .site.theme import ThemeGenerator, month_calendar
 
-DEFAULTS: dict[str, Any] = {
-    "TRACKER_PROVINCES": "data/provinces.yaml",
-    "TRACKER_ACTORS": "data/actors.yaml",
-    "TRACKER_STRICT": False,
-    "TRACKER_CHECK": False,  # `make check`: read and check everything, write nothing
-    "TRACKER_CACHE": "auto",  # a file per output folder in the user's cache folder; None: no incremental rebuilds
-    "TRACKER_PARALLEL_READING_MIN": 200,  # read in two processes when this many files are not cached
-    "TRACKER_MARKDOWN_TIME_LIMIT": 5,  # seconds to render one entry's Markdown; None: no limit
-    "TRACKER_LOCK": True,  # False only where another process holds the folder's lock (make publish's fresh folder)
-    "TRACKER_RAW_HTML": False,  # True: trust authors' raw HTML (scripts, iframes, event handlers) in Markdown
-    "PROVINCE_URL": "provinces/{slug}/",
-    "PROVINCE_SAVE_AS": "provinces/{slug}/index.html",
-    "PROVINCES_URL": "provinces/",
-    "PROVINCES_SAVE_AS": "provinces/index.html",
-    "ACTOR_URL": "actors/{slug}/",
-    "ACTOR_SAVE_AS": "actors/{slug}/index.html",
-    "ACTORS_URL": "actors/",
-    "ACTORS_SAVE_AS": "actors/index.html",
-    "TRACKER_FEED_RSS": "rss.xml",
-    "TRACKER_FEED_ATOM": "atom.xml",
-    "PROVINCE_FEED_RSS": "provinces/{slug}/rss.xml",
-    "PROVINCE_FEED_ATOM": "provinces/{slug}/atom.xml",
-    "ACTOR_FEED_RSS": "actors/{slug}/rss.xml",
-    "ACTOR_FEED_ATOM": "actors/{slug}/atom.xml",
-    "TRACKER_FEED_FULL_CONTENT": True,
-    "TRACKER_FEEDS_URL": "feeds/",
-    "TRACKER_FEEDS_SAVE_AS": "feeds/index.html",
-    "TRACKER_OPML_SAVE_AS": "feeds.opml",
-    "TRACKER_MAP": DEFAULT_MAP,
-    # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
-    "TRACKER_YEAR_ARCHIVE_URL": "{date:%Y}/",
-    "TRACKER_YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
-    "TRACKER_MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
-    "TRACKER_MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html",
-}
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
 

@@ -36,6 +36,7 @@ from .model.entries import FILE_DATE, YEARS
 from .site.inventory import take_inventory
 from .incremental.outfolder import MARKER, FolderRefused, OutputLock, check_output_folder, is_mount_point, read_marker, remove_files
 from .problems import Reporter, display_path
+from .settings import check_settings
 from .site.run import site_slugify
 from .model.yamlnodes import CONTROL
 
@@ -63,6 +64,10 @@ class Refused(Exception):
     """A command stops before changing anything; the message is one line."""
 
 
+class SettingsRefused(Exception):
+    """The settings have errors, already printed one per line."""
+
+
 def load_settings(content: str, conf: str, output: str | None = None) -> dict:
     """The site's settings with the content (and output) folder given on the command line."""
     if not os.path.isdir(content):
@@ -73,9 +78,14 @@ def load_settings(content: str, conf: str, output: str | None = None) -> dict:
     if output is not None:
         override["OUTPUT_PATH"] = os.path.abspath(output)
     try:
-        return read_settings(conf, override=override)
+        settings = read_settings(conf, override=override)
     except Exception as exc:  # the settings file is the site's own Python: any error in it is one line
         raise Refused(f"settings file '{conf}' could not be read: {type(exc).__name__}: {exc}") from None
+    errors = Reporter([p for p in check_settings(settings) if p.severity == "error"])
+    if errors.problems:
+        errors.print()
+        raise SettingsRefused()
+    return settings
 
 
 def new_entry(content: str, conf: str, title: str, day: str | None) -> int:
@@ -366,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         return publish(args.input, args.output, args.conf)
     except (Refused, FolderRefused) as refused:
         print(f"make {args.command}: error: {refused}", file=sys.stderr)
+        return 1
+    except SettingsRefused:
         return 1
     except OSError as exc:  # the file system said no (permissions, a full disk): one line, not a traceback
         print(f"make {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)

@@ -6,7 +6,6 @@ items are appended newest first.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,11 +14,10 @@ from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
 from ..incremental.cache import digest_bytes
-from .run import TrackerRun
+from ..settings import ABSOLUTE
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 LABELS = {"rss": "RSS", "atom": "Atom"}
-ABSOLUTE = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 
 
 @dataclass
@@ -135,8 +133,7 @@ class FeedsGenerator(Generator):
         self.context["site_feeds"] = []
         base = feed_base(self.settings)
         if not ABSOLUTE.match(base):
-            self._report_relative_base(base)
-            return
+            return  # reported by the settings check
         sitename = self.settings["SITENAME"]
         entries = self.context.get("articles", [])
         if entries:
@@ -161,15 +158,6 @@ class FeedsGenerator(Generator):
                 feeds.append(Feed(title, fmt, save_as, absolute(feed_base(self.settings), save_as), page_url, entries, term))
         self.feeds += feeds
         return feeds
-
-    def _report_relative_base(self, base: str) -> None:
-        run = TrackerRun.of(self.settings)
-        message = (f"SITEURL (or FEED_DOMAIN) '{base}' is not an absolute http(s) address; "
-                   "feed links must be absolute, so no feed is written")
-        if self.settings["TRACKER_STRICT"]:
-            run.reporter.error("settings", 0, message)
-        else:
-            run.reporter.warning("settings", 0, message)
 
     def output_paths(self) -> list[tuple[str, Any]]:
         """Every file this generator will write."""

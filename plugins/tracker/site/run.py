@@ -18,6 +18,7 @@ from ..model.entries import EntryParser
 from .inventory import Inventory, pelican_settings, take_inventory
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
 from ..problems import Reporter
+from ..settings import check_settings
 from ..model.vocabulary import Vocabulary, load_vocabulary
 
 RUN_KEY = "TRACKER_RUN"
@@ -59,7 +60,10 @@ class TrackerRun:
         previous = settings.get(RUN_KEY)
         if previous is not None:
             previous.release()  # a devserver rebuild after a build that died half-way
-        reporter = Reporter()
+        reporter = Reporter(check_settings(settings))
+        if reporter.count("error"):
+            reporter.print()  # every problem with the settings, then stop before reading anything
+            raise SystemExit(1)
         slug = site_slugify(settings)
         vocabularies = {
             kind: load_vocabulary(os.path.join(settings["PATH"], settings[key]), kind, reporter, slug)

@@ -13,12 +13,12 @@ from pelican.generators import Generator
 
 from ..incremental.cache import digest_bytes
 from ..model.charts import activity
-from .feeds import ABSOLUTE, absolute, feed_base
+from ..settings import ABSOLUTE, DEFAULT_MAP
+from .feeds import absolute, feed_base
 from .run import TrackerRun
 from ..model.geo import load_map, map_shapes, recent_counts, shade
 
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
-DEFAULT_MAP = "data/provinces.geojson"
 
 
 def month_calendar(year: int, month: int, entries: list[Any], span: tuple | None = None) -> list[list[dict[str, Any] | None]]:
