@@ -114,3 +114,22 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     assert again[0] == read and again[0].date.tzinfo is zone and again[0].date == dt.datetime(2014, 6, 23, 7, 30, tzinfo=zone)
     assert again[0].provinces[0] is vocabularies["province"].resolve("Ninewa")  # the vocabulary's own term
     assert again[0].provinces[1].known is False and again[0].provinces[1].name == "Atlantis"
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_noticed(site, tmp_path):
+    write_site(site, 6)
+    assert site.build().returncode == 0
+    path = site.content / "entries/2014-06-03-e02.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Entry 2", "Entry Z")  # same length, as a checkout of another branch may leave it
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert site.build().returncode == 0
+    assert site.html("2014/06/03/e02/index.html").h1.get_text() == "Entry Z"
+    clean = tmp_path / "clean"
+    kept, site.output = site.output, clean
+    assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
+    assert tree(kept) == tree(clean)

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..model.digests import digest_bytes
 from ..model.entries import Entry, Source
 from .outfolder import output_key, user_cache_folder, write_atomically
 from ..problems import Problem
@@ -28,15 +29,6 @@ from ..model.vocabulary import Term, Vocabulary
 FORMAT = 2
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
-
-
-def digest_bytes(*parts: bytes | str) -> str:
-    """A short stable digest of some bytes or strings."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\x00")
-    return h.hexdigest()
 
 
 def tree_digest(*folders: str) -> str:
@@ -128,7 +120,7 @@ class BuildCache:
 
     def __init__(self, path: str | None, key: str, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo) -> None:
         self.path, self.key = path, key
-        self.entries: dict[str, tuple] = {}  # source path -> (stat, result of reading)
+        self.entries: dict[str, tuple] = {}  # source path -> (digest of its bytes, result of reading)
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
         self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
         if not path or not os.path.isfile(path):
@@ -137,7 +129,7 @@ class BuildCache:
             with open(path, encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored.get("format") == FORMAT and stored.get("key") == key:
-                self.entries = {source: (tuple(stamp), decode_result(result, vocabularies, timezone))
+                self.entries = {source: (str(stamp), decode_result(result, vocabularies, timezone))
                                 for source, (stamp, result) in stored["entries"].items()}
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
@@ -148,7 +140,7 @@ class BuildCache:
         if not self.path:
             return
         stored = {"format": FORMAT, "key": self.key, "output_state": output_state, "outputs": outputs,
-                  "entries": {source: [list(stamp), encode_result(result)] for source, (stamp, result) in entries.items()}}
+                  "entries": {source: [stamp, encode_result(result)] for source, (stamp, result) in entries.items()}}
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
             write_atomically(self.path, json.dumps(stored, separators=(",", ":")).encode("utf-8"), mode=0o600)

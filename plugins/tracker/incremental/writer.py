@@ -16,7 +16,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from .cache import digest_bytes
+from ..model.digests import digest_bytes
 from ..problems import display_path
 from ..site.run import TrackerRun
 

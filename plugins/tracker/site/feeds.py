@@ -13,7 +13,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
-from ..incremental.cache import digest_bytes
+from ..model.digests import digest_bytes
 from ..settings import ABSOLUTE
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}

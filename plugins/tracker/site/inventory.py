@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..problems import Reporter
+from ..model.digests import digest_bytes
 from ..model.yamlnodes import YAMLProblem
 
 SOURCE_SUFFIXES = ("md", "markdown", "mdown", "mkd")  # in any case: .MD and .Markdown are entries too
@@ -90,13 +91,14 @@ def read_source(path: str) -> bytes:
         raise YAMLProblem(1, f"cannot be read: {exc.strerror}") from None
 
 
-def stamp_of(path: str) -> tuple[int, int] | None:
-    """(modification time, size) of a file, or None when it cannot be examined."""
+def stamp_of(path: str) -> str | None:
+    """A digest of a source file's bytes (the same as its read result's), or None when it is not a
+    regular file that can be read. Content, not modification time: a checkout or `rsync -t` can
+    change a file and keep its time and size."""
     try:
-        info = os.stat(path)
-    except OSError:
+        return digest_bytes(read_source(path))
+    except YAMLProblem:
         return None
-    return info.st_mtime_ns, info.st_size
 
 
 def _file_kind(mode: int) -> str:

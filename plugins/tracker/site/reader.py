@@ -10,7 +10,7 @@ from typing import Any
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from ..incremental.cache import digest_bytes
+from ..model.digests import digest_bytes
 from ..model.entries import Entry, EntryParser
 from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
 from .markup import MarkdownTimeout, Renderer
@@ -36,24 +36,25 @@ def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, chec
     except YAMLProblem as exc:
         parser.reporter.error(path, exc.line, exc.message)
         return None, None, None, problems, ""
+    digest = digest_bytes(data)
     entry = parser.parse(path, data, page=page)
     if entry is None:
-        return None, None, None, problems, ""
+        return None, None, None, problems, digest
     try:
         # `make check` converts bodies too: one over the time limit is an error a build would report.
         (body, summary), removed = renderer.html(entry.body, entry.summary)
     except MarkdownTimeout:
         parser.reporter.error(path, 0, f"the Markdown took more than {renderer.limit:g} s to render "
                                        "(TRACKER_MARKDOWN_TIME_LIMIT); long runs of '[' or '](' are the usual cause")
-        return None, None, None, problems, ""
+        return None, None, None, problems, digest
     except RecursionError:
         parser.reporter.error(path, 0, "the Markdown is nested too deeply to render")
-        return None, None, None, problems, ""
+        return None, None, None, problems, digest
     if removed:
         parser.reporter.warning(path, 0, f"unsafe HTML removed ({', '.join(removed)}); "
                                          "TRACKER_RAW_HTML = True would trust the authors' HTML")
     # The Markdown source is not needed once rendered: entries stay small in memory, workers and the cache.
-    return replace(entry, body=""), ("" if check else body), summary, problems, digest_bytes(data)
+    return replace(entry, body=""), ("" if check else body), summary, problems, digest
 
 
 # Reading in worker processes: each worker gets the parser and a renderer once.
@@ -74,7 +75,7 @@ def prefetch(run: TrackerRun, settings: dict[str, Any], workers: int = 2) -> Non
     for starting them: YAML and Markdown are per file, and the build's other steps need them all."""
     jobs = []
     for path in run.inventory.sources:
-        stamp = stamp_of(path)
+        stamp = run.stamps[path] = stamp_of(path)
         cached = run.cache.entries.get(path)
         if stamp and not (cached and cached[0] == stamp):
             jobs.append((path, stamp, is_page(path, settings)))
@@ -99,7 +100,7 @@ class TrackerReader(BaseReader):
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
         run = TrackerRun.of(self.settings)
-        stamp = stamp_of(source_path)
+        stamp = run.stamps[source_path] if source_path in run.stamps else stamp_of(source_path)
         found = run.cache.entries.get(source_path) or run.prepared.get(source_path)
         if stamp and found and found[0] == stamp:
             result = found[1]
@@ -108,8 +109,8 @@ class TrackerReader(BaseReader):
                              bool(self.settings.get("TRACKER_CHECK")))
         entry, body, summary, problems, digest = result
         run.reporter.problems.extend(problems)  # an unchanged file still shows its problems
-        if run.cache.path and stamp:
-            run.entries[source_path] = (stamp, result)
+        if run.cache.path and digest:
+            run.entries[source_path] = (digest, result)  # the digest of the bytes this result was read from
         if entry is None:
             return None, {"status": "skip"}
         metadata = self.metadata(entry, summary)

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from ..incremental.cache import BuildCache, cache_path, digest_bytes, settings_digest, tree_digest, versions_digest
+from ..incremental.cache import BuildCache, cache_path, settings_digest, tree_digest, versions_digest
+from ..model.digests import digest_bytes
 from ..model.entries import EntryParser
 from .inventory import Inventory, pelican_settings, take_inventory
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
@@ -50,8 +51,9 @@ class TrackerRun:
     marker: Marker = field(default_factory=Marker)  # the output folder's marker as the build found it
     planned: set = field(default_factory=set)  # every file the build may write (pages, feeds, static files)
     statics: set = field(default_factory=set)  # the static files Pelican copies
-    entries: dict = field(default_factory=dict)  # source path -> (stat, read result), for the next build
-    prepared: dict = field(default_factory=dict)  # source path -> (stat, read result), read in workers
+    entries: dict = field(default_factory=dict)  # source path -> (digest, read result), for the next build
+    prepared: dict = field(default_factory=dict)  # source path -> (digest, read result), read in workers
+    stamps: dict = field(default_factory=dict)  # source path -> digest of its bytes now (None: unreadable)
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
 
     @classmethod

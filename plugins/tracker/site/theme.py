@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
-from ..incremental.cache import digest_bytes
+from ..model.digests import digest_bytes
 from ..model.charts import activity
 from ..settings import ABSOLUTE, DEFAULT_MAP
 from .feeds import absolute, feed_base
