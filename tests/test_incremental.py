@@ -1,6 +1,7 @@
 """Rebuilds redo only what changed, and end byte-identical to a clean full build."""
 
 import json
+import subprocess
 import os
 import time
 
@@ -133,3 +134,69 @@ def test_an_edit_that_keeps_size_and_modification_time_is_noticed(site, tmp_path
     kept, site.output = site.output, clean
     assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
     assert tree(kept) == tree(clean)
+
+
+def test_a_theme_that_reads_more_is_never_stale(site, tmp_path):
+    import shutil
+
+    from conftest import ROOT
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text().replace("  </div>\n  </footer>", "  <p class=\"count\">{{ articles|length }} entries</p>\n  </div>\n  </footer>"))
+    write_site(site, 6)
+    options = ("-e", f'THEME="{theme}"')
+    assert site.build(*options).returncode == 0
+    assert site.html("2014/06/02/e01/index.html").select_one("footer .count").get_text() == "6 entries"
+    site.write("entries/2014-06-28-new.md", entry(title="New", date="2014-06-28", provinces="[Anbar]"))
+    assert site.build(*options).returncode == 0
+    for page in ("index.html", "2014/06/02/e01/index.html", "archives/index.html", "feeds/index.html"):
+        assert site.html(page).select_one("footer .count").get_text() == "7 entries", page
+    clean = tmp_path / "clean"
+    kept, site.output = site.output, clean
+    assert site.build(*options, "TRACKER_CACHE=null").returncode == 0
+    assert tree(kept) == tree(clean)
+
+
+COUNTING_PLUGIN = '''
+from pelican import signals
+import json, os
+
+seen = {"content": [], "feeds": []}
+
+def content(path, context):
+    seen["content"].append(os.path.relpath(path, context["OUTPUT_PATH"]))
+
+def feed(path, context, feed):
+    seen["feeds"].append(os.path.relpath(path, context["OUTPUT_PATH"]))
+
+def done(pelican):
+    with open(os.environ["COUNTING_LOG"], "a") as log:
+        log.write(json.dumps(seen) + "\\n")
+
+def register():
+    signals.content_written.connect(content)
+    signals.feed_written.connect(feed)
+    signals.finalized.connect(done)
+'''
+
+
+def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
+    from conftest import PELICAN, ROOT
+    write_site(site, 6)
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "counting.py").write_text(COUNTING_PLUGIN)
+    log = tmp_path / "seen.log"
+    options = ["-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}", "{plugins}"]', 'PLUGINS=["tracker", "counting"]',
+               'FEED_DOMAIN="https://example.org"']
+    for _ in range(2):  # the second build changes nothing and rewrites nothing
+        result = subprocess.run([str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py"),
+                                 *options], cwd=site.root, capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "COUNTING_LOG": str(log)})
+        assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in log.read_text().splitlines())
+    pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))
+    assert sorted(first["content"]) == sorted(second["content"]) == pages
+    feeds = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml")
+    assert sorted(first["feeds"]) == sorted(second["feeds"]) == feeds and len(feeds) > 4

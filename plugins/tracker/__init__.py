@@ -13,15 +13,15 @@ from typing import Any
 
 from pelican import signals
 
-from .site.feeds import FeedsGenerator
-from .site.terms_generator import TermPagesGenerator
 from .incremental.outfolder import remove_files, static_outputs, write_marker
-from .incremental.writer import TrackerWriter, check_collisions
+from .incremental.writer import TrackerWriter
+from .model.site import month_calendar
+from .site.generator import SiteGenerator
+from .site.paths import check_collisions
 from .problems import display_path
 from .site.reader import TrackerReader, prefetch
 from .site.run import IDENTITY_KEY, TrackerRun, folder_identity
 from .settings import DEFAULTS
-from .site.theme import ThemeGenerator, month_calendar
 
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -58,7 +58,7 @@ def start_run(pelican) -> list[type]:
     """Every build starts with a fresh reporter and freshly loaded vocabularies."""
     run = TrackerRun.start(pelican.settings)
     prefetch(run, pelican.settings)
-    return [TermPagesGenerator, FeedsGenerator, ThemeGenerator]
+    return [SiteGenerator]
 
 
 def use_writer(pelican) -> type[TrackerWriter]:
@@ -160,7 +160,7 @@ def report(pelican) -> None:
     produced = set(run.outputs) | run.statics
     remove_files(pelican.output_path, (set(run.marker.files) | run.planned) - produced)
     marker = write_marker(pelican.output_path, True, produced)
-    run.cache.save(run.entries, run.outputs, marker.state)
+    run.cache.save(run.entries, run.outputs, marker.state, run.dependencies.found())
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
     run.release()
 

@@ -26,7 +26,7 @@ from .outfolder import output_key, user_cache_folder, write_atomically
 from ..problems import Problem
 from ..model.vocabulary import Term, Vocabulary
 
-FORMAT = 2
+FORMAT = 3
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -123,6 +123,7 @@ class BuildCache:
         self.entries: dict[str, tuple] = {}  # source path -> (digest of its bytes, result of reading)
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
         self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
+        self.dependencies: dict[str, list[str] | None] = {}  # template -> the context names it reads
         if not path or not os.path.isfile(path):
             return
         try:
@@ -132,14 +133,17 @@ class BuildCache:
                 self.entries = {source: (str(stamp), decode_result(result, vocabularies, timezone))
                                 for source, (stamp, result) in stored["entries"].items()}
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
+                self.dependencies = dict(stored["dependencies"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
-            self.entries, self.outputs, self.output_state = {}, {}, ""  # a damaged cache only costs a full build
+            self.entries, self.outputs, self.output_state, self.dependencies = {}, {}, "", {}  # a full build
 
-    def save(self, entries: dict[str, tuple], outputs: dict[str, str], output_state: str) -> None:
+    def save(self, entries: dict[str, tuple], outputs: dict[str, str], output_state: str,
+             dependencies: dict[str, list[str] | None]) -> None:
         """Write the new cache in one rename, readable by the user only."""
         if not self.path:
             return
         stored = {"format": FORMAT, "key": self.key, "output_state": output_state, "outputs": outputs,
+                  "dependencies": dependencies,
                   "entries": {source: [stamp, encode_result(result)] for source, (stamp, result) in entries.items()}}
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)

@@ -16,7 +16,6 @@ from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
 from .markup import MarkdownTimeout, Renderer
 from ..problems import Reporter
 from .run import TrackerRun
-from .terms import Actor, Province
 from ..model.yamlnodes import YAMLProblem
 
 
@@ -124,8 +123,8 @@ class TrackerReader(BaseReader):
             "slug": entry.slug,
             "slug_line": entry.slug_line,
             "status": entry.status,
-            "provinces": [Province(term, self.settings) for term in entry.provinces],
-            "actors": [Actor(term, self.settings) for term in entry.actors],
+            "provinces": list(entry.provinces),  # the vocabulary's own terms: pages link them through the model
+            "actors": list(entry.actors),
             "places": entry.places,
             "sources": entry.sources,
             "covers": entry.covers,

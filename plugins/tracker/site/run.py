@@ -17,6 +17,7 @@ from ..incremental.cache import BuildCache, cache_path, settings_digest, tree_di
 from ..model.digests import digest_bytes
 from ..model.entries import EntryParser
 from .inventory import Inventory, pelican_settings, take_inventory
+from ..incremental.dependencies import Dependencies
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
 from ..problems import Reporter
 from ..settings import check_settings
@@ -51,6 +52,7 @@ class TrackerRun:
     marker: Marker = field(default_factory=Marker)  # the output folder's marker as the build found it
     planned: set = field(default_factory=set)  # every file the build may write (pages, feeds, static files)
     statics: set = field(default_factory=set)  # the static files Pelican copies
+    dependencies: Dependencies = field(default_factory=Dependencies)  # what each template reads
     entries: dict = field(default_factory=dict)  # source path -> (digest, read result), for the next build
     prepared: dict = field(default_factory=dict)  # source path -> (digest, read result), read in workers
     stamps: dict = field(default_factory=dict)  # source path -> digest of its bytes now (None: unreadable)
@@ -81,6 +83,7 @@ class TrackerRun:
             run.cache = BuildCache(cache_path(settings), build_key(settings), vocabularies, parser.timezone)
             if not (run.marker.complete and run.marker.state == run.cache.output_state):
                 run.cache.outputs = {}  # the folder is not as the cached build left it: render every page
+            run.dependencies = Dependencies(run.cache.dependencies)
         return run
 
     def claim_output(self, settings: dict[str, Any]) -> None:

@@ -1,0 +1,547 @@
+"""The site model: published entries + vocabularies + settings -> one immutable model of the site.
+
+Pure: no Pelican import and no I/O. Entries come in as objects with the attributes of `Entry`
+below (Pelican's articles have them) and go out unchanged inside the model: term pages, feeds
+and archives list them, and nothing is ever set on them. Every model object carries a `digest`
+of what a page shows of it, from which the incremental writer decides what to render again.
+Links (`TermLink`, `FeedLink`) change only when a name or URL does, so the many pages that
+merely link a term or a feed are not rendered again when its counts change.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from .charts import Chart, activity
+from .digests import digest_bytes
+from .geo import ProvinceMap, map_shapes, recent_counts, shade
+from .index import build_index, term_of
+from .vocabulary import Term, Vocabulary
+
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+LABELS = {"rss": "RSS", "atom": "Atom"}
+MAP_WIDTH, LOCATOR_WIDTH = 600, 220
+FIELD_LABELS = {
+    "iso": "ISO 3166-2", "capital": "Capital", "local_name": "Local name", "kurdish_name": "Kurdish name",
+    "iso_name": "ISO name", "region": "Region", "note": "Note",
+}
+HIDDEN_FIELDS = {"description", "kind", "map", "map_note"}  # shown elsewhere on a profile, or not for display
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+class Entry(Protocol):
+    """What the model needs of a published entry."""
+
+    source_path: str  # the entry's key
+    source_digest: str  # of its file's bytes
+    slug: str
+    title: str
+    url: str
+    date: dt.datetime
+    provinces: list[Any]  # Terms (or objects with a `.term`)
+    actors: list[Any]
+
+
+Paginate = Callable[[str, str, str, tuple], list[str]]  # (kind, save_as, url, entries) -> save-as path of every page
+
+
+class EntryDigests:
+    """Each entry's digests, computed once per build (Pelican computes an entry's URL anew on every
+    access): what its item in a list or feed shows (from its file and URL), and what a link to it
+    shows (its title and URL)."""
+
+    def __init__(self, entries: tuple) -> None:
+        self.content: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        for entry in entries:
+            url = entry.url
+            self.content[entry.source_path] = digest_bytes(entry.source_digest, url)
+            self.links[entry.source_path] = digest_bytes(entry.title, url)
+
+    def of(self, entry: Any) -> str:
+        return self.content[entry.source_path]
+
+    def link(self, entry: Any) -> str:
+        return self.links[entry.source_path] if entry is not None else ""
+
+
+def _digest(*parts: Any) -> str:
+    return digest_bytes(*(part if isinstance(part, str) else repr(part) for part in parts))
+
+
+@dataclass(frozen=True)
+class TermLink:
+    """What any page shows of a province or actor it links: name and URL."""
+
+    kind: str
+    key: str
+    name: str
+    slug: str
+    url: str
+    known: bool
+    digest: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as a page's head or a subscribe link shows it."""
+
+    title: str
+    format: str
+    url: str
+    page_url: str
+    digest: str = field(default="", compare=False)
+
+    @property
+    def type(self) -> str:
+        return FORMATS[self.format]
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.format]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed file: its link, where it is written and the entries it carries (newest first)."""
+
+    link: FeedLink
+    save_as: str
+    entries: tuple
+    term: TermLink | None
+    digest: str = field(default="", compare=False)
+
+    title = property(lambda self: self.link.title)
+    format = property(lambda self: self.link.format)
+    url = property(lambda self: self.link.url)
+    page_url = property(lambda self: self.link.page_url)
+    type = property(lambda self: self.link.type)
+    label = property(lambda self: self.link.label)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """What is counted of a term's entries. The entries themselves are not part of a term page
+    (`SiteModel.entries_of` gives them): a page lists them through its pagination, whose digest
+    covers the entries it shows, so that one entry's edit does not touch every page of its terms."""
+
+    count: int
+    first: dt.datetime | None
+    latest: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class TermPage:
+    """A province's or actor's page: its profile, statistics, chart and feeds."""
+
+    link: TermLink
+    term: Term
+    save_as: str
+    stats: TermStats
+    together: tuple[tuple[TermLink, int], ...]  # actors named most often with it
+    in_provinces: tuple[tuple[TermLink, int], ...]  # for actors: every province it appears in
+    chart: Chart | None
+    description: str  # HTML
+    feeds: tuple[FeedLink, ...]
+    digest: str = field(default="", compare=False)
+
+    kind = property(lambda self: self.link.kind)
+    key = property(lambda self: self.link.key)
+    name = property(lambda self: self.link.name)
+    slug = property(lambda self: self.link.slug)
+    url = property(lambda self: self.link.url)
+    known = property(lambda self: self.link.known)
+
+    def profile(self) -> list[dict[str, str]]:
+        """The term's documented fields as rows (label, value, lang, dir) for a definition list."""
+        return profile_rows(self.term.fields)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """What an entry's page shows beyond the entry: its neighbours, overall and in each province."""
+
+    previous: Any
+    next: Any
+    provinces: tuple[tuple[TermLink, Any, Any], ...]  # (province, older entry, newer entry)
+    digest: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A year's or a month's entries, newest first."""
+
+    granularity: str
+    period: tuple
+    period_num: tuple
+    entries: tuple
+    save_as: str
+    url: str
+    digest: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class MapShape:
+    page: TermLink
+    key: str
+    d: str
+    count: int
+    shade: int
+
+
+@dataclass(frozen=True)
+class Drawing:
+    width: int
+    height: int
+    shapes: tuple[MapShape, ...]
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """The province map: shapes shaded by entries in the 30 days up to the newest entry."""
+
+    full: Drawing
+    locator: Drawing
+    since: dt.datetime | None
+    until: dt.datetime | None
+    rows: tuple[tuple[TermLink, int], ...]
+    notes: tuple[str, ...]
+    legend: tuple[tuple[int, str], ...]
+    digest: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class TermFeeds:
+    """A term's row on the subscribe page."""
+
+    term: TermLink
+    count: int
+    feeds: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True)
+class FeedsOverview:
+    """What the subscribe page lists: the site's feeds and every term's, with their counts."""
+
+    site: tuple[Feed, ...]
+    province: tuple[TermFeeds, ...]
+    actor: tuple[TermFeeds, ...]
+    digest: str = field(default="", compare=False)
+
+    def __getitem__(self, kind: str) -> tuple[TermFeeds, ...]:
+        return getattr(self, kind)
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """The whole site, built once per build by `build_site`."""
+
+    entries: tuple  # published entries, newest first
+    span: tuple[dt.date, dt.date] | None
+    provinces: tuple[TermPage, ...]
+    actors: tuple[TermPage, ...]
+    province_links: Mapping[str, TermLink]
+    actor_links: Mapping[str, TermLink]
+    actor_kinds: tuple[tuple[str, tuple[TermPage, ...]], ...]
+    views: Mapping[str, EntryView]
+    entry_digests: Mapping[str, str]  # source path -> what an entry's item in a list or feed shows
+    term_entries: Mapping[tuple[str, str], tuple]  # (kind, key) -> the term's entries, newest first
+    site_map: SiteMap | None
+    archives: tuple[Archive, ...]
+    archive_years: tuple[tuple[int, str, int], ...]
+    archive_months: tuple[tuple[int, str, str, int], ...]
+    feeds: tuple[Feed, ...]
+    site_feeds: tuple[FeedLink, ...]
+    feeds_overview: FeedsOverview
+    opml_url: str
+    outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
+    digest: str = field(default="", compare=False)
+
+    def entries_of(self, page: TermPage) -> tuple:
+        """A term's entries, newest first."""
+        return self.term_entries[(page.kind, page.key)]
+
+    def view(self, entry: Any) -> EntryView | None:
+        """The model's view of a published entry (None for drafts and hidden entries)."""
+        return self.views.get(getattr(entry, "source_path", None))
+
+
+def build_site(entries: list, vocabularies: dict[str, Vocabulary], settings: Mapping[str, Any],
+               descriptions: Mapping[tuple[str, str], str], province_map: ProvinceMap | None,
+               paginate: Paginate) -> SiteModel:
+    """The model of the site. `entries` are the published entries; `descriptions` the vocabulary
+    descriptions as HTML by (kind, key); `paginate` names the pages of a paginated list."""
+    newest_first = tuple(sorted(entries, key=lambda e: (e.date, e.slug), reverse=True))
+    digests = EntryDigests(newest_first)
+    index = build_index(list(newest_first), vocabularies)
+    base = feed_base(settings)
+    links = {kind: {slot.term.key: term_link(kind, slot.term, settings) for slot in slots}
+             for kind, slots in (("province", index.provinces), ("actor", index.actors))}
+    site_feeds = feeds_of(settings, base, "TRACKER_FEED", {}, settings.get("SITENAME", ""), "", newest_first, None, digests)
+    pages: dict[str, tuple[TermPage, ...]] = {}
+    term_entries: dict[tuple[str, str], tuple] = {}
+    term_feeds: list[Feed] = []
+    for kind, slots in (("province", index.provinces), ("actor", index.actors)):
+        built = []
+        for slot in slots:
+            link = links[kind][slot.term.key]
+            entries_of = term_entries[(kind, link.key)] = tuple(slot.entries)
+            feeds = ()
+            if link.known and entries_of:
+                feeds = feeds_of(settings, base, f"{kind.upper()}_FEED", {"slug": link.slug, "name": link.name},
+                                 f"{settings.get('SITENAME', '')}: {link.name}", link.url, entries_of, link, digests)
+                term_feeds += feeds
+            built.append(term_page(link, slot, entries_of, links, settings, descriptions.get((kind, link.key), ""), feeds))
+        pages[kind] = tuple(built)
+    feeds = site_feeds + tuple(term_feeds)
+    rows = {kind: tuple(TermFeeds(page.link, page.stats.count, page.feeds) for page in pages[kind] if page.feeds)
+            for kind in pages}
+    overview = _with_digest(FeedsOverview(site_feeds, rows["province"], rows["actor"]), *(f.digest for f in feeds))
+    archives = build_archives(newest_first, settings, digests)
+    site_map = draw_map(province_map, newest_first, pages["province"]) if province_map and province_map.shapes else None
+    days = [e.date.date() for e in newest_first]
+    model = SiteModel(
+        entries=newest_first,
+        span=(min(days), max(days)) if days else None,
+        provinces=pages["province"],
+        actors=pages["actor"],
+        province_links=MappingProxyType(links["province"]),
+        actor_links=MappingProxyType(links["actor"]),
+        actor_kinds=group_by_kind(pages["actor"]),
+        views=MappingProxyType(entry_views(newest_first, links["province"], digests)),
+        entry_digests=MappingProxyType(digests.content),
+        term_entries=MappingProxyType(term_entries),
+        site_map=site_map,
+        archives=archives,
+        archive_years=tuple((a.period_num[0], a.url, len(a.entries)) for a in archives if a.granularity == "year"),
+        archive_months=tuple((*a.period, a.url, len(a.entries)) for a in archives if a.granularity == "month"),
+        feeds=feeds,
+        site_feeds=tuple(f.link for f in site_feeds),
+        feeds_overview=overview,
+        opml_url=absolute(base, settings["TRACKER_OPML_SAVE_AS"]) if feeds else "",
+        outputs=(),
+    )
+    return _with_outputs(model, settings, base, paginate)
+
+
+def feed_base(settings: Mapping[str, Any]) -> str:
+    """The absolute address feed links are built on: FEED_DOMAIN, else SITEURL ("" when neither is absolute)."""
+    base = str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    return base if base.lower().startswith(("http://", "https://")) and len(base.split("/")) >= 3 and base.split("/")[2] else ""
+
+
+def absolute(base: str, url: str) -> str:
+    """An output URL made absolute on `base`."""
+    return f"{base}/{url.lstrip('/')}" if url else f"{base}/"
+
+
+def term_link(kind: str, term: Term, settings: Mapping[str, Any]) -> TermLink:
+    url = settings[f"{kind.upper()}_URL"].format(slug=term.slug, name=term.name)
+    return TermLink(kind, term.key, term.name, term.slug, url, term.known,
+                    _digest(kind, term.key, term.name, term.slug, url, term.known))
+
+
+def feeds_of(settings: Mapping[str, Any], base: str, prefix: str, values: dict[str, str], title: str, page_url: str,
+             entries: tuple, term: TermLink | None, digests: EntryDigests) -> tuple[Feed, ...]:
+    """The RSS and Atom feeds named by `<prefix>_RSS` and `<prefix>_ATOM`, where set and where the
+    site has an absolute address (feed links must be absolute)."""
+    if not base or not entries:
+        return ()
+    limit = settings.get("FEED_MAX_ITEMS")
+    carried = entries[:limit] if limit else entries
+    feeds = []
+    for fmt in FORMATS:
+        pattern = settings.get(f"{prefix}_{fmt.upper()}")
+        if pattern:
+            save_as = pattern.format(**values)
+            link = FeedLink(title, fmt, absolute(base, save_as), absolute(base, page_url))
+            link = _with_digest(link, title, fmt, link.url, link.page_url)
+            feeds.append(Feed(link, save_as, carried, term, _digest(link.digest, *(digests.of(e) for e in carried))))
+    return tuple(feeds)
+
+
+def term_page(link: TermLink, slot: Any, entries: tuple, links: dict[str, dict[str, TermLink]], settings: Mapping[str, Any],
+              description: str, feeds: tuple[Feed, ...]) -> TermPage:
+    stats = TermStats(len(entries), entries[-1].date if entries else None, entries[0].date if entries else None)
+    together = tuple((links["actor"][t.key], n) for t, n in slot.together)
+    in_provinces = tuple((links["province"][t.key], n) for t, n in slot.provinces)
+    chart = activity(list(entries))
+    save_as = settings[f"{link.kind.upper()}_SAVE_AS"].format(slug=link.slug, name=link.name)
+    feed_links = tuple(f.link for f in feeds)
+    digest = _digest(link.digest, sorted(link_term_fields(slot.term)), slot.term.aliases, description, save_as,
+                     stats.count, stats.first, stats.latest, [(t.digest, n) for t, n in together],
+                     [(t.digest, n) for t, n in in_provinces],
+                     [(b.label, b.count, b.height) for b in chart.bars] if chart else None,
+                     [f.digest for f in feed_links])
+    return TermPage(link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest)
+
+
+def link_term_fields(term: Term) -> list[tuple[str, str]]:
+    return [(str(k), repr(v)) for k, v in term.fields.items()]
+
+
+def profile_rows(fields: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Rows for the documented fields first, then any other plain fields, with script direction."""
+    ordered = [k for k in FIELD_LABELS if k in fields] + sorted(k for k in fields if k not in FIELD_LABELS)
+    rows = []
+    for key in ordered:
+        value = fields[key]
+        if key in HIDDEN_FIELDS or isinstance(value, (dict, list)) or value in (None, ""):
+            continue
+        text = str(value)
+        row = {"key": key, "label": FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), "value": text}
+        if ARABIC_SCRIPT.search(text):
+            row.update(lang="ckb" if "kurdish" in key else "ar", dir="rtl")
+        rows.append(row)
+    return rows
+
+
+def group_by_kind(actors: tuple[TermPage, ...]) -> tuple[tuple[str, tuple[TermPage, ...]], ...]:
+    """Actors grouped by `kind`, groups in order of first appearance in the vocabulary."""
+    groups: dict[str, list[TermPage]] = {}
+    for actor in sorted(actors, key=lambda a: (a.term.line if a.known else 10**9)):
+        kind = str(actor.term.fields.get("kind") or "other") if actor.known else "not in the vocabulary"
+        groups.setdefault(kind, []).append(actor)
+    return tuple((kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items())
+
+
+def entry_views(newest_first: tuple, province_links: dict[str, TermLink], digests: EntryDigests) -> dict[str, EntryView]:
+    """Previous/next entry by date, overall and within each of an entry's provinces (in the
+    entry's order of provinces)."""
+    oldest_first = newest_first[::-1]
+    by_province: dict[str, list] = {}
+    for entry in newest_first:
+        for province in entry.provinces:
+            by_province.setdefault(term_of(province).key, []).append(entry)
+    positions = {key: {id(e): n for n, e in enumerate(group)} for key, group in by_province.items()}
+    views = {}
+    for n, entry in enumerate(oldest_first):
+        previous = oldest_first[n - 1] if n > 0 else None
+        following = oldest_first[n + 1] if n + 1 < len(oldest_first) else None
+        neighbours = []
+        for province in entry.provinces:
+            key = term_of(province).key
+            group, at = by_province[key], positions[key][id(entry)]
+            older = group[at + 1] if at + 1 < len(group) else None
+            newer = group[at - 1] if at > 0 else None
+            neighbours.append((province_links[key], older, newer))
+        digest = _digest(digests.link(previous), digests.link(following),
+                         [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours])
+        views[entry.source_path] = EntryView(previous, following, tuple(neighbours), digest)
+    return views
+
+
+def build_archives(newest_first: tuple, settings: Mapping[str, Any], digests: EntryDigests) -> tuple[Archive, ...]:
+    """Year and month archives in one pass over the entries (newest first)."""
+    archives = []
+    for granularity, key in (("year", lambda d: (d.year,)), ("month", lambda d: (d.year, d.month))):
+        save_as = settings.get(f"TRACKER_{granularity.upper()}_ARCHIVE_SAVE_AS")
+        if not save_as:
+            continue
+        groups: dict[tuple, list] = {}
+        for entry in newest_first:
+            groups.setdefault(key(entry.date), []).append(entry)
+        for period, group in groups.items():
+            shown = period if granularity == "year" else (period[0], calendar.month_name[period[1]])
+            url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=group[0].date)
+            where = save_as.format(date=group[0].date)
+            archives.append(Archive(granularity, shown, period, tuple(group), where, url,
+                                    _digest(granularity, shown, where, url, [digests.of(e) for e in group])))
+    return tuple(archives)
+
+
+def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[TermPage, ...]) -> SiteMap:
+    """Shapes, shading and the accessible table of the province map."""
+    newest = newest_first[0].date if newest_first else None
+    counts = recent_counts(newest_first, newest)
+    busiest = max(counts.values(), default=0)
+    links = {page.key: page.link for page in provinces}
+    drawings = []
+    for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
+        projection, paths = map_shapes(province_map, width, digits)
+        shapes = tuple(MapShape(links[key], key, d, counts.get(key, 0), shade(counts.get(key, 0), busiest))
+                       for key, d in sorted(paths.items()))
+        drawings.append(Drawing(round(projection.width), round(projection.height), shapes))
+    rows = tuple((page.link, counts.get(page.key, 0)) for page in provinces if page.known)
+    notes = tuple(str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped)
+    legend = tuple(map_legend(busiest))
+    since = newest - dt.timedelta(days=30) if newest else None
+    digest = _digest([(s.page.digest, s.d, s.count, s.shade) for d in drawings for s in d.shapes],
+                     [(d.width, d.height) for d in drawings], legend, notes, since, newest,
+                     [(link.digest, n) for link, n in rows])
+    return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, digest)
+
+
+def map_legend(busiest: int) -> list[tuple[int, str]]:
+    """(shade class, label) pairs for the map legend."""
+    if busiest <= 0:
+        return [(0, "no entries")]
+    labels, previous = [(0, "none")], 0
+    for count in range(1, busiest + 1):
+        level = shade(count, busiest)
+        if level != previous:
+            labels.append((level, str(count)))
+            previous = level
+        else:
+            labels[-1] = (level, f"{labels[-1][1].split('–')[0]}–{count}")
+    return labels
+
+
+def month_calendar(year: int, month: int, entries: list[Any], span: tuple | None = None) -> list[list[dict[str, Any] | None]]:
+    """Weeks (Monday first) of a month. Each day has its number, date, entries, and whether it is a
+    gap: a day with no entry inside the site's span (days before the first entry or after the
+    newest are not gaps). Days outside the month are None."""
+    by_day: dict[int, list[Any]] = {}
+    for entry in entries:
+        if (entry.date.year, entry.date.month) == (year, month):
+            by_day.setdefault(entry.date.day, []).append(entry)
+    first, last = span or (dt.date.min, dt.date.max)
+
+    def cell(day: int) -> dict[str, Any] | None:
+        if day == 0:
+            return None
+        date, found = dt.date(year, month, day), by_day.get(day, [])
+        return {"day": day, "date": date, "entries": found, "gap": not found and first <= date <= last}
+
+    return [[cell(day) for day in week] for week in calendar.Calendar().monthdayscalendar(year, month)]
+
+
+def _with_digest(value: Any, *parts: Any) -> Any:
+    """A frozen model object with its digest filled in."""
+    return replace(value, digest=_digest(type(value).__name__, *parts)) if parts else value
+
+
+def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, paginate: Paginate) -> SiteModel:
+    """The model with every file its pages make, each with what it is, and the model's digest."""
+    outputs: list[tuple[str, Any]] = []
+    for kind, pages in (("province", model.provinces), ("actor", model.actors)):
+        outputs.append((settings[f"{kind.upper()}S_SAVE_AS"], f"the {kind}s index"))
+        for page in sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)):
+            outputs += [(path, page) for path in paginate(kind, page.save_as, page.url, model.entries_of(page))]
+    outputs += [(feed.save_as, f"the feed '{feed.title}' ({feed.format})") for feed in model.feeds]
+    if model.feeds:
+        outputs += [(settings["TRACKER_FEEDS_SAVE_AS"], "the feeds page"), (settings["TRACKER_OPML_SAVE_AS"], "the OPML file")]
+    outputs += [(a.save_as, "the archive of " + " ".join(map(str, a.period))) for a in model.archives]
+    outputs.append(("404.html", "the 404 page"))
+    if base:
+        outputs.append(("sitemap.xml", "the sitemap"))
+    digest = _digest([p.digest for p in model.provinces + model.actors], [v.digest for v in model.views.values()],
+                     model.site_map.digest if model.site_map else "", [a.digest for a in model.archives],
+                     model.feeds_overview.digest, model.span)
+    return replace(model, outputs=tuple(outputs), digest=digest)
