@@ -32,7 +32,8 @@ help:
 	@echo 'make check       run every check of a strict build, write nothing'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into OUTPUTDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
-	@echo 'make test        run the test suite'
+	@echo 'make lint        check the code with ruff'
+	@echo 'make test        lint, then run the test suite'
 	@echo 'Variables: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
 
 html: $(STAMP)
@@ -77,7 +78,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+lint: $(STAMP)
+	cd $(BASEDIR) && $(VENV)/bin/ruff check plugins tests
+
+test: $(STAMP) browser lint
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test browser new check bench
+.PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PELICAN = Path(sys.executable).with_name("pelican")
@@ -68,11 +73,31 @@ class Site:
         return path
 
     def build(self, *options: str, conf: Path = ROOT / "pelicanconf.py") -> subprocess.CompletedProcess:
-        """Run the `pelican` command as `make html` does, from the site's folder."""
-        return subprocess.run(
-            [str(PELICAN), str(self.content), "-o", str(self.output), "-s", str(conf), *options],
-            cwd=self.root, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "COLUMNS": "200"},
+        """Build the site in this process, as `make html` does (`Pelican(read_settings(...)).run()`),
+        from the site's folder; `-e KEY=JSON` options override settings as on the command line.
+        Returns what the `pelican` command would: its exit status, stdout and stderr."""
+        overrides = {}
+        for option in options:
+            if option != "-e":
+                key, _, value = option.partition("=")
+                overrides[key] = json.loads(value)
+        stdout, stderr, status = io.StringIO(), io.StringIO(), 0
+        here = os.getcwd()
+        os.chdir(self.root)
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                settings = read_settings(
+                    str(conf),
+                    override={"PATH": str(self.content), "OUTPUT_PATH": str(self.output), **overrides},
+                )
+                try:
+                    Pelican(settings).run()
+                except SystemExit as stop:
+                    status = stop.code or 0
+        finally:
+            os.chdir(here)
+        return subprocess.CompletedProcess(
+            ["pelican", *options], status, stdout.getvalue(), stderr.getvalue()
         )
 
     def html(self, relative: str) -> BeautifulSoup:

@@ -9,13 +9,21 @@ import subprocess
 import threading
 
 import pytest
+
 from conftest import ROOT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = {
     "home": "",
     "province": "provinces/anbar/",
@@ -30,7 +38,9 @@ WIDTHS = (360, 1280)
 def served_site(tmp_path_factory):
     """The sample site built with `make html` into a temporary folder and served on 127.0.0.1."""
     out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     handler = functools.partial(QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -61,10 +71,16 @@ def open_page(browser, url, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     problems = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+    page.on(
+        "response",
+        lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None,
+    )
     response = page.goto(url, wait_until="load")
     assert response.ok, url
     return context, page, problems
@@ -76,7 +92,9 @@ def test_pages_load_cleanly_and_fit_the_screen(served_site, browser, name, width
     context, page, problems = open_page(browser, served_site + PAGES[name], width)
     try:
         assert problems == []
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
         assert page.locator("main").count() == 1 and page.locator("header.site nav").count() == 1
         ARTIFACTS.mkdir(exist_ok=True)
@@ -128,7 +146,8 @@ def test_entry_prints_without_site_chrome(served_site, browser):
 CONTRAST_JS = """
 (selectors) => {
   const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => [r, g, b].map(linear)
                                       .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
   const background = (el) => {
     for (; el; el = el.parentElement) {
@@ -147,8 +166,16 @@ CONTRAST_JS = """
   return found;
 }
 """
-TEXT_SELECTORS = ["main .body p", "main .meta", "header.site nav a", "main .terms a", "footer.site p",
-                  ".neighbours .label", "main .tags a", ".chip a"]
+TEXT_SELECTORS = [
+    "main .body p",
+    "main .meta",
+    "header.site nav a",
+    "main .terms a",
+    "footer.site p",
+    ".neighbours .label",
+    "main .tags a",
+    ".chip a",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -160,7 +187,9 @@ def test_text_meets_wcag_aa_contrast_in_light_and_dark_mode(served_site, browser
             page.goto(served_site + path)
             for selector, ratio in page.evaluate(CONTRAST_JS, TEXT_SELECTORS):
                 if ratio is not None:
-                    assert ratio >= 4.5, f"{selector} on {path or 'home'} has contrast {ratio:.2f} in {scheme} mode"
+                    assert ratio >= 4.5, (
+                        f"{selector} on {path or 'home'} has contrast {ratio:.2f} in {scheme} mode"
+                    )
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"home-1280-{scheme}.png"))
     finally:

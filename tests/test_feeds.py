@@ -4,22 +4,49 @@ import re
 import xml.etree.ElementTree as ET
 
 import feedparser
+
 from conftest import entry
 
 BASE = "http://127.0.0.1:8000"
-HOSTILE = "<script>alert(1)</script> & \"quoted\" Mosul"
+HOSTILE = '<script>alert(1)</script> & "quoted" Mosul'
 
 
 def write_fixture(site):
-    site.write("entries/2014-06-01-anbar.md", entry(title="Anbar one", date="2014-06-01", provinces="[Al Anbar]", actors="[ISIL]"))
-    site.write("entries/2014-06-02-mosul.md", entry(
-        title="Mosul two", date="2014-06-02 10:30", provinces="[Nineveh, anbar]", actors="[Daesh, Peshmerga]",
-        updated="2014-06-04", summary="A *short* summary.", body="Full **body** text."))
-    site.write("entries/2014-06-03-kirkuk.md", entry(title="Kirkuk three", date="2014-06-03", provinces="[Ta'mim]", actors="[Peshmerga]"))
-    site.write("entries/2014-06-04-hostile.md", entry(title="'" + HOSTILE.replace("'", "''") + "'", date="2014-06-04", provinces="[Ninewa]"))
-    site.write("entries/2014-06-05-draft.md", entry(title="Draft entry", date="2014-06-05", status="draft", provinces="[Anbar]", actors="[ISIS]"))
-    site.write("entries/2014-06-06-hidden.md", entry(title="Hidden entry", date="2014-06-06", status="hidden", provinces="[Anbar]", actors="[ISIS]"))
-    site.write("entries/2014-06-07-typo.md", entry(title="Typo entry", date="2014-06-07", provinces="[Anbarr]"))
+    site.write(
+        "entries/2014-06-01-anbar.md",
+        entry(title="Anbar one", date="2014-06-01", provinces="[Al Anbar]", actors="[ISIL]"),
+    )
+    site.write(
+        "entries/2014-06-02-mosul.md",
+        entry(
+            title="Mosul two",
+            date="2014-06-02 10:30",
+            provinces="[Nineveh, anbar]",
+            actors="[Daesh, Peshmerga]",
+            updated="2014-06-04",
+            summary="A *short* summary.",
+            body="Full **body** text.",
+        ),
+    )
+    site.write(
+        "entries/2014-06-03-kirkuk.md",
+        entry(title="Kirkuk three", date="2014-06-03", provinces="[Ta'mim]", actors="[Peshmerga]"),
+    )
+    site.write(
+        "entries/2014-06-04-hostile.md",
+        entry(title="'" + HOSTILE.replace("'", "''") + "'", date="2014-06-04", provinces="[Ninewa]"),
+    )
+    site.write(
+        "entries/2014-06-05-draft.md",
+        entry(title="Draft entry", date="2014-06-05", status="draft", provinces="[Anbar]", actors="[ISIS]"),
+    )
+    site.write(
+        "entries/2014-06-06-hidden.md",
+        entry(title="Hidden entry", date="2014-06-06", status="hidden", provinces="[Anbar]", actors="[ISIS]"),
+    )
+    site.write(
+        "entries/2014-06-07-typo.md", entry(title="Typo entry", date="2014-06-07", provinces="[Anbarr]")
+    )
 
 
 def parse(site, relative):
@@ -36,10 +63,23 @@ def test_every_feed_parses_and_holds_exactly_its_entries(site):
     write_fixture(site)
     result = site.build()
     assert result.returncode == 0, result.stderr
-    feeds = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml")
-    assert feeds == sorted(["rss.xml", "atom.xml"] + [f"{kind}/{slug}/{fmt}.xml" for kind, slug in (
-        ("provinces", "anbar"), ("provinces", "ninewa"), ("provinces", "kirkuk"), ("actors", "isis"), ("actors", "peshmerga"))
-        for fmt in ("rss", "atom")])  # no feed for unknown terms, none for terms without entries
+    feeds = sorted(
+        p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
+    )
+    assert feeds == sorted(
+        ["rss.xml", "atom.xml"]
+        + [
+            f"{kind}/{slug}/{fmt}.xml"
+            for kind, slug in (
+                ("provinces", "anbar"),
+                ("provinces", "ninewa"),
+                ("provinces", "kirkuk"),
+                ("actors", "isis"),
+                ("actors", "peshmerga"),
+            )
+            for fmt in ("rss", "atom")
+        ]
+    )  # no feed for unknown terms, none for terms without entries
     for relative in feeds:
         text = parse(site, relative)
         assert "Draft entry" not in titles(text) and "Hidden entry" not in titles(text)
@@ -58,15 +98,23 @@ def test_items_carry_links_ids_dates_authors_content_and_categories(site):
     rss = {item.title: item for item in parse(site, "rss.xml").entries}["Mosul two"]
     atom = {item.title: item for item in parse(site, "atom.xml").entries}["Mosul two"]
     assert rss.link == atom.link == rss.id == atom.id == permalink
-    assert f'<guid isPermaLink="true">{permalink}</guid>' in (site.output / "rss.xml").read_text(encoding="utf-8")
+    assert f'<guid isPermaLink="true">{permalink}</guid>' in (site.output / "rss.xml").read_text(
+        encoding="utf-8"
+    )
     assert rss.published == "Mon, 02 Jun 2014 10:30:00 +0300"
     assert atom.published == "2014-06-02T10:30:00+03:00" and atom.updated == "2014-06-04T00:00:00+03:00"
     assert rss.author == atom.author == "Tracker desk"
     assert "<em>short</em>" in rss.summary and "<em>short</em>" in atom.summary
-    assert "<strong>body</strong>" in rss.content[0].value and "<strong>body</strong>" in atom.content[0].value
+    assert (
+        "<strong>body</strong>" in rss.content[0].value and "<strong>body</strong>" in atom.content[0].value
+    )
     categories = [(tag.term, tag.scheme) for tag in rss.tags]
-    assert categories == [("Ninewa", f"{BASE}/provinces/"), ("Anbar", f"{BASE}/provinces/"),
-                          ("ISIS", f"{BASE}/actors/"), ("Peshmerga", f"{BASE}/actors/")]
+    assert categories == [
+        ("Ninewa", f"{BASE}/provinces/"),
+        ("Anbar", f"{BASE}/provinces/"),
+        ("ISIS", f"{BASE}/actors/"),
+        ("Peshmerga", f"{BASE}/actors/"),
+    ]
     assert [(t.term, t.scheme) for t in atom.tags] == categories
     channel = parse(site, "provinces/anbar/rss.xml").feed
     assert channel.link == f"{BASE}/provinces/anbar/" and channel.title == "Iraq Daily Tracker: Anbar"
@@ -89,12 +137,14 @@ def test_hostile_title_is_escaped_once_everywhere(site):
     write_fixture(site)
     assert site.build().returncode == 0
     raw = (site.output / "rss.xml").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"quoted\" Mosul" in raw
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "quoted" Mosul' in raw
     assert "&amp;lt;" not in raw and "<script>" not in raw
     assert HOSTILE in titles(parse(site, "atom.xml"))
     page = site.html("2014/06/04/hostile/index.html")
     assert page.h1.get_text() == HOSTILE and page.find("script") is None
-    assert HOSTILE in [a.get_text() for a in site.html("provinces/ninewa/index.html").select("ol.entries h2 a")]
+    assert HOSTILE in [
+        a.get_text() for a in site.html("provinces/ninewa/index.html").select("ol.entries h2 a")
+    ]
 
 
 def test_feed_max_items_and_summary_only_feeds(site):
@@ -117,8 +167,10 @@ def test_every_page_advertises_existing_feeds_own_feeds_first(site):
         match = re.match(r"(provinces|actors)/[^/]+/", relative)
         own = []
         if match and (site.output / match.group(0) / "rss.xml").is_file():
-            own = [("application/rss+xml", f"{BASE}/{match.group(0)}rss.xml"),
-                   ("application/atom+xml", f"{BASE}/{match.group(0)}atom.xml")]
+            own = [
+                ("application/rss+xml", f"{BASE}/{match.group(0)}rss.xml"),
+                ("application/atom+xml", f"{BASE}/{match.group(0)}atom.xml"),
+            ]
         assert links == own + site_feeds, relative
         for _, href in links:
             assert (site.output / href.removeprefix(BASE + "/")).is_file(), (relative, href)
@@ -144,10 +196,15 @@ def test_subscribe_page_and_opml_list_every_feed(site):
 
 def test_strict_build_needs_an_absolute_address(site):
     write_fixture(site)
-    site.write("entries/2014-06-07-typo.md", entry(title="Typo entry", date="2014-06-07", provinces="[Anbar]"))
+    site.write(
+        "entries/2014-06-07-typo.md", entry(title="Typo entry", date="2014-06-07", provinces="[Anbar]")
+    )
     result = site.build("-e", "TRACKER_STRICT=true", 'FEED_DOMAIN=""', 'SITEURL="/tracker"')
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "settings: error: SITEURL (or FEED_DOMAIN) '/tracker' is not an absolute http(s) address" in result.stderr
+    assert (
+        "settings: error: SITEURL (or FEED_DOMAIN) '/tracker' is not an absolute http(s) address"
+        in result.stderr
+    )
     result = site.build("-e", 'FEED_DOMAIN=""')
     assert result.returncode == 0 and "settings: warning: SITEURL (or FEED_DOMAIN) ''" in result.stderr
     assert not list(site.output.rglob("*.xml"))  # no feeds, and no sitemap without an absolute address

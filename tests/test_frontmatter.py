@@ -4,13 +4,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ACTORS, PROVINCES, entry
 from pelican.settings import DEFAULT_CONFIG
 
+from conftest import ACTORS, PROVINCES, entry
 from tracker.model.entries import EntryParser, Source
+from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
 from tracker.site.run import site_slugify
-from tracker.model.vocabulary import load_vocabulary
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 
@@ -63,19 +63,25 @@ Body *here*.
     assert [t.name for t in result.provinces] == ["Anbar", "Ninewa"]  # aliases merge into one term
     assert [t.name for t in result.actors] == ["ISIS", "ISF"]
     assert result.places == ["Qaim", "Rawa"] and result.tags == ["border crossings"]
-    assert result.sources == [Source("https://example.org/niqash", "Niqash report"), Source("https://example.org/plain")]
+    assert result.sources == [
+        Source("https://example.org/niqash", "Niqash report"),
+        Source("https://example.org/plain"),
+    ]
     assert result.updated == dt.datetime(2014, 6, 23, 9, 30, tzinfo=BAGHDAD)
     assert (result.author, result.status, result.summary) == ("Desk", "hidden", "One sentence.")
     assert result.body.strip() == "Body *here*."
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2014-06-22", dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)),
-    ('"2014-06-22 18:45"', dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
-    # A time with another offset is the same instant in the site's time zone.
-    ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 20, 45, tzinfo=BAGHDAD)),
-    ("2014-06-22T15:45:00Z", dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2014-06-22", dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)),
+        ('"2014-06-22 18:45"', dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
+        # A time with another offset is the same instant in the site's time zone.
+        ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 20, 45, tzinfo=BAGHDAD)),
+        ("2014-06-22T15:45:00Z", dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
+    ],
+)
 def test_date_forms(parser, value, expected):
     result = parse(parser, entry(date=value))
     assert problems(parser) == []
@@ -96,25 +102,52 @@ def test_arabic_and_kurdish_text(parser):
     assert result.title == "الموصل تسقط — هەولێر" and result.places == ["الموصل"]
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("---\ntitle: [unclosed\ndate: 2014-06-22\n---\n", 3, "invalid YAML: while parsing a flow sequence started at line 2"),
-    ("---\ntitle: x\ndate: 2014-13-45\n---\n", 3, "date: invalid date '2014-13-45': month must be in 1..12"),
-    ("---\ntitle: x\ndate: 22/06/2014\n---\n", 3, "date: invalid date '22/06/2014'"),
-    ("---\ntitle: x\ndate: 2014-06-22\nactors: {ISIS: yes}\n---\n", 4, "actors: expected a list or a comma-separated string, found a mapping"),
-    ("---\ntitle: x\ndate: 2014-06-22\nactors:\n  - ISIS\n  - {a: b}\n---\n", 6, "actors: list items must be names, found a mapping"),
-    ("---\ntitle: [a, b]\ndate: 2014-06-22\n---\n", 2, "title: expected text, found a list"),
-    ("---\ntitle: x\ndate: 2014-06-22\nprovinces:\n\t- Anbar\n---\n", 5, "tab used for indentation"),
-    ("---\ndate: 2014-06-22\n---\nBody\n", 1, "missing required field 'title'"),
-    ("---\ntitle: x\n---\nBody\n", 1, "missing required field 'date'"),
-    ("---\ntitle: x\ndate: 2014-06-22\nBody\n", 1, "front matter is not closed"),
-    ("", 1, "empty file"),
-    ("  \n\n", 1, "empty file"),
-    ("title: x\ndate: 2014-06-22\n", 1, "no front matter"),
-    ("---\ntitle: x\ndate: 2014-06-22\nstatus: secret\n---\n", 4, "status: unknown status 'secret'"),
-    ("---\ntitle: x\ndate: 2014-06-22\ntitle: y\n---\n", 4, "duplicate key 'title' (first at line 2)"),
-    ("---\ntitle: x\ndate: 2014-06-22\ncovers: 2014-06-23/2014-06-21\n---\n", 4, "covers: the interval ends"),
-    (b"---\ntitle: x\ndate: 2014-06-22\n---\nline five\ncaf\xe9\n", 6, "file is not UTF-8 text (invalid byte 0xe9)"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        (
+            "---\ntitle: [unclosed\ndate: 2014-06-22\n---\n",
+            3,
+            "invalid YAML: while parsing a flow sequence started at line 2",
+        ),
+        (
+            "---\ntitle: x\ndate: 2014-13-45\n---\n",
+            3,
+            "date: invalid date '2014-13-45': month must be in 1..12",
+        ),
+        ("---\ntitle: x\ndate: 22/06/2014\n---\n", 3, "date: invalid date '22/06/2014'"),
+        (
+            "---\ntitle: x\ndate: 2014-06-22\nactors: {ISIS: yes}\n---\n",
+            4,
+            "actors: expected a list or a comma-separated string, found a mapping",
+        ),
+        (
+            "---\ntitle: x\ndate: 2014-06-22\nactors:\n  - ISIS\n  - {a: b}\n---\n",
+            6,
+            "actors: list items must be names, found a mapping",
+        ),
+        ("---\ntitle: [a, b]\ndate: 2014-06-22\n---\n", 2, "title: expected text, found a list"),
+        ("---\ntitle: x\ndate: 2014-06-22\nprovinces:\n\t- Anbar\n---\n", 5, "tab used for indentation"),
+        ("---\ndate: 2014-06-22\n---\nBody\n", 1, "missing required field 'title'"),
+        ("---\ntitle: x\n---\nBody\n", 1, "missing required field 'date'"),
+        ("---\ntitle: x\ndate: 2014-06-22\nBody\n", 1, "front matter is not closed"),
+        ("", 1, "empty file"),
+        ("  \n\n", 1, "empty file"),
+        ("title: x\ndate: 2014-06-22\n", 1, "no front matter"),
+        ("---\ntitle: x\ndate: 2014-06-22\nstatus: secret\n---\n", 4, "status: unknown status 'secret'"),
+        ("---\ntitle: x\ndate: 2014-06-22\ntitle: y\n---\n", 4, "duplicate key 'title' (first at line 2)"),
+        (
+            "---\ntitle: x\ndate: 2014-06-22\ncovers: 2014-06-23/2014-06-21\n---\n",
+            4,
+            "covers: the interval ends",
+        ),
+        (
+            b"---\ntitle: x\ndate: 2014-06-22\n---\nline five\ncaf\xe9\n",
+            6,
+            "file is not UTF-8 text (invalid byte 0xe9)",
+        ),
+    ],
+)
 def test_errors_name_the_line_and_skip_the_entry(parser, text, line, message):
     assert parse(parser, text) is None
     [(got_line, severity, got_message)] = problems(parser)
@@ -134,13 +167,17 @@ def test_unknown_terms_are_warnings_with_suggestions_and_are_kept(parser):
 
 def test_unknown_key_is_a_warning_with_a_suggestion(parser):
     result = parse(parser, entry(province="Anbar"))
-    assert problems(parser) == [(4, "warning", "unknown front-matter key 'province' (did you mean 'provinces'?); ignored")]
+    assert problems(parser) == [
+        (4, "warning", "unknown front-matter key 'province' (did you mean 'provinces'?); ignored")
+    ]
     assert result is not None and result.provinces == []
 
 
 def test_file_name_date_that_disagrees_is_a_warning(parser):
     result = parse(parser, entry(date="2014-06-23"), name="entries/2014-06-22-qaim.md")
-    assert problems(parser) == [(3, "warning", "date 2014-06-23 disagrees with the date in the file name (2014-06-22)")]
+    assert problems(parser) == [
+        (3, "warning", "date 2014-06-23 disagrees with the date in the file name (2014-06-22)")
+    ]
     assert result.slug == "qaim"
 
 

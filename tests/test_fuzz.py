@@ -7,17 +7,17 @@ import subprocess
 import sys
 
 import yaml
-from conftest import ACTORS, PROVINCES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
+from conftest import ACTORS, PROVINCES, ROOT
 from tracker.model.entries import CONVERTERS, EntryParser
-from tracker.site.markup import Renderer
+from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
+from tracker.site.markup import Renderer
 from tracker.site.reader import prepare
 from tracker.site.run import site_slugify
-from tracker.model.vocabulary import load_vocabulary
 
 # Scalars as YAML and authors produce them: text of every kind, control characters and surrogates
 # included, huge and odd numbers, dates that are not dates.
@@ -26,13 +26,34 @@ scalars = st.one_of(
     st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20),
     st.integers(min_value=-(10**40), max_value=10**40),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.none(),
-    st.sampled_from(["2014-06-22", "2014-13-45", "0001-01-01", "9999-12-31", "2014-06-22T23:30:00-05:00", "Anbar",
-                     "Nineveh", "ISIL", "[a](", "<script>alert(1)</script>", "javascript:alert(1)", "---", "&a", "*a"]),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        [
+            "2014-06-22",
+            "2014-13-45",
+            "0001-01-01",
+            "9999-12-31",
+            "2014-06-22T23:30:00-05:00",
+            "Anbar",
+            "Nineveh",
+            "ISIL",
+            "[a](",
+            "<script>alert(1)</script>",
+            "javascript:alert(1)",
+            "---",
+            "&a",
+            "*a",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=5),
-                                                      st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                      max_leaves=25)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
 keys = st.one_of(st.sampled_from(sorted(CONVERTERS)), st.text(max_size=10))
 bodies = st.one_of(st.text(max_size=300), st.text(alphabet="[]()<>*_`#|-\\!\n \x0c\x00abc", max_size=300))
 
@@ -51,7 +72,9 @@ def entry_files(draw) -> bytes:
     if kind == 0:
         return draw(st.binary(max_size=200))
     if kind == 1:
-        return ("---\n" + draw(st.text(max_size=200)) + "\n---\n" + draw(bodies)).encode("utf-8", "surrogatepass")
+        return ("---\n" + draw(st.text(max_size=200)) + "\n---\n" + draw(bodies)).encode(
+            "utf-8", "surrogatepass"
+        )
     if kind == 2:
         depth = draw(st.integers(15, 3000))
         return f"---\ntitle: Deep\ndate: 2014-06-01\ntags: {'[' * depth}{']' * depth}\n---\n".encode()
@@ -72,6 +95,7 @@ def make_parser(tmp_path):
         vocabularies[kind] = load_vocabulary(str(path), kind, reporter, slugify)
     conf["TRACKER_MARKDOWN_TIME_LIMIT"] = 5
     from zoneinfo import ZoneInfo
+
     return EntryParser(vocabularies, ZoneInfo(conf["TIMEZONE"]), reporter, slugify), Renderer(conf)
 
 
@@ -79,8 +103,11 @@ def make_parser(tmp_path):
 EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=entry_files())
 def test_the_reader_turns_any_file_into_an_entry_or_one_line_problems(tmp_path, data):
     parser, renderer = make_parser(tmp_path)
@@ -99,8 +126,15 @@ def test_the_reader_turns_any_file_into_an_entry_or_one_line_problems(tmp_path, 
         assert 1000 <= entry.date.year <= 2999 and entry.slug
 
 
-@settings(max_examples=max(4, EXAMPLES // 75), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(
+    max_examples=max(4, EXAMPLES // 75),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+        HealthCheck.too_slow,
+    ],
+)
 @given(files=st.lists(entry_files(), min_size=10, max_size=30))
 def test_make_check_and_a_build_of_random_sites_print_only_problem_lines(tmp_path_factory, files):
     root = tmp_path_factory.mktemp("fuzzsite")
@@ -112,12 +146,33 @@ def test_make_check_and_a_build_of_random_sites_print_only_problem_lines(tmp_pat
     for n, data in enumerate(files):
         (content / "entries" / f"2014-06-{n % 28 + 1:02d}-f{n}.md").write_bytes(data)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    for command in (["check", "--input", str(content), "--conf", str(ROOT / "publishconf.py")],
-                    ["html", "--input", str(content), "--output", str(root / "output"), "--conf", str(ROOT / "pelicanconf.py")]):
-        result = subprocess.run([sys.executable, "-m", "tracker.cli", *command], cwd=root, capture_output=True,
-                                text=True, timeout=600, env=env)
+    for command in (
+        ["check", "--input", str(content), "--conf", str(ROOT / "publishconf.py")],
+        [
+            "html",
+            "--input",
+            str(content),
+            "--output",
+            str(root / "output"),
+            "--conf",
+            str(ROOT / "pelicanconf.py"),
+        ],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "tracker.cli", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
         assert "Traceback" not in result.stderr + result.stdout, result.stderr[-3000:]
         problem_lines = [line for line in result.stderr.splitlines() if line.strip()]
-        pattern = re.compile(r"^(content/[^:]+(:\d+)?|settings|content/entries): (error|warning|info): .+$|^\d+ errors?, \d+ warnings?")
-        assert all(pattern.match(line) for line in problem_lines), [l for l in problem_lines if not pattern.match(l)]
+        pattern = re.compile(
+            r"^(content/[^:]+(:\d+)?"
+            r"|settings|content/entries): (error|warning|info): .+$|^\d+ errors?, \d+ warnings?"
+        )
+        assert all(pattern.match(line) for line in problem_lines), [
+            line for line in problem_lines if not pattern.match(line)
+        ]
         assert result.returncode in (0, 1)

@@ -1,8 +1,8 @@
 """Rebuilds redo only what changed, and end byte-identical to a clean full build."""
 
 import json
-import subprocess
 import os
+import subprocess
 import time
 
 from conftest import entry
@@ -13,12 +13,24 @@ def write_site(site, n=30):
     for i in range(n):
         day = f"2014-06-{i % 28 + 1:02d}"
         provinces = ["Anbar", "Ninewa", "Kirkuk"][i % 3]
-        site.write(f"entries/{day}-e{i:02d}.md", entry(title=f"Entry {i}", date=day, provinces=f"[{provinces}]",
-                                                       actors="[ISIS, ISF]" if i % 2 else "[Peshmerga]", summary=f"Summary {i}."))
+        site.write(
+            f"entries/{day}-e{i:02d}.md",
+            entry(
+                title=f"Entry {i}",
+                date=day,
+                provinces=f"[{provinces}]",
+                actors="[ISIS, ISF]" if i % 2 else "[Peshmerga]",
+                summary=f"Summary {i}.",
+            ),
+        )
 
 
 def rewritten_since(folder, since):
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns >= since)
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.stat().st_mtime_ns >= since
+    )
 
 
 def test_edit_add_and_remove_end_byte_identical_to_a_full_build(site, tmp_path):
@@ -27,8 +39,17 @@ def test_edit_add_and_remove_end_byte_identical_to_a_full_build(site, tmp_path):
 
     time.sleep(0.05)
     before = time.time_ns()
-    site.write("entries/2014-06-05-e04.md", entry(title="Entry 4", date="2014-06-05", provinces="[Ninewa]",
-                                                  actors="[Peshmerga]", summary="Summary 4.", body="An edited body."))
+    site.write(
+        "entries/2014-06-05-e04.md",
+        entry(
+            title="Entry 4",
+            date="2014-06-05",
+            provinces="[Ninewa]",
+            actors="[Peshmerga]",
+            summary="Summary 4.",
+            body="An edited body.",
+        ),
+    )
     result = site.build("-e", "DEFAULT_PAGINATION=4")
     assert result.returncode == 0, result.stderr
     changed = rewritten_since(site.output, before)
@@ -37,7 +58,10 @@ def test_edit_add_and_remove_end_byte_identical_to_a_full_build(site, tmp_path):
     assert "provinces/kirkuk/index.html" not in changed and "actors/isis/index.html" not in changed
     assert len(changed) < len([p for p in site.output.rglob("*") if p.is_file()]) / 3
 
-    site.write("entries/2014-06-28-new.md", entry(title="New today", date="2014-06-28", provinces="[Ninewa]", actors="[ISIS]"))
+    site.write(
+        "entries/2014-06-28-new.md",
+        entry(title="New today", date="2014-06-28", provinces="[Ninewa]", actors="[ISIS]"),
+    )
     os.remove(site.content / "entries/2014-06-10-e09.md")
     assert site.build("-e", "DEFAULT_PAGINATION=4").returncode == 0
     assert not (site.output / "2014/06/10/e09").exists()  # the removed entry's page is gone
@@ -71,7 +95,9 @@ def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_
     write_site(site, 12)
     site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))
     site.write("entries/2014-06-21-bad.md", "---\ntitle: Bad\ndate: 2014-13-45\n---\n")
-    os.symlink("/proc/self/mem", site.content / "entries/2014-06-22-unreadable.md")  # read() fails in the worker
+    os.symlink(
+        "/proc/self/mem", site.content / "entries/2014-06-22-unreadable.md"
+    )  # read() fails in the worker
     os.symlink("missing.md", site.content / "entries/2014-06-23-dangling.md")
     parallel = site.build("-e", "TRACKER_PARALLEL_READING_MIN=0", "TRACKER_CACHE=null")
     sequential_output, site.output = site.output, tmp_path / "sequential"
@@ -88,14 +114,14 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     from dataclasses import replace
     from zoneinfo import ZoneInfo
 
-    from conftest import ACTORS, PROVINCES
     from pelican.settings import DEFAULT_CONFIG
 
+    from conftest import ACTORS, PROVINCES
     from tracker.incremental.cache import decode_result, encode_result
     from tracker.model.entries import EntryParser
+    from tracker.model.vocabulary import load_vocabulary
     from tracker.problems import Reporter
     from tracker.site.run import site_slugify
-    from tracker.model.vocabulary import load_vocabulary
 
     slugify, reporter, zone = site_slugify(DEFAULT_CONFIG), Reporter(), ZoneInfo("Asia/Baghdad")
     vocabularies = {}
@@ -103,16 +129,33 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
         (tmp_path / kind).write_text(text, encoding="utf-8")
         vocabularies[kind] = load_vocabulary(str(tmp_path / kind), kind, reporter, slugify)
     parser = EntryParser(vocabularies, zone, reporter, slugify)
-    text = entry(title="Every field", date="2014-06-22T23:30:00-05:00", covers="2014-06-20/2014-06-22",
-                 provinces="[Nineveh, Atlantis]", actors="[ISIL]", places="[Qaim]", tags="[oil, border]",
-                 sources='["Report <https://example.org/r>", "nowhere"]', summary="One line.", updated="2014-06-24",
-                 author="Desk", status="hidden", slug="every")
-    read = replace(parser.parse(str(tmp_path / "2014-06-23-x.md"), text.encode()), body="")  # as prepare() keeps it
+    text = entry(
+        title="Every field",
+        date="2014-06-22T23:30:00-05:00",
+        covers="2014-06-20/2014-06-22",
+        provinces="[Nineveh, Atlantis]",
+        actors="[ISIL]",
+        places="[Qaim]",
+        tags="[oil, border]",
+        sources='["Report <https://example.org/r>", "nowhere"]',
+        summary="One line.",
+        updated="2014-06-24",
+        author="Desk",
+        status="hidden",
+        slug="every",
+    )
+    read = replace(
+        parser.parse(str(tmp_path / "2014-06-23-x.md"), text.encode()), body=""
+    )  # as prepare() keeps it
     result = (read, "<p>Body</p>", "<p>One line.</p>", list(reporter.problems), "digest")
     assert reporter.problems  # the unknown province and the source without a URL
     again = decode_result(json.loads(json.dumps(encode_result(result))), vocabularies, zone)
     assert again[1:] == result[1:]
-    assert again[0] == read and again[0].date.tzinfo is zone and again[0].date == dt.datetime(2014, 6, 23, 7, 30, tzinfo=zone)
+    assert (
+        again[0] == read
+        and again[0].date.tzinfo is zone
+        and again[0].date == dt.datetime(2014, 6, 23, 7, 30, tzinfo=zone)
+    )
     assert again[0].provinces[0] is vocabularies["province"].resolve("Ninewa")  # the vocabulary's own term
     assert again[0].provinces[1].known is False and again[0].provinces[1].name == "Atlantis"
 
@@ -140,10 +183,16 @@ def test_a_theme_that_reads_more_is_never_stale(site, tmp_path):
     import shutil
 
     from conftest import ROOT
+
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     base = theme / "templates/base.html"
-    base.write_text(base.read_text().replace("  </div>\n  </footer>", "  <p class=\"count\">{{ articles|length }} entries</p>\n  </div>\n  </footer>"))
+    base.write_text(
+        base.read_text().replace(
+            "  </div>\n  </footer>",
+            '  <p class="count">{{ articles|length }} entries</p>\n  </div>\n  </footer>',
+        )
+    )
     write_site(site, 6)
     options = ("-e", f'THEME="{theme}"')
     assert site.build(*options).returncode == 0
@@ -158,7 +207,7 @@ def test_a_theme_that_reads_more_is_never_stale(site, tmp_path):
     assert tree(kept) == tree(clean)
 
 
-COUNTING_PLUGIN = '''
+COUNTING_PLUGIN = """
 from pelican import signals
 import json, os
 
@@ -178,25 +227,45 @@ def register():
     signals.content_written.connect(content)
     signals.feed_written.connect(feed)
     signals.finalized.connect(done)
-'''
+"""
 
 
 def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
     from conftest import PELICAN, ROOT
+
     write_site(site, 6)
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     (plugins / "counting.py").write_text(COUNTING_PLUGIN)
     log = tmp_path / "seen.log"
-    options = ["-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}", "{plugins}"]', 'PLUGINS=["tracker", "counting"]',
-               'FEED_DOMAIN="https://example.org"']
+    options = [
+        "-e",
+        f'PLUGIN_PATHS=["{ROOT / "plugins"}", "{plugins}"]',
+        'PLUGINS=["tracker", "counting"]',
+        'FEED_DOMAIN="https://example.org"',
+    ]
     for _ in range(2):  # the second build changes nothing and rewrites nothing
-        result = subprocess.run([str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py"),
-                                 *options], cwd=site.root, capture_output=True, text=True, timeout=120,
-                                env={**os.environ, "COUNTING_LOG": str(log)})
+        result = subprocess.run(
+            [
+                str(PELICAN),
+                str(site.content),
+                "-o",
+                str(site.output),
+                "-s",
+                str(ROOT / "pelicanconf.py"),
+                *options,
+            ],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COUNTING_LOG": str(log)},
+        )
         assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in log.read_text().splitlines())
     pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))
     assert sorted(first["content"]) == sorted(second["content"]) == pages
-    feeds = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml")
+    feeds = sorted(
+        p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
+    )
     assert sorted(first["feeds"]) == sorted(second["feeds"]) == feeds and len(feeds) > 4

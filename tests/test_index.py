@@ -21,8 +21,11 @@ VOCABULARIES = {
 def tagged(day, provinces, actors, slug=None):
     resolve = lambda kind, name: VOCABULARIES[kind].resolve(name) or Term(name, name.lower(), known=False)  # noqa: E731
     return SimpleNamespace(
-        date=dt.datetime(2014, 6, day), slug=slug or f"e{day}",
-        provinces=[resolve("province", p) for p in provinces], actors=[resolve("actor", a) for a in actors])
+        date=dt.datetime(2014, 6, day),
+        slug=slug or f"e{day}",
+        provinces=[resolve("province", p) for p in provinces],
+        actors=[resolve("actor", a) for a in actors],
+    )
 
 
 def by_name(slots):
@@ -30,7 +33,11 @@ def by_name(slots):
 
 
 def test_entries_grouped_newest_first_with_counts_and_dates():
-    entries = [tagged(10, ["Ninewa"], ["ISIS"]), tagged(22, ["Anbar", "Ninewa"], ["ISIS", "ISF"]), tagged(12, ["Kirkuk"], ["Peshmerga"])]
+    entries = [
+        tagged(10, ["Ninewa"], ["ISIS"]),
+        tagged(22, ["Anbar", "Ninewa"], ["ISIS", "ISF"]),
+        tagged(12, ["Kirkuk"], ["Peshmerga"]),
+    ]
     index = build_index(entries, VOCABULARIES)
     provinces = by_name(index.provinces)
     assert [e.slug for e in provinces["Ninewa"].entries] == ["e22", "e10"]
@@ -42,13 +49,19 @@ def test_entries_grouped_newest_first_with_counts_and_dates():
 
 
 def test_same_day_entries_are_ordered_by_slug_for_stable_output():
-    index = build_index([tagged(5, ["Anbar"], [], "b"), tagged(5, ["Anbar"], [], "a"), tagged(5, ["Anbar"], [], "c")], VOCABULARIES)
+    index = build_index(
+        [tagged(5, ["Anbar"], [], "b"), tagged(5, ["Anbar"], [], "a"), tagged(5, ["Anbar"], [], "c")],
+        VOCABULARIES,
+    )
     assert [e.slug for e in by_name(index.provinces)["Anbar"].entries] == ["c", "b", "a"]
 
 
 def test_co_occurrence_counts_ties_by_name_and_top_ten():
-    entries = [tagged(1, ["Anbar"], ["ISIS", "ISF"]), tagged(2, ["Anbar"], ["ISIS", "Peshmerga"]),
-               tagged(3, ["Anbar"], [f"A{n:02d}" for n in range(14)])]
+    entries = [
+        tagged(1, ["Anbar"], ["ISIS", "ISF"]),
+        tagged(2, ["Anbar"], ["ISIS", "Peshmerga"]),
+        tagged(3, ["Anbar"], [f"A{n:02d}" for n in range(14)]),
+    ]
     index = build_index(entries, VOCABULARIES)
     anbar = by_name(index.provinces)["Anbar"]
     assert [(t.name, n) for t, n in anbar.together[:4]] == [("ISIS", 2), ("A00", 1), ("A01", 1), ("A02", 1)]

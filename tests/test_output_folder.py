@@ -12,22 +12,33 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, entry
 from test_workflow import fetch, free_port, make, publishconf, tree, wait_for
-
 from tracker.incremental.outfolder import MARKER, OutputLock
 
 
 def fill(site, drafts=True):
-    site.write("entries/2014-06-01-one.md", entry(title="One", date="2014-06-01", provinces="[Anbar]", actors="[ISIS]"))
-    site.write("entries/2014-06-02-two.md", entry(title="Two", date="2014-06-02", provinces="[Ninewa]", actors="[ISF]"))
+    site.write(
+        "entries/2014-06-01-one.md",
+        entry(title="One", date="2014-06-01", provinces="[Anbar]", actors="[ISIS]"),
+    )
+    site.write(
+        "entries/2014-06-02-two.md",
+        entry(title="Two", date="2014-06-02", provinces="[Ninewa]", actors="[ISF]"),
+    )
     if drafts:
-        site.write("entries/2014-06-03-secret.md", entry(title="Secret draft", date="2014-06-03", status="draft"))
+        site.write(
+            "entries/2014-06-03-secret.md", entry(title="Secret draft", date="2014-06-03", status="draft")
+        )
 
 
 def lines(result):
-    return [line for line in result.stderr.splitlines() if not line.startswith("make")
-            or line.startswith(("make publish:", "make html:", "make clean:"))]
+    return [
+        line
+        for line in result.stderr.splitlines()
+        if not line.startswith("make") or line.startswith(("make publish:", "make html:", "make clean:"))
+    ]
 
 
 def publish(site, output=None, conf=None, **kwargs):
@@ -41,13 +52,32 @@ def test_no_command_writes_into_or_replaces_a_folder_holding_the_archive(site, t
     home = site.root / "home"
     (home / "notes").mkdir(parents=True)
     (home / "notes/keep.txt").write_text("mine")
-    folders = {"content": site.content, "root": Path("/"), "project": ROOT, "current": site.root, "home": home,
-               "inside": site.content / "entries" / "out"}
+    folders = {
+        "content": site.content,
+        "root": Path("/"),
+        "project": ROOT,
+        "current": site.root,
+        "home": home,
+        "inside": site.content / "entries" / "out",
+    }
     before_content, before_home = tree(site.content), tree(home)
     for command in ("publish", "html", "clean"):
-        result = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), command, f"INPUTDIR={site.content}",
-                                 f"OUTPUTDIR={folders[target]}"], cwd=site.root, capture_output=True, text=True,
-                                timeout=120, env={**os.environ, "HOME": str(home)})
+        result = subprocess.run(
+            [
+                "make",
+                "-s",
+                "-f",
+                str(ROOT / "Makefile"),
+                command,
+                f"INPUTDIR={site.content}",
+                f"OUTPUTDIR={folders[target]}",
+            ],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(home)},
+        )
         assert result.returncode != 0, (command, result.stdout)
         refusal = [line for line in result.stderr.splitlines() if ": error: output folder" in line]
         assert len(refusal) == 1 and "choose another OUTPUTDIR" in refusal[0], result.stderr
@@ -62,7 +92,9 @@ def test_a_folder_this_tool_did_not_write_is_refused_unless_it_holds_only_retain
     (site.output / "report.docx").write_text("someone's work")
     for command in ("html", "publish", "clean"):
         result = make(command, f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root)
-        assert result.returncode != 0 and "holds files that no build of this tool wrote" in result.stderr, command
+        assert result.returncode != 0 and "holds files that no build of this tool wrote" in result.stderr, (
+            command
+        )
     assert sorted(os.listdir(site.output)) == ["report.docx"]
     os.remove(site.output / "report.docx")
     (site.output / ".git").mkdir()  # a fresh Pages checkout: only what OUTPUT_RETENTION keeps
@@ -76,7 +108,11 @@ def test_a_plain_file_as_output_folder_is_an_error_and_is_left_alone(site):
     target.write_text("not a folder")
     for command in ("publish", "html"):
         result = make(command, f"INPUTDIR={site.content}", f"OUTPUTDIR={target}", cwd=site.root)
-        assert result.returncode != 0 and "is a file, not a folder" in result.stderr and "Traceback" not in result.stderr
+        assert (
+            result.returncode != 0
+            and "is a file, not a folder" in result.stderr
+            and "Traceback" not in result.stderr
+        )
     assert target.read_text() == "not a folder"
 
 
@@ -119,7 +155,9 @@ def test_an_older_interrupted_swap_is_restored_and_never_deleted(site):
     published = tree(site.output)
     old = site.root / ".output.old"
     site.output.rename(old)  # killed between the two renames of an older version's swap
-    result = make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root)  # a preview build meanwhile
+    result = make(
+        "html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root
+    )  # a preview build meanwhile
     assert result.returncode == 0
     preview = tree(site.output)
     site.write("entries/2014-06-04-typo.md", entry(title="Typo", date="2014-06-04", provinces="[Anbarr]"))
@@ -130,7 +168,10 @@ def test_an_older_interrupted_swap_is_restored_and_never_deleted(site):
     site.output.rename(site.root / "preview")
     os.remove(site.content / "entries/2014-06-04-typo.md")
     restored = publish(site)
-    assert restored.returncode == 0 and f"make publish: restored {site.output} from an interrupted publish" in restored.stderr
+    assert (
+        restored.returncode == 0
+        and f"make publish: restored {site.output} from an interrupted publish" in restored.stderr
+    )
     assert not old.exists() and (site.output / "index.html").is_file()
 
 
@@ -143,10 +184,15 @@ def test_a_mount_point_is_refused_before_building(site, tmp_path):
         pytest.skip("bind mounts need privileges this machine does not give")
     try:
         result = publish(site, output=mount)
-        assert result.returncode != 0 and "is a mount point, which cannot be replaced in one step" in result.stderr
+        assert (
+            result.returncode != 0
+            and "is a mount point, which cannot be replaced in one step" in result.stderr
+        )
         assert "Done" not in result.stdout and os.listdir(mount) == []
         for _ in range(2):  # a preview build into a mount point is fine, and so is cleaning it
-            assert make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={mount}", cwd=site.root).returncode == 0
+            assert (
+                make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={mount}", cwd=site.root).returncode == 0
+            )
         cleaned = make("clean", f"INPUTDIR={site.content}", f"OUTPUTDIR={mount}", cwd=site.root)
         assert cleaned.returncode == 0 and os.listdir(mount) == [] and "Traceback" not in cleaned.stderr
     finally:
@@ -158,8 +204,21 @@ def test_a_second_build_of_one_folder_waits_for_the_first(site):
     lock = OutputLock(str(site.output))
     lock.acquire("test")  # a build that is still running
     try:
-        second = subprocess.Popen(["make", "-s", "-f", str(ROOT / "Makefile"), "html", f"INPUTDIR={site.content}",
-                                   f"OUTPUTDIR={site.output}"], cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = subprocess.Popen(
+            [
+                "make",
+                "-s",
+                "-f",
+                str(ROOT / "Makefile"),
+                "html",
+                f"INPUTDIR={site.content}",
+                f"OUTPUTDIR={site.output}",
+            ],
+            cwd=site.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(3)
         assert second.poll() is None and not site.output.exists()  # waiting, nothing written
     finally:
@@ -175,9 +234,22 @@ def test_a_devserver_never_writes_into_a_folder_a_publish_swapped_in(site):
     port = free_port()
     log = site.root / "devserver.log"
     with open(log, "w") as stream:
-        server = subprocess.Popen(["make", "-s", "-f", str(ROOT / "Makefile"), "devserver", f"INPUTDIR={site.content}",
-                                   f"OUTPUTDIR={site.output}", f"PORT={port}"],
-                                  cwd=site.root, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [
+                "make",
+                "-s",
+                "-f",
+                str(ROOT / "Makefile"),
+                "devserver",
+                f"INPUTDIR={site.content}",
+                f"OUTPUTDIR={site.output}",
+                f"PORT={port}",
+            ],
+            cwd=site.root,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         assert wait_for(lambda: "Done: Processed" in log.read_text()), log.read_text()
         assert fetch(f"http://127.0.0.1:{port}/") and (site.output / "drafts/secret/index.html").is_file()
@@ -185,8 +257,12 @@ def test_a_devserver_never_writes_into_a_folder_a_publish_swapped_in(site):
         assert published.returncode == 0, published.stderr
         before = tree(site.output)
         time.sleep(1)
-        site.write("entries/2014-06-02-two.md", entry(title="Two, edited", date="2014-06-02", provinces="[Ninewa]"))
-        assert wait_for(lambda: "was replaced since this process first wrote it" in log.read_text()), log.read_text()
+        site.write(
+            "entries/2014-06-02-two.md", entry(title="Two, edited", date="2014-06-02", provinces="[Ninewa]")
+        )
+        assert wait_for(lambda: "was replaced since this process first wrote it" in log.read_text()), (
+            log.read_text()
+        )
         time.sleep(1)
         assert tree(site.output) == before  # no drafts, no local links written into the published site
         assert not (site.output / "drafts").exists()
@@ -229,13 +305,22 @@ def test_html_after_publish_into_the_same_folder_is_a_clean_preview_build(site, 
 def test_a_full_rebuild_removes_pages_of_removed_drafted_and_hidden_entries(site, tmp_path):
     fill(site)
     for n in range(3, 9):
-        site.write(f"entries/2014-06-1{n}-e{n}.md", entry(title=f"E{n}", date=f"2014-06-1{n}", provinces="[Kirkuk]"))
+        site.write(
+            f"entries/2014-06-1{n}-e{n}.md", entry(title=f"E{n}", date=f"2014-06-1{n}", provinces="[Kirkuk]")
+        )
     assert site.build("-e", "DEFAULT_PAGINATION=2").returncode == 0
     assert (site.output / "provinces/kirkuk/page/3/index.html").is_file()
     os.remove(site.content / "entries/2014-06-13-e3.md")
-    site.write("entries/2014-06-14-e4.md", entry(title="E4", date="2014-06-14", provinces="[Kirkuk]", status="draft"))
-    site.write("entries/2014-06-15-e5.md", entry(title="E5", date="2014-06-15", provinces="[Kirkuk]", status="hidden"))
-    site.write("data/provinces.yaml", (site.content / "data/provinces.yaml").read_text() + "- name: Basra\n")  # full rebuild
+    site.write(
+        "entries/2014-06-14-e4.md", entry(title="E4", date="2014-06-14", provinces="[Kirkuk]", status="draft")
+    )
+    site.write(
+        "entries/2014-06-15-e5.md",
+        entry(title="E5", date="2014-06-15", provinces="[Kirkuk]", status="hidden"),
+    )
+    site.write(
+        "data/provinces.yaml", (site.content / "data/provinces.yaml").read_text() + "- name: Basra\n"
+    )  # full rebuild
     assert site.build("-e", "DEFAULT_PAGINATION=2").returncode == 0
     assert not (site.output / "2014/06/13").exists() and not (site.output / "2014/06/14").exists()
     assert not (site.output / "provinces/kirkuk/page/3").exists()
@@ -295,7 +380,10 @@ def test_a_planted_cache_never_runs_code_and_drafts_never_sit_beside_the_output(
     path = cache_file(site)
     assert path is not None and path.stat().st_mode & 0o077 == 0  # the user's only
     payload = pickle.dumps({"format": 1, "key": "x", "entries": Planted(sentinel), "outputs": {}})
-    for planted in (site.root / ".output.tracker-cache", path):  # where the old cache was, and where the cache is
+    for planted in (
+        site.root / ".output.tracker-cache",
+        path,
+    ):  # where the old cache was, and where the cache is
         planted.write_bytes(payload)
     (path.parent / (path.name + ".tmp")).symlink_to(site.root / "victim")
     (site.root / "victim").write_text("untouched")
@@ -312,47 +400,96 @@ def test_an_upgraded_markdown_renders_every_page_again(site, tmp_path):
     assert site.build().returncode == 0
     fake = tmp_path / "newer"
     (fake / "markdown-99.0.dist-info").mkdir(parents=True)
-    (fake / "markdown-99.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: Markdown\nVersion: 99.0\n")
+    (fake / "markdown-99.0.dist-info/METADATA").write_text(
+        "Metadata-Version: 2.1\nName: Markdown\nVersion: 99.0\n"
+    )
     # Markdown finds its extensions through its entry points: the newer version has the same ones.
-    (fake / "markdown-99.0.dist-info/entry_points.txt").write_text(metadata.distribution("markdown").read_text("entry_points.txt"))
+    (fake / "markdown-99.0.dist-info/entry_points.txt").write_text(
+        metadata.distribution("markdown").read_text("entry_points.txt")
+    )
     page = site.output / "2014/06/01/one/index.html"
-    page.write_text(page.read_text(encoding="utf-8") + "<!-- rendered by the old version -->", encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "<!-- rendered by the old version -->", encoding="utf-8"
+    )
     time.sleep(0.05)
     since = time.time_ns()
-    result = subprocess.run([sys.executable, "-m", "pelican", str(site.content), "-o", str(site.output), "-s",
-                             str(ROOT / "pelicanconf.py")], cwd=site.root, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(fake)})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(site.content),
+            "-o",
+            str(site.output),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+        ],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(fake)},
+    )
     assert result.returncode == 0, result.stderr
     assert page.stat().st_mtime_ns >= since and "old version" not in page.read_text(encoding="utf-8")
 
 
 def test_environment_failures_are_one_line(site, tmp_path):
     fill(site, drafts=False)
-    missing = make("html", f"INPUTDIR={site.root / 'nothing-here'}", f"OUTPUTDIR={site.output}", cwd=site.root)
+    missing = make(
+        "html", f"INPUTDIR={site.root / 'nothing-here'}", f"OUTPUTDIR={site.output}", cwd=site.root
+    )
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
-    assert f"make html: error: content folder '{site.root / 'nothing-here'}' does not exist (INPUTDIR)" in missing.stderr
+    assert (
+        f"make html: error: content folder '{site.root / 'nothing-here'}' does not exist (INPUTDIR)"
+        in missing.stderr
+    )
     folder_cache = tmp_path / "a-folder"
     folder_cache.mkdir()
     result = site.build("-e", f'TRACKER_CACHE="{folder_cache}"')
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"settings: error: TRACKER_CACHE: '{folder_cache}' is a folder (expected a file name)" in result.stderr
+    assert (
+        f"settings: error: TRACKER_CACHE: '{folder_cache}' is a folder (expected a file name)"
+        in result.stderr
+    )
     not_a_folder = tmp_path / "cache-home"
     not_a_folder.write_text("a file where the cache folder would be")
-    result = subprocess.run([sys.executable, "-m", "pelican", str(site.content), "-o", str(site.output), "-s",
-                             str(ROOT / "pelicanconf.py")], cwd=site.root, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "XDG_CACHE_HOME": str(not_a_folder)})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(site.content),
+            "-o",
+            str(site.output),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+        ],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_CACHE_HOME": str(not_a_folder)},
+    )
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "build: warning: no lock on" in result.stderr and (site.output / "index.html").is_file()
     source, readonly = tmp_path / "ro-source", tmp_path / "ro"
     source.mkdir()
     readonly.mkdir()
-    if subprocess.run(["mount", "--bind", "-o", "ro", str(source), str(readonly)], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(source), str(readonly)], capture_output=True
+        ).returncode
+        != 0
+    ):
         return  # read-only mounts need privileges; root ignores permission bits
     try:
         subprocess.run(["mount", "-o", "remount,bind,ro", str(readonly)], check=False)
         for command in ("html", "publish"):
             result = make(command, f"INPUTDIR={site.content}", f"OUTPUTDIR={readonly / 'out'}", cwd=site.root)
             assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
-            assert "cannot be written" in result.stderr or "cannot create a folder" in result.stderr, result.stderr
+            assert "cannot be written" in result.stderr or "cannot create a folder" in result.stderr, (
+                result.stderr
+            )
     finally:
         subprocess.run(["umount", str(readonly)], check=False)

@@ -1,50 +1,88 @@
 """Settings are checked once, before anything is read: one `settings:` line per problem, exit 1."""
 
 import pytest
+
 from conftest import entry
 from test_workflow import make
-
 from tracker.settings import DEFAULTS, SCHEMA, check_settings
 
 
-@pytest.mark.parametrize("override, line", [
-    ('TIMEZONE="Mars/Olympus"',
-     "settings: error: TIMEZONE: unknown time zone 'Mars/Olympus' (expected a name such as 'Asia/Baghdad' or 'UTC')"),
-    ("TRACKER_PROVINCES=null",
-     "settings: error: TRACKER_PROVINCES: None is not a file name (a path relative to the content folder)"),
-    ('TRACKER_ACTORS="data/nothing.yaml"',
-     "settings: error: TRACKER_ACTORS: 'data/nothing.yaml' is not a file in the content folder"),
-    ("TRACKER_FEED_RSS=7", "settings: error: TRACKER_FEED_RSS: 7 is not a text pattern or None"),
-    ('TRACKER_MAP="data"', "settings: error: TRACKER_MAP: 'data' is a folder (expected a file in the content folder)"),
-    ('DEFAULT_PAGINATION="twenty"', "settings: error: DEFAULT_PAGINATION: 'twenty' is not a whole number of at least 1 or False"),
-    ('PROVINCE_URL="provinces/{sulg}/"',
-     "settings: error: PROVINCE_URL: 'provinces/{sulg}/' uses {sulg} (fields it may use: {name}, {slug})"),
-    ('ACTOR_SAVE_AS="../{slug}.html"', "settings: error: ACTOR_SAVE_AS: '../{slug}.html' leads out of the output folder"),
-    ("TRACKER_MARKDOWN_TIME_LIMIT=-1", "settings: error: TRACKER_MARKDOWN_TIME_LIMIT: -1 is not a number of seconds above 0, or None"),
-])
+@pytest.mark.parametrize(
+    "override, line",
+    [
+        (
+            'TIMEZONE="Mars/Olympus"',
+            "settings: error: TIMEZONE: unknown time zone 'Mars/Olympus' "
+            "(expected a name such as 'Asia/Baghdad' or 'UTC')",
+        ),
+        (
+            "TRACKER_PROVINCES=null",
+            "settings: error: TRACKER_PROVINCES: "
+            "None is not a file name (a path relative to the content folder)",
+        ),
+        (
+            'TRACKER_ACTORS="data/nothing.yaml"',
+            "settings: error: TRACKER_ACTORS: 'data/nothing.yaml' is not a file in the content folder",
+        ),
+        ("TRACKER_FEED_RSS=7", "settings: error: TRACKER_FEED_RSS: 7 is not a text pattern or None"),
+        (
+            'TRACKER_MAP="data"',
+            "settings: error: TRACKER_MAP: 'data' is a folder (expected a file in the content folder)",
+        ),
+        (
+            'DEFAULT_PAGINATION="twenty"',
+            "settings: error: DEFAULT_PAGINATION: 'twenty' is not a whole number of at least 1 or False",
+        ),
+        (
+            'PROVINCE_URL="provinces/{sulg}/"',
+            "settings: error: PROVINCE_URL: 'provinces/{sulg}/' "
+            "uses {sulg} (fields it may use: {name}, {slug})",
+        ),
+        (
+            'ACTOR_SAVE_AS="../{slug}.html"',
+            "settings: error: ACTOR_SAVE_AS: '../{slug}.html' leads out of the output folder",
+        ),
+        (
+            "TRACKER_MARKDOWN_TIME_LIMIT=-1",
+            "settings: error: TRACKER_MARKDOWN_TIME_LIMIT: -1 is not a number of seconds above 0, or None",
+        ),
+    ],
+)
 def test_each_bad_setting_is_one_line_and_nothing_is_read(site, override, line):
     site.write("entries/2014-06-01-a.md", "---\ntitle: [unclosed\n---\n")  # would be an error if it were read
     result = site.build("-e", override)
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.strip().splitlines()
     assert any(problem.startswith(line) for problem in lines), lines
-    assert not [problem for problem in lines if "2014-06-01-a.md" in problem]  # stopped before reading entries
+    assert not [
+        problem for problem in lines if "2014-06-01-a.md" in problem
+    ]  # stopped before reading entries
     assert lines[-1] == "1 error, 0 warnings in 1 file" and not site.output.exists()
 
 
 def test_every_problem_is_printed_at_once(site):
-    result = site.build("-e", 'TIMEZONE="Nowhere"', "DEFAULT_PAGINATION=0", "TRACKER_STRICT=\"yes\"")
+    result = site.build("-e", 'TIMEZONE="Nowhere"', "DEFAULT_PAGINATION=0", 'TRACKER_STRICT="yes"')
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
-    assert sorted(line.split(":")[2].strip() for line in errors) == ["DEFAULT_PAGINATION", "TIMEZONE", "TRACKER_STRICT"]
+    assert sorted(line.split(":")[2].strip() for line in errors) == [
+        "DEFAULT_PAGINATION",
+        "TIMEZONE",
+        "TRACKER_STRICT",
+    ]
     assert result.returncode == 1
 
 
 def test_a_mistyped_setting_is_a_warning_with_the_right_spelling(site):
     site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01"))
-    result = site.build("-e", "TRACKER_STRICTT=true", "PROVINCE_SAVE_ASS=\"x\"")
+    result = site.build("-e", "TRACKER_STRICTT=true", 'PROVINCE_SAVE_ASS="x"')
     assert result.returncode == 0
-    assert "settings: warning: TRACKER_STRICTT: unknown setting, ignored (did you mean TRACKER_STRICT?)" in result.stderr
-    assert "settings: warning: PROVINCE_SAVE_ASS: unknown setting, ignored (did you mean PROVINCE_SAVE_AS?)" in result.stderr
+    assert (
+        "settings: warning: TRACKER_STRICTT: unknown setting, ignored (did you mean TRACKER_STRICT?)"
+        in result.stderr
+    )
+    assert (
+        "settings: warning: PROVINCE_SAVE_ASS: unknown setting, ignored (did you mean PROVINCE_SAVE_AS?)"
+        in result.stderr
+    )
     strict = site.build("-e", "TRACKER_STRICTT=true", "TRACKER_STRICT=true")
     assert strict.returncode == 1  # a warning fails a strict build
 
@@ -56,9 +94,19 @@ def test_commands_check_their_arguments_and_settings_too(site):
     conf = site.root / "conf.py"
     conf.write_text("TIMEZONE = 'Mars/Olympus'\n", encoding="utf-8")
     for command in ("new", "check"):
-        result = make(command, f"INPUTDIR={site.content}", f"CONFFILE={conf}", f"PUBLISHCONF={conf}", "TITLE=x", cwd=site.root)
+        result = make(
+            command,
+            f"INPUTDIR={site.content}",
+            f"CONFFILE={conf}",
+            f"PUBLISHCONF={conf}",
+            "TITLE=x",
+            cwd=site.root,
+        )
         assert result.returncode != 0 and "Traceback" not in result.stderr
-        assert "settings: error: TIMEZONE: unknown time zone 'Mars/Olympus'" in result.stderr, (command, result.stderr)
+        assert "settings: error: TIMEZONE: unknown time zone 'Mars/Olympus'" in result.stderr, (
+            command,
+            result.stderr,
+        )
     assert not list(site.content.rglob("*-x.md"))
 
 
@@ -68,4 +116,6 @@ def test_every_default_passes_its_own_check(tmp_path):
         (tmp_path / "data" / name).write_text("- name: X\n", encoding="utf-8")
     settings = {**DEFAULTS, "PATH": str(tmp_path), "TIMEZONE": "UTC", "SITEURL": "https://example.org"}
     assert check_settings(settings) == []
-    assert all(key.startswith(("TRACKER_", "PROVINCE", "ACTOR")) for key in DEFAULTS) and len(DEFAULTS) < len(SCHEMA)
+    assert all(key.startswith(("TRACKER_", "PROVINCE", "ACTOR")) for key in DEFAULTS) and len(DEFAULTS) < len(
+        SCHEMA
+    )

@@ -5,14 +5,14 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from conftest import PROVINCES
 from pelican.settings import DEFAULT_CONFIG
 
+from conftest import PROVINCES
 from tracker.model.charts import activity
-from tracker.problems import Reporter
-from tracker.site.run import site_slugify
 from tracker.model.geo import Projection, load_map, path_data, recent_counts, shade
 from tracker.model.vocabulary import load_vocabulary
+from tracker.problems import Reporter
+from tracker.site.run import site_slugify
 
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
 HOLE = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
@@ -24,7 +24,9 @@ def feature(props, geometry):
 
 def write_map(tmp_path, features):
     path = tmp_path / "map.geojson"
-    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(json.dumps(f) for f in features) + "\n]}\n")
+    path.write_text(
+        '{"type":"FeatureCollection","features":[\n' + ",\n".join(json.dumps(f) for f in features) + "\n]}\n"
+    )
     return str(path)
 
 
@@ -37,22 +39,34 @@ def provinces(tmp_path, text=PROVINCES):
 
 def test_features_match_by_iso_code_then_name_or_alias_and_misses_are_warnings(tmp_path):
     vocabulary, reporter = provinces(tmp_path)
-    path = write_map(tmp_path, [
-        feature({"iso_3166_2": "IQ-AN", "name": "Al-Anbar"}, {"type": "Polygon", "coordinates": [SQUARE]}),
-        feature({"name": "Nineveh"}, {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, HOLE]]}),
-        feature({"name": "Atlantis"}, {"type": "Polygon", "coordinates": [SQUARE]}),
-    ])
+    path = write_map(
+        tmp_path,
+        [
+            feature(
+                {"iso_3166_2": "IQ-AN", "name": "Al-Anbar"}, {"type": "Polygon", "coordinates": [SQUARE]}
+            ),
+            feature({"name": "Nineveh"}, {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, HOLE]]}),
+            feature({"name": "Atlantis"}, {"type": "Polygon", "coordinates": [SQUARE]}),
+        ],
+    )
     result = load_map(path, vocabulary, reporter)
     assert sorted(result.shapes) == ["anbar", "ninewa"]
     assert len(result.shapes["ninewa"]) == 2
     problems = [(p.line, p.severity, p.message) for p in reporter.problems]
     assert (4, "warning", "map feature 3 ('Atlantis') matches no province (by ISO code or name)") in problems
-    assert any(p.path.endswith("provinces.yaml") and "province 'Kirkuk' has no shape" in p.message for p in reporter.problems)
+    assert any(
+        p.path.endswith("provinces.yaml") and "province 'Kirkuk' has no shape" in p.message
+        for p in reporter.problems
+    )
 
 
 def test_a_province_marked_off_the_map_is_not_a_warning(tmp_path):
     vocabulary, reporter = provinces(tmp_path, "- name: Anbar\n  iso: IQ-AN\n- name: Halabja\n  map: false\n")
-    result = load_map(write_map(tmp_path, [feature({"iso": "IQ-AN"}, {"type": "Polygon", "coordinates": [SQUARE]})]), vocabulary, reporter)
+    result = load_map(
+        write_map(tmp_path, [feature({"iso": "IQ-AN"}, {"type": "Polygon", "coordinates": [SQUARE]})]),
+        vocabulary,
+        reporter,
+    )
     assert reporter.problems == [] and [t.name for t in result.unmapped] == ["Halabja"]
 
 
@@ -65,7 +79,11 @@ def test_paths_draw_every_ring_so_holes_stay_holes():
 
 def test_counts_use_the_30_days_up_to_the_newest_entry():
     def entry(day, *keys):
-        return SimpleNamespace(date=dt.datetime(2014, 7, 1) + dt.timedelta(days=day), provinces=[SimpleNamespace(key=k) for k in keys])
+        return SimpleNamespace(
+            date=dt.datetime(2014, 7, 1) + dt.timedelta(days=day),
+            provinces=[SimpleNamespace(key=k) for k in keys],
+        )
+
     entries = [entry(0, "anbar"), entry(20, "anbar", "kirkuk"), entry(40, "kirkuk")]
     assert recent_counts(entries, max(e.date for e in entries)) == {"anbar": 1, "kirkuk": 2}
     assert [shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 2, 3, 4]
@@ -74,6 +92,7 @@ def test_counts_use_the_30_days_up_to_the_newest_entry():
 def test_activity_is_weekly_under_a_year_and_monthly_beyond():
     def at(*days):
         return [SimpleNamespace(date=dt.datetime(2014, 6, 2) + dt.timedelta(days=d)) for d in days]
+
     weekly = activity(at(0, 1, 15))
     assert weekly.unit == "week" and [b.count for b in weekly.bars] == [2, 0, 1]
     assert weekly.bars[0].height > weekly.bars[2].height > weekly.bars[1].height == 0
@@ -84,33 +103,63 @@ def test_activity_is_weekly_under_a_year_and_monthly_beyond():
 
 def test_invalid_geojson_is_a_warning_per_feature_with_its_number_name_and_line(tmp_path):
     vocabulary, reporter = provinces(tmp_path)
-    path = write_map(tmp_path, [
-        feature({"iso": "IQ-AN"}, {"type": "Polygon", "coordinates": [[[0, 0, 120], [10, 0, 80], [10, 10, 5], [0, 0, 1]]]}),
-        feature({"name": "Kirkuk"}, {"type": "Polygon", "coordinates": [[["a", "b"], [1, 1], [2, 2], [0, 0]]]}),
-        feature({"name": "Ninewa"}, {"type": "Polygon", "coordinates": [[[0, 0], [123456789, 1], [2, 2], [0, 0]]]}),
-        {"type": "Feature", "properties": ["not", "a", "mapping"], "geometry": None},
-        feature({"name": ["Kirkuk"]}, {"type": "Polygon", "coordinates": [SQUARE]}),
-        feature({"name": "Ninewa"}, {"type": "Polygon", "coordinates": [[[0, 0], [500, 95], [2, 2], [0, 0]]]}),
-        "not a feature",
-    ])
-    Path(path).write_text(Path(path).read_text().replace("123456789", "1e999"))  # valid JSON, an infinite float
+    path = write_map(
+        tmp_path,
+        [
+            feature(
+                {"iso": "IQ-AN"},
+                {"type": "Polygon", "coordinates": [[[0, 0, 120], [10, 0, 80], [10, 10, 5], [0, 0, 1]]]},
+            ),
+            feature(
+                {"name": "Kirkuk"}, {"type": "Polygon", "coordinates": [[["a", "b"], [1, 1], [2, 2], [0, 0]]]}
+            ),
+            feature(
+                {"name": "Ninewa"},
+                {"type": "Polygon", "coordinates": [[[0, 0], [123456789, 1], [2, 2], [0, 0]]]},
+            ),
+            {"type": "Feature", "properties": ["not", "a", "mapping"], "geometry": None},
+            feature({"name": ["Kirkuk"]}, {"type": "Polygon", "coordinates": [SQUARE]}),
+            feature(
+                {"name": "Ninewa"}, {"type": "Polygon", "coordinates": [[[0, 0], [500, 95], [2, 2], [0, 0]]]}
+            ),
+            "not a feature",
+        ],
+    )
+    Path(path).write_text(
+        Path(path).read_text().replace("123456789", "1e999")
+    )  # valid JSON, an infinite float
     result = load_map(path, vocabulary, reporter)
     assert sorted(result.shapes) == ["anbar"]  # an elevation is allowed and dropped
     assert result.shapes["anbar"][0][0][0] == (0.0, 0.0)
     problems = [(p.line, p.message) for p in reporter.problems if p.path == path]
-    assert (3, "map feature 2 ('Kirkuk'): position [\"a\", \"b\"] is not [longitude, latitude] in numbers; not drawn") in problems
-    assert any(line == 4 and message.startswith("map feature 3 ('Ninewa'): position [Infinity, 1]") for line, message in problems)
+    assert (
+        3,
+        'map feature 2 (\'Kirkuk\'): position ["a", "b"] is not [longitude, latitude] in numbers; not drawn',
+    ) in problems
+    assert any(
+        line == 4 and message.startswith("map feature 3 ('Ninewa'): position [Infinity, 1]")
+        for line, message in problems
+    )
     assert (5, "map feature 4 ('unnamed') matches no province (by ISO code or name)") in problems
     assert (6, "map feature 5 ('unnamed') matches no province (by ISO code or name)") in problems
-    assert (7, "map feature 6 ('Ninewa'): position [500, 95] is outside longitude -180..180, latitude -90..90; not drawn") in problems
+    assert (
+        7,
+        "map feature 6 ('Ninewa'): position [500, 95] "
+        "is outside longitude -180..180, latitude -90..90; not drawn",
+    ) in problems
     assert (8, "map feature 7 is not a GeoJSON Feature; not drawn") in problems
 
 
 def test_unreadable_geojson_is_one_error_line(tmp_path):
     vocabulary, _ = provinces(tmp_path)
-    for text, message in (('{"type": "FeatureCollection", "features": [NaN]}', "invalid GeoJSON: NaN is not a number GeoJSON allows"),
-                          ("[" * 100000 + "]" * 100000, "invalid GeoJSON: nested too deeply"),
-                          ('{"features": ', "invalid GeoJSON: Expecting value")):
+    for text, message in (
+        (
+            '{"type": "FeatureCollection", "features": [NaN]}',
+            "invalid GeoJSON: NaN is not a number GeoJSON allows",
+        ),
+        ("[" * 100000 + "]" * 100000, "invalid GeoJSON: nested too deeply"),
+        ('{"features": ', "invalid GeoJSON: Expecting value"),
+    ):
         path = tmp_path / "bad.geojson"
         path.write_text(text)
         reporter = Reporter()
@@ -118,4 +167,6 @@ def test_unreadable_geojson_is_one_error_line(tmp_path):
         assert [p.message for p in reporter.problems] == [message]
     reporter = Reporter()
     assert load_map(str(tmp_path), vocabulary, reporter) is None
-    assert [p.message for p in reporter.problems] == ["map file is a folder (setting TRACKER_MAP names a GeoJSON file)"]
+    assert [p.message for p in reporter.problems] == [
+        "map file is a folder (setting TRACKER_MAP names a GeoJSON file)"
+    ]

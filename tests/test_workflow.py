@@ -16,33 +16,49 @@ from zoneinfo import ZoneInfo
 from conftest import ROOT, entry
 
 
-
 def make(*args, cwd=ROOT, timeout=300):
     """Run a make target of the project from `cwd` (messages name files relative to it)."""
-    return subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["make", "-s", "-f", str(ROOT / "Makefile"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def tree(folder: Path) -> dict[str, str]:
     """Every file under `folder` with the hash of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_make_new_creates_todays_entry_and_never_overwrites(site):
-    result = make("new", f"INPUTDIR={site.content}", "TITLE=Qaim falls: \"border\" lost")
+    result = make("new", f"INPUTDIR={site.content}", 'TITLE=Qaim falls: "border" lost')
     assert result.returncode == 0, result.stderr
     today = dt.datetime.now(ZoneInfo("Asia/Baghdad")).date()
     path = Path(result.stdout.strip())
     assert path == site.content / "entries" / f"{today:%Y}" / f"{today:%Y-%m-%d}-qaim-falls-border-lost.md"
     text = path.read_text(encoding="utf-8")
-    assert 'title: "Qaim falls: \\"border\\" lost"' in text and "provinces: []" in text and "# sources:" in text
-    again = make("new", f"INPUTDIR={site.content}", "TITLE=Qaim falls: \"border\" lost")
-    assert again.returncode != 0 and "already has the slug 'qaim-falls-border-lost'; choose another title (nothing written)" in again.stderr
+    assert (
+        'title: "Qaim falls: \\"border\\" lost"' in text and "provinces: []" in text and "# sources:" in text
+    )
+    again = make("new", f"INPUTDIR={site.content}", 'TITLE=Qaim falls: "border" lost')
+    assert (
+        again.returncode != 0
+        and "already has the slug 'qaim-falls-border-lost'; choose another title (nothing written)"
+        in again.stderr
+    )
     assert path.read_text(encoding="utf-8") == text
     check = make("check", f"INPUTDIR={site.content}")
     assert check.returncode == 0, check.stderr  # a fresh entry passes every check
     built = make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}")
-    assert built.returncode == 0 and list(site.output.glob(f"{today:%Y}/*/*/qaim-falls-border-lost/index.html"))
+    assert built.returncode == 0 and list(
+        site.output.glob(f"{today:%Y}/*/*/qaim-falls-border-lost/index.html")
+    )
 
 
 def test_make_new_with_a_date(site):
@@ -53,18 +69,48 @@ def test_make_new_with_a_date(site):
 
 BAD = {
     "2014-06-01-yaml.md": ("---\ntitle: [unclosed\ndate: 2014-06-01\n---\nBody\n", "3: error: invalid YAML"),
-    "2014-06-02-date.md": ("---\ntitle: Date\ndate: 2014-13-45\n---\nBody\n", "3: error: date: invalid date '2014-13-45': month must be in 1..12"),
-    "2014-06-03-notitle.md": ("---\ndate: 2014-06-03\n---\nBody\n", "1: error: missing required field 'title'"),
+    "2014-06-02-date.md": (
+        "---\ntitle: Date\ndate: 2014-13-45\n---\nBody\n",
+        "3: error: date: invalid date '2014-13-45': month must be in 1..12",
+    ),
+    "2014-06-03-notitle.md": (
+        "---\ndate: 2014-06-03\n---\nBody\n",
+        "1: error: missing required field 'title'",
+    ),
     "2014-06-04-nodate.md": ("---\ntitle: No date\n---\nBody\n", "1: error: missing required field 'date'"),
-    "2014-06-05-type.md": ("---\ntitle: Type\ndate: 2014-06-05\nactors: {ISIS: yes}\n---\nBody\n", "4: error: actors: expected a list or a comma-separated string, found a mapping"),
-    "2014-06-06-fence.md": ("---\ntitle: Fence\ndate: 2014-06-06\nBody\n", "1: error: front matter is not closed"),
+    "2014-06-05-type.md": (
+        "---\ntitle: Type\ndate: 2014-06-05\nactors: {ISIS: yes}\n---\nBody\n",
+        "4: error: actors: expected a list or a comma-separated string, found a mapping",
+    ),
+    "2014-06-06-fence.md": (
+        "---\ntitle: Fence\ndate: 2014-06-06\nBody\n",
+        "1: error: front matter is not closed",
+    ),
     "2014-06-07-empty.md": ("", "1: error: empty file"),
-    "2014-06-08-latin1.md": (b"---\ntitle: Caf\xe9\ndate: 2014-06-08\n---\nBody\n", "2: error: file is not UTF-8 text (invalid byte 0xe9)"),
-    "2014-06-09-tab.md": ("---\ntitle: Tab\ndate: 2014-06-09\nprovinces:\n\t- Anbar\n---\nBody\n", "5: error: tab used for indentation"),
-    "2014-06-10-dup.md": (entry(title="Dup", date="2014-06-10", slug="good"), "4: error: duplicate slug 'good' (already used by content/entries/2014-06-01-good.md)"),
-    "2014-06-11-key.md": (entry(title="Key", date="2014-06-11", province="Anbar"), "4: warning: unknown front-matter key 'province' (did you mean 'provinces'?); ignored"),
-    "2014-06-12-province.md": (entry(title="Province", date="2014-06-12", provinces="[Ninewah]"), "4: warning: unknown province 'Ninewah' (did you mean 'Ninewa'?)"),
-    "2014-06-13-actor.md": (entry(title="Actor", date="2014-06-13", actors="[Daesh, Peshmergas]"), "4: warning: unknown actor 'Peshmergas' (did you mean 'Peshmerga'?)"),
+    "2014-06-08-latin1.md": (
+        b"---\ntitle: Caf\xe9\ndate: 2014-06-08\n---\nBody\n",
+        "2: error: file is not UTF-8 text (invalid byte 0xe9)",
+    ),
+    "2014-06-09-tab.md": (
+        "---\ntitle: Tab\ndate: 2014-06-09\nprovinces:\n\t- Anbar\n---\nBody\n",
+        "5: error: tab used for indentation",
+    ),
+    "2014-06-10-dup.md": (
+        entry(title="Dup", date="2014-06-10", slug="good"),
+        "4: error: duplicate slug 'good' (already used by content/entries/2014-06-01-good.md)",
+    ),
+    "2014-06-11-key.md": (
+        entry(title="Key", date="2014-06-11", province="Anbar"),
+        "4: warning: unknown front-matter key 'province' (did you mean 'provinces'?); ignored",
+    ),
+    "2014-06-12-province.md": (
+        entry(title="Province", date="2014-06-12", provinces="[Ninewah]"),
+        "4: warning: unknown province 'Ninewah' (did you mean 'Ninewa'?)",
+    ),
+    "2014-06-13-actor.md": (
+        entry(title="Actor", date="2014-06-13", actors="[Daesh, Peshmergas]"),
+        "4: warning: unknown actor 'Peshmergas' (did you mean 'Peshmerga'?)",
+    ),
 }
 
 
@@ -72,16 +118,24 @@ def test_make_check_reports_every_bad_input_with_its_line(site):
     site.write("entries/2014-06-01-good.md", entry(title="Good", date="2014-06-01", provinces="[Anbar]"))
     for name, (text, _) in BAD.items():
         site.write(f"entries/{name}", text)
-    site.write("data/actors.yaml", "- name: ISIS\n  aliases: [IS, Daesh]\n- name: Islamic Army\n  aliases: [is]\n- name: Peshmerga\n")
+    site.write(
+        "data/actors.yaml",
+        "- name: ISIS\n  aliases: [IS, Daesh]\n- name: Islamic Army\n  aliases: [is]\n- name: Peshmerga\n",
+    )
     result = make("check", f"INPUTDIR={site.content}", cwd=site.root)
     assert result.returncode != 0  # make reports the command's exit status 1 as its own 2
     assert "Traceback" not in result.stderr + result.stdout
     lines = [line for line in result.stderr.strip().splitlines() if not re.match(r"make(\[\d+\])?: ", line)]
     for name, (_, message) in BAD.items():
         assert any(line.startswith(f"content/entries/{name}:{message}") for line in lines), (name, lines)
-    assert "content/data/actors.yaml:3: error: alias 'is' of 'Islamic Army' is already claimed by 'ISIS' at line 1" in lines
+    assert (
+        "content/data/actors.yaml:3: error: alias 'is' of 'Islamic Army' "
+        "is already claimed by 'ISIS' at line 1" in lines
+    )
     problems = [line for line in lines if ": info: " not in line][:-1]
-    assert problems == sorted(problems, key=lambda l: (l.split(":")[0], int(l.split(":")[1])))  # by path and line
+    assert problems == sorted(
+        problems, key=lambda line: (line.split(":")[0], int(line.split(":")[1]))
+    )  # by path and line
     assert lines[-1] == "11 errors, 3 warnings, 9 info in 14 files"  # info: 2 to 10 June have no built entry
     assert "content/entries: info: no entry for" in result.stderr
     assert not site.output.exists()  # check writes nothing
@@ -93,14 +147,28 @@ def test_make_check_reports_every_bad_input_with_its_line(site):
 
 
 def test_inputs_that_must_simply_work(site):
-    site.write("data/provinces.yaml", '- name: Erbil\n  aliases: ["هەولێر", "أربيل"]\n  local_name: "أربيل"\n')
-    site.write("entries/2014-06-01-bom.md", "\ufeff" + entry(title="BOM", date="2014-06-01", provinces="[Erbil]"))
-    site.write("entries/2014-06-02-crlf.md", entry(title="CRLF", date="2014-06-02", provinces="[Erbil]").replace("\n", "\r\n"))
-    site.write("entries/2014-06-03-big.md", entry(title="Big", date="2014-06-03", body=("A long paragraph of analysis. " * 40 + "\n\n") * 1750))
-    site.write("entries/2014-06-04-arabic.md", entry(title="أربيل — هەولێر", date="2014-06-04", provinces="[هەولێر]"))
+    site.write(
+        "data/provinces.yaml", '- name: Erbil\n  aliases: ["هەولێر", "أربيل"]\n  local_name: "أربيل"\n'
+    )
+    site.write(
+        "entries/2014-06-01-bom.md", "\ufeff" + entry(title="BOM", date="2014-06-01", provinces="[Erbil]")
+    )
+    site.write(
+        "entries/2014-06-02-crlf.md",
+        entry(title="CRLF", date="2014-06-02", provinces="[Erbil]").replace("\n", "\r\n"),
+    )
+    site.write(
+        "entries/2014-06-03-big.md",
+        entry(title="Big", date="2014-06-03", body=("A long paragraph of analysis. " * 40 + "\n\n") * 1750),
+    )
+    site.write(
+        "entries/2014-06-04-arabic.md", entry(title="أربيل — هەولێر", date="2014-06-04", provinces="[هەولێر]")
+    )
     assert (site.content / "entries/2014-06-03-big.md").stat().st_size > 2_000_000
     check = make("check", f"INPUTDIR={site.content}", cwd=site.root)
-    assert check.returncode == 0 and "warning" not in check.stderr and "error" not in check.stderr, check.stderr
+    assert check.returncode == 0 and "warning" not in check.stderr and "error" not in check.stderr, (
+        check.stderr
+    )
     assert site.build().returncode == 0
     arabic = site.html("2014/06/04/arabic/index.html")
     assert arabic.h1.get_text() == "أربيل — هەولێر"
@@ -111,8 +179,13 @@ def test_inputs_that_must_simply_work(site):
 
 def publishconf(site, **values) -> Path:
     """A publish settings file for a test site, importing the project's and overriding `values`."""
-    lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from publishconf import *",
-             f"THEME = {str(ROOT / 'theme')!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]"]
+    lines = [
+        "import sys",
+        f"sys.path.insert(0, {str(ROOT)!r})",
+        "from publishconf import *",
+        f"THEME = {str(ROOT / 'theme')!r}",
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
+    ]
     lines += [f"{key} = {value!r}" for key, value in values.items()]
     path = site.root / "publishconf_test.py"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -129,7 +202,10 @@ def test_make_check_needs_an_absolute_site_address(site):
 
 def test_publish_swaps_in_a_complete_site_and_a_failed_publish_changes_nothing(site):
     site.write("entries/2014-06-01-good.md", entry(title="Good", date="2014-06-01", provinces="[Anbar]"))
-    site.write("entries/2014-06-02-draft.md", entry(title="Secret draft", date="2014-06-02", status="draft", provinces="[Anbar]"))
+    site.write(
+        "entries/2014-06-02-draft.md",
+        entry(title="Secret draft", date="2014-06-02", status="draft", provinces="[Anbar]"),
+    )
     published = make("publish", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root)
     assert published.returncode == 0, published.stderr
     before = tree(site.output)
@@ -148,6 +224,7 @@ def test_publish_swaps_in_a_complete_site_and_a_failed_publish_changes_nothing(s
 
 def test_check_command_exits_1_on_any_warning_and_0_on_info_only(site, monkeypatch):
     from tracker.cli import main
+
     monkeypatch.chdir(site.root)
     site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01"))
     site.write("entries/2014-06-03-b.md", entry(title="B", date="2014-06-03"))
@@ -191,8 +268,19 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     log = site.root / "devserver.log"
     with open(log, "w") as stream:
         server = subprocess.Popen(
-            ["make", "-s", "devserver", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", f"PORT={port}"],
-            cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                "make",
+                "-s",
+                "devserver",
+                f"INPUTDIR={site.content}",
+                f"OUTPUTDIR={site.output}",
+                f"PORT={port}",
+            ],
+            cwd=ROOT,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/2014/06/01/live/"
     builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
 
@@ -205,7 +293,11 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     try:
         assert wait_for(lambda: fetch(url) is not None), log.read_text()
         for n in (1, 2):
-            save("entries/2014-06-01-live.md", entry(title=f"Live {n}", date="2014-06-01", provinces="[Anbarr]"), n)
+            save(
+                "entries/2014-06-01-live.md",
+                entry(title=f"Live {n}", date="2014-06-01", provinces="[Anbarr]"),
+                n,
+            )
             assert wait_for(lambda: log.read_text().count("unknown province 'Anbarr'") >= n), log.read_text()
             assert wait_for(lambda: f"Live {n}" in (fetch(url) or ""))
         try:
@@ -214,8 +306,12 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
         except urllib.error.HTTPError as missing:  # the site's own 404 page, as a host serves it
             assert missing.code == 404 and "404.html" not in missing.geturl()
             assert (site.output / "404.html").read_bytes() == missing.read()
-        save("data/provinces.yaml", "- name: Anbar\n  aliases: [Anbarr]\n", 3)  # a vocabulary change rebuilds too
-        assert wait_for(lambda: 'href="../../../../provinces/anbar/">Anbar</a>' in (fetch(url) or "")), log.read_text()
+        save(
+            "data/provinces.yaml", "- name: Anbar\n  aliases: [Anbarr]\n", 3
+        )  # a vocabulary change rebuilds too
+        assert wait_for(lambda: 'href="../../../../provinces/anbar/">Anbar</a>' in (fetch(url) or "")), (
+            log.read_text()
+        )
         assert "Traceback" not in log.read_text()
     finally:
         os.killpg(server.pid, signal.SIGTERM)

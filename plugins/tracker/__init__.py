@@ -16,12 +16,12 @@ from pelican import signals
 from .incremental.outfolder import remove_files, static_outputs, write_marker
 from .incremental.writer import TrackerWriter
 from .model.site import month_calendar
+from .problems import display_path
+from .settings import DEFAULTS
 from .site.generator import SiteGenerator
 from .site.paths import check_collisions
-from .problems import display_path
 from .site.reader import TrackerReader, prefetch
 from .site.run import IDENTITY_KEY, TrackerRun, folder_identity
-from .settings import DEFAULTS
 
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -36,7 +36,10 @@ def merge_defaults(pelican) -> None:
     pelican.settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
     quiet_stamp_warnings()
     pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
-    pelican.settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **pelican.settings["JINJA_GLOBALS"]}
+    pelican.settings["JINJA_GLOBALS"] = {
+        "month_calendar": month_calendar,
+        **pelican.settings["JINJA_GLOBALS"],
+    }
 
 
 class _KnownUnreadable(logging.Filter):
@@ -79,7 +82,9 @@ def drop_duplicate_slugs(generator) -> None:
     lists = ("articles", "hidden_articles", "drafts")
     owners: dict[str, Any] = {}
     dropped = set()
-    for article in sorted((a for name in lists for a in getattr(generator, name)), key=lambda a: a.source_path):
+    for article in sorted(
+        (a for name in lists for a in getattr(generator, name)), key=lambda a: a.source_path
+    ):
         first = owners.setdefault(article.slug, article)
         if first is not article:
             run.reporter.error(
@@ -148,7 +153,9 @@ def missing_days(entries: list[Any]) -> list[dt.date]:
     if not days:
         return []
     first, last = min(days), max(days)
-    return [first + dt.timedelta(n) for n in range((last - first).days + 1) if first + dt.timedelta(n) not in days]
+    return [
+        first + dt.timedelta(n) for n in range((last - first).days + 1) if first + dt.timedelta(n) not in days
+    ]
 
 
 def report(pelican) -> None:
@@ -166,6 +173,7 @@ def report(pelican) -> None:
 
 
 def register() -> None:
+    """Connect the plugin's receivers to Pelican's signals (nothing else happens at import)."""
     signals.initialized.connect(merge_defaults)
     signals.get_generators.connect(start_run)
     signals.readers_init.connect(add_reader)

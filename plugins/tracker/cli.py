@@ -32,13 +32,21 @@ import pelican
 from pelican.settings import read_settings
 
 from .incremental.cache import cache_path
+from .incremental.outfolder import (
+    MARKER,
+    FolderRefused,
+    OutputLock,
+    check_output_folder,
+    is_mount_point,
+    read_marker,
+    remove_files,
+)
 from .model.entries import FILE_DATE, YEARS
-from .site.inventory import take_inventory
-from .incremental.outfolder import MARKER, FolderRefused, OutputLock, check_output_folder, is_mount_point, read_marker, remove_files
+from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
 from .settings import check_settings
+from .site.inventory import take_inventory
 from .site.run import site_slugify
-from .model.yamlnodes import CONTROL
 
 TEMPLATE = """\
 ---
@@ -189,9 +197,18 @@ def publish(content: str, output: str, conf: str) -> int:
         except OSError as exc:
             raise Refused(f"cannot create a folder beside {target}: {exc.strerror}") from None
         try:
-            # Always a full build: no cache for the fresh folder; no lock of its own (this publish holds the target's).
-            status = build(content, fresh, conf, "TRACKER_STRICT=true", 'DRAFT_SAVE_AS=""', 'DRAFT_PAGE_SAVE_AS=""',
-                           "TRACKER_CACHE=null", "TRACKER_LOCK=false")
+            # Always a full build: no cache for the fresh folder, and no lock of its own:
+            # this publish holds the target's.
+            status = build(
+                content,
+                fresh,
+                conf,
+                "TRACKER_STRICT=true",
+                'DRAFT_SAVE_AS=""',
+                'DRAFT_PAGE_SAVE_AS=""',
+                "TRACKER_CACHE=null",
+                "TRACKER_LOCK=false",
+            )
             if status != 0:
                 print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
                 return status
@@ -212,8 +229,10 @@ def published_folder(output: str, settings: dict) -> str:
     target = os.path.realpath(absolute)
     check_output_folder(absolute, settings)
     if is_mount_point(target):
-        raise Refused(f"output folder '{output}' is a mount point, which cannot be replaced in one step; "
-                      "publish into a folder inside it")
+        raise Refused(
+            f"output folder '{output}' is a mount point, which cannot be replaced in one step; "
+            "publish into a folder inside it"
+        )
     return target
 
 
@@ -234,8 +253,10 @@ def recover(output: str, old: str) -> None:
         os.rename(old, output)
         print(f"make publish: restored {output} from an interrupted publish", file=sys.stderr)
         return
-    raise Refused(f"an interrupted publish left {old} beside {output}; keep the one you want and remove "
-                  "the other (neither is deleted)")
+    raise Refused(
+        f"an interrupted publish left {old} beside {output}; keep the one you want and remove "
+        "the other (neither is deleted)"
+    )
 
 
 RENAME_EXCHANGE = 2
@@ -263,20 +284,28 @@ def swap_in(fresh: str, target: str, retention: list[str]) -> None:
     if not os.path.exists(target):
         os.rename(fresh, target)
         return
-    carried = [n for n in retention if os.path.lexists(os.path.join(target, n)) and not os.path.lexists(os.path.join(fresh, n))]
+    carried = [
+        n
+        for n in retention
+        if os.path.lexists(os.path.join(target, n)) and not os.path.lexists(os.path.join(fresh, n))
+    ]
     for name in carried:
         os.rename(os.path.join(target, name), os.path.join(fresh, name))
     try:
         if not exchange(fresh, target):
             old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=os.path.dirname(target))
             os.rmdir(old)
-            os.rename(target, old)  # without an atomic exchange: two renames, the old site kept until both are done
+            os.rename(
+                target, old
+            )  # without an atomic exchange: two renames, the old site kept until both are done
             os.rename(fresh, target)
             os.rename(old, fresh)
     except OSError as exc:
         for name in carried:
             os.rename(os.path.join(fresh, name), os.path.join(target, name))
-        raise Refused(f"could not put the new site in place of {target}: {exc.strerror}; the last site is unchanged") from None
+        raise Refused(
+            f"could not put the new site in place of {target}: {exc.strerror}; the last site is unchanged"
+        ) from None
 
 
 def clean(content: str, output: str, conf: str) -> int:
@@ -291,7 +320,12 @@ def clean(content: str, output: str, conf: str) -> int:
         if marker.exists:
             remove_files(absolute, set(marker.files))
             os.remove(os.path.join(absolute, MARKER))
-        if os.path.isdir(absolute) and not os.path.islink(absolute) and not os.listdir(absolute) and not is_mount_point(absolute):
+        if (
+            os.path.isdir(absolute)
+            and not os.path.islink(absolute)
+            and not os.listdir(absolute)
+            and not is_mount_point(absolute)
+        ):
             os.rmdir(absolute)
         cached = cache_path(settings)
         if cached and os.path.isfile(cached):
@@ -338,12 +372,15 @@ def serve(content: str, output: str, conf: str, bind: str, port: int, rebuild: b
         return 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        return build(content, output, conf, options=("-r",))  # autoreload in the main thread: the time limits need it
+        return build(
+            content, output, conf, options=("-r",)
+        )  # autoreload in the main thread: the time limits need it
     finally:
         server.shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every refusal is one line and exit status 1."""
     parser = argparse.ArgumentParser(prog="tracker")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("new", "check", "html", "publish", "clean", "serve"):
@@ -358,9 +395,13 @@ def main(argv: list[str] | None = None) -> int:
         if name == "serve":
             command.add_argument("--bind", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)
-            command.add_argument("--rebuild", action="store_true", help="rebuild on every change (make devserver)")
+            command.add_argument(
+                "--rebuild", action="store_true", help="rebuild on every change (make devserver)"
+            )
         if name == "html":
-            command.add_argument("options", nargs=argparse.REMAINDER, help="more options for pelican (PELICANOPTS)")
+            command.add_argument(
+                "options", nargs=argparse.REMAINDER, help="more options for pelican (PELICANOPTS)"
+            )
     args = parser.parse_args(argv)
     try:
         if args.command == "new":

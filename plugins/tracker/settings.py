@@ -36,11 +36,15 @@ class Setting:
 
 # Checks: each returns "what is wrong (what was expected)", or None.
 
+
 def boolean(value: Any, settings: dict[str, Any]) -> str | None:
+    """True or False."""
     return None if isinstance(value, bool) else f"{value!r} is not True or False"
 
 
 def whole_number(minimum: int, allow_none: bool = False, allow_false: bool = False) -> Check:
+    """A whole number of at least `minimum` (or None, or False, where they switch something off)."""
+
     def check(value: Any, settings: dict[str, Any]) -> str | None:
         if (allow_none and value is None) or (allow_false and value is False):
             return None
@@ -48,30 +52,36 @@ def whole_number(minimum: int, allow_none: bool = False, allow_false: bool = Fal
             also = " or None" if allow_none else " or False" if allow_false else ""
             return f"{value!r} is not a whole number of at least {minimum}{also}"
         return None
+
     return check
 
 
 def seconds(value: Any, settings: dict[str, Any]) -> str | None:
+    """A number of seconds above 0, or None."""
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0):
         return None
     return f"{value!r} is not a number of seconds above 0, or None"
 
 
 def text(value: Any, settings: dict[str, Any]) -> str | None:
+    """Text."""
     return None if isinstance(value, str) else f"{value!r} is not text"
 
 
 def optional_text(value: Any, settings: dict[str, Any]) -> str | None:
+    """Text, or None."""
     return None if value is None or isinstance(value, str) else f"{value!r} is not text or None"
 
 
 def text_list(value: Any, settings: dict[str, Any]) -> str | None:
+    """A list of text."""
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return None
     return f"{value!r} is not a list of text"
 
 
 def time_zone(value: Any, settings: dict[str, Any]) -> str | None:
+    """A time zone name the system knows."""
     if not isinstance(value, str) or not value:
         return f"{value!r} is not a time zone name (for example 'Asia/Baghdad')"
     try:
@@ -83,6 +93,7 @@ def time_zone(value: Any, settings: dict[str, Any]) -> str | None:
 
 def content_file(optional: bool = False) -> Check:
     """A file named relative to the content folder (a vocabulary, the map)."""
+
     def check(value: Any, settings: dict[str, Any]) -> str | None:
         if optional and not value:
             return None
@@ -98,10 +109,12 @@ def content_file(optional: bool = False) -> Check:
         if not os.access(path, os.R_OK):
             return f"'{value}' cannot be read"
         return None
+
     return check
 
 
 def cache_setting(value: Any, settings: dict[str, Any]) -> str | None:
+    """'auto', None, or the name of a file (not a folder)."""
     if value in (None, "", "auto"):
         return None
     if not isinstance(value, str):
@@ -111,25 +124,57 @@ def cache_setting(value: Any, settings: dict[str, Any]) -> str | None:
 
 FIELDS = {
     "term": {"slug", "name"},
-    "entry": {"slug", "date", "lang", "category", "author", "path", "title", "status", "updated", "modified",
-              "covers", "provinces", "actors", "places", "tags", "sources", "summary"},
+    "entry": {
+        "slug",
+        "date",
+        "lang",
+        "category",
+        "author",
+        "path",
+        "title",
+        "status",
+        "updated",
+        "modified",
+        "covers",
+        "provinces",
+        "actors",
+        "places",
+        "tags",
+        "sources",
+        "summary",
+    },
     "period": {"date"},
     "none": set(),
 }
-SAMPLE = {"slug": "x", "name": "x", "lang": "en", "category": "x", "author": "x", "path": "x", "title": "x",
-          "status": "published", "date": dt.datetime(2014, 6, 22), "updated": dt.datetime(2014, 6, 22),
-          "modified": dt.datetime(2014, 6, 22)}
+SAMPLE = {
+    "slug": "x",
+    "name": "x",
+    "lang": "en",
+    "category": "x",
+    "author": "x",
+    "path": "x",
+    "title": "x",
+    "status": "published",
+    "date": dt.datetime(2014, 6, 22),
+    "updated": dt.datetime(2014, 6, 22),
+    "modified": dt.datetime(2014, 6, 22),
+}
 
 
 def pattern(kind: str, save_as: bool = False, optional: bool = False) -> Check:
     """A URL or save-as pattern in str.format syntax, using only the fields `kind` offers."""
+
     def check(value: Any, settings: dict[str, Any]) -> str | None:
         if optional and value in (None, "", False):
             return None
         if not isinstance(value, str):
             return f"{value!r} is not a text pattern" + (" or None" if optional else "")
         try:
-            fields = {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            fields = {
+                name.split(".")[0].split("[")[0]
+                for _, name, _, _ in string.Formatter().parse(value)
+                if name is not None
+            }
         except ValueError as exc:
             return f"'{value}' is not a valid pattern ({exc})"
         unknown = sorted(fields - FIELDS[kind])
@@ -143,25 +188,34 @@ def pattern(kind: str, save_as: bool = False, optional: bool = False) -> Check:
         if save_as and (value.startswith("/") or ".." in value.split("/")):
             return f"'{value}' leads out of the output folder (expected a relative path)"
         return None
+
     return check
 
 
 def pagination_patterns(value: Any, settings: dict[str, Any]) -> str | None:
+    """Pelican's (first page number, URL pattern, save-as pattern) triples."""
     shape = "a list of (first page number, URL pattern, save-as pattern)"
     if not isinstance(value, (list, tuple)) or not value:
         return f"{value!r} is not {shape}"
     for item in value:
-        if (not isinstance(item, (list, tuple)) or len(item) != 3 or isinstance(item[0], bool)
-                or not isinstance(item[0], int) or not all(isinstance(p, str) for p in item[1:])):
+        if (
+            not isinstance(item, (list, tuple))
+            or len(item) != 3
+            or isinstance(item[0], bool)
+            or not isinstance(item[0], int)
+            or not all(isinstance(p, str) for p in item[1:])
+        ):
             return f"{item!r} is not (first page number, URL pattern, save-as pattern)"
     return None
 
 
 def mapping(value: Any, settings: dict[str, Any]) -> str | None:
+    """A mapping."""
     return None if isinstance(value, dict) else f"{value!r} is not a mapping"
 
 
 def paths_list(value: Any, settings: dict[str, Any]) -> str | None:
+    """A list of at least one folder name."""
     if text_list(value, settings) or not value:
         return f"{value!r} is not a list of at least one folder name"
     return None
@@ -181,11 +235,21 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_MAP": _plugin(content_file(optional=True), DEFAULT_MAP),
     "TRACKER_STRICT": _plugin(boolean, False),
     "TRACKER_CHECK": _plugin(boolean, False),  # `make check`: read and check everything, write nothing
-    "TRACKER_CACHE": _plugin(cache_setting, "auto"),  # "auto": a file per output folder in the user's cache folder
-    "TRACKER_PARALLEL_READING_MIN": _plugin(whole_number(0), 200),  # read in two processes from this many files
-    "TRACKER_MARKDOWN_TIME_LIMIT": _plugin(seconds, 5),  # seconds to render one entry's Markdown; None: no limit
-    "TRACKER_LOCK": _plugin(boolean, True),  # False only where another process holds the lock (publish's fresh folder)
-    "TRACKER_RAW_HTML": _plugin(boolean, False),  # True: trust authors' raw HTML (scripts, iframes) in Markdown
+    "TRACKER_CACHE": _plugin(
+        cache_setting, "auto"
+    ),  # "auto": a file per output folder in the user's cache folder
+    "TRACKER_PARALLEL_READING_MIN": _plugin(
+        whole_number(0), 200
+    ),  # read in two processes from this many files
+    "TRACKER_MARKDOWN_TIME_LIMIT": _plugin(
+        seconds, 5
+    ),  # seconds to render one entry's Markdown; None: no limit
+    "TRACKER_LOCK": _plugin(
+        boolean, True
+    ),  # False only where another process holds the lock (publish's fresh folder)
+    "TRACKER_RAW_HTML": _plugin(
+        boolean, False
+    ),  # True: trust authors' raw HTML (scripts, iframes) in Markdown
     "PROVINCE_URL": _plugin(pattern("term"), "provinces/{slug}/"),
     "PROVINCE_SAVE_AS": _plugin(pattern("term", save_as=True), "provinces/{slug}/index.html"),
     "PROVINCES_URL": _plugin(pattern("none"), "provinces/"),
@@ -206,9 +270,13 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_OPML_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds.opml"),
     # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
     "TRACKER_YEAR_ARCHIVE_URL": _plugin(pattern("period", optional=True), "{date:%Y}/"),
-    "TRACKER_YEAR_ARCHIVE_SAVE_AS": _plugin(pattern("period", save_as=True, optional=True), "{date:%Y}/index.html"),
+    "TRACKER_YEAR_ARCHIVE_SAVE_AS": _plugin(
+        pattern("period", save_as=True, optional=True), "{date:%Y}/index.html"
+    ),
     "TRACKER_MONTH_ARCHIVE_URL": _plugin(pattern("period", optional=True), "{date:%Y}/{date:%m}/"),
-    "TRACKER_MONTH_ARCHIVE_SAVE_AS": _plugin(pattern("period", save_as=True, optional=True), "{date:%Y}/{date:%m}/index.html"),
+    "TRACKER_MONTH_ARCHIVE_SAVE_AS": _plugin(
+        pattern("period", save_as=True, optional=True), "{date:%Y}/{date:%m}/index.html"
+    ),
     # Pelican's settings this plugin relies on.
     "TIMEZONE": _pelican(time_zone),
     "DEFAULT_PAGINATION": _pelican(whole_number(1, allow_false=True)),
@@ -224,9 +292,23 @@ SCHEMA: dict[str, Setting] = {
     "DIRECT_TEMPLATES": _pelican(text_list),
     "MARKDOWN": _pelican(mapping),
     "RELATIVE_URLS": _pelican(boolean),
-    **{key: _pelican(pattern("entry", save_as=key.endswith("SAVE_AS"), optional=True))
-       for key in ("ARTICLE_URL", "ARTICLE_SAVE_AS", "PAGE_URL", "PAGE_SAVE_AS", "DRAFT_URL", "DRAFT_SAVE_AS",
-                   "DRAFT_PAGE_URL", "DRAFT_PAGE_SAVE_AS", "TAG_URL", "TAG_SAVE_AS", "AUTHOR_URL", "AUTHOR_SAVE_AS")},
+    **{
+        key: _pelican(pattern("entry", save_as=key.endswith("SAVE_AS"), optional=True))
+        for key in (
+            "ARTICLE_URL",
+            "ARTICLE_SAVE_AS",
+            "PAGE_URL",
+            "PAGE_SAVE_AS",
+            "DRAFT_URL",
+            "DRAFT_SAVE_AS",
+            "DRAFT_PAGE_URL",
+            "DRAFT_PAGE_SAVE_AS",
+            "TAG_URL",
+            "TAG_SAVE_AS",
+            "AUTHOR_URL",
+            "AUTHOR_SAVE_AS",
+        )
+    },
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
@@ -244,13 +326,24 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
         wrong = setting.check(values[key], values)
         if wrong:
             problems.append(Problem("settings", 0, "error", f"{key}: {wrong}"))
-    for key in sorted(k for k in settings if k.startswith(OWN_PREFIXES) and k not in SCHEMA and k not in INTERNAL):
+    for key in sorted(
+        k for k in settings if k.startswith(OWN_PREFIXES) and k not in SCHEMA and k not in INTERNAL
+    ):
         near = difflib.get_close_matches(key, list(SCHEMA), n=1, cutoff=0.75)
         hint = f" (did you mean {near[0]}?)" if near else ""
         problems.append(Problem("settings", 0, "warning", f"{key}: unknown setting, ignored{hint}"))
     base = str(values.get("FEED_DOMAIN") or values.get("SITEURL") or "").rstrip("/")
-    if not any(p.message.startswith(("SITEURL", "FEED_DOMAIN")) for p in problems) and not ABSOLUTE.match(base):
+    if not any(p.message.startswith(("SITEURL", "FEED_DOMAIN")) for p in problems) and not ABSOLUTE.match(
+        base
+    ):
         severity = "error" if values.get("TRACKER_STRICT") is True else "warning"
-        problems.append(Problem("settings", 0, severity, f"SITEURL (or FEED_DOMAIN) '{base}' is not an absolute http(s) "
-                                                         "address; feed links must be absolute, so no feed is written"))
+        problems.append(
+            Problem(
+                "settings",
+                0,
+                severity,
+                f"SITEURL (or FEED_DOMAIN) '{base}' is not an absolute http(s) "
+                "address; feed links must be absolute, so no feed is written",
+            )
+        )
     return problems

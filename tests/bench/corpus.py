@@ -37,7 +37,9 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
     provinces, actors = names(vocabulary / "provinces.yaml"), names(vocabulary / "actors.yaml")
     (tracker_dir / "data").mkdir(parents=True, exist_ok=True)
     for name in ("provinces.yaml", "actors.yaml"):
-        (tracker_dir / "data" / name).write_text((vocabulary / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (tracker_dir / "data" / name).write_text(
+            (vocabulary / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     start = dt.date(2014, 6, 1)
     for i in range(n):
         day = start + dt.timedelta(days=i * 3 // 4)  # a few days carry two entries, as real trackers do
@@ -49,14 +51,24 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
         places = [f"{p} district" for p in tagged_provinces]
         body = "\n\n".join(_paragraph(rng, places) for _ in range(rng.randint(6, 7)))
         name = f"{day:%Y}/{day:%Y-%m-%d}-{slug}.md"
-        front = yaml.safe_dump({
-            "title": title, "date": day.isoformat(), "provinces": tagged_provinces, "actors": tagged_actors,
-            "summary": summary,
-        }, sort_keys=False, allow_unicode=True)
+        front = yaml.safe_dump(
+            {
+                "title": title,
+                "date": day.isoformat(),
+                "provinces": tagged_provinces,
+                "actors": tagged_actors,
+                "summary": summary,
+            },
+            sort_keys=False,
+            allow_unicode=True,
+        )
         for folder, text in (
             (tracker_dir / "entries", f"---\n{front}---\n{body}\n"),
-            (stock_dir, f"Title: {title}\nDate: {day.isoformat()}\nSlug: {slug}\nSummary: {summary}\n"
-                        f"Tags: {', '.join(tagged_provinces + tagged_actors)}\n\n{body}\n"),
+            (
+                stock_dir,
+                f"Title: {title}\nDate: {day.isoformat()}\nSlug: {slug}\nSummary: {summary}\n"
+                f"Tags: {', '.join(tagged_provinces + tagged_actors)}\n\n{body}\n",
+            ),
         ):
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -50,13 +50,17 @@ def measure(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak MiB) of one command, memory sampled every 20 ms."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss_kib(process.pid))
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
-    if process.returncode not in (0, 1) or (process.returncode == 1 and "tracker.cli" not in " ".join(command)):
+    if process.returncode not in (0, 1) or (
+        process.returncode == 1 and "tracker.cli" not in " ".join(command)
+    ):
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
     return elapsed, peak / 1024
 
@@ -76,7 +80,11 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     results = {}
     tracker, stock = work / "tracker", work / "stock"
     out_stock, out = work / "out-stock", work / "out"
-    for folder in (out_stock, out, work / "cache"):  # the build cache too: the first build of a round is a full one
+    for folder in (
+        out_stock,
+        out,
+        work / "cache",
+    ):  # the build cache too: the first build of a round is a full one
         shutil.rmtree(folder, ignore_errors=True)
 
     def timed(name, command, folder):
@@ -84,7 +92,11 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
         seconds, mib = measure(command)
         results[name] = (seconds, mib, *(written_since(folder, since) if folder else (0, 0)))
 
-    timed("stock Pelican (baseline)", [PELICAN, str(stock), "-o", str(out_stock), "-s", str(ROOT / "tests/bench/baselineconf.py"), "-q"], out_stock)
+    timed(
+        "stock Pelican (baseline)",
+        [PELICAN, str(stock), "-o", str(out_stock), "-s", str(ROOT / "tests/bench/baselineconf.py"), "-q"],
+        out_stock,
+    )
     build = [PELICAN, str(tracker), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"), "-q"]
     timed("full build", build, out)
     victim = sorted((tracker / "entries").rglob("*.md"))[n // 2]
@@ -92,13 +104,28 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     victim.write_text(original + "\nA correction added to this entry.\n", encoding="utf-8")
     timed("rebuild: one entry edited", build, out)
     today = tracker / "entries" / "bench-today.md"
-    today.write_text("---\ntitle: Today's brief\ndate: 2030-01-01\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n", encoding="utf-8")
+    today.write_text(
+        "---\ntitle: Today's brief\ndate: 2030-01-01\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n",
+        encoding="utf-8",
+    )
     timed("rebuild: today's entry added", build, out)
     today.unlink()
     timed("rebuild: that entry removed again", build, out)
     victim.write_text(original, encoding="utf-8")
-    timed("make check (no output)", [sys.executable, "-m", "tracker.cli", "check", "--input", str(tracker),
-                                     "--conf", str(ROOT / "publishconf.py")], None)
+    timed(
+        "make check (no output)",
+        [
+            sys.executable,
+            "-m",
+            "tracker.cli",
+            "check",
+            "--input",
+            str(tracker),
+            "--conf",
+            str(ROOT / "publishconf.py"),
+        ],
+        None,
+    )
     return results
 
 
@@ -114,13 +141,15 @@ def main() -> None:
     rounds = [run_once(work, args.n) for _ in range(args.runs)]
     baseline = statistics.median(r["stock Pelican (baseline)"][0] for r in rounds)
     print(f"\nN = {args.n} entries, {args.runs} runs, medians; each build a fresh process\n")
-    print(f"{'build':34} {'wall s':>8} {'peak MiB':>9} {'pages':>7} {'feeds':>6} {'ms/entry':>9} {'vs stock':>9}")
+    columns = ("wall s", 8), ("peak MiB", 9), ("pages", 7), ("feeds", 6), ("ms/entry", 9), ("vs stock", 9)
+    print(f"{'build':34} " + " ".join(f"{title:>{width}}" for title, width in columns))
     for name in rounds[0]:
         seconds = statistics.median(r[name][0] for r in rounds)
         mib = statistics.median(r[name][1] for r in rounds)
         pages = statistics.median(r[name][2] for r in rounds)
         feeds = statistics.median(r[name][3] for r in rounds)
-        print(f"{name:34} {seconds:8.2f} {mib:9.0f} {pages:7.0f} {feeds:6.0f} {1000 * seconds / args.n:9.2f} {seconds / baseline:9.2f}")
+        per_entry, ratio = 1000 * seconds / args.n, seconds / baseline
+        print(f"{name:34} {seconds:8.2f} {mib:9.0f} {pages:7.0f} {feeds:6.0f} {per_entry:9.2f} {ratio:9.2f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

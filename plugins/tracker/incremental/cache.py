@@ -22,9 +22,9 @@ from typing import Any
 
 from ..model.digests import digest_bytes
 from ..model.entries import Entry, Source
-from .outfolder import output_key, user_cache_folder, write_atomically
-from ..problems import Problem
 from ..model.vocabulary import Term, Vocabulary
+from ..problems import Problem
+from .outfolder import output_key, user_cache_folder, write_atomically
 
 FORMAT = 3
 # What renders the site: an upgrade of any of them may change every page.
@@ -55,6 +55,7 @@ def versions_digest() -> str:
 
 def settings_digest(settings: dict[str, Any]) -> str:
     """A digest of the plain settings (callables and the build's own state are left out)."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, (str, int, float, bool, type(None))):
             return value
@@ -63,7 +64,10 @@ def settings_digest(settings: dict[str, Any]) -> str:
         if isinstance(value, dict):
             return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
         return type(value).__name__
-    return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k != "TRACKER_RUN"})))
+
+    return digest_bytes(
+        repr(plain({k: v for k, v in settings.items() if k.isupper() and k != "TRACKER_RUN"}))
+    )
 
 
 def _time(value: dt.date | None) -> str | None:
@@ -81,12 +85,21 @@ def encode_result(result: tuple) -> list:
     data = None
     if entry is not None:
         data = {
-            "path": entry.path, "title": entry.title, "slug": entry.slug, "date": _time(entry.date),
-            "status": entry.status, "provinces": [_term(t) for t in entry.provinces],
-            "actors": [_term(t) for t in entry.actors], "places": entry.places, "tags": entry.tags,
-            "sources": [[s.url, s.title] for s in entry.sources], "summary": entry.summary,
-            "updated": _time(entry.updated), "covers": [_time(d) for d in entry.covers] if entry.covers else None,
-            "author": entry.author, "slug_line": entry.slug_line,
+            "path": entry.path,
+            "title": entry.title,
+            "slug": entry.slug,
+            "date": _time(entry.date),
+            "status": entry.status,
+            "provinces": [_term(t) for t in entry.provinces],
+            "actors": [_term(t) for t in entry.actors],
+            "places": entry.places,
+            "tags": entry.tags,
+            "sources": [[s.url, s.title] for s in entry.sources],
+            "summary": entry.summary,
+            "updated": _time(entry.updated),
+            "covers": [_time(d) for d in entry.covers] if entry.covers else None,
+            "author": entry.author,
+            "slug_line": entry.slug_line,
         }
     return [data, body, summary, [[p.path, p.line, p.severity, p.message] for p in problems], digest]
 
@@ -100,25 +113,41 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
 
     def terms(kind: str) -> list[Term]:
         by_key = vocabularies[kind].by_key
-        return [by_key[item] if isinstance(item, str) else Term(item[0], item[1], known=False, line=item[2])
-                for item in fields[kind + "s"]]
+        return [
+            by_key[item] if isinstance(item, str) else Term(item[0], item[1], known=False, line=item[2])
+            for item in fields[kind + "s"]
+        ]
+
     entry = None
     if fields is not None:
         covers = fields["covers"]
         entry = Entry(
-            path=fields["path"], title=fields["title"], slug=fields["slug"], body="", date=when(fields["date"]),
-            status=fields["status"], provinces=terms("province"), actors=terms("actor"), places=list(fields["places"]),
-            tags=list(fields["tags"]), sources=[Source(url, title) for url, title in fields["sources"]],
-            summary=fields["summary"], updated=when(fields["updated"]), author=fields["author"],
+            path=fields["path"],
+            title=fields["title"],
+            slug=fields["slug"],
+            body="",
+            date=when(fields["date"]),
+            status=fields["status"],
+            provinces=terms("province"),
+            actors=terms("actor"),
+            places=list(fields["places"]),
+            tags=list(fields["tags"]),
+            sources=[Source(url, title) for url, title in fields["sources"]],
+            summary=fields["summary"],
+            updated=when(fields["updated"]),
+            author=fields["author"],
             covers=(dt.date.fromisoformat(covers[0]), dt.date.fromisoformat(covers[1])) if covers else None,
-            slug_line=fields["slug_line"])
+            slug_line=fields["slug_line"],
+        )
     return entry, body, summary, [Problem(*p) for p in problems], digest
 
 
 class BuildCache:
     """Loaded at the start of a build and saved at its end; any problem loading it means a full build."""
 
-    def __init__(self, path: str | None, key: str, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo) -> None:
+    def __init__(
+        self, path: str | None, key: str, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo
+    ) -> None:
         self.path, self.key = path, key
         self.entries: dict[str, tuple] = {}  # source path -> (digest of its bytes, result of reading)
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
@@ -130,27 +159,43 @@ class BuildCache:
             with open(path, encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored.get("format") == FORMAT and stored.get("key") == key:
-                self.entries = {source: (str(stamp), decode_result(result, vocabularies, timezone))
-                                for source, (stamp, result) in stored["entries"].items()}
+                self.entries = {
+                    source: (str(stamp), decode_result(result, vocabularies, timezone))
+                    for source, (stamp, result) in stored["entries"].items()
+                }
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
                 self.dependencies = dict(stored["dependencies"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
             self.entries, self.outputs, self.output_state, self.dependencies = {}, {}, "", {}  # a full build
 
-    def save(self, entries: dict[str, tuple], outputs: dict[str, str], output_state: str,
-             dependencies: dict[str, list[str] | None]) -> None:
+    def save(
+        self,
+        entries: dict[str, tuple],
+        outputs: dict[str, str],
+        output_state: str,
+        dependencies: dict[str, list[str] | None],
+    ) -> None:
         """Write the new cache in one rename, readable by the user only."""
         if not self.path:
             return
-        stored = {"format": FORMAT, "key": self.key, "output_state": output_state, "outputs": outputs,
-                  "dependencies": dependencies,
-                  "entries": {source: [stamp, encode_result(result)] for source, (stamp, result) in entries.items()}}
+        stored = {
+            "format": FORMAT,
+            "key": self.key,
+            "output_state": output_state,
+            "outputs": outputs,
+            "dependencies": dependencies,
+            "entries": {
+                source: [stamp, encode_result(result)] for source, (stamp, result) in entries.items()
+            },
+        }
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
             write_atomically(self.path, json.dumps(stored, separators=(",", ":")).encode("utf-8"), mode=0o600)
         except OSError as exc:  # the site is written; only the next build's head start is lost
-            print(f"{self.path}: warning: build cache not saved ({exc.strerror}); the next build is a full one",
-                  file=sys.stderr)
+            print(
+                f"{self.path}: warning: build cache not saved ({exc.strerror}); the next build is a full one",
+                file=sys.stderr,
+            )
 
 
 def cache_path(settings: dict[str, Any]) -> str | None:

@@ -39,7 +39,8 @@ class Dependencies:
 
     def __init__(self, known: dict[str, list[str] | None] | None = None) -> None:
         self._found: dict[str, frozenset[str] | None] = {
-            name: None if names is None else frozenset(names) for name, names in (known or {}).items()}
+            name: None if names is None else frozenset(names) for name, names in (known or {}).items()
+        }
 
     def found(self) -> dict[str, list[str] | None]:
         """What was found, as plain data for the cache."""

@@ -65,7 +65,9 @@ def _state(info: os.stat_result) -> str:
 def write_atomically(path: str, data: bytes, mode: int = 0o644) -> None:
     """Write `path` through a uniquely named temporary file beside it (never a fixed name a planted
     symbolic link could redirect), then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -79,7 +81,11 @@ def write_atomically(path: str, data: bytes, mode: int = 0o644) -> None:
 
 def protected_folders(settings: dict[str, Any]) -> dict[str, str]:
     """Folders no output may be or contain, with how a message names them."""
-    folders = {"/": "the root folder", os.path.expanduser("~"): "your home folder", os.getcwd(): "the current folder"}
+    folders = {
+        "/": "the root folder",
+        os.path.expanduser("~"): "your home folder",
+        os.getcwd(): "the current folder",
+    }
     for path in settings.get("PLUGIN_PATHS", []):
         folders[os.path.dirname(os.path.abspath(path))] = "the project folder"
     theme = settings.get("THEME", "")
@@ -97,12 +103,16 @@ def check_output_folder(output: str, settings: dict[str, Any]) -> None:
     content = os.path.realpath(settings["PATH"])
     if _within(real, content) or _within(content, real):
         where = "is" if real == content else ("lies inside" if _within(real, content) else "contains")
-        raise FolderRefused(f"output folder '{shown}' {where} the content folder '{settings['PATH']}'; "
-                            "choose another OUTPUTDIR")
+        raise FolderRefused(
+            f"output folder '{shown}' {where} the content folder '{settings['PATH']}'; "
+            "choose another OUTPUTDIR"
+        )
     for folder, what in protected_folders(settings).items():
         if _within(folder, real):
             where = "is" if folder == real else "contains"
-            raise FolderRefused(f"output folder '{shown}' {where} {what} ({folder}); choose another OUTPUTDIR")
+            raise FolderRefused(
+                f"output folder '{shown}' {where} {what} ({folder}); choose another OUTPUTDIR"
+            )
     if os.path.lexists(real) and not os.path.isdir(real):
         raise FolderRefused(f"output folder '{shown}' is a file, not a folder; choose another OUTPUTDIR")
     if not os.access(_nearest_existing(real), os.W_OK):
@@ -110,8 +120,10 @@ def check_output_folder(output: str, settings: dict[str, Any]) -> None:
     if os.path.isdir(real) and not read_marker(real).exists:
         retained = set(settings.get("OUTPUT_RETENTION", []))
         if [name for name in os.listdir(real) if name not in retained]:
-            raise FolderRefused(f"output folder '{shown}' holds files that no build of this tool wrote (it has no {MARKER}); "
-                                "empty it or choose another OUTPUTDIR")
+            raise FolderRefused(
+                f"output folder '{shown}' holds files that no build of this tool wrote (it has no {MARKER}); "
+                "empty it or choose another OUTPUTDIR"
+            )
 
 
 def _nearest_existing(path: str) -> str:
@@ -127,7 +139,9 @@ def is_mount_point(path: str) -> bool:
         return True
     try:
         with open("/proc/self/mountinfo", encoding="utf-8") as handle:
-            points = {line.split()[4].encode().decode("unicode_escape") for line in handle if len(line.split()) > 4}
+            points = {
+                line.split()[4].encode().decode("unicode_escape") for line in handle if len(line.split()) > 4
+            }
     except OSError:
         return False
     return os.path.realpath(path) in points
@@ -168,8 +182,12 @@ class OutputLock:
             path = os.path.join(user_cache_folder(), output_key(self.output) + ".lock")
             self.handle = open(path, "a+", encoding="utf-8")
         except OSError as exc:
-            print(f"{who}: warning: no lock on {self.output} ({exc.strerror}: {exc.filename}); "
-                  "make sure no other build writes into it", file=stream, flush=True)
+            print(
+                f"{who}: warning: no lock on {self.output} ({exc.strerror}: {exc.filename}); "
+                "make sure no other build writes into it",
+                file=stream,
+                flush=True,
+            )
             return
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -210,7 +228,11 @@ def remove_files(output: str, relatives: set[str]) -> None:
     for relative in sorted(relatives):
         path = os.path.join(root, relative)
         folder = os.path.realpath(os.path.dirname(path))
-        if not _within(folder, root) or relative == MARKER or not (os.path.isfile(path) or os.path.islink(path)):
+        if (
+            not _within(folder, root)
+            or relative == MARKER
+            or not (os.path.isfile(path) or os.path.islink(path))
+        ):
             continue
         os.remove(path)
         while folder != root and os.path.isdir(folder) and not os.listdir(folder):

@@ -58,30 +58,49 @@ class TrackerWriter(Writer):
         self._dependencies = TrackerRun.of(self.settings).dependencies
         self._claimed: set[str] = set()  # output paths written (or kept) by this build
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         """Pelican's write_file, one pagination page at a time, so that each page has its own digest."""
         if not name:
             return
         site = context.get("site")
         if "article" in kwargs and site is not None and "entry" not in kwargs:
-            kwargs["entry"] = site.view(kwargs["article"])  # the model's view of an entry page: its neighbours
+            kwargs["entry"] = site.view(
+                kwargs["article"]
+            )  # the model's view of an entry page: its neighbours
         if paginated is None:  # as Pelican's writer decides it
             paginated = {key: value for key, value in kwargs.items() if key in ("articles", "dates")}
         if not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
             self._write_page(name, template, context, relative_urls, override_output, kwargs)
             return
         size = per_page(template_name, self.settings)
-        paginators = {key: Paginator(name, url, value, self.settings, size) for key, value in paginated.items()}
+        paginators = {
+            key: Paginator(name, url, value, self.settings, size) for key, value in paginated.items()
+        }
         for number in range(1, next(iter(paginators.values())).num_pages + 1):
             page_kwargs = dict(kwargs)
             for key, paginator in paginators.items():
                 page = paginator.page(number)
-                page_kwargs.update({
-                    f"{key}_paginator": paginator, f"{key}_page": page,
-                    f"{key}_previous_page": PageLink(paginator.page(number - 1)) if number > 1 else None,
-                    f"{key}_next_page": PageLink(paginator.page(number + 1)) if number < paginator.num_pages else None,
-                })
+                page_kwargs.update(
+                    {
+                        f"{key}_paginator": paginator,
+                        f"{key}_page": page,
+                        f"{key}_previous_page": PageLink(paginator.page(number - 1)) if number > 1 else None,
+                        f"{key}_next_page": PageLink(paginator.page(number + 1))
+                        if number < paginator.num_pages
+                        else None,
+                    }
+                )
             self._write_page(page.save_as, template, context, relative_urls, override_output, page_kwargs)
 
     def _write_page(self, name, template, context, relative_urls, override, kwargs):
@@ -95,8 +114,14 @@ class TrackerWriter(Writer):
         with _stop_on_os_error(name):
             super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
 
-    def write_bytes(self, name: str, data: bytes | Callable[[], bytes], digest: str | None = None,
-                    context: dict[str, Any] | None = None, feed: Any = None) -> None:
+    def write_bytes(
+        self,
+        name: str,
+        data: bytes | Callable[[], bytes],
+        digest: str | None = None,
+        context: dict[str, Any] | None = None,
+        feed: Any = None,
+    ) -> None:
         """Write a file that is not rendered from a template (feeds, OPML, sitemap), under the same
         rules; with `feed`, send `feed_written` as Pelican does for its feeds."""
         relative = os.path.normpath(name)
@@ -121,7 +146,11 @@ class TrackerWriter(Writer):
             return False  # reported before writing began
         if relative in self._claimed and not override:
             if relative not in run.collisions:
-                run.reporter.error(sanitised_join(self.output_path, relative), 0, "written twice in one build; the first version is kept")
+                run.reporter.error(
+                    sanitised_join(self.output_path, relative),
+                    0,
+                    "written twice in one build; the first version is kept",
+                )
             return False
         self._claimed.add(relative)
         return True
@@ -131,10 +160,15 @@ class TrackerWriter(Writer):
         the file is still there."""
         run = TrackerRun.of(self.settings)
         run.outputs[relative] = digest or ""
-        return bool(digest) and run.cache.outputs.get(relative) == digest and os.path.exists(
-            sanitised_join(self.output_path, relative))
+        return (
+            bool(digest)
+            and run.cache.outputs.get(relative) == digest
+            and os.path.exists(sanitised_join(self.output_path, relative))
+        )
 
-    def _announce(self, name: str, context: dict[str, Any], relative_urls: bool, kwargs: dict[str, Any]) -> None:
+    def _announce(
+        self, name: str, context: dict[str, Any], relative_urls: bool, kwargs: dict[str, Any]
+    ) -> None:
         """`content_written` for a page left as it was, with the context it would have been rendered with."""
         if not signals.content_written.receivers:
             return
@@ -145,15 +179,19 @@ class TrackerWriter(Writer):
         local.update(kwargs)
         signals.content_written.send(sanitised_join(self.output_path, name), context=local)
 
-    def _page_digest(self, template, relative: str, relative_urls: bool, context: dict[str, Any],
-                     kwargs: dict[str, Any]) -> str | None:
+    def _page_digest(
+        self, template, relative: str, relative_urls: bool, context: dict[str, Any], kwargs: dict[str, Any]
+    ) -> str | None:
         """What the page is rendered from; None when that cannot be known."""
         names = self._dependencies.of(template.environment, template.name)
         if names is None:
             return None
         try:
             parts = [TrackerRun.of(self.settings).cache.key, template.name, relative, str(relative_urls)]
-            parts += [f"{name}={self._value_digest(name, context, kwargs, template.environment)}" for name in sorted(names)]
+            parts += [
+                f"{name}={self._value_digest(name, context, kwargs, template.environment)}"
+                for name in sorted(names)
+            ]
             return digest_bytes(*parts)
         except Unfingerprintable:
             return None
@@ -189,10 +227,16 @@ class TrackerWriter(Writer):
         if isinstance(value, Content):
             site = (context or {}).get("site")
             known = site.entry_digests.get(value.source_path) if site is not None else None
-            return known or digest_bytes(type(value).__name__, getattr(value, "source_digest", None) or _unknown(value),
-                                         value.url, str(getattr(value, "status", "")))
+            return known or digest_bytes(
+                type(value).__name__,
+                getattr(value, "source_digest", None) or _unknown(value),
+                value.url,
+                str(getattr(value, "status", "")),
+            )
         if isinstance(value, PaginatorPage):
-            return digest_bytes("page", str(value.number), value.url, self.fingerprint(value.object_list, context, env))
+            return digest_bytes(
+                "page", str(value.number), value.url, self.fingerprint(value.object_list, context, env)
+            )
         if isinstance(value, PageLink):
             return digest_bytes("pagelink", str(value.number), value.url)
         if isinstance(value, Paginator):
@@ -214,8 +258,12 @@ class TrackerWriter(Writer):
         names = self._dependencies.of(items.template.environment, items.template.name)
         if names is None or context is None:
             return _unknown(items)
-        names = sorted(names - {"entry", "level", "entry_items", "SITEURL"})  # given per item, or this very object
-        return digest_bytes(items.template.name, *(f"{n}={self._value_digest(n, context, {}, env)}" for n in names))
+        names = sorted(
+            names - {"entry", "level", "entry_items", "SITEURL"}
+        )  # given per item, or this very object
+        return digest_bytes(
+            items.template.name, *(f"{n}={self._value_digest(n, context, {}, env)}" for n in names)
+        )
 
 
 @contextmanager
@@ -225,7 +273,9 @@ def _stop_on_os_error(name: str):
     try:
         yield
     except OSError as exc:
-        print(f"error: cannot write {name} in the output folder: {exc.strerror}; build stopped", file=sys.stderr)
+        print(
+            f"error: cannot write {name} in the output folder: {exc.strerror}; build stopped", file=sys.stderr
+        )
         raise SystemExit(1) from None
 
 

@@ -54,7 +54,9 @@ def activity(entries: list[Any]) -> Chart | None:
     if not days:
         return None
     weekly = (days[-1] - days[0]).days < 365
-    start_of, step, unit = (_week, lambda d: d + dt.timedelta(days=7), "week") if weekly else (_month, _next_month, "month")
+    start_of, step, unit = (
+        (_week, lambda d: d + dt.timedelta(days=7), "week") if weekly else (_month, _next_month, "month")
+    )
     counts: dict[dt.date, int] = {}
     for day in days:
         counts[start_of(day)] = counts.get(start_of(day), 0) + 1
@@ -69,6 +71,15 @@ def activity(entries: list[Any]) -> Chart | None:
         count = counts.get(period, 0)
         height = (HEIGHT - 4) * count / busiest
         label = f"week of {period:%-d %b %Y}" if weekly else f"{period:%B %Y}"
-        bars.append(Bar(label, period, count, round(n * slot + GAP / 2, 1), round(HEIGHT - height, 1),
-                        round(max(slot - GAP, 1), 1), round(height, 1)))
+        bars.append(
+            Bar(
+                label,
+                period,
+                count,
+                round(n * slot + GAP / 2, 1),
+                round(HEIGHT - height, 1),
+                round(max(slot - GAP, 1), 1),
+                round(height, 1),
+            )
+        )
     return Chart(unit, bars)

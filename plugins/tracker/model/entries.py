@@ -13,7 +13,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..problems import Reporter
 from .vocabulary import SLUG, Term, Vocabulary, suggest
-from .yamlnodes import YAMLProblem, check_characters, compose, is_null, kind_of, line_of, mapping_items, string_list
+from .yamlnodes import (
+    YAMLProblem,
+    check_characters,
+    compose,
+    is_null,
+    kind_of,
+    line_of,
+    mapping_items,
+    string_list,
+)
 
 STATUSES = ("published", "draft", "hidden")
 ENTRY_REQUIRED = ("title", "date")
@@ -92,13 +101,19 @@ class EntryParser:
         """Value nodes by key, warning on unknown keys and rejecting duplicated ones."""
         allowed = PAGE_KEYS if page else tuple(CONVERTERS)
         values: dict[str, Node] = {}
-        for key, key_node, value_node in mapping_items(root) if root is not None and not is_null(root) else []:
+        for key, key_node, value_node in (
+            mapping_items(root) if root is not None and not is_null(root) else []
+        ):
             if key in values:
-                self.reporter.error(path, line_of(key_node), f"duplicate key '{key}' (first at line {line_of(values[key])})")
+                self.reporter.error(
+                    path, line_of(key_node), f"duplicate key '{key}' (first at line {line_of(values[key])})"
+                )
             elif key not in allowed:
                 near = suggest(key.lower(), list(allowed), cutoff=0.6)
                 hint = f" (did you mean '{near}'?)" if near else f" (known keys: {', '.join(allowed)})"
-                self.reporter.warning(path, line_of(key_node), f"unknown front-matter key '{key}'{hint}; ignored")
+                self.reporter.warning(
+                    path, line_of(key_node), f"unknown front-matter key '{key}'{hint}; ignored"
+                )
             elif not is_null(value_node):
                 values[key] = value_node
         return values
@@ -126,7 +141,9 @@ class EntryParser:
         match = FILE_DATE.match(stem)
         if match and match.group(1) != date.date().isoformat():
             self.reporter.warning(
-                path, line, f"date {date.date().isoformat()} disagrees with the date in the file name ({match.group(1)})"
+                path,
+                line,
+                f"date {date.date().isoformat()} disagrees with the date in the file name ({match.group(1)})",
             )
 
     # Converters: one per front-matter key, each (node) -> value or YAMLProblem.
@@ -143,7 +160,10 @@ class EntryParser:
 
     def _covers(self, path: str, node: Node) -> tuple[dt.date, dt.date]:
         if not isinstance(node, ScalarNode):
-            raise YAMLProblem(line_of(node), f"expected a date or an interval 'YYYY-MM-DD/YYYY-MM-DD', found {kind_of(node)}")
+            raise YAMLProblem(
+                line_of(node),
+                f"expected a date or an interval 'YYYY-MM-DD/YYYY-MM-DD', found {kind_of(node)}",
+            )
         parts = [p.strip() for p in node.value.split("/")]
         if len(parts) > 2:
             raise YAMLProblem(line_of(node), f"expected a date or one interval, not '{node.value}'")
@@ -155,7 +175,9 @@ class EntryParser:
     def _status(self, path: str, node: Node) -> str:
         status = self._text(path, node).lower()
         if status not in STATUSES:
-            raise YAMLProblem(line_of(node), f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+            raise YAMLProblem(
+                line_of(node), f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})"
+            )
         return status
 
     def _slug(self, path: str, node: Node) -> str:
@@ -186,13 +208,17 @@ class EntryParser:
         return [value for value, _ in self._names(node)]
 
     def _sources(self, path: str, node: Node) -> list[Source]:
-        items = [(node.value, line_of(node))] if isinstance(node, ScalarNode) else string_list(node, split=False)
+        items = (
+            [(node.value, line_of(node))] if isinstance(node, ScalarNode) else string_list(node, split=False)
+        )
         sources = []
         for text, line in items:
             match = SOURCE.match(text)
             title, url = (match["title"], match["url"]) if match else ("", text.strip())
             if not SAFE_URL.match(url):
-                self.reporter.warning(path, line, f"source '{text}' has no http(s) or mailto: URL; shown without a link")
+                self.reporter.warning(
+                    path, line, f"source '{text}' has no http(s) or mailto: URL; shown without a link"
+                )
                 title, url = text.strip(), ""
             sources.append(Source(url, title))
         return sources
@@ -262,7 +288,9 @@ def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
     ISO 8601: a time given with another offset is converted, so that the day an entry is shown
     and filed under is the day it is ordered by."""
     if not DATE.fullmatch(text):
-        raise YAMLProblem(line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)")
+        raise YAMLProblem(
+            line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)"
+        )
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:

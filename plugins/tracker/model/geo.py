@@ -44,7 +44,9 @@ def load_map(path: str, provinces: Vocabulary, reporter: Reporter) -> ProvinceMa
         reporter.error(path, 0, "map file is a folder (setting TRACKER_MAP names a GeoJSON file)")
         return None
     except (ValueError, UnicodeDecodeError, RecursionError, OSError) as exc:
-        message = "nested too deeply" if isinstance(exc, RecursionError) else getattr(exc, "msg", None) or str(exc)
+        message = (
+            "nested too deeply" if isinstance(exc, RecursionError) else getattr(exc, "msg", None) or str(exc)
+        )
         reporter.error(path, getattr(exc, "lineno", 1), f"invalid GeoJSON: {message}")
         return None
     by_iso = {str(t.fields.get("iso", "")).upper(): t for t in provinces.terms if t.fields.get("iso")}
@@ -127,14 +129,23 @@ def _polygons(geometry: Any) -> list[Polygon]:
 
 
 def _polygon(rings: Any) -> Polygon:
-    if not isinstance(rings, list) or not rings or not all(isinstance(ring, list) and len(ring) >= 4 for ring in rings):
+    if (
+        not isinstance(rings, list)
+        or not rings
+        or not all(isinstance(ring, list) and len(ring) >= 4 for ring in rings)
+    ):
         raise ValueError("a polygon must be a list of rings of at least four positions")
     return [[_position(point) for point in ring] for ring in rings]
 
 
 def _position(point: Any) -> tuple[float, float]:
-    if (not isinstance(point, list) or len(point) < 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2])):
+    if (
+        not isinstance(point, list)
+        or len(point) < 2
+        or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2]
+        )
+    ):
         raise ValueError(f"position {json.dumps(point)[:40]} is not [longitude, latitude] in numbers")
     lon, lat = float(point[0]), float(point[1])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -198,4 +209,6 @@ def shade(count: int, busiest: int) -> int:
 def map_shapes(province_map: ProvinceMap, width: float, digits: int = 1) -> tuple[Projection, dict[str, str]]:
     """Projection and path data per province key, for one drawing width."""
     projection = Projection.fit([p for polygons in province_map.shapes.values() for p in polygons], width)
-    return projection, {key: path_data(polygons, projection, digits) for key, polygons in province_map.shapes.items()}
+    return projection, {
+        key: path_data(polygons, projection, digits) for key, polygons in province_map.shapes.items()
+    }

@@ -28,8 +28,13 @@ FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 LABELS = {"rss": "RSS", "atom": "Atom"}
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
 FIELD_LABELS = {
-    "iso": "ISO 3166-2", "capital": "Capital", "local_name": "Local name", "kurdish_name": "Kurdish name",
-    "iso_name": "ISO name", "region": "Region", "note": "Note",
+    "iso": "ISO 3166-2",
+    "capital": "Capital",
+    "local_name": "Local name",
+    "kurdish_name": "Kurdish name",
+    "iso_name": "ISO name",
+    "region": "Region",
+    "note": "Note",
 }
 HIDDEN_FIELDS = {"description", "kind", "map", "map_note"}  # shown elsewhere on a profile, or not for display
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -48,7 +53,9 @@ class Entry(Protocol):
     actors: list[Any]
 
 
-Paginate = Callable[[str, str, str, tuple], list[str]]  # (kind, save_as, url, entries) -> save-as path of every page
+Paginate = Callable[
+    [str, str, str, tuple], list[str]
+]  # (kind, save_as, url, entries) -> save-as path of every page
 
 
 class EntryDigests:
@@ -282,18 +289,27 @@ class SiteModel:
         return self.views.get(getattr(entry, "source_path", None))
 
 
-def build_site(entries: list, vocabularies: dict[str, Vocabulary], settings: Mapping[str, Any],
-               descriptions: Mapping[tuple[str, str], str], province_map: ProvinceMap | None,
-               paginate: Paginate) -> SiteModel:
+def build_site(
+    entries: list,
+    vocabularies: dict[str, Vocabulary],
+    settings: Mapping[str, Any],
+    descriptions: Mapping[tuple[str, str], str],
+    province_map: ProvinceMap | None,
+    paginate: Paginate,
+) -> SiteModel:
     """The model of the site. `entries` are the published entries; `descriptions` the vocabulary
     descriptions as HTML by (kind, key); `paginate` names the pages of a paginated list."""
     newest_first = tuple(sorted(entries, key=lambda e: (e.date, e.slug), reverse=True))
     digests = EntryDigests(newest_first)
     index = build_index(list(newest_first), vocabularies)
     base = feed_base(settings)
-    links = {kind: {slot.term.key: term_link(kind, slot.term, settings) for slot in slots}
-             for kind, slots in (("province", index.provinces), ("actor", index.actors))}
-    site_feeds = feeds_of(settings, base, "TRACKER_FEED", {}, settings.get("SITENAME", ""), "", newest_first, None, digests)
+    links = {
+        kind: {slot.term.key: term_link(kind, slot.term, settings) for slot in slots}
+        for kind, slots in (("province", index.provinces), ("actor", index.actors))
+    }
+    site_feeds = feeds_of(
+        settings, base, "TRACKER_FEED", {}, settings.get("SITENAME", ""), "", newest_first, None, digests
+    )
     pages: dict[str, tuple[TermPage, ...]] = {}
     term_entries: dict[tuple[str, str], tuple] = {}
     term_feeds: list[Feed] = []
@@ -304,17 +320,38 @@ def build_site(entries: list, vocabularies: dict[str, Vocabulary], settings: Map
             entries_of = term_entries[(kind, link.key)] = tuple(slot.entries)
             feeds = ()
             if link.known and entries_of:
-                feeds = feeds_of(settings, base, f"{kind.upper()}_FEED", {"slug": link.slug, "name": link.name},
-                                 f"{settings.get('SITENAME', '')}: {link.name}", link.url, entries_of, link, digests)
+                feeds = feeds_of(
+                    settings,
+                    base,
+                    f"{kind.upper()}_FEED",
+                    {"slug": link.slug, "name": link.name},
+                    f"{settings.get('SITENAME', '')}: {link.name}",
+                    link.url,
+                    entries_of,
+                    link,
+                    digests,
+                )
                 term_feeds += feeds
-            built.append(term_page(link, slot, entries_of, links, settings, descriptions.get((kind, link.key), ""), feeds))
+            built.append(
+                term_page(
+                    link, slot, entries_of, links, settings, descriptions.get((kind, link.key), ""), feeds
+                )
+            )
         pages[kind] = tuple(built)
     feeds = site_feeds + tuple(term_feeds)
-    rows = {kind: tuple(TermFeeds(page.link, page.stats.count, page.feeds) for page in pages[kind] if page.feeds)
-            for kind in pages}
-    overview = _with_digest(FeedsOverview(site_feeds, rows["province"], rows["actor"]), *(f.digest for f in feeds))
+    rows = {
+        kind: tuple(TermFeeds(page.link, page.stats.count, page.feeds) for page in pages[kind] if page.feeds)
+        for kind in pages
+    }
+    overview = _with_digest(
+        FeedsOverview(site_feeds, rows["province"], rows["actor"]), *(f.digest for f in feeds)
+    )
     archives = build_archives(newest_first, settings, digests)
-    site_map = draw_map(province_map, newest_first, pages["province"]) if province_map and province_map.shapes else None
+    site_map = (
+        draw_map(province_map, newest_first, pages["province"])
+        if province_map and province_map.shapes
+        else None
+    )
     days = [e.date.date() for e in newest_first]
     model = SiteModel(
         entries=newest_first,
@@ -329,8 +366,12 @@ def build_site(entries: list, vocabularies: dict[str, Vocabulary], settings: Map
         term_entries=MappingProxyType(term_entries),
         site_map=site_map,
         archives=archives,
-        archive_years=tuple((a.period_num[0], a.url, len(a.entries)) for a in archives if a.granularity == "year"),
-        archive_months=tuple((*a.period, a.url, len(a.entries)) for a in archives if a.granularity == "month"),
+        archive_years=tuple(
+            (a.period_num[0], a.url, len(a.entries)) for a in archives if a.granularity == "year"
+        ),
+        archive_months=tuple(
+            (*a.period, a.url, len(a.entries)) for a in archives if a.granularity == "month"
+        ),
         feeds=feeds,
         site_feeds=tuple(f.link for f in site_feeds),
         feeds_overview=overview,
@@ -341,9 +382,16 @@ def build_site(entries: list, vocabularies: dict[str, Vocabulary], settings: Map
 
 
 def feed_base(settings: Mapping[str, Any]) -> str:
-    """The absolute address feed links are built on: FEED_DOMAIN, else SITEURL ("" when neither is absolute)."""
+    """The absolute address feed links are built on: FEED_DOMAIN, else SITEURL ("" when neither is
+    absolute)."""
     base = str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
-    return base if base.lower().startswith(("http://", "https://")) and len(base.split("/")) >= 3 and base.split("/")[2] else ""
+    return (
+        base
+        if base.lower().startswith(("http://", "https://"))
+        and len(base.split("/")) >= 3
+        and base.split("/")[2]
+        else ""
+    )
 
 
 def absolute(base: str, url: str) -> str:
@@ -352,13 +400,30 @@ def absolute(base: str, url: str) -> str:
 
 
 def term_link(kind: str, term: Term, settings: Mapping[str, Any]) -> TermLink:
+    """How every page links a term: its name and its URL from `<KIND>_URL`."""
     url = settings[f"{kind.upper()}_URL"].format(slug=term.slug, name=term.name)
-    return TermLink(kind, term.key, term.name, term.slug, url, term.known,
-                    _digest(kind, term.key, term.name, term.slug, url, term.known))
+    return TermLink(
+        kind,
+        term.key,
+        term.name,
+        term.slug,
+        url,
+        term.known,
+        _digest(kind, term.key, term.name, term.slug, url, term.known),
+    )
 
 
-def feeds_of(settings: Mapping[str, Any], base: str, prefix: str, values: dict[str, str], title: str, page_url: str,
-             entries: tuple, term: TermLink | None, digests: EntryDigests) -> tuple[Feed, ...]:
+def feeds_of(
+    settings: Mapping[str, Any],
+    base: str,
+    prefix: str,
+    values: dict[str, str],
+    title: str,
+    page_url: str,
+    entries: tuple,
+    term: TermLink | None,
+    digests: EntryDigests,
+) -> tuple[Feed, ...]:
     """The RSS and Atom feeds named by `<prefix>_RSS` and `<prefix>_ATOM`, where set and where the
     site has an absolute address (feed links must be absolute)."""
     if not base or not entries:
@@ -372,27 +437,51 @@ def feeds_of(settings: Mapping[str, Any], base: str, prefix: str, values: dict[s
             save_as = pattern.format(**values)
             link = FeedLink(title, fmt, absolute(base, save_as), absolute(base, page_url))
             link = _with_digest(link, title, fmt, link.url, link.page_url)
-            feeds.append(Feed(link, save_as, carried, term, _digest(link.digest, *(digests.of(e) for e in carried))))
+            feeds.append(
+                Feed(link, save_as, carried, term, _digest(link.digest, *(digests.of(e) for e in carried)))
+            )
     return tuple(feeds)
 
 
-def term_page(link: TermLink, slot: Any, entries: tuple, links: dict[str, dict[str, TermLink]], settings: Mapping[str, Any],
-              description: str, feeds: tuple[Feed, ...]) -> TermPage:
-    stats = TermStats(len(entries), entries[-1].date if entries else None, entries[0].date if entries else None)
+def term_page(
+    link: TermLink,
+    slot: Any,
+    entries: tuple,
+    links: dict[str, dict[str, TermLink]],
+    settings: Mapping[str, Any],
+    description: str,
+    feeds: tuple[Feed, ...],
+) -> TermPage:
+    """A term's page: statistics, co-occurring terms, chart, feeds and description, with its digest."""
+    stats = TermStats(
+        len(entries), entries[-1].date if entries else None, entries[0].date if entries else None
+    )
     together = tuple((links["actor"][t.key], n) for t, n in slot.together)
     in_provinces = tuple((links["province"][t.key], n) for t, n in slot.provinces)
     chart = activity(list(entries))
     save_as = settings[f"{link.kind.upper()}_SAVE_AS"].format(slug=link.slug, name=link.name)
     feed_links = tuple(f.link for f in feeds)
-    digest = _digest(link.digest, sorted(link_term_fields(slot.term)), slot.term.aliases, description, save_as,
-                     stats.count, stats.first, stats.latest, [(t.digest, n) for t, n in together],
-                     [(t.digest, n) for t, n in in_provinces],
-                     [(b.label, b.count, b.height) for b in chart.bars] if chart else None,
-                     [f.digest for f in feed_links])
-    return TermPage(link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest)
+    digest = _digest(
+        link.digest,
+        sorted(link_term_fields(slot.term)),
+        slot.term.aliases,
+        description,
+        save_as,
+        stats.count,
+        stats.first,
+        stats.latest,
+        [(t.digest, n) for t, n in together],
+        [(t.digest, n) for t, n in in_provinces],
+        [(b.label, b.count, b.height) for b in chart.bars] if chart else None,
+        [f.digest for f in feed_links],
+    )
+    return TermPage(
+        link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest
+    )
 
 
 def link_term_fields(term: Term) -> list[tuple[str, str]]:
+    """A term's vocabulary fields as text, for its page's digest."""
     return [(str(k), repr(v)) for k, v in term.fields.items()]
 
 
@@ -415,13 +504,17 @@ def profile_rows(fields: Mapping[str, Any]) -> list[dict[str, str]]:
 def group_by_kind(actors: tuple[TermPage, ...]) -> tuple[tuple[str, tuple[TermPage, ...]], ...]:
     """Actors grouped by `kind`, groups in order of first appearance in the vocabulary."""
     groups: dict[str, list[TermPage]] = {}
-    for actor in sorted(actors, key=lambda a: (a.term.line if a.known else 10**9)):
+    for actor in sorted(actors, key=lambda a: a.term.line if a.known else 10**9):
         kind = str(actor.term.fields.get("kind") or "other") if actor.known else "not in the vocabulary"
         groups.setdefault(kind, []).append(actor)
-    return tuple((kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items())
+    return tuple(
+        (kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items()
+    )
 
 
-def entry_views(newest_first: tuple, province_links: dict[str, TermLink], digests: EntryDigests) -> dict[str, EntryView]:
+def entry_views(
+    newest_first: tuple, province_links: dict[str, TermLink], digests: EntryDigests
+) -> dict[str, EntryView]:
     """Previous/next entry by date, overall and within each of an entry's provinces (in the
     entry's order of provinces)."""
     oldest_first = newest_first[::-1]
@@ -441,13 +534,18 @@ def entry_views(newest_first: tuple, province_links: dict[str, TermLink], digest
             older = group[at + 1] if at + 1 < len(group) else None
             newer = group[at - 1] if at > 0 else None
             neighbours.append((province_links[key], older, newer))
-        digest = _digest(digests.link(previous), digests.link(following),
-                         [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours])
+        digest = _digest(
+            digests.link(previous),
+            digests.link(following),
+            [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours],
+        )
         views[entry.source_path] = EntryView(previous, following, tuple(neighbours), digest)
     return views
 
 
-def build_archives(newest_first: tuple, settings: Mapping[str, Any], digests: EntryDigests) -> tuple[Archive, ...]:
+def build_archives(
+    newest_first: tuple, settings: Mapping[str, Any], digests: EntryDigests
+) -> tuple[Archive, ...]:
     """Year and month archives in one pass over the entries (newest first)."""
     archives = []
     for granularity, key in (("year", lambda d: (d.year,)), ("month", lambda d: (d.year, d.month))):
@@ -461,8 +559,17 @@ def build_archives(newest_first: tuple, settings: Mapping[str, Any], digests: En
             shown = period if granularity == "year" else (period[0], calendar.month_name[period[1]])
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=group[0].date)
             where = save_as.format(date=group[0].date)
-            archives.append(Archive(granularity, shown, period, tuple(group), where, url,
-                                    _digest(granularity, shown, where, url, [digests.of(e) for e in group])))
+            archives.append(
+                Archive(
+                    granularity,
+                    shown,
+                    period,
+                    tuple(group),
+                    where,
+                    url,
+                    _digest(granularity, shown, where, url, [digests.of(e) for e in group]),
+                )
+            )
     return tuple(archives)
 
 
@@ -475,16 +582,26 @@ def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[Te
     drawings = []
     for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
         projection, paths = map_shapes(province_map, width, digits)
-        shapes = tuple(MapShape(links[key], key, d, counts.get(key, 0), shade(counts.get(key, 0), busiest))
-                       for key, d in sorted(paths.items()))
+        shapes = tuple(
+            MapShape(links[key], key, d, counts.get(key, 0), shade(counts.get(key, 0), busiest))
+            for key, d in sorted(paths.items())
+        )
         drawings.append(Drawing(round(projection.width), round(projection.height), shapes))
     rows = tuple((page.link, counts.get(page.key, 0)) for page in provinces if page.known)
-    notes = tuple(str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped)
+    notes = tuple(
+        str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped
+    )
     legend = tuple(map_legend(busiest))
     since = newest - dt.timedelta(days=30) if newest else None
-    digest = _digest([(s.page.digest, s.d, s.count, s.shade) for d in drawings for s in d.shapes],
-                     [(d.width, d.height) for d in drawings], legend, notes, since, newest,
-                     [(link.digest, n) for link, n in rows])
+    digest = _digest(
+        [(s.page.digest, s.d, s.count, s.shade) for d in drawings for s in d.shapes],
+        [(d.width, d.height) for d in drawings],
+        legend,
+        notes,
+        since,
+        newest,
+        [(link.digest, n) for link, n in rows],
+    )
     return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, digest)
 
 
@@ -503,7 +620,9 @@ def map_legend(busiest: int) -> list[tuple[int, str]]:
     return labels
 
 
-def month_calendar(year: int, month: int, entries: list[Any], span: tuple | None = None) -> list[list[dict[str, Any] | None]]:
+def month_calendar(
+    year: int, month: int, entries: list[Any], span: tuple | None = None
+) -> list[list[dict[str, Any] | None]]:
     """Weeks (Monday first) of a month. Each day has its number, date, entries, and whether it is a
     gap: a day with no entry inside the site's span (days before the first entry or after the
     newest are not gaps). Days outside the month are None."""
@@ -533,15 +652,25 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
     for kind, pages in (("province", model.provinces), ("actor", model.actors)):
         outputs.append((settings[f"{kind.upper()}S_SAVE_AS"], f"the {kind}s index"))
         for page in sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)):
-            outputs += [(path, page) for path in paginate(kind, page.save_as, page.url, model.entries_of(page))]
+            outputs += [
+                (path, page) for path in paginate(kind, page.save_as, page.url, model.entries_of(page))
+            ]
     outputs += [(feed.save_as, f"the feed '{feed.title}' ({feed.format})") for feed in model.feeds]
     if model.feeds:
-        outputs += [(settings["TRACKER_FEEDS_SAVE_AS"], "the feeds page"), (settings["TRACKER_OPML_SAVE_AS"], "the OPML file")]
+        outputs += [
+            (settings["TRACKER_FEEDS_SAVE_AS"], "the feeds page"),
+            (settings["TRACKER_OPML_SAVE_AS"], "the OPML file"),
+        ]
     outputs += [(a.save_as, "the archive of " + " ".join(map(str, a.period))) for a in model.archives]
     outputs.append(("404.html", "the 404 page"))
     if base:
         outputs.append(("sitemap.xml", "the sitemap"))
-    digest = _digest([p.digest for p in model.provinces + model.actors], [v.digest for v in model.views.values()],
-                     model.site_map.digest if model.site_map else "", [a.digest for a in model.archives],
-                     model.feeds_overview.digest, model.span)
+    digest = _digest(
+        [p.digest for p in model.provinces + model.actors],
+        [v.digest for v in model.views.values()],
+        model.site_map.digest if model.site_map else "",
+        [a.digest for a in model.archives],
+        model.feeds_overview.digest,
+        model.span,
+    )
     return replace(model, outputs=tuple(outputs), digest=digest)

@@ -22,11 +22,23 @@ KNOWN_KEYS = {
 }
 
 # Typographic variants an author's keyboard may produce, mapped to their plain forms.
-_PUNCTUATION = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-})
+_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
 _SPACES = re.compile(r"\s+")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
 TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note"}
@@ -83,9 +95,7 @@ class Vocabulary:
         return self.by_key[key].name if key else None
 
 
-def load_vocabulary(
-    path: str, kind: str, reporter: Reporter, slugify: Callable[[str], str]
-) -> Vocabulary:
+def load_vocabulary(path: str, kind: str, reporter: Reporter, slugify: Callable[[str], str]) -> Vocabulary:
     """Load and validate one vocabulary file; every problem goes to `reporter`."""
     vocabulary = Vocabulary(kind, path)
     try:
@@ -147,12 +157,20 @@ def _read_term(
     slug_node = values.pop("slug", None)
     slug = slug_node.value.strip() if slug_node is not None and not is_null(slug_node) else ""
     if slug and not SLUG.fullmatch(slug):
-        reporter.error(path, line_of(slug_node), f"slug '{slug}' is not a URL path segment "
-                       "(lower-case letters, digits, and '-', '_' or '.' between them)")
+        reporter.error(
+            path,
+            line_of(slug_node),
+            f"slug '{slug}' is not a URL path segment "
+            "(lower-case letters, digits, and '-', '_' or '.' between them)",
+        )
         slug = ""
     slug = slug or slugify(name)
     if not slug:
-        reporter.error(path, line_of(name_node), f"{kind} '{name}' has no letter or digit to make a URL from; give it a 'slug'")
+        reporter.error(
+            path,
+            line_of(name_node),
+            f"{kind} '{name}' has no letter or digit to make a URL from; give it a 'slug'",
+        )
         return None
     del values["name"]
     fields = {key: plain(value) for key, value in values.items() if not is_null(value)}
@@ -173,7 +191,8 @@ def _add_term(vocabulary: Vocabulary, term: Term, reporter: Reporter) -> None:
     if owner is not None:
         what = "defined" if owner.key == term.key else f"an alias of '{owner.name}'"
         reporter.error(
-            vocabulary.path, term.line,
+            vocabulary.path,
+            term.line,
             f"duplicate {vocabulary.kind} name '{term.name}' (already {what} at line {owner.line})",
         )
         return
@@ -186,6 +205,7 @@ def _add_term(vocabulary: Vocabulary, term: Term, reporter: Reporter) -> None:
             vocabulary.by_key[key] = term
         elif owner is not term:
             reporter.error(
-                vocabulary.path, term.line,
+                vocabulary.path,
+                term.line,
                 f"alias '{alias}' of '{term.name}' is already claimed by '{owner.name}' at line {owner.line}",
             )

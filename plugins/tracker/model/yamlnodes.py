@@ -31,7 +31,13 @@ MAX_DEPTH = 20  # front matter and vocabularies nest three or four levels; hosti
 # composer recurses in C and crashes the process on input nested tens of thousands deep.
 ROUGH_DEPTH_LIMIT = 1000
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-CONTROL_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\r": "carriage return"}
+CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\x1b": "escape",
+    "\r": "carriage return",
+}
 
 
 def compose(text: str, first_line: int = 1) -> Node | None:
@@ -68,7 +74,9 @@ def check_characters(text: str) -> None:
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
         more = len(CONTROL.findall(text)) - 1
         also = f" (and {more} more)" if more else ""
-        raise YAMLProblem(line, f"{describe_character(found.group())} at column {column} is not allowed{also}; remove it")
+        raise YAMLProblem(
+            line, f"{describe_character(found.group())} at column {column} is not allowed{also}; remove it"
+        )
 
 
 def describe_character(char: str) -> str:
@@ -83,7 +91,9 @@ def _check_rough_depth(text: str) -> None:
     for found in re.finditer(r"[\[{]|[\]}]", text) if ("[" in text or "{" in text) else ():
         flow = flow + 1 if found.group() in "[{" else max(flow - 1, 0)
         if flow > ROUGH_DEPTH_LIMIT:
-            raise YAMLProblem(text.count("\n", 0, found.start()) + 1, f"nested more than {MAX_DEPTH} levels deep")
+            raise YAMLProblem(
+                text.count("\n", 0, found.start()) + 1, f"nested more than {MAX_DEPTH} levels deep"
+            )
     for number, line in enumerate(text.split("\n"), start=1):
         depth = len(line) - len(line.lstrip(" -?"))
         if depth > ROUGH_DEPTH_LIMIT:
@@ -101,12 +111,17 @@ def _check_events(events: Any) -> None:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
-            raise YAMLProblem(event.start_mark.line + 1,
-                              f"YAML alias '*{event.anchor}' is not allowed here; write the value out")
+            raise YAMLProblem(
+                event.start_mark.line + 1,
+                f"YAML alias '*{event.anchor}' is not allowed here; write the value out",
+            )
         elif isinstance(event, yaml.ScalarEvent):
             found = CONTROL.search(event.value)
             if found:
-                raise YAMLProblem(event.start_mark.line + 1, f"{describe_character(found.group())} in a value is not allowed")
+                raise YAMLProblem(
+                    event.start_mark.line + 1,
+                    f"{describe_character(found.group())} in a value is not allowed",
+                )
 
 
 def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
@@ -118,7 +133,9 @@ def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = exc.problem or "invalid YAML"
     if exc.context:
         started = exc.context_mark
-        where = f" started at line {started.line + 1}" if started and mark and started.line != mark.line else ""
+        where = (
+            f" started at line {started.line + 1}" if started and mark and started.line != mark.line else ""
+        )
         return f"invalid YAML: {exc.context}{where}, {problem}"
     return f"invalid YAML: {problem}"
 
@@ -166,4 +183,6 @@ def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
 
 def kind_of(node: Node) -> str:
     """How a message names a node that is not what was expected."""
-    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(type(node), f"'{getattr(node, 'value', '')}'")
+    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(
+        type(node), f"'{getattr(node, 'value', '')}'"
+    )

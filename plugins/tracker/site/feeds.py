@@ -30,7 +30,10 @@ def render_feed(feed: Feed, settings: dict[str, Any]) -> bytes:
     fg.updated(newest)
     fg.lastBuildDate(newest)
     full = settings.get("TRACKER_FEED_FULL_CONTENT", True)
-    schemes = {"provinces": absolute(base, settings["PROVINCES_URL"]), "actors": absolute(base, settings["ACTORS_URL"])}
+    schemes = {
+        "provinces": absolute(base, settings["PROVINCES_URL"]),
+        "actors": absolute(base, settings["ACTORS_URL"]),
+    }
     for entry in items:
         _add_item(fg, entry, base, schemes, full)
     return fg.rss_str(pretty=True) if feed.format == "rss" else fg.atom_str(pretty=True)
@@ -57,10 +60,13 @@ def _add_item(fg: FeedGenerator, entry: Any, base: str, schemes: dict[str, str],
     item.summary(entry.get_summary(base), type="html")
     if full:
         item.content(entry.get_content(base), type="html")
-    item.category([
-        {"term": term.name, "label": term.name, "scheme": schemes[group]}
-        for group in ("provinces", "actors") for term in getattr(entry, group, [])
-    ])
+    item.category(
+        [
+            {"term": term.name, "label": term.name, "scheme": schemes[group]}
+            for group in ("provinces", "actors")
+            for term in getattr(entry, group, [])
+        ]
+    )
 
 
 def render_opml(title: str, groups: list[tuple[str, list[Feed]]]) -> bytes:
@@ -71,7 +77,14 @@ def render_opml(title: str, groups: list[tuple[str, list[Feed]]]) -> bytes:
     for name, feeds in groups:
         group = ET.SubElement(body, "outline", text=name, title=name)
         for feed in feeds:
-            ET.SubElement(group, "outline", type="rss", text=feed.title, title=feed.title,
-                          xmlUrl=feed.url, htmlUrl=feed.page_url)
+            ET.SubElement(
+                group,
+                "outline",
+                type="rss",
+                text=feed.title,
+                title=feed.title,
+                xmlUrl=feed.url,
+                htmlUrl=feed.page_url,
+            )
     ET.indent(opml)
     return ET.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"

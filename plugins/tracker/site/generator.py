@@ -34,20 +34,32 @@ class SiteGenerator(Generator):
     def generate_context(self) -> None:
         run = TrackerRun.of(self.settings)
         self.model: SiteModel = build_site(
-            self.context.get("articles", []), run.vocabularies, self.settings, self._descriptions(run),
-            self._province_map(run), self._paginate)
+            self.context.get("articles", []),
+            run.vocabularies,
+            self.settings,
+            self._descriptions(run),
+            self._province_map(run),
+            self._paginate,
+        )
         model = self.model
-        self.context.update({
-            "site": model,
-            "site_base": feed_base(self.settings),
-            "tracker_span": model.span,
-            "province_pages": model.province_links, "actor_pages": model.actor_links,
-            "provinces": model.provinces, "actors": model.actors, "actor_kinds": model.actor_kinds,
-            "site_feeds": model.site_feeds, "feeds_overview": model.feeds_overview,
-            "province_map": model.site_map,
-            "archive_years": model.archive_years, "archive_months": model.archive_months,
-            "entry_items": EntryItems(self.get_template("entry_item"), self.context),
-        })
+        self.context.update(
+            {
+                "site": model,
+                "site_base": feed_base(self.settings),
+                "tracker_span": model.span,
+                "province_pages": model.province_links,
+                "actor_pages": model.actor_links,
+                "provinces": model.provinces,
+                "actors": model.actors,
+                "actor_kinds": model.actor_kinds,
+                "site_feeds": model.site_feeds,
+                "feeds_overview": model.feeds_overview,
+                "province_map": model.site_map,
+                "archive_years": model.archive_years,
+                "archive_months": model.archive_months,
+                "entry_items": EntryItems(self.get_template("entry_item"), self.context),
+            }
+        )
 
     def _paginate(self, kind: str, save_as: str, url: str, entries: tuple) -> list[str]:
         """The save-as path of every page of a paginated term page, as Pelican's writer names them."""
@@ -66,11 +78,18 @@ class SiteGenerator(Generator):
                 try:
                     (html,), removed = renderer.html(str(description))
                 except (MarkdownTimeout, RecursionError):
-                    run.reporter.error(vocabulary.path, term.line, f"description of '{term.name}' could not be rendered in time; not shown")
+                    run.reporter.error(
+                        vocabulary.path,
+                        term.line,
+                        f"description of '{term.name}' could not be rendered in time; not shown",
+                    )
                     continue
                 if removed:
-                    run.reporter.warning(vocabulary.path, term.line,
-                                         f"unsafe HTML removed from the description of '{term.name}' ({', '.join(removed)})")
+                    run.reporter.warning(
+                        vocabulary.path,
+                        term.line,
+                        f"unsafe HTML removed from the description of '{term.name}' ({', '.join(removed)})",
+                    )
                 found[(kind, term.key)] = html
         return found
 
@@ -92,40 +111,82 @@ class SiteGenerator(Generator):
         self._write_feeds(writer)
         template = self.get_template("period_archives")
         for archive in self.model.archives:
-            write(archive.save_as, template, self.context, url=archive.url, period=archive.period,
-                  period_num=archive.period_num, dates=archive.entries, articles=archive.entries)
+            write(
+                archive.save_as,
+                template,
+                self.context,
+                url=archive.url,
+                period=archive.period,
+                period_num=archive.period_num,
+                dates=archive.entries,
+                articles=archive.entries,
+            )
         # The 404 page uses root-absolute URLs, so it works at any depth.
         base = feed_base(self.settings)
         site_path = urlparse(base).path.rstrip("/") if base else ""
-        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
-                          SITEURL=site_path, localsiteurl=site_path, url="404.html")
+        writer.write_file(
+            "404.html",
+            self.get_template("404"),
+            self.context,
+            relative_urls=False,
+            SITEURL=site_path,
+            localsiteurl=site_path,
+            url="404.html",
+        )
         if base:
             writer.write_bytes("sitemap.xml", render_sitemap(base, TrackerRun.of(self.settings).output_paths))
 
     def _write_terms(self, write: Any) -> None:
         """The two index pages and one (paginated) page per province and actor."""
         for kind, pages in (("province", self.model.provinces), ("actor", self.model.actors)):
-            write(self.settings[f"{kind.upper()}S_SAVE_AS"], self.get_template(f"{kind}s"), self.context,
-                  url=self.settings[f"{kind.upper()}S_URL"])
+            write(
+                self.settings[f"{kind.upper()}S_SAVE_AS"],
+                self.get_template(f"{kind}s"),
+                self.context,
+                url=self.settings[f"{kind.upper()}S_URL"],
+            )
             template = self.get_template(kind)
-            # Vocabulary terms first, in file order, then unknown spellings: the first claimant of a path wins.
+            # Vocabulary terms first, in file order, then unknown spellings: the first claimant of
+            # a path wins.
             for page in sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)):
                 entries = self.model.entries_of(page)
-                write(page.save_as, template, self.context, url=page.url, paginated={"articles": entries},
-                      template_name=kind, articles=entries, **{kind: page})
+                write(
+                    page.save_as,
+                    template,
+                    self.context,
+                    url=page.url,
+                    paginated={"articles": entries},
+                    template_name=kind,
+                    articles=entries,
+                    **{kind: page},
+                )
 
     def _write_feeds(self, writer: Any) -> None:
         """Every feed, then the subscribe page and the OPML bundle."""
         if not self.model.feeds:
             return
         for feed in self.model.feeds:
-            writer.write_bytes(feed.save_as, partial(render_feed, feed, self.settings), feed.digest,
-                               context=self.context, feed=feed)
+            writer.write_bytes(
+                feed.save_as,
+                partial(render_feed, feed, self.settings),
+                feed.digest,
+                context=self.context,
+                feed=feed,
+            )
         overview = self.model.feeds_overview
-        groups = [("Site", [f for f in overview.site if f.format == "rss"]),
-                  ("Provinces", [f for row in overview.province for f in row.feeds if f.format == "rss"]),
-                  ("Actors", [f for row in overview.actor for f in row.feeds if f.format == "rss"])]
-        writer.write_bytes(self.settings["TRACKER_OPML_SAVE_AS"], render_opml(f"{self.settings['SITENAME']} feeds", groups))
-        writer.write_file(self.settings["TRACKER_FEEDS_SAVE_AS"], self.get_template("feeds"), self.context,
-                          relative_urls=self.settings["RELATIVE_URLS"], url=self.settings["TRACKER_FEEDS_URL"],
-                          opml_url=self.model.opml_url)
+        groups = [
+            ("Site", [f for f in overview.site if f.format == "rss"]),
+            ("Provinces", [f for row in overview.province for f in row.feeds if f.format == "rss"]),
+            ("Actors", [f for row in overview.actor for f in row.feeds if f.format == "rss"]),
+        ]
+        writer.write_bytes(
+            self.settings["TRACKER_OPML_SAVE_AS"], render_opml(f"{self.settings['SITENAME']} feeds", groups)
+        )
+        writer.write_file(
+            self.settings["TRACKER_FEEDS_SAVE_AS"],
+            self.get_template("feeds"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=self.settings["TRACKER_FEEDS_URL"],
+            opml_url=self.model.opml_url,
+        )

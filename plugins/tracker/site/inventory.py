@@ -9,9 +9,9 @@ import stat
 from dataclasses import dataclass
 from typing import Any
 
-from ..problems import Reporter
 from ..model.digests import digest_bytes
 from ..model.yamlnodes import YAMLProblem
+from ..problems import Reporter
 
 SOURCE_SUFFIXES = ("md", "markdown", "mdown", "mkd")  # in any case: .MD and .Markdown are entries too
 # Ignored without a word: hidden files and folders (which include editors' `.#name` lock files),
@@ -53,7 +53,9 @@ def take_inventory(root: str, folders: list[str], static: list[str], reporter: R
                     sources.append(os.path.abspath(path))
                     suffixes.add(suffix)
                 else:
-                    reporter.warning(path, 0, "not read: only .md, .markdown and .mdown files are entries or pages")
+                    reporter.warning(
+                        path, 0, "not read: only .md, .markdown and .mdown files are entries or pages"
+                    )
     return Inventory(tuple(sorted(sources)), frozenset(suffixes), tuple(excluded))
 
 
@@ -78,7 +80,11 @@ def read_source(path: str) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        why = "dangling symbolic link" if os.path.islink(path) else "the file disappeared while the site was read"
+        why = (
+            "dangling symbolic link"
+            if os.path.islink(path)
+            else "the file disappeared while the site was read"
+        )
         raise YAMLProblem(1, f"{why}; not read") from None
     except OSError as exc:
         raise YAMLProblem(1, f"cannot be read: {exc.strerror}") from None
@@ -102,16 +108,23 @@ def stamp_of(path: str) -> str | None:
 
 
 def _file_kind(mode: int) -> str:
-    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a device", stat.S_ISBLK: "a device",
-             stat.S_ISDIR: "a folder"}
+    kinds = {
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISDIR: "a folder",
+    }
     return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
 
 
 def pelican_settings(settings: dict[str, Any], inventory: Inventory) -> None:
     """Point Pelican's discovery at the inventory's files: the same ignore rule, no second walk
     through a folder link. The site's own settings are kept aside, so that rebuilds start from them."""
-    own = settings.setdefault("tracker_own_discovery", {
-        key: list(settings[key]) for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES")})
+    own = settings.setdefault(
+        "tracker_own_discovery",
+        {key: list(settings[key]) for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES")},
+    )
     settings["IGNORE_FILES"] = own["IGNORE_FILES"] + [p for p in IGNORE_FILES if p not in own["IGNORE_FILES"]]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = own[key] + list(inventory.excluded)

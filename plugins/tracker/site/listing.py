@@ -8,7 +8,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-
 # Rendered with these stand-ins, which cannot occur in HTML text, then filled in per page.
 SITEURL_MARK, LEVEL_MARK = "\x00siteurl\x00", "\x00level\x00"
 
@@ -24,6 +23,7 @@ class EntryItems:
     def render(self, entry: Any, siteurl: str, level: int = 2) -> Markup:
         item = self.cache.get(id(entry))
         if item is None:
-            item = self.cache[id(entry)] = self.template.render({
-                **self.context, "entry": entry, "SITEURL": SITEURL_MARK, "level": LEVEL_MARK})
+            item = self.cache[id(entry)] = self.template.render(
+                {**self.context, "entry": entry, "SITEURL": SITEURL_MARK, "level": LEVEL_MARK}
+            )
         return Markup(item.replace(SITEURL_MARK, siteurl).replace(LEVEL_MARK, str(level)))

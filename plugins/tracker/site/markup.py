@@ -19,7 +19,14 @@ from markdown import Markdown
 
 URL_SCHEMES = {"http", "https", "mailto"}
 ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
-ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir", "style"}  # headings' ids, code highlighting, table alignment
+ATTRIBUTES["*"] = {
+    "id",
+    "class",
+    "title",
+    "lang",
+    "dir",
+    "style",
+}  # headings' ids, code highlighting, table alignment
 # What the cleaning removes, named for the author's warning (nh3 itself does the removing).
 _TAG = re.compile(r"<\s*([a-zA-Z][\w:-]*)")
 _HANDLER = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
@@ -43,13 +50,20 @@ def markdown_options(settings: dict[str, Any]) -> dict[str, Any]:
 
 def clean_html(html: str) -> tuple[str, list[str]]:
     """The HTML with everything outside the allow-list removed, and what was removed."""
-    cleaned = nh3.clean(html, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
-                        filter_style_properties={"text-align"})
+    cleaned = nh3.clean(
+        html,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )
     if cleaned == html:
         return html, []
     removed = {f"<{tag.lower()}>" for tag in _TAG.findall(html) if tag.lower() not in nh3.ALLOWED_TAGS}
     removed |= {f"{name.lower()}=" for name in _HANDLER.findall(html)}
-    removed |= {f"{scheme.lower()}: links" for scheme in _SCHEME.findall(html) if scheme.lower() not in URL_SCHEMES}
+    removed |= {
+        f"{scheme.lower()}: links" for scheme in _SCHEME.findall(html) if scheme.lower() not in URL_SCHEMES
+    }
     return cleaned, sorted(removed)
 
 

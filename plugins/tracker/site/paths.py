@@ -21,7 +21,9 @@ def per_page(template: str, settings: dict[str, Any]) -> int:
     return settings["PAGINATED_TEMPLATES"][template] or settings["DEFAULT_PAGINATION"]
 
 
-def paginated_paths(save_as: str, url: str, entries: Any, template: str, settings: dict[str, Any]) -> list[str]:
+def paginated_paths(
+    save_as: str, url: str, entries: Any, template: str, settings: dict[str, Any]
+) -> list[str]:
     """The save-as path of every pagination page, named as Pelican's writer will name them."""
     if template not in settings["PAGINATED_TEMPLATES"]:
         return [save_as]
@@ -47,14 +49,22 @@ def site_output_paths(generators: list[Any]) -> list[tuple[str, Any]]:
                 save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
                 if save_as:
                     url = settings.get(f"{template.upper()}_URL", save_as)
-                    structure += [(p, f"the {template} page") for p in paginated_paths(save_as, url, generator.articles, template, settings)]
+                    structure += [
+                        (p, f"the {template} page")
+                        for p in paginated_paths(save_as, url, generator.articles, template, settings)
+                    ]
             for kind, groups in (("tag", generator.tags.items()), ("author", generator.authors)):
                 for wrapper, entries in groups:
                     if wrapper.save_as:
-                        structure += [(p, f"{kind} '{wrapper}'")
-                                      for p in paginated_paths(wrapper.save_as, wrapper.url, entries, kind, settings)]
-            for archives in getattr(generator, "period_archives", {}).values():  # Pelican's own, where a site turns them on
-                structure += [(a["save_as"], "the archive of " + " ".join(map(str, a["period"]))) for a in archives]
+                        structure += [
+                            (p, f"{kind} '{wrapper}'")
+                            for p in paginated_paths(wrapper.save_as, wrapper.url, entries, kind, settings)
+                        ]
+            # Pelican's own period archives, where a site turns them on.
+            for archives in getattr(generator, "period_archives", {}).values():
+                structure += [
+                    (a["save_as"], "the archive of " + " ".join(map(str, a["period"]))) for a in archives
+                ]
         if hasattr(generator, "output_paths"):
             structure += generator.output_paths()
     return [(os.path.normpath(path), owner) for path, owner in structure + content if path]
@@ -120,7 +130,9 @@ def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
     clashing: set[str] = set()
     dropped: list[Any] = []
     for path, owner in site_output_paths(generators):
-        too_long = next((part for part in path.split(os.sep) if len(part.encode("utf-8")) > MAX_NAME_BYTES), None)
+        too_long = next(
+            (part for part in path.split(os.sep) if len(part.encode("utf-8")) > MAX_NAME_BYTES), None
+        )
         found = ("has a name longer than 255 bytes", None) if too_long else claims.conflict(path)
         if found is None:
             claims.add(path, owner)
@@ -130,7 +142,9 @@ def check_collisions(generators: list[Any], run: TrackerRun) -> set[str]:
         if not where and first is not None:
             where, line = location(first, run, site)
         against = f" {describe(first)}" if first is not None else ""
-        run.reporter.error(where or path, line, f"output path '{path}' of {describe(owner)} {how}{against}; not written")
+        run.reporter.error(
+            where or path, line, f"output path '{path}' of {describe(owner)} {how}{against}; not written"
+        )
         if getattr(owner, "source_path", None):
             dropped.append(owner)
         elif first is not None and path in claims.files:

@@ -12,11 +12,11 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from ..model.digests import digest_bytes
 from ..model.entries import Entry, EntryParser
+from ..model.yamlnodes import YAMLProblem
+from ..problems import Reporter
 from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
 from .markup import MarkdownTimeout, Renderer
-from ..problems import Reporter
 from .run import TrackerRun
-from ..model.yamlnodes import YAMLProblem
 
 
 def is_page(source_path: str, settings: dict[str, Any]) -> bool:
@@ -43,15 +43,23 @@ def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, chec
         # `make check` converts bodies too: one over the time limit is an error a build would report.
         (body, summary), removed = renderer.html(entry.body, entry.summary)
     except MarkdownTimeout:
-        parser.reporter.error(path, 0, f"the Markdown took more than {renderer.limit:g} s to render "
-                                       "(TRACKER_MARKDOWN_TIME_LIMIT); long runs of '[' or '](' are the usual cause")
+        parser.reporter.error(
+            path,
+            0,
+            f"the Markdown took more than {renderer.limit:g} s to render "
+            "(TRACKER_MARKDOWN_TIME_LIMIT); long runs of '[' or '](' are the usual cause",
+        )
         return None, None, None, problems, digest
     except RecursionError:
         parser.reporter.error(path, 0, "the Markdown is nested too deeply to render")
         return None, None, None, problems, digest
     if removed:
-        parser.reporter.warning(path, 0, f"unsafe HTML removed ({', '.join(removed)}); "
-                                         "TRACKER_RAW_HTML = True would trust the authors' HTML")
+        parser.reporter.warning(
+            path,
+            0,
+            f"unsafe HTML removed ({', '.join(removed)}); "
+            "TRACKER_RAW_HTML = True would trust the authors' HTML",
+        )
     # The Markdown source is not needed once rendered: entries stay small in memory, workers and the cache.
     return replace(entry, body=""), ("" if check else body), summary, problems, digest
 
@@ -81,7 +89,9 @@ def prefetch(run: TrackerRun, settings: dict[str, Any], workers: int = 2) -> Non
     if len(jobs) < settings["TRACKER_PARALLEL_READING_MIN"] or (os.cpu_count() or 1) < 2:
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, os.cpu_count() or 1), _start_worker, (run.parser, Renderer(settings))) as pool:
+    with context.Pool(
+        min(workers, os.cpu_count() or 1), _start_worker, (run.parser, Renderer(settings))
+    ) as pool:
         for path, stamp, result in pool.imap_unordered(_prepare_in_worker, jobs, chunksize=64):
             run.prepared[path] = (stamp, result)
 
@@ -104,8 +114,13 @@ class TrackerReader(BaseReader):
         if stamp and found and found[0] == stamp:
             result = found[1]
         else:
-            result = prepare(source_path, run.parser, self._renderer, is_page(source_path, self.settings),
-                             bool(self.settings.get("TRACKER_CHECK")))
+            result = prepare(
+                source_path,
+                run.parser,
+                self._renderer,
+                is_page(source_path, self.settings),
+                bool(self.settings.get("TRACKER_CHECK")),
+            )
         entry, body, summary, problems, digest = result
         run.reporter.problems.extend(problems)  # an unchanged file still shows its problems
         if run.cache.path and digest:
@@ -123,7 +138,9 @@ class TrackerReader(BaseReader):
             "slug": entry.slug,
             "slug_line": entry.slug_line,
             "status": entry.status,
-            "provinces": list(entry.provinces),  # the vocabulary's own terms: pages link them through the model
+            "provinces": list(
+                entry.provinces
+            ),  # the vocabulary's own terms: pages link them through the model
             "actors": list(entry.actors),
             "places": entry.places,
             "sources": entry.sources,

@@ -5,23 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
 from ..incremental.cache import BuildCache, cache_path, settings_digest, tree_digest, versions_digest
-from ..model.digests import digest_bytes
-from ..model.entries import EntryParser
-from .inventory import Inventory, pelican_settings, take_inventory
 from ..incremental.dependencies import Dependencies
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
+from ..model.digests import digest_bytes
+from ..model.entries import EntryParser
+from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..problems import Reporter
 from ..settings import check_settings
-from ..model.vocabulary import Vocabulary, load_vocabulary
+from .inventory import Inventory, pelican_settings, take_inventory
 
 RUN_KEY = "TRACKER_RUN"
 IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
@@ -43,11 +43,15 @@ class TrackerRun:
     reporter: Reporter
     vocabularies: dict[str, Vocabulary]
     parser: EntryParser
-    collisions: set[str] = field(default_factory=set)  # output paths claimed twice: the first claimant is written
+    collisions: set[str] = field(
+        default_factory=set
+    )  # output paths claimed twice: the first claimant is written
     blocked: set[str] = field(default_factory=set)  # output paths that are not written at all
     output_paths: list = field(default_factory=list)  # (path, owner) of every file the build writes
     inventory: Inventory = field(default_factory=Inventory)  # the files to read
-    cache: BuildCache = field(default_factory=lambda: BuildCache(None, "", {}, dt.timezone.utc))  # what the last build left
+    cache: BuildCache = field(
+        default_factory=lambda: BuildCache(None, "", {}, dt.timezone.utc)
+    )  # what the last build left
     lock: OutputLock | None = None  # held on the output folder from the start of the build to its end
     marker: Marker = field(default_factory=Marker)  # the output folder's marker as the build found it
     planned: set = field(default_factory=set)  # every file the build may write (pages, feeds, static files)
@@ -75,8 +79,12 @@ class TrackerRun:
         }
         parser = EntryParser(vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug)
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
-        run.inventory = take_inventory(settings["PATH"], settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
-                                       settings["STATIC_PATHS"], reporter)
+        run.inventory = take_inventory(
+            settings["PATH"],
+            settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"],
+            settings["STATIC_PATHS"],
+            reporter,
+        )
         pelican_settings(settings, run.inventory)
         if not settings.get("TRACKER_CHECK"):
             run.claim_output(settings)
@@ -97,8 +105,10 @@ class TrackerRun:
                 self.lock.acquire("build")
             seen, now = settings.get(IDENTITY_KEY), folder_identity(output)
             if seen and now and seen != now:
-                raise FolderRefused(f"output folder '{output}' was replaced since this process first wrote it "
-                                    "(by make publish?); not writing into it: restart the server")
+                raise FolderRefused(
+                    f"output folder '{output}' was replaced since this process first wrote it "
+                    "(by make publish?); not writing into it: restart the server"
+                )
         except FolderRefused as refused:
             self.release()
             print(f"error: {refused}", file=sys.stderr)
@@ -119,17 +129,24 @@ class TrackerRun:
 def build_key(settings: dict[str, Any]) -> str:
     """Everything that, when it changes, makes the next build a full one."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the whole plugin package
-    files = [os.path.join(settings["PATH"], settings.get(key) or "") for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")]
+    files = [
+        os.path.join(settings["PATH"], settings.get(key) or "")
+        for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")
+    ]
     contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
-    return digest_bytes(tree_digest(settings["THEME"], here), settings_digest(settings), versions_digest(), *contents)
+    return digest_bytes(
+        tree_digest(settings["THEME"], here), settings_digest(settings), versions_digest(), *contents
+    )
 
 
 def site_slugify(settings: dict[str, Any]):
     """Pelican's slugify with the site's slug settings, remembered per name: entries repeat the
     same few hundred names, and Pelican's slugify is slow (a third of a millisecond per entry)."""
-    return lru_cache(maxsize=65536)(partial(
-        slugify,
-        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
-        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-    ))
+    return lru_cache(maxsize=65536)(
+        partial(
+            slugify,
+            regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+    )
