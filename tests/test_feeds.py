@@ -4,8 +4,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import feedparser
+import pytest
 
-from conftest import entry
+from conftest import Site, entry
 
 BASE = "http://127.0.0.1:8000"
 HOSTILE = '<script>alert(1)</script> & "quoted" Mosul'
@@ -59,9 +60,18 @@ def titles(feed):
     return [item.title for item in feed.entries]
 
 
-def test_every_feed_parses_and_holds_exactly_its_entries(site):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture site, built once for the tests that only read what was written."""
+    site = Site(tmp_path_factory.mktemp("feeds"))
     write_fixture(site)
-    result = site.build()
+    site.result = site.build()
+    assert site.result.returncode == 0, site.result.stderr
+    return site
+
+
+def test_every_feed_parses_and_holds_exactly_its_entries(built):
+    site, result = built, built.result
     assert result.returncode == 0, result.stderr
     feeds = sorted(
         p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
@@ -91,9 +101,8 @@ def test_every_feed_parses_and_holds_exactly_its_entries(site):
         assert titles(parse(site, f"actors/peshmerga/{fmt}.xml")) == ["Kirkuk three", "Mosul two"]
 
 
-def test_items_carry_links_ids_dates_authors_content_and_categories(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_items_carry_links_ids_dates_authors_content_and_categories(built):
+    site = built
     permalink = f"{BASE}/2014/06/02/mosul/"
     rss = {item.title: item for item in parse(site, "rss.xml").entries}["Mosul two"]
     atom = {item.title: item for item in parse(site, "atom.xml").entries}["Mosul two"]
@@ -133,9 +142,8 @@ def test_feeds_are_deterministic_and_dated_by_their_newest_item(site, tmp_path):
     assert rss.updated == "Wed, 04 Jun 2014 00:00:00 +0300"  # the newest item's `updated`, not the clock
 
 
-def test_hostile_title_is_escaped_once_everywhere(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_hostile_title_is_escaped_once_everywhere(built):
+    site = built
     raw = (site.output / "rss.xml").read_text(encoding="utf-8")
     assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "quoted" Mosul' in raw
     assert "&amp;lt;" not in raw and "<script>" not in raw
@@ -155,9 +163,8 @@ def test_feed_max_items_and_summary_only_feeds(site):
     assert all("content" not in item for item in feed.entries)
 
 
-def test_every_page_advertises_existing_feeds_own_feeds_first(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_every_page_advertises_existing_feeds_own_feeds_first(built):
+    site = built
     site_feeds = [("application/rss+xml", f"{BASE}/rss.xml"), ("application/atom+xml", f"{BASE}/atom.xml")]
     pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))
     assert "provinces/anbar/index.html" in pages and "provinces/anbarr/index.html" in pages
@@ -176,9 +183,8 @@ def test_every_page_advertises_existing_feeds_own_feeds_first(site):
             assert (site.output / href.removeprefix(BASE + "/")).is_file(), (relative, href)
 
 
-def test_subscribe_page_and_opml_list_every_feed(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_subscribe_page_and_opml_list_every_feed(built):
+    site = built
     opml = ET.parse(site.output / "feeds.opml").getroot()
     groups = {group.get("text"): [o.get("xmlUrl") for o in group] for group in opml.find("body")}
     assert groups == {

@@ -2,7 +2,9 @@
 
 import subprocess
 
-from conftest import ROOT, entry
+import pytest
+
+from conftest import ROOT, Site, entry
 
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 
@@ -60,6 +62,16 @@ def write_fixture(site):
     site.write("entries/2014-06-10-typo2.md", entry(title="Typo 2", date="2014-06-10", provinces="[ANBARR]"))
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture site, built once for the tests that only read what was written."""
+    site = Site(tmp_path_factory.mktemp("terms"))
+    write_fixture(site)
+    site.result = site.build()
+    assert site.result.returncode == 0, site.result.stderr
+    return site
+
+
 def test_term_pages_list_exactly_their_entries_across_pages(site):
     write_fixture(site)
     result = site.build("-e", "DEFAULT_PAGINATION=2")
@@ -88,9 +100,8 @@ def test_term_pages_list_exactly_their_entries_across_pages(site):
     assert page2.head.find("link", rel="prev") and page2.head.find("link", rel="next")
 
 
-def test_drafts_and_hidden_entries_appear_on_no_index_page_or_count(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_drafts_and_hidden_entries_appear_on_no_index_page_or_count(built):
+    site = built
     for page in site.output.glob("**/index.html"):
         relative = page.relative_to(site.output).as_posix()
         if relative.startswith(("provinces/", "actors/")):
@@ -101,9 +112,8 @@ def test_drafts_and_hidden_entries_appear_on_no_index_page_or_count(site):
     assert rows["Anbar"].select_one(".count").get_text() == "6"
 
 
-def test_indexes_profiles_and_co_occurrence(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_indexes_profiles_and_co_occurrence(built):
+    site = built
     index = site.html("provinces/index.html")
     rows = {row.th.a.get_text(): row for row in index.select("main tbody tr")}
     assert set(rows) == {
@@ -143,17 +153,15 @@ def test_indexes_profiles_and_co_occurrence(site):
     assert kinds == ["Insurgent", "State", "Kurdish"]
 
 
-def test_unknown_spellings_share_a_page_marked_not_in_the_vocabulary(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_unknown_spellings_share_a_page_marked_not_in_the_vocabulary(built):
+    site = built
     page = site.html("provinces/anbarr/index.html")
     assert "Not in the vocabulary" in page.select_one(".not-in-vocabulary").get_text()
     assert [a.get_text() for a in page.select("main ol.entries h2 a")] == ["Typo 2", "Typo"]
 
 
-def test_entry_pages_link_canonical_names_to_term_pages(site):
-    write_fixture(site)
-    assert site.build().returncode == 0
+def test_entry_pages_link_canonical_names_to_term_pages(built):
+    site = built
     page = site.html("2014/06/06/mosul/index.html")
     links = {a.get_text(): a["href"] for a in page.select("main header .terms a")}
     assert links == {

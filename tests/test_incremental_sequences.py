@@ -1,0 +1,145 @@
+"""Random sequences of edits: after every step, the incremental build equals a clean build."""
+
+import os
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, Site, entry
+from test_workflow import tree
+
+EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 30 or 1
+PROVINCES = ["Anbar", "Ninewa", "Kirkuk", "Basra"]
+ACTORS = ["ISIS", "ISF", "Peshmerga"]
+
+steps = st.one_of(
+    st.tuples(st.just("add"), st.integers(1, 28), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
+    st.tuples(st.just("body"), st.integers(0, 99), st.text(alphabet="abc *#\n", max_size=30)),
+    st.tuples(st.just("terms"), st.integers(0, 99), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
+    st.tuples(st.just("title"), st.integers(0, 99), st.sampled_from(["Qaim", "Rawa", "Ana"])),
+    st.tuples(st.just("status"), st.integers(0, 99), st.sampled_from(["draft", "hidden", "published"])),
+    st.tuples(st.just("rename"), st.integers(0, 99)),
+    st.tuples(st.just("remove"), st.integers(0, 99)),
+    st.tuples(st.just("vocabulary"), st.sampled_from(["add Basra", "alias", "rename Kirkuk"])),
+    st.tuples(st.just("template"), st.sampled_from(["footer", "entry count"])),
+)
+
+
+class Edits:
+    """Entries of a small site, edited step by step."""
+
+    def __init__(self, site: Site) -> None:
+        self.site, self.fields, self.serial = site, {}, 0
+        for n in range(6):
+            self.add(n * 3 + 1, PROVINCES[n % 3], ACTORS[n % 3])
+
+    def write(self, name: str) -> None:
+        title, day, province, actor, body, status = self.fields[name]
+        self.site.write(
+            f"entries/{name}.md",
+            entry(
+                title=title,
+                date=f"2014-06-{day:02d}",
+                provinces=f"[{province}]",
+                actors=f"[{actor}]",
+                body=body,
+                status=status,
+            ),
+        )
+
+    def pick(self, n: int) -> str | None:
+        names = sorted(self.fields)
+        return names[n % len(names)] if names else None
+
+    def add(self, day: int, province: str, actor: str) -> None:
+        self.serial += 1
+        name = f"2014-06-{day:02d}-e{self.serial}"
+        self.fields[name] = [f"Entry {self.serial}", day, province, actor, "Body.", "published"]
+        self.write(name)
+
+    def apply(self, step: tuple) -> None:
+        kind, *args = step
+        if kind == "add":
+            self.add(*args)
+            return
+        if kind == "vocabulary":
+            self.vocabulary(args[0])
+            return
+        if kind == "template":
+            self.template(args[0])
+            return
+        name = self.pick(args[0])
+        if name is None:
+            return
+        if kind == "remove":
+            os.remove(self.site.content / f"entries/{name}.md")
+            del self.fields[name]
+            return
+        if kind == "rename":
+            os.remove(self.site.content / f"entries/{name}.md")
+            self.fields[name + "-moved"] = self.fields.pop(name)
+            self.write(name + "-moved")
+            return
+        column = {"body": 4, "title": 0, "status": 5}
+        if kind == "terms":
+            self.fields[name][2:4] = args[1:3]
+        else:
+            self.fields[name][column[kind]] = args[1]
+        self.write(name)
+
+    def vocabulary(self, change: str) -> None:
+        path = self.site.content / "data/provinces.yaml"
+        text = path.read_text(encoding="utf-8")
+        if change == "add Basra" and "Basra" not in text:
+            text += "- name: Basra\n"
+        elif change == "alias":
+            text = text.replace("aliases: [Al Anbar]", "aliases: [Al Anbar, Anbar Province]")
+        elif change == "rename Kirkuk":
+            text = text.replace("- name: Kirkuk\n", "- name: Kirkuk Governorate\n  aliases: [Kirkuk]\n")
+        path.write_text(text, encoding="utf-8")
+
+    def template(self, change: str) -> None:
+        base = self.site.root / "theme/templates/base.html"
+        text = base.read_text(encoding="utf-8")
+        if change == "footer":
+            text = text.replace("All entries</a>", "Every entry</a>", 1)
+        else:
+            text = text.replace(
+                "  </div>\n  </footer>", "  <p>{{ articles | length }} entries</p>\n  </div>\n  </footer>", 1
+            )
+        base.write_text(text, encoding="utf-8")
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=st.lists(steps, min_size=1, max_size=6))
+def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
+    site = Site(tmp_path_factory.mktemp("sequence"))
+    shutil.copytree(ROOT / "theme", site.root / "theme")
+    options = (
+        "-e",
+        "DEFAULT_PAGINATION=2",
+        f'THEME="{site.root / "theme"}"',
+        'SITEURL="https://example.org"',
+    )
+    edits = Edits(site)
+    assert site.build(*options).returncode == 0
+    for number, step in enumerate(sequence):
+        edits.apply(step)
+        built = site.build(*options)
+        assert built.returncode == 0, built.stderr
+        clean, kept = site.root / f"clean-{number}", site.output
+        site.output = clean
+        try:
+            assert site.build(*options, "TRACKER_CACHE=null").returncode == 0
+        finally:
+            site.output = kept
+        assert tree(kept) == tree(clean), (
+            sequence[: number + 1],
+            set(tree(kept).items()) ^ set(tree(clean).items()),
+        )
+        shutil.rmtree(clean)
