@@ -269,3 +269,28 @@ def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
         p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
     )
     assert sorted(first["feeds"]) == sorted(second["feeds"]) == feeds and len(feeds) > 4
+
+
+def test_a_damaged_cache_costs_a_full_build_and_nothing_else(site, tmp_path):
+    from pathlib import Path
+
+    write_site(site, 6)
+    assert site.build().returncode == 0
+    cache = next(p for p in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json") if str(site.content) in p.read_text())
+    stored = json.loads(cache.read_text())
+    damages = [
+        b"\x00\xff not json at all",
+        cache.read_bytes()[: len(cache.read_bytes()) // 2],  # cut short
+        json.dumps({**stored, "entries": {"x": ["d", [{"title": 5}, 1, 2, 3]]}}).encode(),  # the wrong shapes
+        json.dumps({**stored, "entries": [], "outputs": "nothing"}).encode(),
+        json.dumps([1, 2, 3]).encode(),
+    ]
+    clean = tmp_path / "clean"
+    kept, site.output = site.output, clean
+    assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
+    site.output = kept
+    for damage in damages:
+        cache.write_bytes(damage)
+        result = site.build()
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert tree(site.output) == tree(clean)
