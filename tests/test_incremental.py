@@ -276,7 +276,8 @@ def test_a_damaged_cache_costs_a_full_build_and_nothing_else(site, tmp_path):
 
     write_site(site, 6)
     assert site.build().returncode == 0
-    cache = next(p for p in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json") if str(site.content) in p.read_text())
+    caches = Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json")
+    cache = next(path for path in caches if str(site.content) in path.read_text())
     stored = json.loads(cache.read_text())
     damages = [
         b"\x00\xff not json at all",
