@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import signal
 import subprocess
 import threading
+import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Site, entry, free_port, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -194,3 +197,57 @@ def test_text_meets_wcag_aa_contrast_in_light_and_dark_mode(served_site, browser
         page.screenshot(path=str(ARTIFACTS / f"home-1280-{scheme}.png"))
     finally:
         context.close()
+
+
+def test_devserver_reloads_the_open_page_by_itself_and_keeps_it_through_an_error(browser, tmp_path):
+    site = Site(tmp_path)
+    text = entry(title="Live", date="2014-06-01", provinces="[Anbar]", body="First version.")
+    page_file = site.write("entries/2014-06-01-live.md", text)
+    port = free_port()
+    log = tmp_path / "devserver.log"
+    with open(log, "w") as stream:
+        server = subprocess.Popen(
+            [
+                "make",
+                "-s",
+                "devserver",
+                f"INPUTDIR={site.content}",
+                f"OUTPUTDIR={site.output}",
+                f"PORT={port}",
+            ],
+            cwd=ROOT,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
+    try:
+        url = f"http://127.0.0.1:{port}/2014/06/01/live/"
+        assert wait_for(lambda: "rebuilt in" in log.read_text()), log.read_text()  # the first build
+        context, page, problems = open_page(browser, url, 1280)
+        try:
+            assert "First version." in page.locator("article.entry").inner_text()
+            page.evaluate("window.openedOnce = true")  # gone if, and only if, the page reloads
+            page_file.write_text(text.replace("First version.", "Second version."), encoding="utf-8")
+            page.wait_for_function("!window.openedOnce", timeout=30_000)  # the page reloaded itself
+            assert "Second version." in page.locator("article.entry").inner_text()
+            # A save with an error: the problem in the terminal, the last good page left in the browser.
+            page.evaluate("window.openedOnce = true")
+            seen = builds()
+            page_file.write_text(text.replace("date: 2014-06-01", "date: 2014-06-41"), encoding="utf-8")
+            assert wait_for(lambda: builds() > seen), log.read_text()
+            assert "2014-06-01-live.md:3: error" in log.read_text()
+            time.sleep(1)
+            assert page.evaluate("window.openedOnce") is True
+            assert "Second version." in page.locator("article.entry").inner_text()
+            # The event stream of the page before each reload ends with it: not a problem.
+            problems = [p for p in problems if not p.endswith("/.tracker-live/events")]
+            assert problems == [], "\n".join(problems)
+        finally:
+            context.close()
+        assert server.poll() is None, log.read_text()  # still serving
+        assert not any(b"tracker-live" in p.read_bytes() for p in site.output.rglob("*") if p.is_file())
+        assert "Traceback" not in log.read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -5,7 +5,6 @@ import hashlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -13,7 +12,8 @@ import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import ROOT, entry
+from conftest import ROOT, entry, fetch, free_port, wait_for
+from tracker.devserver import SCRIPT_TAG
 
 
 def make(*args, cwd=ROOT, timeout=300):
@@ -239,29 +239,6 @@ def test_two_builds_of_the_sample_site_are_byte_identical(tmp_path):
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return False
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
 def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
     port = free_port()
@@ -305,7 +282,9 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
             raise AssertionError("a missing page was served")
         except urllib.error.HTTPError as missing:  # the site's own 404 page, as a host serves it
             assert missing.code == 404 and "404.html" not in missing.geturl()
-            assert (site.output / "404.html").read_bytes() == missing.read()
+            served = missing.read()  # the 404 page, with the devserver's live-reload script added
+            assert served.replace(SCRIPT_TAG, b"") == (site.output / "404.html").read_bytes()
+            assert served.count(SCRIPT_TAG) == 1
         save(
             "data/provinces.yaml", "- name: Anbar\n  aliases: [Anbarr]\n", 3
         )  # a vocabulary change rebuilds too

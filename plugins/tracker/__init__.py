@@ -115,7 +115,12 @@ class EntryList(list):
 
 
 def fast_membership(generator) -> None:
-    """Swap the per-tag and per-author lists for EntryLists, once they are complete."""
+    """Swap the per-tag and per-author lists for EntryLists, once they are complete; remember
+    where each entry was written, so that the next build need not work it out again."""
+    locations = TrackerRun.of(generator.settings).locations
+    for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts"):
+        for article in getattr(generator, name):
+            locations[article.source_path] = (article.url, article.save_as)
     for tag in list(generator.tags):
         generator.tags[tag] = EntryList(generator.tags[tag])
     generator.authors = [(author, EntryList(articles)) for author, articles in generator.authors]
@@ -165,11 +170,14 @@ def report(pelican) -> None:
     run = TrackerRun.of(settings)
     run.reporter.print()
     produced = set(run.outputs) | run.statics
-    remove_files(pelican.output_path, (set(run.marker.files) | run.planned) - produced)
+    stale = (set(run.marker.files) | run.planned) - produced
+    remove_files(pelican.output_path, stale)
+    run.changed |= stale
     marker = write_marker(pelican.output_path, True, produced)
-    run.cache.save(run.entries, run.outputs, marker.state, run.dependencies.found())
+    run.cache.save(run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations)
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
     run.release()
+    run.finished = True
 
 
 def register() -> None:

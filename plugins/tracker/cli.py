@@ -18,9 +18,7 @@ import argparse
 import ctypes
 import datetime as dt
 import errno
-import functools
 import glob
-import http.server
 import os
 import shutil
 import sys
@@ -31,6 +29,7 @@ from zoneinfo import ZoneInfo
 import pelican
 from pelican.settings import read_settings
 
+from .devserver import Builds, make_server, rebuild_forever
 from .incremental.cache import cache_path
 from .incremental.outfolder import (
     MARKER,
@@ -335,48 +334,25 @@ def clean(content: str, output: str, conf: str) -> int:
     return 0
 
 
-class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the output folder; a missing page gets the site's own 404 page, as a host would serve it."""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
-        pass  # a line per request would bury the build's problems
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = os.path.join(self.directory, "404.html")
-        if code != 404 or not os.path.isfile(page):
-            super().send_error(code, message, explain)
-            return
-        with open(page, "rb") as handle:
-            body = handle.read()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 def serve(content: str, output: str, conf: str, bind: str, port: int, rebuild: bool) -> int:
-    """Serve the output folder; with `rebuild`, also rebuild on every change (Pelican's autoreload)."""
+    """Serve the output folder; with `rebuild`, also rebuild on every save and reload open pages."""
     load_settings(content, conf, output)
-    handler = functools.partial(SiteRequestHandler, directory=os.path.abspath(output))
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    builds = Builds() if rebuild else None
     try:
-        server = http.server.ThreadingHTTPServer((bind, port), handler)
+        server = make_server(output, bind, port, builds)
     except OSError as exc:
         raise Refused(f"cannot listen on {bind}:{port}: {exc.strerror}") from None
     print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", flush=True)
-    if not rebuild:
+    if builds is None:
         with server:
             server.serve_forever()
         return 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        return build(
-            content, output, conf, options=("-r",)
-        )  # autoreload in the main thread: the time limits need it
+        rebuild_forever(content, output, conf, builds)  # in the main thread: the time limits need it
     finally:
         server.shutdown()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

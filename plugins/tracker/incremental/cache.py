@@ -26,7 +26,7 @@ from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 3
+FORMAT = 4
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -153,6 +153,7 @@ class BuildCache:
         self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
         self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
         self.dependencies: dict[str, list[str] | None] = {}  # template -> the context names it reads
+        self.locations: dict[str, tuple[str, str]] = {}  # source path -> (url, save_as) Pelican gave it
         if not path or not os.path.isfile(path):
             return
         try:
@@ -161,12 +162,18 @@ class BuildCache:
             if stored.get("format") == FORMAT and stored.get("key") == key:
                 self.entries = {
                     source: (str(stamp), decode_result(result, vocabularies, timezone))
-                    for source, (stamp, result) in stored["entries"].items()
+                    for source, (stamp, result, _) in stored["entries"].items()
+                }
+                self.locations = {
+                    source: (str(where[0]), str(where[1]))
+                    for source, (_, _, where) in stored["entries"].items()
+                    if where is not None
                 }
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
                 self.dependencies = dict(stored["dependencies"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
             self.entries, self.outputs, self.output_state, self.dependencies = {}, {}, "", {}  # a full build
+            self.locations = {}
 
     def save(
         self,
@@ -174,6 +181,7 @@ class BuildCache:
         outputs: dict[str, str],
         output_state: str,
         dependencies: dict[str, list[str] | None],
+        locations: dict[str, tuple[str, str]],
     ) -> None:
         """Write the new cache in one rename, readable by the user only."""
         if not self.path:
@@ -185,7 +193,8 @@ class BuildCache:
             "outputs": outputs,
             "dependencies": dependencies,
             "entries": {
-                source: [stamp, encode_result(result)] for source, (stamp, result) in entries.items()
+                source: [stamp, encode_result(result), locations.get(source)]
+                for source, (stamp, result) in entries.items()
             },
         }
         try:

@@ -32,6 +32,7 @@ from ..site.listing import EntryItems
 from ..site.paths import per_page
 from ..site.run import TrackerRun
 
+_MISSING = object()
 # Names a page's own output path and URL mode already stand for.
 COVERED = {"output_file", "SITEURL", "localsiteurl"}
 
@@ -57,6 +58,7 @@ class TrackerWriter(Writer):
         self._memo: dict[int, tuple[Any, str]] = {}
         self._dependencies = TrackerRun.of(self.settings).dependencies
         self._claimed: set[str] = set()  # output paths written (or kept) by this build
+        self._shared: dict[tuple, tuple] = {}  # (template, context, names) -> (values, digest)
 
     def write_file(
         self,
@@ -113,6 +115,7 @@ class TrackerWriter(Writer):
             return
         with _stop_on_os_error(name):
             super().write_file(name, template, context, relative_urls, None, None, override, None, **kwargs)
+        TrackerRun.of(self.settings).changed.add(relative)
 
     def write_bytes(
         self,
@@ -136,6 +139,7 @@ class TrackerWriter(Writer):
                     os.makedirs(os.path.dirname(path), exist_ok=True)
                     with open(path, "wb") as handle:
                         handle.write(content)
+                TrackerRun.of(self.settings).changed.add(relative)
         if feed is not None:
             signals.feed_written.send(path, context=context or {}, feed=feed)
 
@@ -187,14 +191,32 @@ class TrackerWriter(Writer):
         if names is None:
             return None
         try:
-            parts = [TrackerRun.of(self.settings).cache.key, template.name, relative, str(relative_urls)]
+            shared = self._shared_digest(template, names, context, kwargs)
+            parts = [shared, relative, str(relative_urls)]
             parts += [
-                f"{name}={self._value_digest(name, context, kwargs, template.environment)}"
-                for name in sorted(names)
+                f"{name}={self.fingerprint(kwargs[name], context, template.environment)}"
+                for name in sorted(names & kwargs.keys())
             ]
             return digest_bytes(*parts)
         except Unfingerprintable:
             return None
+
+    def _shared_digest(self, template, names: frozenset[str], context: dict[str, Any], kwargs: dict) -> str:
+        """The digest of what a template reads from the shared context (not given per page): worked
+        out once per template and reused for as long as the context holds the very same values."""
+        own = tuple(sorted(names - kwargs.keys()))
+        key = (template.name, id(context), own)
+        hit = self._shared.get(key)
+        if hit is not None and all(context.get(name, _MISSING) is value for name, value in hit[0]):
+            return hit[1]
+        env = template.environment
+        digest = digest_bytes(
+            TrackerRun.of(self.settings).cache.key,
+            template.name,
+            *(f"{name}={self._value_digest(name, context, {}, env)}" for name in own),
+        )
+        self._shared[key] = (tuple((name, context.get(name, _MISSING)) for name in own), digest)
+        return digest
 
     def _value_digest(self, name: str, context: dict[str, Any], kwargs: dict[str, Any], env: Any) -> str:
         if name in kwargs:

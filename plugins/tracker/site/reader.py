@@ -110,9 +110,13 @@ class TrackerReader(BaseReader):
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
         run = TrackerRun.of(self.settings)
         stamp = run.stamps[source_path] if source_path in run.stamps else stamp_of(source_path)
-        found = run.cache.entries.get(source_path) or run.prepared.get(source_path)
-        if stamp and found and found[0] == stamp:
-            result = found[1]
+        cached, prepared = run.cache.entries.get(source_path), run.prepared.get(source_path)
+        location = None
+        if stamp and cached and cached[0] == stamp:
+            result = cached[1]
+            location = run.cache.locations.get(source_path)
+        elif stamp and prepared and prepared[0] == stamp:
+            result = prepared[1]
         else:
             result = prepare(
                 source_path,
@@ -129,6 +133,10 @@ class TrackerReader(BaseReader):
             return None, {"status": "skip"}
         metadata = self.metadata(entry, summary)
         metadata["source_digest"] = digest
+        if location is not None:
+            # Pelican's URL and path for these very bytes under the same settings (both are in the
+            # cache's key): working them out again costs more than the rest of the entry.
+            metadata["url"], metadata["save_as"] = location
         return body, metadata
 
     def metadata(self, entry: Entry, summary: str | None) -> dict[str, Any]:

@@ -61,6 +61,9 @@ class TrackerRun:
     prepared: dict = field(default_factory=dict)  # source path -> (digest, read result), read in workers
     stamps: dict = field(default_factory=dict)  # source path -> digest of its bytes now (None: unreadable)
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
+    locations: dict = field(default_factory=dict)  # source path -> (url, save_as) of its entry this build
+    changed: set = field(default_factory=set)  # output paths this build wrote or removed
+    finished: bool = False  # the build ran to its end (the devserver reloads pages only then)
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:

@@ -1,0 +1,195 @@
+"""`make serve` and `make devserver`: the output folder over HTTP, and for the devserver a rebuild
+on every save that reloads the open browser tab by itself.
+
+The live-reload script exists only in what the devserver sends: it is added to HTML responses on
+their way out, never written into the output folder, so `make html` and `make publish` carry no
+trace of it. After each rebuild the server tells the open pages, over server-sent events, which
+files the rebuild wrote or removed; a page reloads only when its own file is among them. A
+rebuild with errors tells no page to reload: the browser keeps the last good page while the
+terminal shows the problems.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+import pelican
+import watchfiles
+from pelican.log import init as init_logging
+from pelican.utils import FileChangeFilter
+
+from .site.run import RUN_KEY, TrackerRun
+
+LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
+SCRIPT_TAG = f'<script src="{LIVE}reload.js"></script>'.encode()
+SCRIPT = b"""(function () {
+  "use strict";
+  var file = decodeURIComponent(location.pathname).replace(/^\\/+/, "");
+  if (file === "" || file.slice(-1) === "/") file += "index.html";
+  var events = new EventSource("/.tracker-live/events");
+  events.addEventListener("built", function (event) {
+    var changed = JSON.parse(event.data).changed;
+    if (changed.indexOf(file) !== -1) location.reload();
+  });
+})();
+"""
+KEEPALIVE = 15  # seconds between comments on an idle event stream
+
+
+class Builds:
+    """The outcome of the latest rebuild, handed to every waiting event stream."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.number = 0
+        self.changed: list[str] = []
+
+    def publish(self, changed: set[str]) -> None:
+        """A rebuild finished without errors and wrote or removed `changed` (output-relative paths)."""
+        with self._condition:
+            self.number += 1
+            self.changed = sorted(path.replace(os.sep, "/") for path in changed)
+            self._condition.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> tuple[int, list[str]]:
+        """The next rebuild after number `seen`, or the same number after `timeout` seconds."""
+        with self._condition:
+            self._condition.wait_for(lambda: self.number != seen, timeout)
+            return self.number, self.changed
+
+
+class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder; a missing page gets the site's own 404 page, as a host would serve it.
+    With `builds`, HTML gets the live-reload script and the event stream is served."""
+
+    builds: Builds | None = None
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+        pass  # a line per request would bury the build's problems
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        if self.builds is None:
+            super().do_GET()
+        elif self.path.split("?")[0] == LIVE + "reload.js":
+            self._send(200, "text/javascript; charset=utf-8", SCRIPT)
+        elif self.path.split("?")[0] == LIVE + "events":
+            self._stream(self.builds)
+        else:
+            path = self.translate_path(self.path)
+            if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+                path = os.path.join(path, "index.html")
+            if path.endswith(".html") and os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    self._send(200, "text/html; charset=utf-8", with_script(handle.read()))
+            else:
+                super().do_GET()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = os.path.join(self.directory, "404.html")
+        if code != 404 or not os.path.isfile(page):
+            super().send_error(code, message, explain)
+            return
+        with open(page, "rb") as handle:
+            body = handle.read()
+        self._send(404, "text/html; charset=utf-8", with_script(body) if self.builds else body)
+
+    def _send(self, code: int, kind: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if self.builds is not None:
+            self.send_header("Cache-Control", "no-store")  # a reload must show the rebuilt file
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _stream(self, builds: Builds) -> None:
+        """Server-sent events: one `built` event per rebuild, until the page goes away."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = builds.number
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while True:
+                number, changed = builds.wait(seen, KEEPALIVE)
+                if number == seen:
+                    self.wfile.write(b": waiting\n\n")
+                else:
+                    seen = number
+                    data = json.dumps({"build": number, "changed": changed})
+                    self.wfile.write(f"event: built\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+        except OSError:
+            return  # the page was closed or reloaded
+
+
+def with_script(page: bytes) -> bytes:
+    """A page with the live-reload script before its closing body tag (or at its end)."""
+    at = page.lower().rfind(b"</body>")
+    return page + SCRIPT_TAG if at < 0 else page[:at] + SCRIPT_TAG + page[at:]
+
+
+def make_server(output: str, bind: str, port: int, builds: Builds | None) -> http.server.ThreadingHTTPServer:
+    """A threaded server for `output`; OSError when the address cannot be had."""
+    handler = type("Handler", (SiteRequestHandler,), {"builds": builds})
+
+    def factory(*args: Any) -> SiteRequestHandler:
+        return handler(*args, directory=os.path.abspath(output))
+
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    return http.server.ThreadingHTTPServer((bind, port), factory)
+
+
+def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> None:
+    """Build, then rebuild after every change to the content, the theme or the settings, in this
+    process (imports, compiled templates and the last build's cache stay warm). Problems are printed
+    as by `make html`; an error in one rebuild never stops the server."""
+    args = pelican.parse_arguments([content, "-o", output, "-s", conf, "-q"])
+    init_logging(level=args.verbosity, name="pelican")
+    instance, settings = pelican.get_instance(args)
+    settings_file = os.path.abspath(conf)
+    changes = watch(settings_file, settings)
+    while True:
+        started = time.perf_counter()
+        previous = settings.pop(RUN_KEY, None)
+        if previous is not None:
+            previous.release()
+        try:
+            instance.run()
+        except SystemExit:
+            pass  # the settings or the entries have errors, printed already
+        except Exception as exc:  # a bug, not the author's input: one line, and the server goes on
+            logging.getLogger(__name__).error("rebuild failed: %s: %s", type(exc).__name__, exc)
+        run = settings.get(RUN_KEY)
+        if isinstance(run, TrackerRun) and run.finished and not run.reporter.count("error"):
+            builds.publish(run.changed)
+            print(
+                f"rebuilt in {time.perf_counter() - started:.2f} s: {len(run.changed)} files changed",
+                flush=True,
+            )
+        else:
+            print("not reloading the browser: fix the problems above and save again", flush=True)
+        changed = {os.path.abspath(path) for _, path in next(changes)}
+        if settings_file in changed:
+            instance, settings = pelican.get_instance(args)
+            changes = watch(settings_file, settings)
+
+
+def watch(settings_file: str, settings: dict[str, Any]):
+    """Batches of changes to the settings, the theme and the content, as Pelican's autoreload
+    watches them; the watcher runs on during a build, so a save made while building is not missed."""
+    paths = [settings_file, settings.get("THEME", ""), settings.get("PATH", "")]
+    return watchfiles.watch(
+        *(os.path.abspath(p) for p in paths if p and os.path.exists(p)),
+        watch_filter=FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", []))),
+        rust_timeout=0,
+    )
