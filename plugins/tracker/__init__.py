@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from functools import partial
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 
+from .incremental.cache import BuildCache
 from .incremental.outfolder import remove_files, static_outputs, write_marker
 from .incremental.writer import TrackerWriter
 from .model.site import month_calendar
@@ -21,7 +24,7 @@ from .settings import DEFAULTS
 from .site.generator import SiteGenerator
 from .site.paths import check_collisions
 from .site.reader import TrackerReader, prefetch
-from .site.run import IDENTITY_KEY, TrackerRun, folder_identity
+from .site.run import DEFER_SAVE_KEY, IDENTITY_KEY, KEPT_KEY, TrackerRun, folder_identity
 
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
 PAGINATED = {"province": None, "actor": None}
@@ -36,10 +39,55 @@ def merge_defaults(pelican) -> None:
     pelican.settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
     quiet_stamp_warnings()
     pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
+    pelican.settings["JINJA_ENVIRONMENT"] = {
+        "bytecode_cache": COMPILED_TEMPLATES,
+        **pelican.settings["JINJA_ENVIRONMENT"],
+    }
     pelican.settings["JINJA_GLOBALS"] = {
         "month_calendar": month_calendar,
         **pelican.settings["JINJA_GLOBALS"],
     }
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process (a devserver rebuilds with new Jinja environments):
+    kept by template, source and every environment option that changes the compiled code."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[tuple, bytes] = {}
+
+    @staticmethod
+    def _key(bucket: Bucket) -> tuple:
+        env = bucket.environment
+        options = tuple(getattr(env, name, None) for name in COMPILE_OPTIONS)
+        return bucket.key, bucket.checksum, options, tuple(sorted(env.extensions)), repr(env.autoescape)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.get(self._key(bucket))
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[self._key(bucket)] = bucket.bytecode_to_string()
+
+
+COMPILE_OPTIONS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "is_async",
+)
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 class _KnownUnreadable(logging.Filter):
@@ -174,7 +222,12 @@ def report(pelican) -> None:
     remove_files(pelican.output_path, stale)
     run.changed |= stale
     marker = write_marker(pelican.output_path, True, produced)
-    run.cache.save(run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations)
+    saved = (run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations, run.files)
+    run.save_cache = partial(run.cache.save, *saved)
+    if not settings.get(DEFER_SAVE_KEY):
+        run.save_cache()
+    if run.cache.path:
+        settings[KEPT_KEY] = BuildCache.kept(run.cache, *saved)
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
     run.release()
     run.finished = True

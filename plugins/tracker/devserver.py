@@ -24,7 +24,7 @@ import watchfiles
 from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
-from .site.run import RUN_KEY, TrackerRun
+from .site.run import DEFER_SAVE_KEY, RUN_KEY, TrackerRun
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
 SCRIPT_TAG = f'<script src="{LIVE}reload.js"></script>'.encode()
@@ -156,6 +156,7 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
     args = pelican.parse_arguments([content, "-o", output, "-s", conf, "-q"])
     init_logging(level=args.verbosity, name="pelican")
     instance, settings = pelican.get_instance(args)
+    settings[DEFER_SAVE_KEY] = True
     settings_file = os.path.abspath(conf)
     changes = watch(settings_file, settings)
     while True:
@@ -178,9 +179,12 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
             )
         else:
             print("not reloading the browser: fix the problems above and save again", flush=True)
+        if isinstance(run, TrackerRun) and run.save_cache is not None:
+            run.save_cache()  # for the next `make html`, once the pages have been told
         changed = {os.path.abspath(path) for _, path in next(changes)}
         if settings_file in changed:
             instance, settings = pelican.get_instance(args)
+            settings[DEFER_SAVE_KEY] = True
             changes = watch(settings_file, settings)
 
 

@@ -8,8 +8,11 @@ milliseconds per entry, and the ratio to the stock-Pelican baseline.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -75,6 +78,46 @@ def written_since(folder: Path, since: float) -> tuple[int, int]:
     return pages, feeds
 
 
+def devserver_reloads(work: Path, victim: Path, times: int = 3) -> float:
+    """Median seconds from saving an entry to the devserver's reload event for that entry's page
+    (the open tab then loads one page from 127.0.0.1); the server runs on the built site."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = work / "devserver.log"
+    command = [sys.executable, "-m", "tracker.cli", "serve", "--rebuild", "--input", str(work / "tracker")]
+    command += ["--output", str(work / "out"), "--conf", str(ROOT / "pelicanconf.py"), "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    with open(log, "w") as stream:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT, env=env)
+    page = "/".join(victim.stem[:10].split("-")) + "/" + victim.stem[11:] + "/index.html"
+    original = victim.read_text(encoding="utf-8")
+    found = []
+    try:
+        while "rebuilt in" not in log.read_text():
+            if server.poll() is not None:
+                raise SystemExit(f"the devserver stopped:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        connection.request("GET", "/.tracker-live/events")
+        stream = connection.getresponse()
+        for number in range(times):
+            time.sleep(1)
+            victim.write_text(original + f"\nSaved again ({number}).\n", encoding="utf-8")
+            saved = time.perf_counter()
+            while True:
+                line = stream.fp.readline().decode()
+                if line.startswith("data:") and page in json.loads(line[5:])["changed"]:
+                    found.append(time.perf_counter() - saved)
+                    break
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        victim.write_text(original, encoding="utf-8")
+    return statistics.median(found)
+
+
 def run_once(work: Path, n: int) -> dict[str, tuple]:
     """One round: baseline, full build, edit one entry, add today's entry, remove one entry."""
     results = {}
@@ -112,6 +155,8 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     today.unlink()
     timed("rebuild: that entry removed again", build, out)
     victim.write_text(original, encoding="utf-8")
+    timed("rebuild: that edit undone", build, out)
+    results["devserver: save to reload event"] = (devserver_reloads(work, victim), 0, 0, 0)
     timed(
         "make check (no output)",
         [

@@ -26,7 +26,7 @@ from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 4
+FORMAT = 5
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -154,6 +154,7 @@ class BuildCache:
         self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
         self.dependencies: dict[str, list[str] | None] = {}  # template -> the context names it reads
         self.locations: dict[str, tuple[str, str]] = {}  # source path -> (url, save_as) Pelican gave it
+        self.files: dict[str, list[int]] = {}  # source path -> its file's status when its bytes were digested
         if not path or not os.path.isfile(path):
             return
         try:
@@ -162,18 +163,35 @@ class BuildCache:
             if stored.get("format") == FORMAT and stored.get("key") == key:
                 self.entries = {
                     source: (str(stamp), decode_result(result, vocabularies, timezone))
-                    for source, (stamp, result, _) in stored["entries"].items()
+                    for source, (stamp, result, _, _) in stored["entries"].items()
                 }
                 self.locations = {
                     source: (str(where[0]), str(where[1]))
-                    for source, (_, _, where) in stored["entries"].items()
+                    for source, (_, _, where, _) in stored["entries"].items()
                     if where is not None
+                }
+                self.files = {
+                    source: [int(n) for n in status]
+                    for source, (_, _, _, status) in stored["entries"].items()
+                    if status is not None
                 }
                 self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
                 self.dependencies = dict(stored["dependencies"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
             self.entries, self.outputs, self.output_state, self.dependencies = {}, {}, "", {}  # a full build
-            self.locations = {}
+            self.locations, self.files = {}, {}
+
+    @classmethod
+    def kept(
+        cls, previous: BuildCache, entries, outputs, output_state, dependencies, locations, files
+    ) -> BuildCache:
+        """What `save` writes, kept in memory for the next build of the same process (a devserver):
+        the same data the next build would load from the file, without reading and parsing it."""
+        cache = cls(None, previous.key, {}, dt.timezone.utc)
+        cache.path, cache.entries, cache.outputs = previous.path, dict(entries), dict(outputs)
+        cache.output_state, cache.dependencies = output_state, dict(dependencies)
+        cache.locations, cache.files = dict(locations), dict(files)
+        return cache
 
     def save(
         self,
@@ -182,6 +200,7 @@ class BuildCache:
         output_state: str,
         dependencies: dict[str, list[str] | None],
         locations: dict[str, tuple[str, str]],
+        files: dict[str, list[int]],
     ) -> None:
         """Write the new cache in one rename, readable by the user only."""
         if not self.path:
@@ -193,7 +212,7 @@ class BuildCache:
             "outputs": outputs,
             "dependencies": dependencies,
             "entries": {
-                source: [stamp, encode_result(result), locations.get(source)]
+                source: [stamp, encode_result(result), locations.get(source), files.get(source)]
                 for source, (stamp, result) in entries.items()
             },
         }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +106,36 @@ def stamp_of(path: str) -> str | None:
         return digest_bytes(read_source(path))
     except YAMLProblem:
         return None
+
+
+# A file changed this long before it was looked at is not changed again unseen within the same
+# tick of a coarse file-system clock (the "racy" case git guards against the same way).
+SETTLED_NS = 2_000_000_000
+
+
+def file_status(path: str) -> list[int] | None:
+    """What the file system says of a file: size, modification and change times, inode and device.
+    The change time cannot be set by any tool (a checkout or `rsync -t` sets the modification time
+    only) and moves with every write, so an equal status means equal bytes."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def known_stamp(path: str, known: tuple[list[int] | None, str | None]) -> tuple[str | None, list[int] | None]:
+    """(digest of the file's bytes, status to remember with it): the digest `known` gives when the
+    file's status is the one remembered with it, else the file read again. A status is remembered
+    only once the file has settled: a change in the same clock tick could not be told apart."""
+    status = file_status(path)
+    remembered, digest = known
+    if status is not None and status == remembered and digest:
+        return digest, status
+    started = time.time_ns()
+    digest = stamp_of(path)
+    settled = status is not None and digest is not None and status[2] < started - SETTLED_NS
+    return digest, status if settled else None
 
 
 def _file_kind(mode: int) -> str:

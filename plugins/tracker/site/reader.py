@@ -14,7 +14,7 @@ from ..model.digests import digest_bytes
 from ..model.entries import Entry, EntryParser
 from ..model.yamlnodes import YAMLProblem
 from ..problems import Reporter
-from .inventory import SOURCE_SUFFIXES, read_source, stamp_of
+from .inventory import SOURCE_SUFFIXES, known_stamp, read_source, stamp_of
 from .markup import MarkdownTimeout, Renderer
 from .run import TrackerRun
 
@@ -82,8 +82,11 @@ def prefetch(run: TrackerRun, settings: dict[str, Any], workers: int = 2) -> Non
     for starting them: YAML and Markdown are per file, and the build's other steps need them all."""
     jobs = []
     for path in run.inventory.sources:
-        stamp = run.stamps[path] = stamp_of(path)
         cached = run.cache.entries.get(path)
+        stamp, status = known_stamp(path, (run.cache.files.get(path), cached and cached[0]))
+        run.stamps[path] = stamp
+        if status is not None:
+            run.files[path] = status
         if stamp and not (cached and cached[0] == stamp):
             jobs.append((path, stamp, is_page(path, settings)))
     if len(jobs) < settings["TRACKER_PARALLEL_READING_MIN"] or (os.cpu_count() or 1) < 2:

@@ -25,6 +25,8 @@ from .inventory import Inventory, pelican_settings, take_inventory
 
 RUN_KEY = "TRACKER_RUN"
 IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
+KEPT_KEY = "tracker_kept_cache"  # the last build's cache, kept in memory across a devserver's rebuilds
+DEFER_SAVE_KEY = "tracker_defer_cache_save"  # set by the devserver: it saves the cache after reloading pages
 
 
 def folder_identity(path: str) -> tuple[int, int] | None:
@@ -60,10 +62,12 @@ class TrackerRun:
     entries: dict = field(default_factory=dict)  # source path -> (digest, read result), for the next build
     prepared: dict = field(default_factory=dict)  # source path -> (digest, read result), read in workers
     stamps: dict = field(default_factory=dict)  # source path -> digest of its bytes now (None: unreadable)
+    files: dict = field(default_factory=dict)  # source path -> its file's status, for the next build
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
     locations: dict = field(default_factory=dict)  # source path -> (url, save_as) of its entry this build
     changed: set = field(default_factory=set)  # output paths this build wrote or removed
     finished: bool = False  # the build ran to its end (the devserver reloads pages only then)
+    save_cache: Any = None  # saves the cache for the next build; run by `report`, or by the devserver
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:
@@ -91,7 +95,12 @@ class TrackerRun:
         pelican_settings(settings, run.inventory)
         if not settings.get("TRACKER_CHECK"):
             run.claim_output(settings)
-            run.cache = BuildCache(cache_path(settings), build_key(settings), vocabularies, parser.timezone)
+            path, key = cache_path(settings), build_key(settings)
+            kept = settings.get(KEPT_KEY)
+            if kept is not None and (kept.path, kept.key) == (path, key):
+                run.cache = kept  # what this process saved last, without reading the file again
+            else:
+                run.cache = BuildCache(path, key, vocabularies, parser.timezone)
             if not (run.marker.complete and run.marker.state == run.cache.output_state):
                 run.cache.outputs = {}  # the folder is not as the cached build left it: render every page
             run.dependencies = Dependencies(run.cache.dependencies)
