@@ -140,6 +140,9 @@ def test_sample_site_builds_cleanly_with_the_publish_settings(tmp_path):
     )
     assert len(entries) == len(list((ROOT / "content/entries").rglob("*.md"))) - 1  # all but the one draft
     assert not (tmp_path / "out/drafts").exists()
+    # The devserver's live-reload script is added to what it serves, never written into a site.
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert written and not [p for p in written if b"tracker-live" in p.read_bytes()]
 
 
 def test_make_html_builds_another_content_folder(site):

@@ -11,6 +11,7 @@ terminal shows the problems.
 
 from __future__ import annotations
 
+import gc
 import http.server
 import json
 import logging
@@ -164,6 +165,7 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
         previous = settings.pop(RUN_KEY, None)
         if previous is not None:
             previous.release()
+        gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
         try:
             instance.run()
         except SystemExit:
@@ -181,6 +183,8 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
             print("not reloading the browser: fix the problems above and save again", flush=True)
         if isinstance(run, TrackerRun) and run.save_cache is not None:
             run.save_cache()  # for the next `make html`, once the pages have been told
+        gc.enable()
+        gc.collect()
         changed = {os.path.abspath(path) for _, path in next(changes)}
         if settings_file in changed:
             instance, settings = pelican.get_instance(args)

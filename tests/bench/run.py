@@ -26,46 +26,56 @@ ROOT = Path(__file__).resolve().parents[2]
 PELICAN = str(Path(sys.executable).with_name("pelican"))
 
 
-def tree_rss_kib(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+def tree_memory_kib(root_pid: int) -> tuple[int, int]:
+    """(resident, proportional) memory of a process and all its descendants, in KiB. Summed
+    resident memory counts pages that forked workers share with the build once per process;
+    proportional memory (PSS) splits each shared page between the processes that share it."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm") as handle:
-                rss[int(entry)] = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [root_pid]
+    rss = pss = 0
+    todo = [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
         todo += children.get(pid, [])
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return rss, pss
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one command, memory sampled every 20 ms."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak resident MiB, peak proportional MiB) of one command, memory sampled
+    every 20 ms."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
     )
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss_kib(process.pid))
+        rss, pss = tree_memory_kib(process.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
     if process.returncode not in (0, 1) or (
         process.returncode == 1 and "tracker.cli" not in " ".join(command)
     ):
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
-    return elapsed, peak / 1024
+    return elapsed, peak / 1024, peak_pss / 1024
 
 
 def written_since(folder: Path, since: float) -> tuple[int, int]:
@@ -132,8 +142,8 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
 
     def timed(name, command, folder):
         since = time.time() - 0.01
-        seconds, mib = measure(command)
-        results[name] = (seconds, mib, *(written_since(folder, since) if folder else (0, 0)))
+        seconds, mib, pss = measure(command)
+        results[name] = (seconds, mib, pss, *(written_since(folder, since) if folder else (0, 0)))
 
     timed(
         "stock Pelican (baseline)",
@@ -156,7 +166,7 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     timed("rebuild: that entry removed again", build, out)
     victim.write_text(original, encoding="utf-8")
     timed("rebuild: that edit undone", build, out)
-    results["devserver: save to reload event"] = (devserver_reloads(work, victim), 0, 0, 0)
+    results["devserver: save to reload event"] = (devserver_reloads(work, victim), 0, 0, 0, 0)
     timed(
         "make check (no output)",
         [
@@ -186,15 +196,23 @@ def main() -> None:
     rounds = [run_once(work, args.n) for _ in range(args.runs)]
     baseline = statistics.median(r["stock Pelican (baseline)"][0] for r in rounds)
     print(f"\nN = {args.n} entries, {args.runs} runs, medians; each build a fresh process\n")
-    columns = ("wall s", 8), ("peak MiB", 9), ("pages", 7), ("feeds", 6), ("ms/entry", 9), ("vs stock", 9)
+    columns = (
+        ("wall s", 8),
+        ("RSS MiB", 8),
+        ("PSS MiB", 8),
+        ("pages", 7),
+        ("feeds", 6),
+        ("ms/entry", 9),
+        ("vs stock", 9),
+    )
     print(f"{'build':34} " + " ".join(f"{title:>{width}}" for title, width in columns))
     for name in rounds[0]:
-        seconds = statistics.median(r[name][0] for r in rounds)
-        mib = statistics.median(r[name][1] for r in rounds)
-        pages = statistics.median(r[name][2] for r in rounds)
-        feeds = statistics.median(r[name][3] for r in rounds)
+        seconds, mib, pss, pages, feeds = (statistics.median(r[name][i] for r in rounds) for i in range(5))
         per_entry, ratio = 1000 * seconds / args.n, seconds / baseline
-        print(f"{name:34} {seconds:8.2f} {mib:9.0f} {pages:7.0f} {feeds:6.0f} {per_entry:9.2f} {ratio:9.2f}")
+        print(
+            f"{name:34} {seconds:8.2f} {mib:8.0f} {pss:8.0f} {pages:7.0f} {feeds:6.0f} "
+            f"{per_entry:9.2f} {ratio:9.2f}"
+        )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ..model.digests import digest_bytes
 from ..model.entries import Entry, Source
@@ -158,8 +159,8 @@ class BuildCache:
         if not path or not os.path.isfile(path):
             return
         try:
-            with open(path, encoding="utf-8") as handle:
-                stored = json.load(handle)
+            with open(path, "rb") as handle:
+                stored = orjson.loads(handle.read())
             if stored.get("format") == FORMAT and stored.get("key") == key:
                 self.entries = {
                     source: (str(stamp), decode_result(result, vocabularies, timezone))
@@ -218,7 +219,7 @@ class BuildCache:
         }
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            write_atomically(self.path, json.dumps(stored, separators=(",", ":")).encode("utf-8"), mode=0o600)
+            write_atomically(self.path, orjson.dumps(stored), mode=0o600)
         except OSError as exc:  # the site is written; only the next build's head start is lost
             print(
                 f"{self.path}: warning: build cache not saved ({exc.strerror}); the next build is a full one",

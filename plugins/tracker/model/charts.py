@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 WIDTH, HEIGHT, GAP = 600, 120, 2
@@ -36,10 +38,12 @@ class Chart:
         return max((bar.count for bar in self.bars), default=0)
 
 
+@lru_cache(maxsize=None)  # every term's chart asks for the same few thousand days
 def _week(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=None)
 def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -50,18 +54,19 @@ def _next_month(day: dt.date) -> dt.date:
 
 def activity(entries: list[Any]) -> Chart | None:
     """Counts per period from the first to the latest entry; None without entries."""
-    days = sorted(entry.date.date() for entry in entries)
+    days = Counter(entry.date.date() for entry in entries)
     if not days:
         return None
-    weekly = (days[-1] - days[0]).days < 365
+    first, last = min(days), max(days)
+    weekly = (last - first).days < 365
     start_of, step, unit = (
         (_week, lambda d: d + dt.timedelta(days=7), "week") if weekly else (_month, _next_month, "month")
     )
-    counts: dict[dt.date, int] = {}
-    for day in days:
-        counts[start_of(day)] = counts.get(start_of(day), 0) + 1
-    periods, period = [], start_of(days[0])
-    while period <= days[-1]:
+    counts: Counter[dt.date] = Counter()
+    for day, count in days.items():
+        counts[start_of(day)] += count
+    periods, period = [], start_of(first)
+    while period <= last:
         periods.append(period)
         period = step(period)
     busiest = max(counts.values())

@@ -7,8 +7,8 @@ import hashlib
 
 def digest_bytes(*parts: bytes | str) -> str:
     """A short stable digest of some bytes or strings."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\x00")
-    return h.hexdigest()
+    try:
+        data = ("\x00".join(parts) + "\x00").encode("utf-8")  # type: ignore[arg-type]
+    except TypeError:  # some parts are bytes: the same byte stream, built part by part
+        data = b"".join((p.encode("utf-8") if isinstance(p, str) else p) + b"\x00" for p in parts)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -108,6 +108,8 @@ class TrackerReader(BaseReader):
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
         self._renderer = Renderer(settings)
+        # One category object for every entry (the same name and settings: equal objects anyway).
+        self._category = Category(settings.get("DEFAULT_CATEGORY") or "entries", settings)
 
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
@@ -157,7 +159,7 @@ class TrackerReader(BaseReader):
             "sources": entry.sources,
             "covers": entry.covers,
             # Pelican expects every article to have a category; the site writes no category pages.
-            "category": Category(self.settings.get("DEFAULT_CATEGORY") or "entries", self.settings),
+            "category": self._category,
         }
         if entry.date:
             metadata["date"] = entry.date
