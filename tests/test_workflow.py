@@ -295,3 +295,39 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed(site):
+    site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
+    good = (
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+    )
+    conf = site.root / "localconf.py"
+    conf.write_text(good)
+    port = free_port()
+    log = site.root / "devserver.log"
+    with open(log, "w") as stream:
+        server = subprocess.Popen(
+            ["make", "-s", "devserver", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}"]
+            + [f"CONFFILE={conf}", f"PORT={port}"],
+            cwd=ROOT,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/2014/06/01/live/"
+    try:
+        assert wait_for(lambda: "rebuilt in" in log.read_text()), log.read_text()
+        conf.write_text(good + "TIMEZONE = (\n")  # saved half-way through an edit
+        assert wait_for(lambda: "localconf.py: error: settings not loaded (SyntaxError" in log.read_text())
+        conf.write_text(good + 'TIMEZONE = "Mars/Olympus"\n')
+        assert wait_for(lambda: "settings: error: TIMEZONE" in log.read_text()), log.read_text()
+        assert server.poll() is None and fetch(url) is not None  # still serving the last good site
+        site.write("entries/2014-06-01-live.md", entry(title="Live again", date="2014-06-01"))
+        conf.write_text(good)
+        assert wait_for(lambda: "Live again" in (fetch(url) or "")), log.read_text()
+        assert "Traceback" not in log.read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

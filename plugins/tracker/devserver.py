@@ -156,40 +156,59 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
     as by `make html`; an error in one rebuild never stops the server."""
     args = pelican.parse_arguments([content, "-o", output, "-s", conf, "-q"])
     init_logging(level=args.verbosity, name="pelican")
-    instance, settings = pelican.get_instance(args)
-    settings[DEFER_SAVE_KEY] = True
+    instance, settings = load(args)
+    if instance is None:
+        raise SystemExit(1)
     settings_file = os.path.abspath(conf)
     changes = watch(settings_file, settings)
     while True:
-        started = time.perf_counter()
-        previous = settings.pop(RUN_KEY, None)
-        if previous is not None:
-            previous.release()
-        gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
-        try:
-            instance.run()
-        except SystemExit:
-            pass  # the settings or the entries have errors, printed already
-        except Exception as exc:  # a bug, not the author's input: one line, and the server goes on
-            logging.getLogger(__name__).error("rebuild failed: %s: %s", type(exc).__name__, exc)
-        run = settings.get(RUN_KEY)
-        if isinstance(run, TrackerRun) and run.finished and not run.reporter.count("error"):
-            builds.publish(run.changed)
-            print(
-                f"rebuilt in {time.perf_counter() - started:.2f} s: {len(run.changed)} files changed",
-                flush=True,
-            )
-        else:
-            print("not reloading the browser: fix the problems above and save again", flush=True)
-        if isinstance(run, TrackerRun) and run.save_cache is not None:
-            run.save_cache()  # for the next `make html`, once the pages have been told
-        gc.enable()
-        gc.collect()
+        if instance is not None:  # None: the settings file could not be loaded; wait for a save
+            rebuild(instance, settings, builds)
         changed = {os.path.abspath(path) for _, path in next(changes)}
         if settings_file in changed:
-            instance, settings = pelican.get_instance(args)
-            settings[DEFER_SAVE_KEY] = True
-            changes = watch(settings_file, settings)
+            instance, loaded = load(args)
+            if instance is not None:
+                settings = loaded
+                changes = watch(settings_file, settings)
+
+
+def rebuild(instance: Any, settings: dict[str, Any], builds: Builds) -> None:
+    """One build; the open pages are told which files changed when it had no error."""
+    started = time.perf_counter()
+    previous = settings.pop(RUN_KEY, None)
+    if previous is not None:
+        previous.release()
+    gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
+    try:
+        instance.run()
+    except SystemExit:
+        pass  # the settings or the entries have errors, printed already
+    except Exception as exc:  # a bug, not the author's input: one line, and the server goes on
+        logging.getLogger(__name__).error("rebuild failed: %s: %s", type(exc).__name__, exc)
+    run = settings.get(RUN_KEY)
+    if isinstance(run, TrackerRun) and run.finished and not run.reporter.count("error"):
+        builds.publish(run.changed)
+        print(
+            f"rebuilt in {time.perf_counter() - started:.2f} s: {len(run.changed)} files changed", flush=True
+        )
+    else:
+        print("not reloading the browser: fix the problems above and save again", flush=True)
+    if isinstance(run, TrackerRun) and run.save_cache is not None:
+        run.save_cache()  # for the next `make html`, once the pages have been told
+    gc.enable()
+    gc.collect()
+
+
+def load(args: Any) -> tuple[Any, Any]:
+    """Pelican and its settings, or (None, None) with one line when the settings file cannot be
+    loaded (a syntax error saved half-way through an edit): the server waits for the next save."""
+    try:
+        instance, settings = pelican.get_instance(args)
+    except Exception as exc:
+        print(f"{args.settings}: error: settings not loaded ({type(exc).__name__}: {exc})", flush=True)
+        return None, None
+    settings[DEFER_SAVE_KEY] = True
+    return instance, settings
 
 
 def watch(settings_file: str, settings: dict[str, Any]):
