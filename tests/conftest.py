@@ -79,20 +79,12 @@ class Site:
         """Build the site in this process, as `make html` does (`Pelican(read_settings(...)).run()`),
         from the site's folder; `-e KEY=JSON` options override settings as on the command line.
         Returns what the `pelican` command would: its exit status, stdout and stderr."""
-        overrides = {}
-        for option in options:
-            if option != "-e":
-                key, _, value = option.partition("=")
-                overrides[key] = json.loads(value)
         stdout, stderr, status = io.StringIO(), io.StringIO(), 0
         here = os.getcwd()
         os.chdir(self.root)
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                settings = read_settings(
-                    str(conf),
-                    override={"PATH": str(self.content), "OUTPUT_PATH": str(self.output), **overrides},
-                )
+                settings = self.settings(*options, conf=conf)
                 try:
                     Pelican(settings).run()
                 except SystemExit as stop:
@@ -101,6 +93,17 @@ class Site:
             os.chdir(here)
         return subprocess.CompletedProcess(
             ["pelican", *options], status, stdout.getvalue(), stderr.getvalue()
+        )
+
+    def settings(self, *options: str, conf: Path = ROOT / "pelicanconf.py") -> dict:
+        """The settings a build of this site reads: `conf`, the site's folders, `-e KEY=JSON` options."""
+        overrides = {}
+        for option in options:
+            if option != "-e":
+                key, _, value = option.partition("=")
+                overrides[key] = json.loads(value)
+        return read_settings(
+            str(conf), override={"PATH": str(self.content), "OUTPUT_PATH": str(self.output), **overrides}
         )
 
     def html(self, relative: str) -> BeautifulSoup:

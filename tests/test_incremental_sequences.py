@@ -1,13 +1,18 @@
 """Random sequences of edits: after every step, the incremental build equals a clean build."""
 
+import contextlib
+import io
 import os
 import shutil
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pelican import Pelican
 
 from conftest import ROOT, Site, entry
 from test_workflow import tree
+from tracker.devserver import Builds, rebuild
+from tracker.site.run import DEFER_SAVE_KEY
 
 EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 30 or 1
 PROVINCES = ["Anbar", "Ninewa", "Kirkuk", "Basra"]
@@ -111,6 +116,21 @@ class Edits:
         base.write_text(text, encoding="utf-8")
 
 
+def assert_equals_a_clean_build(site, options, sequence, number):
+    """The output folder equals a clean build (no cache) of the same content and settings."""
+    clean, kept = site.root / f"clean-{number}", site.output
+    site.output = clean
+    try:
+        assert site.build(*options, "TRACKER_CACHE=null").returncode == 0
+    finally:
+        site.output = kept
+    assert tree(kept) == tree(clean), (
+        sequence[: number + 1],
+        set(tree(kept).items()) ^ set(tree(clean).items()),
+    )
+    shutil.rmtree(clean)
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -132,14 +152,34 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
         edits.apply(step)
         built = site.build(*options)
         assert built.returncode == 0, built.stderr
-        clean, kept = site.root / f"clean-{number}", site.output
-        site.output = clean
-        try:
-            assert site.build(*options, "TRACKER_CACHE=null").returncode == 0
-        finally:
-            site.output = kept
-        assert tree(kept) == tree(clean), (
-            sequence[: number + 1],
-            set(tree(kept).items()) ^ set(tree(clean).items()),
-        )
-        shutil.rmtree(clean)
+        assert_equals_a_clean_build(site, options, sequence, number)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=st.lists(steps, min_size=1, max_size=6))
+def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory, sequence):
+    """As `make devserver` rebuilds: one Pelican and one settings dict for every build, the last
+    cache kept in memory and saved after the pages are told, templates compiled once."""
+    site = Site(tmp_path_factory.mktemp("devserver"))
+    shutil.copytree(ROOT / "theme", site.root / "theme")
+    options = (
+        "-e",
+        "DEFAULT_PAGINATION=2",
+        f'THEME="{site.root / "theme"}"',
+        'SITEURL="https://example.org"',
+    )
+    edits = Edits(site)
+    settings_ = site.settings(*options)
+    settings_[DEFER_SAVE_KEY] = True
+    instance, builds = Pelican(settings_), Builds()
+    with contextlib.redirect_stdout(io.StringIO()):
+        rebuild(instance, settings_, builds)
+        for number, step in enumerate(sequence):
+            edits.apply(step)
+            rebuild(instance, settings_, builds)
+            assert builds.number == number + 2  # every rebuild finished without an error
+            assert_equals_a_clean_build(site, options, sequence, number)
