@@ -8,6 +8,7 @@ milliseconds per entry, and the ratio to the stock-Pelican baseline.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -156,9 +157,11 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     original = victim.read_text(encoding="utf-8")
     victim.write_text(original + "\nA correction added to this entry.\n", encoding="utf-8")
     timed("rebuild: one entry edited", build, out)
+    newest = max(p.stem[:10] for p in (tracker / "entries").rglob("*.md") if p.stem[:1].isdigit())
+    day = dt.date.fromisoformat(newest) + dt.timedelta(days=1)  # the day after the newest entry
     today = tracker / "entries" / "bench-today.md"
     today.write_text(
-        "---\ntitle: Today's brief\ndate: 2030-01-01\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n",
+        f"---\ntitle: Today's brief\ndate: {day}\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n",
         encoding="utf-8",
     )
     timed("rebuild: today's entry added", build, out)
