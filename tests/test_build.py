@@ -159,3 +159,5 @@ def test_make_html_builds_another_content_folder(site):
     assert result.returncode == 0, result.stderr
     assert entry_names(site.html("2014/06/20/only/index.html"), "province") == ["Kirkuk"]
     assert len(list(site.output.glob("2014/*/*/*/index.html"))) == 1
+    written = [p for p in site.output.rglob("*") if p.is_file()]
+    assert written and not [p for p in written if b"tracker-live" in p.read_bytes()]  # no live reload
