@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from conftest import ROOT, entry, fetch, free_port, wait_for
-from tracker.devserver import SCRIPT_TAG
+from tracker.devserver import REMEMBERED, Builds
 
 
 def make(*args, cwd=ROOT, timeout=300):
@@ -283,8 +283,8 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
         except urllib.error.HTTPError as missing:  # the site's own 404 page, as a host serves it
             assert missing.code == 404 and "404.html" not in missing.geturl()
             served = missing.read()  # the 404 page, with the devserver's live-reload script added
-            assert served.replace(SCRIPT_TAG, b"") == (site.output / "404.html").read_bytes()
-            assert served.count(SCRIPT_TAG) == 1
+            tags = re.findall(rb'<script src="/\.tracker-live/reload\.js\?since=\d+"></script>', served)
+            assert len(tags) == 1 and served.replace(tags[0], b"") == (site.output / "404.html").read_bytes()
         save(
             "data/provinces.yaml", "- name: Anbar\n  aliases: [Anbarr]\n", 3
         )  # a vocabulary change rebuilds too
@@ -331,3 +331,16 @@ def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_page_opened_before_a_rebuild_hears_of_it_even_if_its_event_stream_opens_after():
+    builds = Builds()
+    builds.publish({"a/index.html"})
+    served_after = builds.number  # the page was served after build 1
+    builds.publish({"b/index.html"})
+    builds.publish({"a/index.html", "c.xml"})
+    assert builds.wait(served_after, 0) == (3, ["a/index.html", "b/index.html", "c.xml"])
+    assert builds.wait(3, 0) == (3, [])  # nothing new: the stream waits
+    for _ in range(REMEMBERED):
+        builds.publish({"d/index.html"})
+    assert builds.wait(served_after, 0)[1] == ["*"]  # older than what is remembered: reload

@@ -19,6 +19,7 @@ import os
 import threading
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pelican
 import watchfiles
@@ -28,19 +29,22 @@ from pelican.utils import FileChangeFilter
 from .site.run import DEFER_SAVE_KEY, RUN_KEY, TrackerRun
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
-SCRIPT_TAG = f'<script src="{LIVE}reload.js"></script>'.encode()
+# The page says which build it was served after, so that a rebuild finished before its event
+# stream opened is not missed; "*" stands for "more builds than the server remembers".
 SCRIPT = b"""(function () {
   "use strict";
   var file = decodeURIComponent(location.pathname).replace(/^\\/+/, "");
   if (file === "" || file.slice(-1) === "/") file += "index.html";
-  var events = new EventSource("/.tracker-live/events");
+  var since = new URL(document.currentScript.src).searchParams.get("since") || "0";
+  var events = new EventSource("/.tracker-live/events?since=" + encodeURIComponent(since));
   events.addEventListener("built", function (event) {
     var changed = JSON.parse(event.data).changed;
-    if (changed.indexOf(file) !== -1) location.reload();
+    if (changed.indexOf(file) !== -1 || changed.indexOf("*") !== -1) location.reload();
   });
 })();
 """
 KEEPALIVE = 15  # seconds between comments on an idle event stream
+REMEMBERED = 64  # rebuilds whose changed files the server keeps for late event streams
 
 
 class Builds:
@@ -49,20 +53,27 @@ class Builds:
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self.number = 0
-        self.changed: list[str] = []
+        self._recent: list[tuple[int, frozenset[str]]] = []  # (number, changed files) of recent rebuilds
 
     def publish(self, changed: set[str]) -> None:
         """A rebuild finished without errors and wrote or removed `changed` (output-relative paths)."""
         with self._condition:
             self.number += 1
-            self.changed = sorted(path.replace(os.sep, "/") for path in changed)
+            self._recent = self._recent[-(REMEMBERED - 1) :] + [
+                (self.number, frozenset(path.replace(os.sep, "/") for path in changed))
+            ]
             self._condition.notify_all()
 
     def wait(self, seen: int, timeout: float) -> tuple[int, list[str]]:
-        """The next rebuild after number `seen`, or the same number after `timeout` seconds."""
+        """The files changed by the rebuilds after number `seen` (["*"] when they are no longer all
+        remembered), once there is one; the same number and nothing after `timeout` seconds."""
         with self._condition:
             self._condition.wait_for(lambda: self.number != seen, timeout)
-            return self.number, self.changed
+            if self.number == seen:
+                return seen, []
+            if not self._recent or self._recent[0][0] > seen + 1 or seen > self.number:
+                return self.number, ["*"]
+            return self.number, sorted(set().union(*(files for n, files in self._recent if n > seen)))
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -80,14 +91,15 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         elif self.path.split("?")[0] == LIVE + "reload.js":
             self._send(200, "text/javascript; charset=utf-8", SCRIPT)
         elif self.path.split("?")[0] == LIVE + "events":
-            self._stream(self.builds)
+            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+            self._stream(self.builds, int(since) if since.isdigit() else self.builds.number)
         else:
             path = self.translate_path(self.path)
             if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
                 path = os.path.join(path, "index.html")
             if path.endswith(".html") and os.path.isfile(path):
                 with open(path, "rb") as handle:
-                    self._send(200, "text/html; charset=utf-8", with_script(handle.read()))
+                    self._send(200, "text/html; charset=utf-8", self._with_script(handle.read()))
             else:
                 super().do_GET()
 
@@ -98,7 +110,7 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             return
         with open(page, "rb") as handle:
             body = handle.read()
-        self._send(404, "text/html; charset=utf-8", with_script(body) if self.builds else body)
+        self._send(404, "text/html; charset=utf-8", self._with_script(body) if self.builds else body)
 
     def _send(self, code: int, kind: str, body: bytes) -> None:
         self.send_response(code)
@@ -110,13 +122,16 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _stream(self, builds: Builds) -> None:
-        """Server-sent events: one `built` event per rebuild, until the page goes away."""
+    def _with_script(self, page: bytes) -> bytes:
+        return with_script(page, self.builds.number if self.builds else 0)
+
+    def _stream(self, builds: Builds, seen: int) -> None:
+        """Server-sent events: a `built` event for each rebuild after number `seen`, until the page
+        goes away."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = builds.number
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
@@ -133,10 +148,16 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             return  # the page was closed or reloaded
 
 
-def with_script(page: bytes) -> bytes:
+def script_tag(build: int) -> bytes:
+    """The live-reload script's tag, for a page served after rebuild number `build`."""
+    return f'<script src="{LIVE}reload.js?since={build}"></script>'.encode()
+
+
+def with_script(page: bytes, build: int) -> bytes:
     """A page with the live-reload script before its closing body tag (or at its end)."""
     at = page.lower().rfind(b"</body>")
-    return page + SCRIPT_TAG if at < 0 else page[:at] + SCRIPT_TAG + page[at:]
+    tag = script_tag(build)
+    return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
 def make_server(output: str, bind: str, port: int, builds: Builds | None) -> http.server.ThreadingHTTPServer:
