@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -95,6 +96,26 @@ class Site:
             ["pelican", *options], status, stdout.getvalue(), stderr.getvalue()
         )
 
+    def pelican_process(self, *options: str, **env: str) -> subprocess.CompletedProcess:
+        """The `pelican` command on this site in a process of its own, from the site's folder, with
+        `env` added to the environment (for what an in-process build cannot change)."""
+        command = [
+            str(PELICAN),
+            str(self.content),
+            "-o",
+            str(self.output),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+        ]
+        return subprocess.run(
+            [*command, *options],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+
     def settings(self, *options: str, conf: Path = ROOT / "pelicanconf.py") -> dict:
         """The settings a build of this site reads: `conf`, the site's folders, `-e KEY=JSON` options."""
         overrides = {}
@@ -132,6 +153,35 @@ def fetch(url: str) -> str | None:
             return response.read().decode("utf-8")
     except OSError:
         return None
+
+
+def built_once(tmp_path_factory, name: str, write) -> Site:
+    """A site filled by `write` and built once, for a module's tests that only read what was
+    written; the build's result is kept as `site.result`."""
+    site = Site(tmp_path_factory.mktemp(name))
+    write(site)
+    site.result = site.build()
+    assert site.result.returncode == 0, site.result.stderr
+    return site
+
+
+@contextlib.contextmanager
+def devserver(site: Site, *variables: str, cwd: Path = ROOT):
+    """`make devserver` for `site` (more make `variables` given as NAME=value) on a free port, its
+    output in `site.root / "devserver.log"`; yields (port, log, process) and stops it at the end."""
+    port = free_port()
+    log = site.root / "devserver.log"
+    command = ["make", "-s", "-f", str(ROOT / "Makefile"), "devserver"]
+    command += [f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", f"PORT={port}", *variables]
+    with open(log, "w") as stream:
+        server = subprocess.Popen(
+            command, cwd=cwd, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield port, log, server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 @pytest.fixture

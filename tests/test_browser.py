@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import ROOT, Site, entry, free_port, wait_for
+from conftest import ROOT, Site, devserver, entry, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -203,25 +201,8 @@ def test_devserver_reloads_the_open_page_by_itself_and_keeps_it_through_an_error
     site = Site(tmp_path)
     text = entry(title="Live", date="2014-06-01", provinces="[Anbar]", body="First version.")
     page_file = site.write("entries/2014-06-01-live.md", text)
-    port = free_port()
-    log = tmp_path / "devserver.log"
-    with open(log, "w") as stream:
-        server = subprocess.Popen(
-            [
-                "make",
-                "-s",
-                "devserver",
-                f"INPUTDIR={site.content}",
-                f"OUTPUTDIR={site.output}",
-                f"PORT={port}",
-            ],
-            cwd=ROOT,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
-    try:
+    with devserver(site) as (port, log, server):
+        builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
         url = f"http://127.0.0.1:{port}/2014/06/01/live/"
         assert wait_for(lambda: "rebuilt in" in log.read_text()), log.read_text()  # the first build
         context, page, problems = open_page(browser, url, 1280)
@@ -248,6 +229,3 @@ def test_devserver_reloads_the_open_page_by_itself_and_keeps_it_through_an_error
         assert server.poll() is None, log.read_text()  # still serving
         assert not any(b"tracker-live" in p.read_bytes() for p in site.output.rglob("*") if p.is_file())
         assert "Traceback" not in log.read_text()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from conftest import Site, entry
+from conftest import built_once, entry
 
 BASE = "http://127.0.0.1:8000"
 HOSTILE = '<script>alert(1)</script> & "quoted" Mosul'
@@ -63,11 +63,7 @@ def titles(feed):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture site, built once for the tests that only read what was written."""
-    site = Site(tmp_path_factory.mktemp("feeds"))
-    write_fixture(site)
-    site.result = site.build()
-    assert site.result.returncode == 0, site.result.stderr
-    return site
+    return built_once(tmp_path_factory, "feeds", write_fixture)
 
 
 def test_every_feed_parses_and_holds_exactly_its_entries(built):

@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -245,7 +244,7 @@ def register():
 
 
 def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
-    from conftest import PELICAN, ROOT
+    from conftest import ROOT
 
     write_site(site, 6)
     plugins = tmp_path / "plugins"
@@ -259,22 +258,7 @@ def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
         'FEED_DOMAIN="https://example.org"',
     ]
     for _ in range(2):  # the second build changes nothing and rewrites nothing
-        result = subprocess.run(
-            [
-                str(PELICAN),
-                str(site.content),
-                "-o",
-                str(site.output),
-                "-s",
-                str(ROOT / "pelicanconf.py"),
-                *options,
-            ],
-            cwd=site.root,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "COUNTING_LOG": str(log)},
-        )
+        result = site.pelican_process(*options, COUNTING_LOG=str(log))
         assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in log.read_text().splitlines())
     pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))

@@ -131,13 +131,8 @@ def assert_equals_a_clean_build(site, options, sequence, number):
     shutil.rmtree(clean)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(sequence=st.lists(steps, min_size=1, max_size=6))
-def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
+def small_site(tmp_path_factory) -> tuple[Site, tuple[str, ...], Edits]:
+    """A small site with its own copy of the theme (so that steps can edit it), and its options."""
     site = Site(tmp_path_factory.mktemp("sequence"))
     shutil.copytree(ROOT / "theme", site.root / "theme")
     options = (
@@ -146,7 +141,20 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
         f'THEME="{site.root / "theme"}"',
         'SITEURL="https://example.org"',
     )
-    edits = Edits(site)
+    return site, options, Edits(site)
+
+
+sequences = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@sequences
+@given(sequence=st.lists(steps, min_size=1, max_size=6))
+def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
+    site, options, edits = small_site(tmp_path_factory)
     assert site.build(*options).returncode == 0
     for number, step in enumerate(sequence):
         edits.apply(step)
@@ -155,24 +163,12 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
         assert_equals_a_clean_build(site, options, sequence, number)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@sequences
 @given(sequence=st.lists(steps, min_size=1, max_size=6))
 def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory, sequence):
     """As `make devserver` rebuilds: one Pelican and one settings dict for every build, the last
     cache kept in memory and saved after the pages are told, templates compiled once."""
-    site = Site(tmp_path_factory.mktemp("devserver"))
-    shutil.copytree(ROOT / "theme", site.root / "theme")
-    options = (
-        "-e",
-        "DEFAULT_PAGINATION=2",
-        f'THEME="{site.root / "theme"}"',
-        'SITEURL="https://example.org"',
-    )
-    edits = Edits(site)
+    site, options, edits = small_site(tmp_path_factory)
     settings_ = site.settings(*options)
     settings_[DEFER_SAVE_KEY] = True
     instance, builds = Pelican(settings_), Builds()

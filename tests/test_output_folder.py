@@ -4,17 +4,15 @@ however a build dies, whatever else writes into the folder at the same time."""
 import json
 import os
 import pickle
-import signal
 import subprocess
-import sys
 import time
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, entry
-from test_workflow import fetch, free_port, make, publishconf, tree, wait_for
+from conftest import ROOT, devserver, entry, fetch, wait_for
+from test_workflow import make, publishconf, tree
 from tracker.incremental.outfolder import MARKER, OutputLock
 
 
@@ -231,26 +229,7 @@ def test_a_second_build_of_one_folder_waits_for_the_first(site):
 
 def test_a_devserver_never_writes_into_a_folder_a_publish_swapped_in(site):
     fill(site)
-    port = free_port()
-    log = site.root / "devserver.log"
-    with open(log, "w") as stream:
-        server = subprocess.Popen(
-            [
-                "make",
-                "-s",
-                "-f",
-                str(ROOT / "Makefile"),
-                "devserver",
-                f"INPUTDIR={site.content}",
-                f"OUTPUTDIR={site.output}",
-                f"PORT={port}",
-            ],
-            cwd=site.root,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    with devserver(site, cwd=site.root) as (port, log, _):
         assert wait_for(lambda: "Done: Processed" in log.read_text()), log.read_text()
         assert fetch(f"http://127.0.0.1:{port}/") and (site.output / "drafts/secret/index.html").is_file()
         published = publish(site)
@@ -266,9 +245,6 @@ def test_a_devserver_never_writes_into_a_folder_a_publish_swapped_in(site):
         time.sleep(1)
         assert tree(site.output) == before  # no drafts, no local links written into the published site
         assert not (site.output / "drafts").exists()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def clean_build(site, tmp_path, *options):
@@ -413,23 +389,7 @@ def test_an_upgraded_markdown_renders_every_page_again(site, tmp_path):
     )
     time.sleep(0.05)
     since = time.time_ns()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(site.content),
-            "-o",
-            str(site.output),
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-        ],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(fake)},
-    )
+    result = site.pelican_process(PYTHONPATH=str(fake))
     assert result.returncode == 0, result.stderr
     assert page.stat().st_mtime_ns >= since and "old version" not in page.read_text(encoding="utf-8")
 
@@ -454,23 +414,7 @@ def test_environment_failures_are_one_line(site, tmp_path):
     )
     not_a_folder = tmp_path / "cache-home"
     not_a_folder.write_text("a file where the cache folder would be")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(site.content),
-            "-o",
-            str(site.output),
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-        ],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "XDG_CACHE_HOME": str(not_a_folder)},
-    )
+    result = site.pelican_process(XDG_CACHE_HOME=str(not_a_folder))
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "build: warning: no lock on" in result.stderr and (site.output / "index.html").is_file()
     source, readonly = tmp_path / "ro-source", tmp_path / "ro"

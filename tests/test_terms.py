@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, Site, entry
+from conftest import ROOT, built_once, entry
 
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 
@@ -65,11 +65,7 @@ def write_fixture(site):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture site, built once for the tests that only read what was written."""
-    site = Site(tmp_path_factory.mktemp("terms"))
-    write_fixture(site)
-    site.result = site.build()
-    assert site.result.returncode == 0, site.result.stderr
-    return site
+    return built_once(tmp_path_factory, "terms", write_fixture)
 
 
 def test_term_pages_list_exactly_their_entries_across_pages(site):

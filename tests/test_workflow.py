@@ -2,9 +2,7 @@
 
 import datetime as dt
 import hashlib
-import os
 import re
-import signal
 import subprocess
 import time
 import urllib.error
@@ -12,7 +10,7 @@ import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import ROOT, entry, fetch, free_port, wait_for
+from conftest import ROOT, devserver, entry, fetch, wait_for
 from tracker.devserver import REMEMBERED, Builds
 
 
@@ -241,33 +239,16 @@ def test_two_builds_of_the_sample_site_are_byte_identical(tmp_path):
 
 def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
-    port = free_port()
-    log = site.root / "devserver.log"
-    with open(log, "w") as stream:
-        server = subprocess.Popen(
-            [
-                "make",
-                "-s",
-                "devserver",
-                f"INPUTDIR={site.content}",
-                f"OUTPUTDIR={site.output}",
-                f"PORT={port}",
-            ],
-            cwd=ROOT,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/2014/06/01/live/"
-    builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
+    with devserver(site) as (port, log, server):
+        url = f"http://127.0.0.1:{port}/2014/06/01/live/"
+        builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
 
-    def save(relative, text, after_builds):
-        # Pelican's autoreload watches only between builds: save once the last build is done.
-        assert wait_for(lambda: builds() >= after_builds), log.read_text()
-        time.sleep(1)
-        site.write(relative, text)
+        def save(relative, text, after_builds):
+            # One save per rebuild, so that each save's problem lines can be counted.
+            assert wait_for(lambda: builds() >= after_builds), log.read_text()
+            time.sleep(1)
+            site.write(relative, text)
 
-    try:
         assert wait_for(lambda: fetch(url) is not None), log.read_text()
         for n in (1, 2):
             save(
@@ -292,9 +273,6 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
             log.read_text()
         )
         assert "Traceback" not in log.read_text()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed(site):
@@ -305,19 +283,8 @@ def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed
     )
     conf = site.root / "localconf.py"
     conf.write_text(good)
-    port = free_port()
-    log = site.root / "devserver.log"
-    with open(log, "w") as stream:
-        server = subprocess.Popen(
-            ["make", "-s", "devserver", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}"]
-            + [f"CONFFILE={conf}", f"PORT={port}"],
-            cwd=ROOT,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/2014/06/01/live/"
-    try:
+    with devserver(site, f"CONFFILE={conf}") as (port, log, server):
+        url = f"http://127.0.0.1:{port}/2014/06/01/live/"
         assert wait_for(lambda: "rebuilt in" in log.read_text()), log.read_text()
         conf.write_text(good + "TIMEZONE = (\n")  # saved half-way through an edit
         assert wait_for(lambda: "localconf.py: error: settings not loaded (SyntaxError" in log.read_text())
@@ -328,9 +295,6 @@ def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed
         conf.write_text(good)
         assert wait_for(lambda: "Live again" in (fetch(url) or "")), log.read_text()
         assert "Traceback" not in log.read_text()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def test_a_page_opened_before_a_rebuild_hears_of_it_even_if_its_event_stream_opens_after():
