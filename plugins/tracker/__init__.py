@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from functools import partial
 from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 
-from .incremental.cache import BuildCache
 from .incremental.outfolder import remove_files, static_outputs, write_marker
 from .incremental.writer import TrackerWriter
 from .model.site import month_calendar
@@ -162,13 +160,16 @@ class EntryList(list):
         return id(item) in self._ids
 
 
-def fast_membership(generator) -> None:
-    """Swap the per-tag and per-author lists for EntryLists, once they are complete; remember
-    where each entry was written, so that the next build need not work it out again."""
+def remember_locations(generator) -> None:
+    """Where each entry is written, kept by the cache so that the next build need not work it out."""
     locations = TrackerRun.of(generator.settings).locations
     for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts"):
         for article in getattr(generator, name):
             locations[article.source_path] = (article.url, article.save_as)
+
+
+def fast_membership(generator) -> None:
+    """Swap the per-tag and per-author lists for EntryLists, once they are complete."""
     for tag in list(generator.tags):
         generator.tags[tag] = EntryList(generator.tags[tag])
     generator.authors = [(author, EntryList(articles)) for author, articles in generator.authors]
@@ -222,12 +223,13 @@ def report(pelican) -> None:
     remove_files(pelican.output_path, stale)
     run.changed |= stale
     marker = write_marker(pelican.output_path, True, produced)
-    saved = (run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations, run.files)
-    run.save_cache = partial(run.cache.save, *saved)
+    run.cache.update(
+        run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations, run.files
+    )
     if not settings.get(DEFER_SAVE_KEY):
-        run.save_cache()
+        run.cache.save()  # else the devserver saves it once the open pages have been told
     if run.cache.path:
-        settings[KEPT_KEY] = BuildCache.kept(run.cache, *saved)
+        settings[KEPT_KEY] = run.cache  # a devserver's next build starts from it
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
     run.release()
     run.finished = True
@@ -240,6 +242,7 @@ def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.article_generator_pretaxonomy.connect(drop_duplicate_slugs)
     signals.article_generator_finalized.connect(fast_membership)
+    signals.article_generator_finalized.connect(remember_locations)
     signals.all_generators_finalized.connect(check_before_writing)
     signals.get_writer.connect(use_writer)
     signals.finalized.connect(report)

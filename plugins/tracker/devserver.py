@@ -86,16 +86,17 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         pass  # a line per request would bury the build's problems
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        url = urlsplit(self.path)
         if self.builds is None:
             super().do_GET()
-        elif self.path.split("?")[0] == LIVE + "reload.js":
+        elif url.path == LIVE + "reload.js":
             self._send(200, "text/javascript; charset=utf-8", SCRIPT)
-        elif self.path.split("?")[0] == LIVE + "events":
-            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        elif url.path == LIVE + "events":
+            since = parse_qs(url.query).get("since", [""])[0]
             self._stream(self.builds, int(since) if since.isdigit() else self.builds.number)
         else:
             path = self.translate_path(self.path)
-            if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            if os.path.isdir(path) and url.path.endswith("/"):
                 path = os.path.join(path, "index.html")
             if path.endswith(".html") and os.path.isfile(path):
                 with open(path, "rb") as handle:
@@ -214,8 +215,8 @@ def rebuild(instance: Any, settings: dict[str, Any], builds: Builds) -> None:
         )
     else:
         print("not reloading the browser: fix the problems above and save again", flush=True)
-    if isinstance(run, TrackerRun) and run.save_cache is not None:
-        run.save_cache()  # for the next `make html`, once the pages have been told
+    if isinstance(run, TrackerRun) and run.finished:
+        run.cache.save()  # for the next `make html`, once the pages have been told
     gc.enable()
     gc.collect()
 

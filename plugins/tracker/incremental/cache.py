@@ -150,51 +150,26 @@ class BuildCache:
         self, path: str | None, key: str, vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo
     ) -> None:
         self.path, self.key = path, key
-        self.entries: dict[str, tuple] = {}  # source path -> (digest of its bytes, result of reading)
-        self.outputs: dict[str, str] = {}  # output path -> digest of what was rendered into it
-        self.output_state = ""  # the output folder's marker as this build left it (see outfolder.Marker)
-        self.dependencies: dict[str, list[str] | None] = {}  # template -> the context names it reads
-        self.locations: dict[str, tuple[str, str]] = {}  # source path -> (url, save_as) Pelican gave it
-        self.files: dict[str, list[int]] = {}  # source path -> its file's status when its bytes were digested
+        self.update({}, {}, "", {}, {}, {})
         if not path or not os.path.isfile(path):
             return
         try:
             with open(path, "rb") as handle:
                 stored = orjson.loads(handle.read())
             if stored.get("format") == FORMAT and stored.get("key") == key:
-                self.entries = {
-                    source: (str(stamp), decode_result(result, vocabularies, timezone))
-                    for source, (stamp, result, _, _) in stored["entries"].items()
-                }
-                self.locations = {
-                    source: (str(where[0]), str(where[1]))
-                    for source, (_, _, where, _) in stored["entries"].items()
-                    if where is not None
-                }
-                self.files = {
-                    source: [int(n) for n in status]
-                    for source, (_, _, _, status) in stored["entries"].items()
-                    if status is not None
-                }
-                self.outputs, self.output_state = dict(stored["outputs"]), str(stored["output_state"])
-                self.dependencies = dict(stored["dependencies"])
+                entries, locations, files = {}, {}, {}
+                for source, (stamp, result, where, status) in stored["entries"].items():
+                    entries[source] = (str(stamp), decode_result(result, vocabularies, timezone))
+                    if where is not None:
+                        locations[source] = (str(where[0]), str(where[1]))
+                    if status is not None:
+                        files[source] = [int(n) for n in status]
+                outputs, state = dict(stored["outputs"]), str(stored["output_state"])
+                self.update(entries, outputs, state, dict(stored["dependencies"]), locations, files)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
-            self.entries, self.outputs, self.output_state, self.dependencies = {}, {}, "", {}  # a full build
-            self.locations, self.files = {}, {}
+            self.update({}, {}, "", {}, {}, {})  # a full build
 
-    @classmethod
-    def kept(
-        cls, previous: BuildCache, entries, outputs, output_state, dependencies, locations, files
-    ) -> BuildCache:
-        """What `save` writes, kept in memory for the next build of the same process (a devserver):
-        the same data the next build would load from the file, without reading and parsing it."""
-        cache = cls(None, previous.key, {}, dt.timezone.utc)
-        cache.path, cache.entries, cache.outputs = previous.path, dict(entries), dict(outputs)
-        cache.output_state, cache.dependencies = output_state, dict(dependencies)
-        cache.locations, cache.files = dict(locations), dict(files)
-        return cache
-
-    def save(
+    def update(
         self,
         entries: dict[str, tuple],
         outputs: dict[str, str],
@@ -203,18 +178,28 @@ class BuildCache:
         locations: dict[str, tuple[str, str]],
         files: dict[str, list[int]],
     ) -> None:
-        """Write the new cache in one rename, readable by the user only."""
+        """What the cache holds: as read from its file, or as the build that just ended left it (a
+        devserver's next build starts from that, in memory, instead of reading the file again)."""
+        self.entries = entries  # source path -> (digest of its bytes, result of reading)
+        self.outputs = outputs  # output path -> digest of what was rendered into it
+        self.output_state = output_state  # the output folder's marker as the build left it (outfolder.Marker)
+        self.dependencies = dependencies  # template -> the context names it reads
+        self.locations = locations  # source path -> (url, save_as) Pelican gave its entry
+        self.files = files  # source path -> its file's status when its bytes were digested
+
+    def save(self) -> None:
+        """Write the cache in one rename, readable by the user only."""
         if not self.path:
             return
         stored = {
             "format": FORMAT,
             "key": self.key,
-            "output_state": output_state,
-            "outputs": outputs,
-            "dependencies": dependencies,
+            "output_state": self.output_state,
+            "outputs": self.outputs,
+            "dependencies": self.dependencies,
             "entries": {
-                source: [stamp, encode_result(result), locations.get(source), files.get(source)]
-                for source, (stamp, result) in entries.items()
+                source: [stamp, encode_result(result), self.locations.get(source), self.files.get(source)]
+                for source, (stamp, result) in self.entries.items()
             },
         }
         try:

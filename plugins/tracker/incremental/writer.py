@@ -213,14 +213,13 @@ class TrackerWriter(Writer):
         digest = digest_bytes(
             TrackerRun.of(self.settings).cache.key,
             template.name,
-            *(f"{name}={self._value_digest(name, context, {}, env)}" for name in own),
+            *(f"{name}={self._context_digest(name, context, env)}" for name in own),
         )
         self._shared[key] = (tuple((name, context.get(name, _MISSING)) for name in own), digest)
         return digest
 
-    def _value_digest(self, name: str, context: dict[str, Any], kwargs: dict[str, Any], env: Any) -> str:
-        if name in kwargs:
-            return self.fingerprint(kwargs[name], context, env)
+    def _context_digest(self, name: str, context: dict[str, Any], env: Any) -> str:
+        """The digest of a name a template reads from the shared context."""
         if name in COVERED:
             return "covered"  # by the output path and the URL mode
         if name in self.settings and name in context and context[name] is self.settings[name]:
@@ -284,7 +283,7 @@ class TrackerWriter(Writer):
             names - {"entry", "level", "entry_items", "SITEURL"}
         )  # given per item, or this very object
         return digest_bytes(
-            items.template.name, *(f"{n}={self._value_digest(n, context, {}, env)}" for n in names)
+            items.template.name, *(f"{n}={self._context_digest(n, context, env)}" for n in names)
         )
 
 

@@ -67,7 +67,6 @@ class TrackerRun:
     locations: dict = field(default_factory=dict)  # source path -> (url, save_as) of its entry this build
     changed: set = field(default_factory=set)  # output paths this build wrote or removed
     finished: bool = False  # the build ran to its end (the devserver reloads pages only then)
-    save_cache: Any = None  # saves the cache for the next build; run by `report`, or by the devserver
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> TrackerRun:
