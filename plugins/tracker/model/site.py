@@ -646,12 +646,18 @@ def _with_digest(value: Any, *parts: Any) -> Any:
     return replace(value, digest=_digest(type(value).__name__, *parts)) if parts else value
 
 
+def in_write_order(pages: tuple[TermPage, ...]) -> list[TermPage]:
+    """Term pages in the order they are written: vocabulary terms first, in file order, then
+    unknown spellings (the first claimant of an output path wins)."""
+    return sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key))
+
+
 def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, paginate: Paginate) -> SiteModel:
     """The model with every file its pages make, each with what it is, and the model's digest."""
     outputs: list[tuple[str, Any]] = []
     for kind, pages in (("province", model.provinces), ("actor", model.actors)):
         outputs.append((settings[f"{kind.upper()}S_SAVE_AS"], f"the {kind}s index"))
-        for page in sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)):
+        for page in in_write_order(pages):
             outputs += [
                 (path, page) for path in paginate(kind, page.save_as, page.url, model.entries_of(page))
             ]

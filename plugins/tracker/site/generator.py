@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from pelican.generators import Generator
 
 from ..model.geo import load_map
-from ..model.site import SiteModel, build_site, feed_base
+from ..model.site import SiteModel, build_site, feed_base, in_write_order
 from ..settings import DEFAULT_MAP
 from .feeds import render_feed, render_opml
 from .listing import EntryItems
@@ -146,9 +146,7 @@ class SiteGenerator(Generator):
                 url=self.settings[f"{kind.upper()}S_URL"],
             )
             template = self.get_template(kind)
-            # Vocabulary terms first, in file order, then unknown spellings: the first claimant of
-            # a path wins.
-            for page in sorted(pages, key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)):
+            for page in in_write_order(pages):
                 entries = self.model.entries_of(page)
                 write(
                     page.save_as,
