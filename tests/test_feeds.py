@@ -25,6 +25,9 @@ def write_fixture(site):
             provinces="[Nineveh, anbar]",
             actors="[Daesh, Peshmerga]",
             updated="2014-06-04",
+            correction="The number of *displaced* was wrong.",
+            covers="2014-06-01/2014-06-02",
+            sources='["Provincial council <https://example.org/council?a=1&b=2>", "A witness"]',
             summary="A *short* summary.",
             body="Full **body** text.",
         ),
@@ -107,7 +110,7 @@ def test_items_carry_links_ids_dates_authors_content_and_categories(built):
         encoding="utf-8"
     )
     assert rss.published == "Mon, 02 Jun 2014 10:30:00 +0300"
-    assert atom.published == "2014-06-02T10:30:00+03:00" and atom.updated == "2014-06-04T00:00:00+03:00"
+    assert atom.published == "2014-06-02T10:30:00+03:00" and atom.updated == "2014-06-04T12:00:00+03:00"
     assert rss.author == atom.author == "Tracker desk"
     assert "<em>short</em>" in rss.summary and "<em>short</em>" in atom.summary
     assert (
@@ -135,7 +138,7 @@ def test_feeds_are_deterministic_and_dated_by_their_newest_item(site, tmp_path):
     assert first.keys() == second.keys()
     assert [path for path in first if first[path] != second[path]] == []
     rss = parse(site, "provinces/anbar/rss.xml").feed
-    assert rss.updated == "Wed, 04 Jun 2014 00:00:00 +0300"  # the newest item's `updated`, not the clock
+    assert rss.updated == "Wed, 04 Jun 2014 12:00:00 +0300"  # the newest item's `updated`, not the clock
 
 
 def test_hostile_title_is_escaped_once_everywhere(built):
@@ -145,7 +148,10 @@ def test_hostile_title_is_escaped_once_everywhere(built):
     assert "&amp;lt;" not in raw and "<script>" not in raw
     assert HOSTILE in titles(parse(site, "atom.xml"))
     page = site.html("2014/06/04/hostile/index.html")
-    assert page.h1.get_text() == HOSTILE and page.find("script") is None
+    assert page.h1.get_text() == HOSTILE
+    assert [(s.get("src", ""), s.string) for s in page.find_all("script")] == [
+        ("../../../../theme/js/copy-link.js", None)
+    ]  # the theme's own script only
     assert HOSTILE in [
         a.get_text() for a in site.html("provinces/ninewa/index.html").select("ol.entries h2 a")
     ]
@@ -211,3 +217,35 @@ def test_strict_build_needs_an_absolute_address(site):
     assert result.returncode == 0 and "settings: warning: SITEURL (or FEED_DOMAIN) ''" in result.stderr
     assert not list(site.output.rglob("*.xml"))  # no feeds, and no sitemap without an absolute address
     assert site.html("index.html").head.find("link", rel="alternate") is None  # nothing links a missing feed
+
+
+def test_a_date_only_entry_is_dated_noon_in_the_site_zone_so_its_day_holds_west_of_it(built):
+    rss = {item.title: item for item in parse(built, "rss.xml").entries}
+    assert rss["Anbar one"].published == "Sun, 01 Jun 2014 12:00:00 +0300"
+    page = built.html("2014/06/01/anbar/index.html")
+    assert "12:00" not in page.select_one("main").get_text()  # a day given alone is shown as a day
+    assert page.select_one("p.byline time")["datetime"] == "2014-06-01"
+
+
+def test_items_carry_the_coverage_sources_and_correction_in_both_formats(built):
+    for fmt in ("rss", "atom"):
+        item = {i.title: i for i in parse(built, f"{fmt}.xml").entries}["Mosul two"]
+        content = item.content[0].value
+        assert "Covering 1 June 2014 to 2 June 2014." in content
+        assert '<a href="https://example.org/council?a=1&amp;b=2">Provincial council</a>' in content
+        assert "<li>A witness</li>" in content
+        assert "Correction, 4 June 2014:</strong> The number of *displaced* was wrong." in content
+        plain = {i.title: i for i in parse(built, f"{fmt}.xml").entries}["Kirkuk three"].content[0].value
+        assert "Covering" not in plain and "Sources" not in plain and "Correction" not in plain
+
+
+def test_a_term_feed_gives_its_items_their_own_guids_and_the_site_feed_the_permalinks(built):
+    permalink = f"{BASE}/2014/06/02/mosul/"
+    site_ids = {i.title: i.id for i in parse(built, "rss.xml").entries}
+    anbar = {i.title: i for i in parse(built, "provinces/anbar/rss.xml").entries}
+    isis = {i.title: i for i in parse(built, "actors/isis/atom.xml").entries}
+    assert site_ids["Mosul two"] == permalink
+    assert anbar["Mosul two"].id == permalink + "#province-anbar" and anbar["Mosul two"].link == permalink
+    assert isis["Mosul two"].id == permalink + "#actor-isis" and isis["Mosul two"].link == permalink
+    text = (built.output / "provinces/anbar/rss.xml").read_text(encoding="utf-8")
+    assert f'<guid isPermaLink="false">{permalink}#province-anbar</guid>' in text

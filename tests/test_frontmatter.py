@@ -58,7 +58,8 @@ Body *here*.
     assert problems(parser) == []
     assert result.title == "Qaim, Rawa and Ana fall"
     assert result.slug == "qaim"  # file name without the leading date
-    assert result.date == dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)
+    assert result.date == dt.datetime(2014, 6, 22, 12, tzinfo=BAGHDAD)  # a day alone: noon
+    assert result.timed is False
     assert result.covers == (dt.date(2014, 6, 21), dt.date(2014, 6, 22))
     assert [t.name for t in result.provinces] == ["Anbar", "Ninewa"]  # aliases merge into one term
     assert [t.name for t in result.actors] == ["ISIS", "ISF"]
@@ -75,7 +76,7 @@ Body *here*.
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("2014-06-22", dt.datetime(2014, 6, 22, tzinfo=BAGHDAD)),
+        ("2014-06-22", dt.datetime(2014, 6, 22, 12, tzinfo=BAGHDAD)),
         ('"2014-06-22 18:45"', dt.datetime(2014, 6, 22, 18, 45, tzinfo=BAGHDAD)),
         # A time with another offset is the same instant in the site's time zone.
         ("2014-06-22T18:45:00+01:00", dt.datetime(2014, 6, 22, 20, 45, tzinfo=BAGHDAD)),
@@ -87,6 +88,7 @@ def test_date_forms(parser, value, expected):
     assert problems(parser) == []
     assert result.date == expected and result.date.utcoffset() == expected.utcoffset()
     assert result.date.tzinfo is BAGHDAD
+    assert result.timed is (value != "2014-06-22")
 
 
 def test_bom_and_crlf_parse_normally(parser):
@@ -142,6 +144,16 @@ def test_arabic_and_kurdish_text(parser):
             "covers: the interval ends",
         ),
         (
+            "---\ntitle: x\ndate: 2014-06-22\nupdated: 2014-06-21\n---\n",
+            4,
+            "updated 2014-06-21 is before the entry's date 2014-06-22",
+        ),
+        (
+            "---\ntitle: x\ndate: 2014-06-22 18:00\nupdated: 2014-06-22 17:59\n---\n",
+            4,
+            "updated 2014-06-22 17:59 is before the entry's date 2014-06-22 18:00",
+        ),
+        (
             b"---\ntitle: x\ndate: 2014-06-22\n---\nline five\ncaf\xe9\n",
             6,
             "file is not UTF-8 text (invalid byte 0xe9)",
@@ -190,3 +202,15 @@ def test_explicit_slug_wins_and_unsafe_slugs_are_fixed(parser):
 def test_pages_need_only_a_title(parser):
     result = parse(parser, "---\ntitle: About\n---\nText\n", name="content/pages/about.md", page=True)
     assert problems(parser) == [] and result.title == "About" and result.date is None
+
+
+def test_a_correction_is_dated_by_updated_on_or_after_the_entry_day(parser):
+    same_day = parse(
+        parser, entry(date='"2014-06-22 18:00"', updated="2014-06-22", correction="Fixed a name.")
+    )
+    assert problems(parser) == [] and same_day.correction == "Fixed a name."
+    assert same_day.timed is True
+    assert parse(parser, entry(correction="Fixed a name.")) is not None
+    assert problems(parser) == [
+        (4, "warning", "correction without 'updated:'; add the date of the correction")
+    ]

@@ -211,8 +211,9 @@ def test_an_offset_date_is_shown_filed_and_ordered_in_the_site_time_zone(site):
     site.write("entries/2014-06-23-early.md", entry(title="Early", date='"2014-06-23 06:00"'))
     assert site.build().returncode == 0
     late = site.html("2014/06/23/late/index.html")
-    assert late.select_one("main header time")["datetime"] == "2014-06-23T07:30:00+03:00"
-    assert late.select_one("main header time").get_text() == "23 June 2014"
+    assert late.select_one("main header .meta time").get_text() == "23 June 2014"
+    assert late.select_one("main header .byline time")["datetime"] == "2014-06-23T07:30:00+03:00"
+    assert late.select_one("main header .byline time").get_text() == "23 June 2014, 07:30 UTC+03:00"
     assert late.select_one("a[rel=prev]").get_text() == "Early"  # ordered after the 06:00 entry
     assert [a.get_text() for a in site.html("index.html").select("main h1 a, main h3 a")] == ["Late", "Early"]
 
@@ -274,6 +275,9 @@ def test_unsafe_html_is_removed_from_every_page_and_feed_and_the_author_is_told(
     for path in site.output.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml"):
             text = path.read_text(encoding="utf-8").lower()
+            text = re.sub(
+                r'<script src="[./]*/theme/js/copy-link\.js" defer></script>', "", text
+            )  # the theme's
             for bad in (
                 "<script",
                 "&lt;script",

@@ -114,19 +114,74 @@ def test_entry_page_shows_coverage_corrections_sources_and_neighbours(sample):
     ]
 
 
-def test_corrections_are_shown(site):
+def test_corrections_are_shown_on_the_entry_in_lists_and_on_the_corrections_page(site):
     site.write(
         "entries/2014-06-01-a.md",
-        entry(title="Corrected", date="2014-06-01", updated="2014-06-03", sources="[https://example.org/x]"),
+        entry(
+            title="Corrected",
+            date="2014-06-01",
+            updated="2014-06-03",
+            correction="The bridge was in Haditha, not Hit.",
+            sources="[https://example.org/x]",
+        ),
     )
+    site.write(
+        "entries/2014-06-02-b.md", entry(title="Also corrected", date="2014-06-02", updated="2014-06-02")
+    )
+    site.write("entries/2014-06-04-c.md", entry(title="Untouched", date="2014-06-04"))
     assert site.build().returncode == 0
     page = site.html("2014/06/01/a/index.html")
-    assert page.select_one("p.updated").get_text() == "Corrected 3 June 2014."
-    assert page.find("meta", property="article:modified_time")["content"] == "2014-06-03T00:00:00+03:00"
-    assert (
-        site.html("2014/06/01/a/index.html").find("link", rel="canonical")["href"]
-        == "http://127.0.0.1:8000/2014/06/01/a/"
+    assert page.select_one("p.updated").get_text(" ", strip=True) == (
+        "Corrected 3 June 2014 : The bridge was in Haditha, not Hit. All corrections"
     )
+    assert page.find("meta", property="article:modified_time")["content"] == "2014-06-03T12:00:00+03:00"
+    assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/2014/06/01/a/"
+    listed = {
+        li.select_one(".entry-title").get_text(): li.select_one(".corrected")
+        for li in site.html("2014/06/index.html").select("li.entry-item")
+    }
+    assert listed["Corrected"].get_text() == "Corrected 3 June 2014" and listed["Untouched"] is None
+    corrections = site.html("corrections/index.html")
+    assert [h.get_text() for h in corrections.select("ol.corrections h2")] == ["Corrected", "Also corrected"]
+    assert "The bridge was in Haditha, not Hit." in corrections.select_one("ol.corrections").get_text()
+    assert "was not described" in corrections.select("ol.corrections li")[1].get_text()
+
+
+def test_an_entry_page_has_a_standfirst_byline_permalink_and_related_entries(site):
+    site.write(
+        "entries/2014-06-01-a.md",
+        entry(
+            title="First",
+            date='"2014-06-01 21:15"',
+            summary="The *short* version.",
+            provinces="[Anbar]",
+            actors="[ISIS, ISF]",
+        ),
+    )
+    site.write("entries/2014-06-02-b.md", entry(title="Anbar only", date="2014-06-02", provinces="[Anbar]"))
+    site.write(
+        "entries/2014-06-03-c.md",
+        entry(title="Anbar and both", date="2014-06-03", provinces="[Anbar]", actors="[ISIS, ISF]"),
+    )
+    site.write("entries/2014-06-04-d.md", entry(title="Elsewhere", date="2014-06-04", provinces="[Ninewa]"))
+    assert site.build().returncode == 0
+    page = site.html("2014/06/01/a/index.html")
+    assert page.select_one(".standfirst em").get_text() == "short"
+    byline = page.select_one("p.byline")
+    assert byline.get_text(" ", strip=True) == "By Tracker desk · Published 1 June 2014, 21:15 UTC+03:00"
+    assert byline.time["datetime"] == "2014-06-01T21:15:00+03:00"
+    permalink = page.select_one("p.permalink a.copy-link")
+    assert permalink.get_text() == "http://127.0.0.1:8000/2014/06/01/a/" and permalink["href"].endswith(
+        "2014/06/01/a/"
+    )
+    # Most provinces and actors shared first, then the nearest in time; none that share nothing.
+    assert [a.get_text() for a in page.select("section.related li a")] == ["Anbar and both", "Anbar only"]
+    untimed = site.html("2014/06/02/b/index.html")
+    assert (
+        untimed.select_one("p.byline").get_text(" ", strip=True) == "By Tracker desk · Published 2 June 2014"
+    )
+    assert untimed.select_one(".standfirst") is None  # no summary written: no standfirst
+    assert site.html("2014/06/04/d/index.html").select_one("section.related") is None
 
 
 def test_archives_by_year_and_month_with_a_calendar_of_gaps(sample):
@@ -158,7 +213,7 @@ def test_sitemap_lists_published_pages_only(sample):
     assert "http://127.0.0.1:8000/2014/06/10/mosul-falls/" in urls
     assert (
         urls["http://127.0.0.1:8000/2014/06/10/mosul-falls/"].find(f"{SITEMAP_NS}lastmod").text
-        == "2014-06-10T00:00:00+03:00"
+        == "2014-06-10T12:00:00+03:00"
     )
     assert "http://127.0.0.1:8000/provinces/anbar/" in urls and "http://127.0.0.1:8000/" in urls
     assert not [u for u in urls if "drafts" in u or "404" in u]

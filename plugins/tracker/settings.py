@@ -73,6 +73,13 @@ def optional_text(value: Any, settings: dict[str, Any]) -> str | None:
     return None if value is None or isinstance(value, str) else f"{value!r} is not text or None"
 
 
+def time_of_day(value: Any, settings: dict[str, Any]) -> str | None:
+    """A time of day, 'HH:MM' on the 24-hour clock."""
+    if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        return None
+    return f"{value!r} is not a time of day 'HH:MM' (for example '12:00')"
+
+
 def text_list(value: Any, settings: dict[str, Any]) -> str | None:
     """A list of text."""
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
@@ -265,9 +272,14 @@ SCHEMA: dict[str, Setting] = {
     "ACTOR_FEED_RSS": _plugin(pattern("term", save_as=True, optional=True), "actors/{slug}/rss.xml"),
     "ACTOR_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "actors/{slug}/atom.xml"),
     "TRACKER_FEED_FULL_CONTENT": _plugin(boolean, True),
+    # The time of an entry dated by day alone, in TIMEZONE: noon keeps its day for readers 12 hours
+    # either side of the site's zone (Baghdad's noon is 09:00 UTC: the same day from UTC-9 to UTC+14).
+    "TRACKER_DATE_ONLY_TIME": _plugin(time_of_day, "12:00"),
     "TRACKER_FEEDS_URL": _plugin(pattern("none"), "feeds/"),
     "TRACKER_FEEDS_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds/index.html"),
     "TRACKER_OPML_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds.opml"),
+    "TRACKER_CORRECTIONS_URL": _plugin(pattern("none"), "corrections/"),
+    "TRACKER_CORRECTIONS_SAVE_AS": _plugin(pattern("none", save_as=True), "corrections/index.html"),
     # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
     "TRACKER_YEAR_ARCHIVE_URL": _plugin(pattern("period", optional=True), "{date:%Y}/"),
     "TRACKER_YEAR_ARCHIVE_SAVE_AS": _plugin(

@@ -27,7 +27,7 @@ from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 5
+FORMAT = 6
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -101,6 +101,8 @@ def encode_result(result: tuple) -> list:
             "covers": [_time(d) for d in entry.covers] if entry.covers else None,
             "author": entry.author,
             "slug_line": entry.slug_line,
+            "timed": entry.timed,
+            "correction": entry.correction,
         }
     return [data, body, summary, [[p.path, p.line, p.severity, p.message] for p in problems], digest]
 
@@ -139,6 +141,8 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
             author=fields["author"],
             covers=(dt.date.fromisoformat(covers[0]), dt.date.fromisoformat(covers[1])) if covers else None,
             slug_line=fields["slug_line"],
+            timed=fields["timed"],
+            correction=fields["correction"],
         )
     return entry, body, summary, [Problem(*p) for p in problems], digest
 

@@ -64,6 +64,8 @@ class Entry:
     covers: tuple[dt.date, dt.date] | None = None
     author: str | None = None
     slug_line: int = 1
+    timed: bool = False  # the date was given with a time of day (else the site's default time)
+    correction: str | None = None  # what the correction dated `updated` changed
 
 
 class Fence(Exception):
@@ -78,6 +80,7 @@ class EntryParser:
     timezone: dt.tzinfo
     reporter: Reporter
     slugify: Callable[[str], str]
+    default_time: dt.time = dt.time(12, 0)  # of a date given without one (TRACKER_DATE_ONLY_TIME)
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -134,8 +137,32 @@ class EntryParser:
             self._check_file_date(path, stem, fields["date"], line_of(values["date"]))
         if "slug" in values:
             fields["slug_line"] = line_of(values["slug"])
+        timed = {key: has_time(values[key]) for key in ("date", "updated") if key in fields}
+        fields["timed"] = timed.get("date", False)
+        self._check_correction(path, fields, values, timed)
         fields.setdefault("slug", self.slugify(FILE_DATE.sub("", stem, count=1)) or self.slugify(stem))
         return Entry(path=path, title=fields.pop("title", ""), slug=fields.pop("slug"), body=body, **fields)
+
+    def _check_correction(
+        self, path: str, fields: dict[str, Any], values: dict[str, Node], timed: dict[str, bool]
+    ) -> None:
+        """A correction comes after the entry it corrects, and its text has a date."""
+        date, updated = fields.get("date"), fields.get("updated")
+        if date and updated:
+            exact = timed["date"] and timed["updated"]  # a day alone is compared as a day
+            if (updated < date) if exact else (updated.date() < date.date()):
+                self.reporter.error(
+                    path,
+                    line_of(values["updated"]),
+                    f"updated {values['updated'].value.strip()} is before the entry's date "
+                    f"{values['date'].value.strip()}",
+                )
+        if "correction" in fields and "updated" not in values:
+            self.reporter.warning(
+                path,
+                line_of(values["correction"]),
+                "correction without 'updated:'; add the date of the correction",
+            )
 
     def _check_file_date(self, path: str, stem: str, date: dt.datetime, line: int) -> None:
         match = FILE_DATE.match(stem)
@@ -156,7 +183,7 @@ class EntryParser:
     def _date(self, path: str, node: Node) -> dt.datetime:
         if not isinstance(node, ScalarNode):
             raise YAMLProblem(line_of(node), f"expected a date, found {kind_of(node)}")
-        return parse_datetime(node.value.strip(), self.timezone, line_of(node))
+        return parse_datetime(node.value.strip(), self.timezone, line_of(node), self.default_time)
 
     def _covers(self, path: str, node: Node) -> tuple[dt.date, dt.date]:
         if not isinstance(node, ScalarNode):
@@ -257,6 +284,7 @@ CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
     "slug": EntryParser._slug,
     "author": EntryParser._text,
     "status": EntryParser._status,
+    "correction": EntryParser._text,
 }
 
 
@@ -283,10 +311,17 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise YAMLProblem(1, "front matter is not closed: no '---' line after the opening one")
 
 
-def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
-    """A timezone-aware datetime in the site's `timezone` from YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or
-    ISO 8601: a time given with another offset is converted, so that the day an entry is shown
-    and filed under is the day it is ordered by."""
+def has_time(node: Node) -> bool:
+    """Whether a date value gives a time of day."""
+    return isinstance(node, ScalarNode) and len(node.value.strip()) > len("YYYY-MM-DD")
+
+
+def parse_datetime(
+    text: str, timezone: dt.tzinfo, line: int, default_time: dt.time = dt.time(0, 0)
+) -> dt.datetime:
+    """A timezone-aware datetime in the site's `timezone` from YYYY-MM-DD (at `default_time`),
+    'YYYY-MM-DD HH:MM' or ISO 8601: a time given with another offset is converted, so that the
+    day an entry is shown and filed under is the day it is ordered by."""
     if not DATE.fullmatch(text):
         raise YAMLProblem(
             line, f"invalid date '{text}' (expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601)"
@@ -297,4 +332,6 @@ def parse_datetime(text: str, timezone: dt.tzinfo, line: int) -> dt.datetime:
         raise YAMLProblem(line, f"invalid date '{text}': {exc}") from None
     if not YEARS[0] <= value.year <= YEARS[1]:
         raise YAMLProblem(line, f"year out of range in '{text}' (expected {YEARS[0]} to {YEARS[1]})")
+    if len(text) == len("YYYY-MM-DD"):
+        value = dt.datetime.combine(value.date(), default_time)
     return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)

@@ -27,6 +27,7 @@ from .vocabulary import Term, Vocabulary
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 LABELS = {"rss": "RSS", "atom": "Atom"}
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
+RELATED_COUNT, RELATED_WINDOW = 5, 30  # related entries shown; entries either side considered
 FIELD_LABELS = {
     "iso": "ISO 3166-2",
     "capital": "Capital",
@@ -182,11 +183,13 @@ class TermPage:
 
 @dataclass(frozen=True)
 class EntryView:
-    """What an entry's page shows beyond the entry: its neighbours, overall and in each province."""
+    """What an entry's page shows beyond the entry: its neighbours, overall and in each province,
+    and the related entries (those nearby in time that share the most provinces and actors)."""
 
     previous: Any
     next: Any
     provinces: tuple[tuple[TermLink, Any, Any], ...]  # (province, older entry, newer entry)
+    related: tuple = ()
     digest: str = field(default="", compare=False)
 
 
@@ -277,6 +280,7 @@ class SiteModel:
     site_feeds: tuple[FeedLink, ...]
     feeds_overview: FeedsOverview
     opml_url: str
+    corrections: tuple  # corrected entries, the newest correction first
     outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
     digest: str = field(default="", compare=False)
 
@@ -376,6 +380,13 @@ def build_site(
         site_feeds=tuple(f.link for f in site_feeds),
         feeds_overview=overview,
         opml_url=absolute(base, settings["TRACKER_OPML_SAVE_AS"]) if feeds else "",
+        corrections=tuple(
+            sorted(
+                (e for e in newest_first if getattr(e, "updated", None)),
+                key=lambda e: (e.updated, e.date, e.slug),
+                reverse=True,
+            )
+        ),
         outputs=(),
     )
     return _with_outputs(model, settings, base, paginate)
@@ -523,6 +534,11 @@ def entry_views(
         for province in entry.provinces:
             by_province.setdefault(term_of(province).key, []).append(entry)
     positions = {key: {id(e): n for n, e in enumerate(group)} for key, group in by_province.items()}
+    shared = [
+        frozenset(("province", term_of(t).key) for t in e.provinces)
+        | frozenset(("actor", term_of(t).key) for t in e.actors)
+        for e in oldest_first
+    ]
     views = {}
     for n, entry in enumerate(oldest_first):
         previous = oldest_first[n - 1] if n > 0 else None
@@ -534,13 +550,29 @@ def entry_views(
             older = group[at + 1] if at + 1 < len(group) else None
             newer = group[at - 1] if at > 0 else None
             neighbours.append((province_links[key], older, newer))
+        related = tuple(oldest_first[m] for m in related_positions(shared, n))
         digest = _digest(
             digests.link(previous),
             digests.link(following),
             [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours],
+            [digests.of(other) for other in related],
         )
-        views[entry.source_path] = EntryView(previous, following, tuple(neighbours), digest)
+        views[entry.source_path] = EntryView(previous, following, tuple(neighbours), related, digest)
     return views
+
+
+def related_positions(terms: list[frozenset], n: int) -> list[int]:
+    """Positions (in date order) of the entries related to the entry at `n`: among the
+    RELATED_WINDOW entries either side of it, the RELATED_COUNT sharing the most provinces and
+    actors, nearer ones first on a tie. A window, not the whole archive: an entry's related list
+    then changes only when an entry near it in time does."""
+    low, high = max(0, n - RELATED_WINDOW), min(len(terms), n + RELATED_WINDOW + 1)
+    scored = [
+        (-len(terms[n] & terms[m]), abs(n - m), -m)
+        for m in range(low, high)
+        if m != n and terms[n] & terms[m]
+    ]
+    return [-minus_m for _, _, minus_m in sorted(scored)[:RELATED_COUNT]]
 
 
 def build_archives(
@@ -668,6 +700,7 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
             (settings["TRACKER_OPML_SAVE_AS"], "the OPML file"),
         ]
     outputs += [(a.save_as, "the archive of " + " ".join(map(str, a.period))) for a in model.archives]
+    outputs.append((settings["TRACKER_CORRECTIONS_SAVE_AS"], "the corrections page"))
     outputs.append(("404.html", "the 404 page"))
     if base:
         outputs.append(("sitemap.xml", "the sitemap"))

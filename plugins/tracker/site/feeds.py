@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from feedgen.feed import FeedGenerator
+from markupsafe import Markup
 
 from ..model.site import Feed, absolute, feed_base
 
@@ -34,8 +35,11 @@ def render_feed(feed: Feed, settings: dict[str, Any]) -> bytes:
         "provinces": absolute(base, settings["PROVINCES_URL"]),
         "actors": absolute(base, settings["ACTORS_URL"]),
     }
+    # An item's guid is its permalink in the site feed and its own in a term's feed: readers that
+    # key items by guid across feeds (newsboat) would otherwise show each entry in one feed only.
+    guid_suffix = f"#{feed.term.kind}-{feed.term.slug}" if feed.term is not None else ""
     for entry in items:
-        _add_item(fg, entry, base, schemes, full)
+        _add_item(fg, entry, base, schemes, full, guid_suffix)
     return fg.rss_str(pretty=True) if feed.format == "rss" else fg.atom_str(pretty=True)
 
 
@@ -43,11 +47,13 @@ def _updated(entry: Any):
     return getattr(entry, "updated", None) or entry.date
 
 
-def _add_item(fg: FeedGenerator, entry: Any, base: str, schemes: dict[str, str], full: bool) -> None:
+def _add_item(
+    fg: FeedGenerator, entry: Any, base: str, schemes: dict[str, str], full: bool, guid_suffix: str
+) -> None:
     permalink = absolute(base, entry.url)
     item = fg.add_entry(order="append")
-    item.id(permalink)
-    item.guid(permalink, permalink=True)
+    item.id(permalink + guid_suffix)
+    item.guid(permalink + guid_suffix, permalink=not guid_suffix)
     item.title(entry.title)
     item.link(href=permalink, rel="alternate")
     item.published(entry.date)
@@ -57,9 +63,12 @@ def _add_item(fg: FeedGenerator, entry: Any, base: str, schemes: dict[str, str],
     if author:
         item.author(name=author)
         item.dc.dc_creator(author)
-    item.summary(entry.get_summary(base), type="html")
+    coverage, furniture = _coverage(entry), _furniture(entry)
     if full:
-        item.content(entry.get_content(base), type="html")
+        item.summary(entry.get_summary(base), type="html")
+        item.content(coverage + Markup(entry.get_content(base)) + furniture, type="html")
+    else:
+        item.summary(coverage + Markup(entry.get_summary(base)) + furniture, type="html")
     item.category(
         [
             {"term": term.name, "label": term.name, "scheme": schemes[group]}
@@ -67,6 +76,39 @@ def _add_item(fg: FeedGenerator, entry: Any, base: str, schemes: dict[str, str],
             for term in getattr(entry, group, [])
         ]
     )
+
+
+def _coverage(entry: Any) -> Markup:
+    """The days an entry covers, as its page states them."""
+    covers = getattr(entry, "covers", None)
+    if not covers:
+        return Markup("")
+    start, end = covers
+    days = _day(start) if start == end else f"{_day(start)} to {_day(end)}"
+    return Markup("<p><em>Covering {}.</em></p>\n").format(days)
+
+
+def _furniture(entry: Any) -> Markup:
+    """What follows an entry's body in a feed: its sources and its correction."""
+    parts = []
+    sources = getattr(entry, "sources", None) or []
+    if sources:
+        items = [
+            Markup('<li><a href="{}">{}</a></li>').format(s.url, s.title or s.url)
+            if s.url
+            else Markup("<li>{}</li>").format(s.title)
+            for s in sources
+        ]
+        parts.append(Markup("<h2>Sources</h2>\n<ul>{}</ul>").format(Markup("").join(items)))
+    updated = getattr(entry, "updated", None)
+    if updated:
+        note = getattr(entry, "correction", None) or "This entry was corrected."
+        parts.append(Markup("<p><strong>Correction, {}:</strong> {}</p>").format(_day(updated), note))
+    return Markup("").join(Markup("\n") + part for part in parts)
+
+
+def _day(date: Any) -> str:
+    return f"{date.day} {date:%B %Y}"
 
 
 def render_opml(title: str, groups: list[tuple[str, list[Feed]]]) -> bytes:

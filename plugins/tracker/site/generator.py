@@ -121,6 +121,13 @@ class SiteGenerator(Generator):
                 dates=archive.entries,
                 articles=archive.entries,
             )
+        write(
+            self.settings["TRACKER_CORRECTIONS_SAVE_AS"],
+            self.get_template("corrections"),
+            self.context,
+            url=self.settings["TRACKER_CORRECTIONS_URL"],
+            articles=self.model.corrections,
+        )
         # The 404 page uses root-absolute URLs, so it works at any depth.
         base = feed_base(self.settings)
         site_path = urlparse(base).path.rstrip("/") if base else ""

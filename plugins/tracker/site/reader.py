@@ -158,6 +158,8 @@ class TrackerReader(BaseReader):
             "places": entry.places,
             "sources": entry.sources,
             "covers": entry.covers,
+            "timed": entry.timed,
+            "correction": entry.correction,
             # Pelican expects every article to have a category; the site writes no category pages.
             "category": self._category,
         }

@@ -83,7 +83,10 @@ class TrackerRun:
             kind: load_vocabulary(os.path.join(settings["PATH"], settings[key]), kind, reporter, slug)
             for kind, key in (("province", "TRACKER_PROVINCES"), ("actor", "TRACKER_ACTORS"))
         }
-        parser = EntryParser(vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug)
+        hours, minutes = map(int, settings["TRACKER_DATE_ONLY_TIME"].split(":"))
+        parser = EntryParser(
+            vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug, dt.time(hours, minutes)
+        )
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
         run.inventory = take_inventory(
             settings["PATH"],
