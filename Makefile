@@ -29,7 +29,7 @@ help:
 	@echo 'make serve       serve OUTPUTDIR on http://$(BIND):$(PORT)'
 	@echo 'make devserver   rebuild on change and serve'
 	@echo 'make new TITLE="..."  create today'"'"'s entry file'
-	@echo 'make check       run every check of a strict build, write nothing'
+	@echo 'make check       run every check of a strict build, write nothing (Q=1: no info lines)'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into OUTPUTDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
 	@echo 'make lint        check the code with ruff'
@@ -61,10 +61,10 @@ new: $(STAMP)
 	@$(TRACKER) new --input "$(INPUTDIR)" --conf "$(CONFFILE)" --title $(call quoted,TITLE) $(if $(value DATE),--date $(call quoted,DATE))
 
 check: $(STAMP)
-	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)"
+	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" $(if $(Q),--quiet) $(PELICANOPTS)
 
 publish: $(STAMP)
-	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(PUBLISHCONF)"
+	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(PUBLISHCONF)" $(PELICANOPTS)
 
 # `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.
 N ?= 1000

@@ -15,7 +15,10 @@ from tracker.devserver import REMEMBERED, Builds
 
 
 def make(*args, cwd=ROOT, timeout=300):
-    """Run a make target of the project from `cwd` (messages name files relative to it)."""
+    """Run a make target of the project from `cwd` (messages name files relative to it). A test
+    site's minimal entries are built without the authoring rules unless PELICANOPTS is given."""
+    if not any(a.startswith(("PELICANOPTS=", f"INPUTDIR={ROOT}")) for a in args):
+        args = (*args, "PELICANOPTS=-e TRACKER_ENTRY_RULES={}")
     return subprocess.run(
         ["make", "-s", "-f", str(ROOT / "Makefile"), *args],
         cwd=cwd,
@@ -51,12 +54,24 @@ def test_make_new_creates_todays_entry_and_never_overwrites(site):
         in again.stderr
     )
     assert path.read_text(encoding="utf-8") == text
-    check = make("check", f"INPUTDIR={site.content}")
-    assert check.returncode == 0, check.stderr  # a fresh entry passes every check
+    assert "\nstatus: draft  # remove this line to publish\n" in text
+    check = make("check", f"INPUTDIR={site.content}", "PELICANOPTS=")  # with the sample site's rules
+    assert check.returncode == 0, check.stderr  # a fresh draft passes every check
     built = make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}")
-    assert built.returncode == 0 and list(
-        site.output.glob(f"{today:%Y}/*/*/qaim-falls-border-lost/index.html")
-    )
+    assert built.returncode == 0 and (site.output / "drafts/qaim-falls-border-lost/index.html").is_file()
+    assert not list(site.output.glob(f"{today:%Y}/*/*/qaim-falls-border-lost/index.html"))
+    # Published untouched, it breaks every authoring rule, each named with its line.
+    path.write_text(text.replace("status: draft  # remove this line to publish\n", ""), encoding="utf-8")
+    check = make("check", f"INPUTDIR={site.content}", "PELICANOPTS=", cwd=site.root)
+    relative = path.relative_to(site.root).as_posix()
+    assert check.returncode != 0
+    assert [line for line in check.stderr.splitlines() if ": warning: " in line] == [
+        f"{relative}:1: warning: no sources: readers cannot check what the entry reports",
+        f"{relative}:1: warning: no summary: lists and feeds show the start of the text instead",
+        f"{relative}:4: warning: no provinces: the entry is on no province's page",
+        f"{relative}:5: warning: no actors: the entry is on no actor's page",
+        f"{relative}:13: warning: the entry has no text",
+    ]
 
 
 def test_make_new_with_a_date(site):
@@ -134,8 +149,8 @@ def test_make_check_reports_every_bad_input_with_its_line(site):
     assert problems == sorted(
         problems, key=lambda line: (line.split(":")[0], int(line.split(":")[1]))
     )  # by path and line
-    assert lines[-1] == "11 errors, 3 warnings, 9 info in 14 files"  # info: 2 to 10 June have no built entry
-    assert "content/entries: info: no entry for" in result.stderr
+    assert lines[-1] == "11 errors, 3 warnings, 1 info in 14 files"  # info: 2 to 10 June have no built entry
+    assert lines[-2] == "content/entries: info: no entries 2014-06-02 … 2014-06-10 (9 days)"
     assert not site.output.exists()  # check writes nothing
 
     built = site.build()  # a non-strict build still builds every other entry
@@ -226,9 +241,30 @@ def test_check_command_exits_1_on_any_warning_and_0_on_info_only(site, monkeypat
     monkeypatch.chdir(site.root)
     site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01"))
     site.write("entries/2014-06-03-b.md", entry(title="B", date="2014-06-03"))
-    assert main(["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py")]) == 0
+    command = ["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py")]
+    assert main([*command, "-e", "TRACKER_ENTRY_RULES={}"]) == 0
     site.write("entries/2014-06-04-c.md", entry(title="C", date="2014-06-04", provinces="[Atlantis]"))
-    assert main(["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py")]) == 1
+    assert main([*command, "-e", "TRACKER_ENTRY_RULES={}"]) == 1
+
+
+def test_the_authoring_rules_take_the_severity_the_site_gives_them(site, capsys, monkeypatch):
+    from tracker.cli import main
+
+    monkeypatch.chdir(site.root)
+    site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01", provinces="[Anbar]"))
+    site.write("entries/2014-06-02-b.md", entry(title="B", date="2014-06-02", status="draft"))
+    command = ["check", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py"), "-e"]
+    rules = 'TRACKER_ENTRY_RULES={"actors": "error", "summary": "warning", "sources": "off"}'
+    assert main([*command, rules]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    where = "content/entries/2014-06-01-a.md:1"
+    assert lines == [
+        f"{where}: error: no actors: the entry is on no actor's page",
+        f"{where}: warning: no summary: lists and feeds show the start of the text instead",
+        "1 error, 1 warning in 1 file",
+    ]  # the draft is exempt; sources are off; a rule's error keeps the entry in a build
+    assert main([*command, "TRACKER_ENTRY_RULES={}"]) == 0
+    assert site.build("-e", rules).returncode == 0 and (site.output / "2014/06/01/a/index.html").is_file()
 
 
 def test_two_builds_of_the_sample_site_are_byte_identical(tmp_path):

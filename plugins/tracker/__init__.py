@@ -187,12 +187,18 @@ def check_before_writing(generators) -> None:
     if articles is not None and not articles.articles:
         run.reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
     if settings["TRACKER_CHECK"]:
-        for day in missing_days(articles.articles + articles.hidden_articles if articles else []):
-            run.reporter.add("info", folder, 0, f"no entry for {day.isoformat()}")
-        run.reporter.print()
+        for first, last in missing_days(articles.articles + articles.hidden_articles if articles else []):
+            days = (last - first).days + 1
+            message = (
+                f"no entry for {first.isoformat()}"
+                if days == 1
+                else f"no entries {first.isoformat()} … {last.isoformat()} ({days:,} days)"
+            )
+            run.reporter.add("info", folder, 0, message)
+        run.reporter.print(quiet=settings["TRACKER_QUIET"])
         raise SystemExit(1 if run.reporter.failing else 0)
     if settings["TRACKER_STRICT"] and run.reporter.failing:
-        run.reporter.print()
+        run.reporter.print(quiet=settings["TRACKER_QUIET"])
         run.release()
         raise SystemExit(1)
     # Before the first write: the marker lists every file this build may write, as incomplete.
@@ -201,14 +207,13 @@ def check_before_writing(generators) -> None:
     write_marker(settings["OUTPUT_PATH"], False, set(run.marker.files) | run.planned)
 
 
-def missing_days(entries: list[Any]) -> list[dt.date]:
-    """Days between the first and the newest entry that have no entry."""
-    days = {entry.date.date() for entry in entries}
-    if not days:
-        return []
-    first, last = min(days), max(days)
+def missing_days(entries: list[Any]) -> list[tuple[dt.date, dt.date]]:
+    """Runs of days (first, last) between the first and the newest entry that have no entry."""
+    days = sorted({entry.date.date() for entry in entries})
     return [
-        first + dt.timedelta(n) for n in range((last - first).days + 1) if first + dt.timedelta(n) not in days
+        (before + dt.timedelta(1), after - dt.timedelta(1))
+        for before, after in zip(days, days[1:])
+        if (after - before).days > 1
     ]
 
 
@@ -217,7 +222,7 @@ def report(pelican) -> None:
     marker and the cache for the next build."""
     settings = pelican.settings
     run = TrackerRun.of(settings)
-    run.reporter.print()
+    run.reporter.print(quiet=settings["TRACKER_QUIET"])
     produced = set(run.outputs) | run.statics
     stale = (set(run.marker.files) | run.planned) - produced
     remove_files(pelican.output_path, stale)

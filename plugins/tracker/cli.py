@@ -59,7 +59,7 @@ actors: []
 # covers: {day}/{day}
 # sources: ["Title <https://example.org/report>"]
 # updated: {day}
-# status: draft
+status: draft  # remove this line to publish
 ---
 
 """
@@ -156,15 +156,33 @@ def _yaml_text(text: str) -> str:
 
 
 def build(content: str, output: str, conf: str, *extra: str, options: tuple[str, ...] = ("-q",)) -> int:
-    """Run Pelican as the `pelican` command does; our plugin prints problems and sets the exit code."""
+    """Run Pelican as the `pelican` command does; our plugin prints problems and sets the exit code.
+    `extra` settings win over any the options (PELICANOPTS) give with `-e`."""
+    given, options = split_extra_settings(options)
     argv = [content, "-o", output, "-s", conf, *options]
-    if extra:
-        argv += ["-e", *extra]
+    if given or extra:
+        argv += ["-e", *given, *extra]
     try:
         pelican.main(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
     return 0
+
+
+def split_extra_settings(options: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]:
+    """(the KEY=VALUE items of pelican's `-e`/`--extra-settings` options, the other options)."""
+    given: list[str] = []
+    rest: list[str] = []
+    taking = False
+    for option in options:
+        if option in ("-e", "--extra-settings"):
+            taking = True
+        elif taking and not option.startswith("-"):
+            given.append(option)
+        else:
+            taking = False
+            rest.append(option)
+    return given, rest
 
 
 def html(content: str, output: str, conf: str, options: list[str]) -> int:
@@ -173,14 +191,17 @@ def html(content: str, output: str, conf: str, options: list[str]) -> int:
     return build(content, output, conf, options=tuple(options))
 
 
-def check(content: str, conf: str) -> int:
+def check(content: str, conf: str, quiet: bool = False, options: list[str] = ()) -> int:
     """Every check of a strict build, drafts included, without writing anything."""
     load_settings(content, conf)
+    extra = ["TRACKER_CHECK=true", "DELETE_OUTPUT_DIRECTORY=false"] + (
+        ["TRACKER_QUIET=true"] if quiet else []
+    )
     with tempfile.TemporaryDirectory() as scratch:
-        return build(content, scratch, conf, "TRACKER_CHECK=true", "DELETE_OUTPUT_DIRECTORY=false")
+        return build(content, scratch, conf, *extra, options=("-q", *options))
 
 
-def publish(content: str, output: str, conf: str) -> int:
+def publish(content: str, output: str, conf: str, options: list[str] = ()) -> int:
     """A strict build into a fresh folder beside the output folder, swapped in only if it all
     succeeded. A symbolic link publishes into the folder it points to."""
     settings = load_settings(content, conf, output)
@@ -207,6 +228,7 @@ def publish(content: str, output: str, conf: str) -> int:
                 'DRAFT_PAGE_SAVE_AS=""',
                 "TRACKER_CACHE=null",
                 "TRACKER_LOCK=false",
+                options=("-q", *options),
             )
             if status != 0:
                 print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
@@ -363,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name)
         command.add_argument("--input", required=True, help="the content folder (INPUTDIR)")
         command.add_argument("--conf", required=True, help="the settings file")
+        if name == "check":
+            command.add_argument("--quiet", action="store_true", help="no info lines (Q=1)")
         if name == "new":
             command.add_argument("--title", required=True)
             command.add_argument("--date", help="YYYY-MM-DD instead of today")
@@ -374,23 +398,28 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument(
                 "--rebuild", action="store_true", help="rebuild on every change (make devserver)"
             )
-        if name == "html":
+        if name in ("html", "check", "publish"):
             command.add_argument(
                 "options", nargs=argparse.REMAINDER, help="more options for pelican (PELICANOPTS)"
             )
-    args = parser.parse_args(argv)
+    # Options for pelican (PELICANOPTS) may start with a dash, which argparse's REMAINDER refuses.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command not in ("html", "check", "publish"):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:
+        args.options = [*unknown, *args.options]
     try:
         if args.command == "new":
             return new_entry(args.input, args.conf, args.title, args.date)
         if args.command == "check":
-            return check(args.input, args.conf)
+            return check(args.input, args.conf, args.quiet, args.options)
         if args.command == "html":
             return html(args.input, args.output, args.conf, args.options)
         if args.command == "clean":
             return clean(args.input, args.output, args.conf)
         if args.command == "serve":
             return serve(args.input, args.output, args.conf, args.bind, args.port, args.rebuild)
-        return publish(args.input, args.output, args.conf)
+        return publish(args.input, args.output, args.conf, args.options)
     except (Refused, FolderRefused) as refused:
         print(f"make {args.command}: error: {refused}", file=sys.stderr)
         return 1

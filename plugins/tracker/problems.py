@@ -77,12 +77,16 @@ class Reporter:
         files = {p.path for p in self.problems if p.severity != "info"}
         return f"{', '.join(parts)} in {_plural(len(files), 'file')}" if files else ", ".join(parts)
 
-    def print(self, stream: TextIO | None = None) -> None:
-        """Print every problem, sorted by path and line, then the summary; nothing if all is well."""
+    def print(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        """Print every problem, sorted by path and line, the info lines last (none when `quiet`),
+        then the summary; nothing if all is well."""
         stream = stream or sys.stderr
         if not self.problems:
             return
-        for problem in sorted(set(self.problems)):
+        unique = dict.fromkeys(self.problems)  # info lines keep the order they were added in
+        for problem in sorted(p for p in unique if p.severity != "info"):
+            print(problem, file=stream)
+        for problem in [] if quiet else [p for p in unique if p.severity == "info"]:
             print(problem, file=stream)
         print(self.summary(), file=stream)
         stream.flush()

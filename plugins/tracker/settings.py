@@ -80,6 +80,24 @@ def time_of_day(value: Any, settings: dict[str, Any]) -> str | None:
     return f"{value!r} is not a time of day 'HH:MM' (for example '12:00')"
 
 
+ENTRY_RULES = ("body", "provinces", "actors", "summary", "sources")
+RULE_SEVERITIES = ("error", "warning", "off")
+
+
+def entry_rules(value: Any, settings: dict[str, Any]) -> str | None:
+    """What a published entry must have, each rule with the severity of breaking it."""
+    if not isinstance(value, dict):
+        return f"{value!r} is not a mapping of rule to severity (rules: {', '.join(ENTRY_RULES)})"
+    for rule, severity in value.items():
+        if rule not in ENTRY_RULES:
+            near = difflib.get_close_matches(str(rule), ENTRY_RULES, 1)
+            hint = f"did you mean '{near[0]}'?" if near else f"rules: {', '.join(ENTRY_RULES)}"
+            return f"unknown rule {rule!r} ({hint})"
+        if severity not in RULE_SEVERITIES:
+            return f"rule '{rule}': {severity!r} is not one of {', '.join(RULE_SEVERITIES)}"
+    return None
+
+
 def text_list(value: Any, settings: dict[str, Any]) -> str | None:
     """A list of text."""
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
@@ -241,7 +259,9 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_ACTORS": _plugin(content_file(), "data/actors.yaml"),
     "TRACKER_MAP": _plugin(content_file(optional=True), DEFAULT_MAP),
     "TRACKER_STRICT": _plugin(boolean, False),
-    "TRACKER_CHECK": _plugin(boolean, False),  # `make check`: read and check everything, write nothing
+    # `make check`: read and check everything, write nothing
+    "TRACKER_CHECK": _plugin(boolean, False),
+    "TRACKER_QUIET": _plugin(boolean, False),  # print errors and warnings only, no info lines
     "TRACKER_CACHE": _plugin(
         cache_setting, "auto"
     ),  # "auto": a file per output folder in the user's cache folder
@@ -275,6 +295,8 @@ SCHEMA: dict[str, Setting] = {
     # The time of an entry dated by day alone, in TIMEZONE: noon keeps its day for readers 12 hours
     # either side of the site's zone (Baghdad's noon is 09:00 UTC: the same day from UTC-9 to UTC+14).
     "TRACKER_DATE_ONLY_TIME": _plugin(time_of_day, "12:00"),
+    # What every published entry should have; a rule left out is off.
+    "TRACKER_ENTRY_RULES": _plugin(entry_rules, {rule: "warning" for rule in ENTRY_RULES}),
     "TRACKER_FEEDS_URL": _plugin(pattern("none"), "feeds/"),
     "TRACKER_FEEDS_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds/index.html"),
     "TRACKER_OPML_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds.opml"),

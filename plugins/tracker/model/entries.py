@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +81,7 @@ class EntryParser:
     reporter: Reporter
     slugify: Callable[[str], str]
     default_time: dt.time = dt.time(12, 0)  # of a date given without one (TRACKER_DATE_ONLY_TIME)
+    rules: Mapping[str, str] = field(default_factory=dict)  # TRACKER_ENTRY_RULES: rule -> severity
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -98,7 +99,12 @@ class EntryParser:
             return None
         values = self._values(path, root, page)
         entry = self._build(path, values, body, page)
-        return entry if self.reporter.count("error") == errors_before else None
+        if self.reporter.count("error") != errors_before:
+            return None
+        if not page and entry.status == "published":
+            body_line = text[: len(text) - len(body)].count("\n") + 1
+            self._check_rules(path, entry, values, body_line)  # an error here fails a check, keeps the entry
+        return entry
 
     def _values(self, path: str, root: MappingNode | None, page: bool) -> dict[str, Node]:
         """Value nodes by key, warning on unknown keys and rejecting duplicated ones."""
@@ -142,6 +148,33 @@ class EntryParser:
         self._check_correction(path, fields, values, timed)
         fields.setdefault("slug", self.slugify(FILE_DATE.sub("", stem, count=1)) or self.slugify(stem))
         return Entry(path=path, title=fields.pop("title", ""), slug=fields.pop("slug"), body=body, **fields)
+
+    def _check_rules(self, path: str, entry: Entry, values: dict[str, Node], body_line: int) -> None:
+        """The site's rules for a published entry (TRACKER_ENTRY_RULES), each reported at the
+        severity the site gives it."""
+
+        def line(key: str) -> int:
+            return line_of(values[key]) if key in values else 1
+
+        broken = {
+            "body": (not entry.body.strip(), body_line, "the entry has no text"),
+            "provinces": (
+                not entry.provinces,
+                line("provinces"),
+                "no provinces: the entry is on no province's page",
+            ),
+            "actors": (not entry.actors, line("actors"), "no actors: the entry is on no actor's page"),
+            "summary": (
+                not entry.summary,
+                1,
+                "no summary: lists and feeds show the start of the text instead",
+            ),
+            "sources": (not entry.sources, 1, "no sources: readers cannot check what the entry reports"),
+        }
+        for rule, (failed, at, message) in broken.items():
+            severity = self.rules.get(rule, "off")
+            if failed and severity != "off":
+                self.reporter.add(severity, path, at, message)
 
     def _check_correction(
         self, path: str, fields: dict[str, Any], values: dict[str, Node], timed: dict[str, bool]

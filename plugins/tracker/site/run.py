@@ -85,7 +85,12 @@ class TrackerRun:
         }
         hours, minutes = map(int, settings["TRACKER_DATE_ONLY_TIME"].split(":"))
         parser = EntryParser(
-            vocabularies, ZoneInfo(settings["TIMEZONE"]), reporter, slug, dt.time(hours, minutes)
+            vocabularies,
+            ZoneInfo(settings["TIMEZONE"]),
+            reporter,
+            slug,
+            dt.time(hours, minutes),
+            settings["TRACKER_ENTRY_RULES"],
         )
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
         run.inventory = take_inventory(
