@@ -58,6 +58,7 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
                 "provinces": tagged_provinces,
                 "actors": tagged_actors,
                 "summary": summary,
+                "sources": [f"Field report <https://example.org/{slug}>"],
             },
             sort_keys=False,
             allow_unicode=True,

@@ -161,7 +161,8 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     day = dt.date.fromisoformat(newest) + dt.timedelta(days=1)  # the day after the newest entry
     today = tracker / "entries" / "bench-today.md"
     today.write_text(
-        f"---\ntitle: Today's brief\ndate: {day}\nprovinces: [Anbar]\nactors: [ISIS]\n---\nToday.\n",
+        f"---\ntitle: Today's brief\ndate: {day}\nprovinces: [Anbar]\nactors: [ISIS]\n"
+        "summary: Today.\nsources: [https://example.org/today]\n---\nToday.\n",
         encoding="utf-8",
     )
     timed("rebuild: today's entry added", build, out)
