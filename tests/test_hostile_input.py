@@ -215,7 +215,10 @@ def test_an_offset_date_is_shown_filed_and_ordered_in_the_site_time_zone(site):
     assert late.select_one("main header .byline time")["datetime"] == "2014-06-23T07:30:00+03:00"
     assert late.select_one("main header .byline time").get_text() == "23 June 2014, 07:30 UTC+03:00"
     assert late.select_one("a[rel=prev]").get_text() == "Early"  # ordered after the 06:00 entry
-    assert [a.get_text() for a in site.html("index.html").select("main h1 a, main h3 a")] == ["Late", "Early"]
+    assert [a.get_text() for a in site.html("index.html").select("main h2.headline a, main h3 a")] == [
+        "Late",
+        "Early",
+    ]
 
 
 def test_reserved_output_names_are_errors_at_the_page_and_never_crash_later_builds(site):

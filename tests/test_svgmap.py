@@ -86,7 +86,7 @@ def test_counts_use_the_30_days_up_to_the_newest_entry():
 
     entries = [entry(0, "anbar"), entry(20, "anbar", "kirkuk"), entry(40, "kirkuk")]
     assert recent_counts(entries, max(e.date for e in entries)) == {"anbar": 1, "kirkuk": 2}
-    assert [shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 2, 3, 4]
+    assert [shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 1, 2, 3]
 
 
 def test_activity_is_weekly_under_a_year_and_monthly_beyond():

@@ -41,27 +41,51 @@ def test_every_page_passes_the_nu_html_checker(sample):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_home_leads_with_the_latest_entry_in_full_then_recent_entries_and_the_map(sample):
+def test_home_leads_with_the_latest_brief_the_map_and_the_week_then_the_brief_in_full(sample):
     home = soup(sample, "index.html")
-    latest = home.select_one("main article.entry.latest")
-    assert latest.h1.get_text() == "Warning signs around Sinjar and Zummar"
+    assert home.select_one("header.site h1.site-name").get_text() == "Iraq Daily Tracker"
+    assert [h.get_text() for h in home.select("h1")] == ["Iraq Daily Tracker"]
+    situation = home.select_one("main .situation")
+    lead = situation.select_one("section.lead")
+    assert lead.select_one("h2.headline").get_text() == "Warning signs around Sinjar and Zummar"
+    assert "massing west of Mosul" in lead.select_one(".standfirst").get_text()
+    assert situation.select_one("svg.map-svg") is not None and situation.select_one("section.week table")
+    latest = home.select_one("main section.entry.latest")
     assert "Yezidi residents of Sinjar" in latest.select_one(".body").get_text()  # the body, not a summary
     recent = [a.get_text() for a in home.select("main section.recent .entry-title a")]
     assert recent[0] == "Shelling of Fallujah continues as Ramadi fighting grinds on"
-    assert home.select_one("main svg.map-svg") is not None
     assert {a["href"].removeprefix("./") for a in home.select("main section.browse a")} == {
         "provinces/",
         "actors/",
         "archives/",
     }
+    other = soup(sample, "provinces/index.html").select_one("header.site .site-name")
+    assert other.name == "p" and other.a is not None  # a link back home elsewhere
 
 
-def test_the_map_shades_and_links_every_mapped_province_with_an_accessible_table(sample):
+def test_the_week_panel_counts_provinces_against_the_week_before_with_its_rule(sample):
+    week = soup(sample, "index.html").select_one("section.week")
+    assert "3 entries, 25 Jul – 31 Jul 2014" in week.select_one(".note").get_text()
+    rows = {
+        tr.th.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in week.select("tbody tr")
+    }
+    # 25-31 July: Ramadi-Fallujah, Haditha (Anbar), Sinjar (Ninewa, Duhok); 18-24 July: Christians
+    # of Mosul (Ninewa), Baghdad bombings, Taji convoy (Baghdad, Ninewa).
+    assert rows["Anbar"] == ["2", "▲ up", "0"]
+    assert rows["Ninewa"] == ["1", "▼ down", "2"]
+    assert rows["Baghdad"] == ["0", "▼ down", "2"]
+    assert list(rows)[:2] == ["Anbar", "Ninewa"]  # busiest first
+
+
+def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessible_table(sample):
     page = soup(sample, "provinces/index.html")
     regions = page.select("svg.map-svg a.region")
     provinces = (ROOT / "content/data/provinces.yaml").read_text(encoding="utf-8").count("\n- name:")
     assert len(regions) == provinces - 1  # every province but Halabja, which the map data has no shape for
-    assert "Halabja has no boundary of its own" in page.select_one("figcaption").get_text()
+    caption = page.select_one("figcaption").get_text()
+    assert "Halabja has no boundary of its own" in caption
+    assert "Entries naming each province, 2 Jul – 31 Jul 2014" in caption
     titles = {a["data-province"]: a.title.get_text() for a in regions}
     table = {
         row.th.get_text(): int(row.td.get_text()) for row in page.select("div.visually-hidden table tbody tr")
@@ -69,13 +93,41 @@ def test_the_map_shades_and_links_every_mapped_province_with_an_accessible_table
     assert len(table) == provinces
     # 30 days up to the newest entry (31 July): 2 July .. 31 July
     assert table["Anbar"] == 2 and table["Ninewa"] == 4 and table["Basra"] == 0
-    assert titles["anbar"] == "Anbar: 2 entries" and titles["basra"] == "Basra: 0 entries"
+    assert titles["anbar"] == "Anbar: 2 entries, 2 Jul – 31 Jul 2014"
+    assert titles["basra"] == "Basra: 0 entries, 2 Jul – 31 Jul 2014"
     shades = {a["data-province"]: a.path["class"][0] for a in regions}
-    assert shades["basra"] == "shade-0" and shades["ninewa"] == "shade-4" and shades["anbar"] != "shade-0"
+    assert shades["basra"] == "shade-0" and shades["ninewa"] == "shade-3" and shades["anbar"] != "shade-0"
     for a in regions:
         assert (sample / a["href"] / "index.html").is_file() or (
             sample / "provinces" / a["href"].split("/")[-2] / "index.html"
         ).is_file()
+    labels = {a.select_one("text.abbr").get_text(): a for a in page.select("svg.map-svg a.place-label")}
+    assert len(labels) == provinces - 1 and {"ANB", "BAG", "NIN", "SAL", "SUL"} <= set(labels)
+    assert labels["ANB"].select_one("text.name").get_text() == "Anbar"  # a large province: its name fits
+    assert labels["BAG"].select_one("text.name") is None  # Baghdad: too small for its name
+    assert labels["BAG"].select_one("circle.target")["r"] == "22"  # a tap target of 44 user units
+
+
+def test_neighbouring_map_classes_differ_by_at_least_3_to_1_in_light_and_dark():
+    css = (ROOT / "theme/static/css/tracker.css").read_text(encoding="utf-8")
+    light, dark = css.split("@media (prefers-color-scheme: dark)", 1)
+    for block in (light.split(":root", 1)[1], dark.split(":root", 1)[1]):
+        colours = [block.split(f"--shade-{n}:", 1)[1].split(";", 1)[0].strip() for n in (1, 2, 3)]
+        for a, b in zip(colours, colours[1:]):
+            assert contrast(a, b) >= 3, (a, b)
+    assert "--hatch" in light and 'id="hatch"' in (ROOT / "theme/templates/macros.html").read_text()
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def test_province_pages_have_a_locator_map_and_an_activity_chart(sample):

@@ -17,7 +17,7 @@ from .vocabulary import Term, Vocabulary
 
 Ring = list[tuple[float, float]]
 Polygon = list[Ring]  # outer ring, then holes
-SHADES = 5  # class 0 is "no entries"; 1..4 by share of the busiest province
+SHADES = 4  # class 0 is "no entries" (hatched); 1..3 by share of the busiest, each 3:1 from the next
 WINDOW = dt.timedelta(days=30)
 
 
@@ -204,6 +204,45 @@ def shade(count: int, busiest: int) -> int:
     if count <= 0 or busiest <= 0:
         return 0
     return 1 + min(SHADES - 2, (count - 1) * (SHADES - 1) // busiest)
+
+
+@dataclass(frozen=True)
+class Label:
+    """Where a province's name goes: the centre of its largest polygon, and its drawn size."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def labels(province_map: ProvinceMap, projection: Projection) -> dict[str, Label]:
+    """A label position per province key: the area centroid of its largest polygon's outer ring."""
+    found = {}
+    for key, polygons in province_map.shapes.items():
+        best = None
+        for polygon in polygons:
+            points = [projection.point(lon, lat) for lon, lat in polygon[0]]
+            area, cx, cy = _centroid(points)
+            if best is None or abs(area) > abs(best[0]):
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                best = (area, cx, cy, max(xs) - min(xs), max(ys) - min(ys))
+        area, cx, cy, width, height = best
+        found[key] = Label(round(cx, 1), round(cy, 1), round(width, 1), round(height, 1))
+    return found
+
+
+def _centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(signed area, x, y) of a ring's area centroid; a degenerate ring gives its first point."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-9:
+        return 0.0, points[0][0], points[0][1]
+    return area / 2, cx / (3 * area), cy / (3 * area)
 
 
 def map_shapes(province_map: ProvinceMap, width: float, digits: int = 1) -> tuple[Projection, dict[str, str]]:

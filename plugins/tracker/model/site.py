@@ -20,13 +20,16 @@ from typing import Any, Protocol
 
 from .charts import Chart, activity
 from .digests import digest_bytes
-from .geo import ProvinceMap, map_shapes, recent_counts, shade
+from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, recent_counts, shade
 from .index import build_index, term_of
 from .vocabulary import Term, Vocabulary
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 LABELS = {"rss": "RSS", "atom": "Atom"}
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
+LABEL_SIZE, CHAR_WIDTH = 12, 0.62  # map label font size (user units) and a character's width in ems
+TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a phone
+WEEK = dt.timedelta(days=7)
 RELATED_COUNT, RELATED_WINDOW = 5, 30  # related entries shown; entries either side considered
 FIELD_LABELS = {
     "iso": "ISO 3166-2",
@@ -213,6 +216,33 @@ class MapShape:
     d: str
     count: int
     shade: int
+    label: Label | None = None  # where its name goes (the full-size map only)
+    short: str = ""  # the name's abbreviation, for phones and where the name does not fit
+    full_fits: bool = False  # the whole name fits inside the shape at the label size
+    small: bool = False  # too small to tap on a phone: drawn with a marker that is a target too
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """A province in the last-7-days panel: entries naming it in the 7 days up to the newest
+    entry, the 7 days before, and which way it went."""
+
+    page: TermLink
+    count: int
+    previous: int
+
+    @property
+    def trend(self) -> str:
+        return "up" if self.count > self.previous else "down" if self.count < self.previous else "same"
+
+
+@dataclass(frozen=True)
+class WeekPanel:
+    since: dt.date
+    until: dt.date
+    entries: int
+    rows: tuple[WeekRow, ...]
+    digest: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -234,6 +264,11 @@ class SiteMap:
     notes: tuple[str, ...]
     legend: tuple[tuple[int, str], ...]
     digest: str = field(default="", compare=False)
+
+    @property
+    def first_day(self) -> dt.date | None:
+        """The first day the shading counts (the window is the 30 days up to `until`)."""
+        return (self.since + dt.timedelta(days=1)).date() if self.since else None
 
 
 @dataclass(frozen=True)
@@ -273,6 +308,7 @@ class SiteModel:
     entry_digests: Mapping[str, str]  # source path -> what an entry's item in a list or feed shows
     term_entries: Mapping[tuple[str, str], tuple]  # (kind, key) -> the term's entries, newest first
     site_map: SiteMap | None
+    week: WeekPanel | None  # the last-7-days panel of the home page
     archives: tuple[Archive, ...]
     archive_years: tuple[tuple[int, str, int], ...]
     archive_months: tuple[tuple[int, str, str, int], ...]
@@ -369,6 +405,7 @@ def build_site(
         entry_digests=MappingProxyType(digests.content),
         term_entries=MappingProxyType(term_entries),
         site_map=site_map,
+        week=week_panel(newest_first, pages["province"]),
         archives=archives,
         archive_years=tuple(
             (a.period_num[0], a.url, len(a.entries)) for a in archives if a.granularity == "year"
@@ -606,27 +643,45 @@ def build_archives(
 
 
 def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[TermPage, ...]) -> SiteMap:
-    """Shapes, shading and the accessible table of the province map."""
+    """Shapes, shading, labels and the accessible table of the province map."""
     newest = newest_first[0].date if newest_first else None
     counts = recent_counts(newest_first, newest)
     busiest = max(counts.values(), default=0)
     links = {page.key: page.link for page in provinces}
+    shorts = abbreviations(links)
     drawings = []
     for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
         projection, paths = map_shapes(province_map, width, digits)
-        shapes = tuple(
-            MapShape(links[key], key, d, counts.get(key, 0), shade(counts.get(key, 0), busiest))
-            for key, d in sorted(paths.items())
-        )
-        drawings.append(Drawing(round(projection.width), round(projection.height), shapes))
+        placed = labels(province_map, projection) if width == MAP_WIDTH else {}
+        shapes = []
+        for key, d in sorted(paths.items()):
+            label, name = placed.get(key), links[key].name
+            shapes.append(
+                MapShape(
+                    links[key],
+                    key,
+                    d,
+                    counts.get(key, 0),
+                    shade(counts.get(key, 0), busiest),
+                    label,
+                    shorts[key],
+                    bool(label) and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
+                    bool(label) and min(label.width, label.height) < TAP_TARGET,
+                )
+            )
+        drawings.append(Drawing(round(projection.width), round(projection.height), tuple(shapes)))
     rows = tuple((page.link, counts.get(page.key, 0)) for page in provinces if page.known)
     notes = tuple(
         str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped
     )
     legend = tuple(map_legend(busiest))
-    since = newest - dt.timedelta(days=30) if newest else None
+    since = newest - WINDOW if newest else None
     digest = _digest(
-        [(s.page.digest, s.d, s.count, s.shade) for d in drawings for s in d.shapes],
+        [
+            (s.page.digest, s.d, s.count, s.shade, s.label, s.short, s.full_fits, s.small)
+            for d in drawings
+            for s in d.shapes
+        ],
         [(d.width, d.height) for d in drawings],
         legend,
         notes,
@@ -635,6 +690,54 @@ def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[Te
         [(link.digest, n) for link, n in rows],
     )
     return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, digest)
+
+
+def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
+    """A short label per province: the first letters of its name, as many as make it unique."""
+    letters = {key: "".join(c for c in link.name if c.isalpha()).upper() for key, link in links.items()}
+    shorts = {}
+    for key, word in letters.items():
+        size = 3
+        while size < len(word) and any(
+            other != key and o[:size] == word[:size] for other, o in letters.items()
+        ):
+            size += 1
+        shorts[key] = word[:size] or links[key].name
+    return shorts
+
+
+def week_panel(newest_first: tuple, provinces: tuple[TermPage, ...]) -> WeekPanel | None:
+    """Entries per province in the 7 days up to the newest entry, against the 7 days before."""
+    if not newest_first:
+        return None
+    until = newest_first[0].date
+    now: dict[str, int] = {}
+    before: dict[str, int] = {}
+    entries = 0
+    for entry in newest_first:
+        if entry.date <= until - 2 * WEEK:
+            break
+        bucket = now if entry.date > until - WEEK else before
+        entries += bucket is now
+        for province in entry.provinces:
+            key = term_of(province).key
+            bucket[key] = bucket.get(key, 0) + 1
+    rows = sorted(
+        (
+            WeekRow(page.link, now.get(page.key, 0), before.get(page.key, 0))
+            for page in provinces
+            if page.known and (page.key in now or page.key in before)
+        ),
+        key=lambda row: (-row.count, -row.previous, row.page.name.casefold()),
+    )
+    since = (until - WEEK).date() + dt.timedelta(days=1)
+    return _with_digest(
+        WeekPanel(since, until.date(), entries, tuple(rows)),
+        since,
+        until.date(),
+        entries,
+        [(row.page.digest, row.count, row.previous) for row in rows],
+    )
 
 
 def map_legend(busiest: int) -> list[tuple[int, str]]:
@@ -708,6 +811,7 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
         [p.digest for p in model.provinces + model.actors],
         [v.digest for v in model.views.values()],
         model.site_map.digest if model.site_map else "",
+        model.week.digest if model.week else "",
         [a.digest for a in model.archives],
         model.feeds_overview.digest,
         model.span,

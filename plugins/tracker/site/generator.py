@@ -55,6 +55,7 @@ class SiteGenerator(Generator):
                 "site_feeds": model.site_feeds,
                 "feeds_overview": model.feeds_overview,
                 "province_map": model.site_map,
+                "week_panel": model.week,
                 "archive_years": model.archive_years,
                 "archive_months": model.archive_months,
                 "entry_items": EntryItems(self.get_template("entry_item"), self.context),
