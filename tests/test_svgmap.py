@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from pelican.settings import DEFAULT_CONFIG
 
 from conftest import PROVINCES
-from tracker.model.charts import activity
+from tracker.model.charts import BOTTOM, TOP, activity, value_ticks
 from tracker.model.geo import Projection, load_map, path_data, recent_counts, shade
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
@@ -99,6 +99,19 @@ def test_activity_is_weekly_under_a_year_and_monthly_beyond():
     monthly = activity(at(0, 400))
     assert monthly.unit == "month" and len(monthly.bars) == 14 and sum(b.count for b in monthly.bars) == 2
     assert activity([]) is None
+
+
+def test_the_value_axis_has_round_ticks_from_zero_and_bars_on_its_scale():
+    assert value_ticks(1) == [0, 1] and value_ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert value_ticks(7) == [0, 2, 4, 6, 8] and value_ticks(27) == [0, 10, 20, 30]
+    assert value_ticks(250) == [0, 50, 100, 150, 200, 250]
+    days = [SimpleNamespace(date=dt.datetime(2014, 6, 2) + dt.timedelta(days=d)) for d in (0, 1, 2, 8)]
+    chart = activity(days)
+    assert [t.text for t in chart.ticks] == ["0", "1", "2", "3"]
+    top, zero = chart.ticks[-1].at, chart.ticks[0].at
+    assert (zero, top) == (BOTTOM, TOP)
+    assert chart.bars[0].y == top and chart.bars[1].y == round(BOTTOM - (BOTTOM - TOP) / 3, 1)
+    assert [t.text for t in chart.periods] == ["2 Jun", "9 Jun"]
 
 
 def test_invalid_geojson_is_a_warning_per_feature_with_its_number_name_and_line(tmp_path):

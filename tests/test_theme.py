@@ -143,7 +143,16 @@ def test_province_pages_have_a_locator_map_and_an_activity_chart(sample):
         table[0][0] == "week of 9 Jun 2014"
         and "per week" in page.select_one("figure.chart figcaption").get_text()
     )
-    assert soup(sample, "actors/isis/index.html").select("figure.chart rect.bar")
+    assert [t.get_text() for t in page.select("figure.chart text.tick")] == [
+        "0",
+        "1",
+    ]  # Kirkuk: 1 a week at most
+    assert [t.get_text() for t in page.select("figure.chart text.period")][0] == "9 Jun"
+    isis = soup(sample, "actors/isis/index.html").select_one("figure.chart")
+    assert [t.get_text() for t in isis.select("text.tick")] == ["0", "1", "2", "3", "4", "5"]
+    assert [t.get_text() for t in isis.select("text.value")] == [
+        str(n) for n in (3, 5, 5, 4, 1, 2, 2, 3, 2)
+    ]  # each week's value, shown on hover and focus
 
 
 def test_entry_page_shows_coverage_corrections_sources_and_neighbours(sample):

@@ -1,4 +1,5 @@
-"""Activity charts: entries per month (per week for spans under a year), as SVG geometry."""
+"""Activity charts: entries per month (per week for spans under a year), as SVG geometry with a
+value axis (round ticks from 0) and period labels, drawn by the same rules on every term page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-WIDTH, HEIGHT, GAP = 600, 120, 2
+WIDTH, HEIGHT, GAP = 600, 170, 2
+LEFT, TOP, BOTTOM = 40, 28, 140  # the plot area: value labels left of it, period labels below
+MAX_TICKS, MAX_LABELS = 5, 5  # value ticks above 0; period labels along the bottom
 
 
 @dataclass(frozen=True)
@@ -25,13 +28,26 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A mark on an axis: its text and where it goes (y for values, x for periods)."""
+
+    text: str
+    at: float
+
+
+@dataclass(frozen=True)
 class Chart:
     """Bars over the whole span of a term's entries, empty periods included."""
 
     unit: str
     bars: list[Bar]
+    ticks: tuple[Tick, ...] = ()  # the value axis, from 0
+    periods: tuple[Tick, ...] = ()  # period labels under the bars
     width: int = WIDTH
     height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    bottom: int = BOTTOM
 
     @property
     def busiest(self) -> int:
@@ -69,22 +85,45 @@ def activity(entries: list[Any]) -> Chart | None:
     while period <= last:
         periods.append(period)
         period = step(period)
-    busiest = max(counts.values())
-    slot = WIDTH / len(periods)
+    values = value_ticks(max(counts.values()))
+    scale = (BOTTOM - TOP) / values[-1]
+    slot = (WIDTH - LEFT) / len(periods)
     bars = []
     for n, period in enumerate(periods):
         count = counts.get(period, 0)
-        height = (HEIGHT - 4) * count / busiest
+        height = count * scale
         label = f"week of {period:%-d %b %Y}" if weekly else f"{period:%B %Y}"
         bars.append(
             Bar(
                 label,
                 period,
                 count,
-                round(n * slot + GAP / 2, 1),
-                round(HEIGHT - height, 1),
+                round(LEFT + n * slot + GAP / 2, 1),
+                round(BOTTOM - height, 1),
                 round(max(slot - GAP, 1), 1),
                 round(height, 1),
             )
         )
-    return Chart(unit, bars)
+    every = -(-len(periods) // MAX_LABELS)  # label every n-th period, at most MAX_LABELS of them
+    short = "%-d %b" if weekly else "%b %Y"
+    return Chart(
+        unit,
+        bars,
+        tuple(Tick(str(v), round(BOTTOM - v * scale, 1)) for v in values),
+        tuple(
+            Tick(period.strftime(short), round(LEFT + (n + 0.5) * slot, 1))
+            for n, period in enumerate(periods)
+            if n % every == 0
+        ),
+    )
+
+
+def value_ticks(busiest: int) -> list[int]:
+    """Round values from 0 to at least `busiest`, at most MAX_TICKS steps of 1, 2 or 5 × 10^k."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if busiest <= MAX_TICKS * step * factor:
+                size = step * factor
+                return list(range(0, -(-busiest // size) * size + 1, size))
+        step *= 10

@@ -521,6 +521,7 @@ def term_page(
         [(t.digest, n) for t, n in together],
         [(t.digest, n) for t, n in in_provinces],
         [(b.label, b.count, b.height) for b in chart.bars] if chart else None,
+        (chart.ticks, chart.periods) if chart else None,
         [f.digest for f in feed_links],
     )
     return TermPage(
