@@ -245,9 +245,19 @@ def test_an_entry_page_has_a_standfirst_byline_permalink_and_related_entries(sit
     assert site.html("2014/06/04/d/index.html").select_one("section.related") is None
 
 
-def test_archives_by_year_and_month_with_a_calendar_of_gaps(sample):
+def test_archives_list_every_entry_by_month_and_months_link_their_neighbours(sample):
     archives = soup(sample, "archives/index.html")
-    assert [a.get_text() for a in archives.select("main ul.months a")] == ["July", "June"]
+    assert [a.get_text() for a in archives.select("main h3 a")] == ["July 2014", "June 2014"]
+    listed = [a.get_text() for a in archives.select("main ol.archive-list a")]
+    assert len(listed) == 33 and listed[0] == "Warning signs around Sinjar and Zummar"
+    assert listed[-1] == "ISIS raid on Samarra tests the Golden Mosque perimeter"
+    july, june = soup(sample, "2014/07/index.html"), soup(sample, "2014/06/index.html")
+    assert july.select_one(".period-nav a[rel=prev]").get_text() == "June 2014"
+    assert july.select_one(".period-nav a[rel=next]") is None
+    assert june.select_one(".period-nav a[rel=next]")["href"].endswith("2014/07/")
+
+
+def test_archives_by_year_and_month_with_a_calendar_of_gaps(sample):
     june = soup(sample, "2014/06/index.html")
     gaps = [int(td.contents[0]) for td in june.select("table.calendar td.gap")]
     assert gaps == [6, 9, 15, 25, 27, 30]

@@ -198,7 +198,8 @@ class EntryView:
 
 @dataclass(frozen=True)
 class Archive:
-    """A year's or a month's entries, newest first."""
+    """A year's or a month's entries, newest first, with the periods before and after it that
+    have entries ((label, url) pairs, or None)."""
 
     granularity: str
     period: tuple
@@ -207,6 +208,8 @@ class Archive:
     save_as: str
     url: str
     digest: str = field(default="", compare=False)
+    older: tuple[str, str] | None = None
+    newer: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -625,21 +628,18 @@ def build_archives(
         groups: dict[tuple, list] = {}
         for entry in newest_first:
             groups.setdefault(key(entry.date), []).append(entry)
+        built = []
         for period, group in groups.items():
             shown = period if granularity == "year" else (period[0], calendar.month_name[period[1]])
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=group[0].date)
             where = save_as.format(date=group[0].date)
-            archives.append(
-                Archive(
-                    granularity,
-                    shown,
-                    period,
-                    tuple(group),
-                    where,
-                    url,
-                    _digest(granularity, shown, where, url, [digests.of(e) for e in group]),
-                )
-            )
+            built.append((granularity, shown, period, tuple(group), where, url))
+        for n, (granularity, shown, period, group, where, url) in enumerate(built):  # newest first
+            label = lambda other: (" ".join(map(str, other[1][::-1])), other[5])  # noqa: E731
+            newer = label(built[n - 1]) if n > 0 else None
+            older = label(built[n + 1]) if n + 1 < len(built) else None
+            digest = _digest(granularity, shown, where, url, [digests.of(e) for e in group], older, newer)
+            archives.append(Archive(granularity, shown, period, group, where, url, digest, older, newer))
     return tuple(archives)
 
 

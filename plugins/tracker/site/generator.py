@@ -58,6 +58,7 @@ class SiteGenerator(Generator):
                 "week_panel": model.week,
                 "archive_years": model.archive_years,
                 "archive_months": model.archive_months,
+                "month_archives": tuple(a for a in model.archives if a.granularity == "month"),
                 "entry_items": EntryItems(self.get_template("entry_item"), self.context),
             }
         )
@@ -121,6 +122,7 @@ class SiteGenerator(Generator):
                 period_num=archive.period_num,
                 dates=archive.entries,
                 articles=archive.entries,
+                archive=archive,
             )
         write(
             self.settings["TRACKER_CORRECTIONS_SAVE_AS"],
