@@ -180,6 +180,10 @@ class TermPage:
         """The term's documented fields as rows (label, value, lang, dir) for a definition list."""
         return profile_rows(self.term.fields)
 
+    def counts_by_province(self) -> dict[str, int]:
+        """For an actor: entries naming it, by province key."""
+        return {link.key: count for link, count in self.in_provinces}
+
     def __str__(self) -> str:
         return self.name
 
