@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from conftest import ROOT, devserver, entry, fetch, wait_for
-from tracker.devserver import REMEMBERED, Builds
+from tracker.devserver import REMEMBERED, Builds, next_changes, watch
 
 
 def make(*args, cwd=ROOT, timeout=300):
@@ -331,6 +331,16 @@ def test_devserver_survives_a_broken_settings_file_and_rebuilds_once_it_is_fixed
         conf.write_text(good)
         assert wait_for(lambda: "Live again" in (fetch(url) or "")), log.read_text()
         assert "Traceback" not in log.read_text()
+
+
+def test_a_save_made_before_the_first_wait_for_changes_is_seen(tmp_path):
+    (tmp_path / "content").mkdir()
+    conf = tmp_path / "conf.py"
+    conf.write_text("X = 1\n")
+    changes = watch(str(conf), {"PATH": str(tmp_path / "content"), "IGNORE_FILES": []})
+    saved = tmp_path / "content" / "entry.md"
+    saved.write_text("saved while the first build ran\n")  # before anyone waits for changes
+    assert str(saved) in {path for _, path in next_changes(changes)}
 
 
 def test_a_page_opened_before_a_rebuild_hears_of_it_even_if_its_event_stream_opens_after():

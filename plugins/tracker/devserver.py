@@ -44,6 +44,7 @@ SCRIPT = b"""(function () {
 })();
 """
 KEEPALIVE = 15  # seconds between comments on an idle event stream
+WATCH_POLL_MS = 200  # an empty batch this often while nothing changes (watching goes on between)
 REMEMBERED = 64  # rebuilds whose changed files the server keeps for late event streams
 
 
@@ -186,7 +187,7 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
     while True:
         if instance is not None:  # None: the settings file could not be loaded; wait for a save
             rebuild(instance, settings, builds)
-        changed = {os.path.abspath(path) for _, path in next(changes)}
+        changed = {os.path.abspath(path) for _, path in next_changes(changes)}
         if settings_file in changed:
             instance, loaded = load(args)
             if instance is not None:
@@ -235,10 +236,22 @@ def load(args: Any) -> tuple[Any, Any]:
 
 def watch(settings_file: str, settings: dict[str, Any]):
     """Batches of changes to the settings, the theme and the content, as Pelican's autoreload
-    watches them; the watcher runs on during a build, so a save made while building is not missed."""
+    watches them. Watching starts before this returns and runs on during builds, so a save made
+    while building (the first build included) is not missed."""
     paths = [settings_file, settings.get("THEME", ""), settings.get("PATH", "")]
-    return watchfiles.watch(
+    changes = watchfiles.watch(
         *(os.path.abspath(p) for p in paths if p and os.path.exists(p)),
         watch_filter=FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", []))),
-        rust_timeout=0,
+        rust_timeout=WATCH_POLL_MS,
+        yield_on_timeout=True,
     )
+    next(changes)  # a generator watches from its first step: take it now (an empty batch)
+    return changes
+
+
+def next_changes(changes) -> set:
+    """The next batch of changes that is not empty."""
+    while True:
+        batch = next(changes)
+        if batch:
+            return batch
