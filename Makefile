@@ -78,10 +78,16 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the browser tests' accessibility checks, from npm at the version package-lock.json pins.
+AXE = $(BASEDIR)/node_modules/axe-core/axe.min.js
+$(AXE): $(BASEDIR)/package.json $(BASEDIR)/package-lock.json
+	cd $(BASEDIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 lint: $(STAMP)
 	cd $(BASEDIR) && $(VENV)/bin/ruff check plugins tests
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser $(AXE) lint
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
 .PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench

@@ -33,6 +33,15 @@ PAGES = {
     "month": "2014/06/",
 }
 WIDTHS = (360, 1280)
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+AUDITED = {
+    **PAGES,
+    "provinces": "provinces/",
+    "actors": "actors/",
+    "archives": "archives/",
+    "feeds": "feeds/",
+    "corrections": "corrections/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +238,23 @@ def test_devserver_reloads_the_open_page_by_itself_and_keeps_it_through_an_error
         assert server.poll() is None, log.read_text()  # still serving
         assert not any(b"tracker-live" in p.read_bytes() for p in site.output.rglob("*") if p.is_file())
         assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.parametrize("scheme", ("light", "dark"))
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(AUDITED))
+def test_axe_finds_no_accessibility_violations(served_site, browser, name, width, scheme):
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: `make test` installs it from package-lock.json (npm ci)")
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(served_site + AUDITED[name], wait_until="load")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations.map("
+            "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
+        assert violations == [], f"{name} at {width}px, {scheme}: {violations}"
+    finally:
+        context.close()
