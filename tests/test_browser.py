@@ -147,8 +147,34 @@ def test_entry_prints_without_site_chrome(served_site, browser):
         assert page.locator("header.site nav").is_hidden()
         assert page.locator("nav.neighbours").is_hidden()
         assert page.locator("article.entry h1").is_visible()
+        terms = page.locator("article.entry header p.terms")
+        assert terms.count() >= 2 and all(terms.nth(n).is_visible() for n in range(terms.count()))
+        permalink = page.locator("article.entry p.permalink")
+        assert permalink.is_visible() and "/2014/06/23/rawa-ana/" in permalink.inner_text()
+        assert page.locator("button.copy").is_hidden()
         ARTIFACTS.mkdir(exist_ok=True)
         page.pdf(path=str(ARTIFACTS / "entry-print.pdf"))
+    finally:
+        context.close()
+
+
+def test_copy_link_copies_the_permalink_and_is_a_plain_link_without_javascript(served_site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served_site.rstrip("/"))
+    try:
+        page = context.new_page()
+        page.goto(served_site + PAGES["entry"], wait_until="load")
+        page.locator("button.copy").click()
+        assert page.locator(".copy-status").inner_text() == "Link copied"
+        assert page.evaluate("navigator.clipboard.readText()") == served_site + PAGES["entry"]
+    finally:
+        context.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site + PAGES["entry"], wait_until="load")
+        assert page.locator("button.copy").count() == 0
+        assert page.locator("a.copy-link").get_attribute("href").endswith("2014/06/23/rawa-ana/")
     finally:
         context.close()
 

@@ -296,3 +296,17 @@ def test_a_site_without_a_map_file_has_no_map(site):
     assert result.returncode == 0 and result.stderr == ""
     assert site.html("index.html").select_one("svg.map-svg") is None
     assert site.html("provinces/anbar/index.html").select_one("figure.locator") is None
+
+
+def test_a_term_not_in_the_vocabulary_is_flagged_wherever_an_entry_names_it(site):
+    site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01", provinces="[Anbarr, Anbar]"))
+    site.write("entries/2014-06-02-b.md", entry(title="B", date="2014-06-02", provinces="[Anbarr]"))
+    assert site.build().returncode == 0
+    chips = site.html("2014/06/index.html").select("li.entry-item li.chip.province")
+    flagged = {c.get_text(" ", strip=True): c.select_one(".flag") is not None for c in chips}
+    assert flagged == {
+        "Province: Anbarr (not in the vocabulary)": True,
+        "Province: Anbar": False,
+    }
+    terms = site.html("2014/06/01/a/index.html").select_one("article header p.terms")
+    assert terms.get_text(" ", strip=True) == "Provinces: Anbarr (not in the vocabulary) , Anbar"
