@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -214,6 +215,15 @@ class Archive:
     digest: str = field(default="", compare=False)
     older: tuple[str, str] | None = None
     newer: tuple[str, str] | None = None
+    index_digest: str = field(default="", compare=False)  # what `archives/` shows: days, titles, URLs
+
+
+@dataclass(frozen=True)
+class ArchiveIndex:
+    """What `archives/` lists: every month's entries (their days, titles and URLs)."""
+
+    months: tuple[Archive, ...]
+    digest: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -317,6 +327,7 @@ class SiteModel:
     site_map: SiteMap | None
     week: WeekPanel | None  # the last-7-days panel of the home page
     archives: tuple[Archive, ...]
+    archive_index: ArchiveIndex
     archive_years: tuple[tuple[int, str, int], ...]
     archive_months: tuple[tuple[int, str, str, int], ...]
     feeds: tuple[Feed, ...]
@@ -414,6 +425,10 @@ def build_site(
         site_map=site_map,
         week=week_panel(newest_first, pages["province"]),
         archives=archives,
+        archive_index=_with_digest(
+            ArchiveIndex(months := tuple(a for a in archives if a.granularity == "month")),
+            [a.index_digest for a in months],
+        ),
         archive_years=tuple(
             (a.period_num[0], a.url, len(a.entries)) for a in archives if a.granularity == "year"
         ),
@@ -579,11 +594,14 @@ def entry_views(
         for province in entry.provinces:
             by_province.setdefault(term_of(province).key, []).append(entry)
     positions = {key: {id(e): n for n, e in enumerate(group)} for key, group in by_province.items()}
-    shared = [
-        frozenset(("province", term_of(t).key) for t in e.provinces)
-        | frozenset(("actor", term_of(t).key) for t in e.actors)
-        for e in oldest_first
-    ]
+    bits: dict[tuple[str, str], int] = {}  # each province and actor: a bit of an entry's mask
+    masks = []
+    for e in oldest_first:
+        mask = 0
+        for kind, terms in (("province", e.provinces), ("actor", e.actors)):
+            for term in terms:
+                mask |= 1 << bits.setdefault((kind, term_of(term).key), len(bits))
+        masks.append(mask)
     views = {}
     for n, entry in enumerate(oldest_first):
         previous = oldest_first[n - 1] if n > 0 else None
@@ -595,29 +613,28 @@ def entry_views(
             older = group[at + 1] if at + 1 < len(group) else None
             newer = group[at - 1] if at > 0 else None
             neighbours.append((province_links[key], older, newer))
-        related = tuple(oldest_first[m] for m in related_positions(shared, n))
+        related = tuple(oldest_first[m] for m in related_positions(masks, n))
         digest = _digest(
             digests.link(previous),
             digests.link(following),
             [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours],
-            [digests.of(other) for other in related],
+            [(other.date.isoformat(), digests.link(other)) for other in related],  # what the list shows
         )
         views[entry.source_path] = EntryView(previous, following, tuple(neighbours), related, digest)
     return views
 
 
-def related_positions(terms: list[frozenset], n: int) -> list[int]:
+def related_positions(masks: list[int], n: int) -> list[int]:
     """Positions (in date order) of the entries related to the entry at `n`: among the
     RELATED_WINDOW entries either side of it, the RELATED_COUNT sharing the most provinces and
     actors, nearer ones first on a tie. A window, not the whole archive: an entry's related list
     then changes only when an entry near it in time does."""
-    low, high = max(0, n - RELATED_WINDOW), min(len(terms), n + RELATED_WINDOW + 1)
-    scored = [
-        (-len(terms[n] & terms[m]), abs(n - m), -m)
-        for m in range(low, high)
-        if m != n and terms[n] & terms[m]
-    ]
-    return [-minus_m for _, _, minus_m in sorted(scored)[:RELATED_COUNT]]
+    low, high = max(0, n - RELATED_WINDOW), min(len(masks), n + RELATED_WINDOW + 1)
+    mine = masks[n]
+    scored = sorted(  # (minus the provinces and actors in common, distance, minus the position)
+        (-(mine & masks[m]).bit_count(), abs(n - m), -m) for m in chain(range(low, n), range(n + 1, high))
+    )
+    return [-minus_m for minus_shared, _, minus_m in scored[:RELATED_COUNT] if minus_shared]
 
 
 def build_archives(
@@ -643,7 +660,10 @@ def build_archives(
             newer = label(built[n - 1]) if n > 0 else None
             older = label(built[n + 1]) if n + 1 < len(built) else None
             digest = _digest(granularity, shown, where, url, [digests.of(e) for e in group], older, newer)
-            archives.append(Archive(granularity, shown, period, group, where, url, digest, older, newer))
+            listed = _digest(shown, url, [(e.date.date().isoformat(), digests.link(e)) for e in group])
+            archives.append(
+                Archive(granularity, shown, period, group, where, url, digest, older, newer, listed)
+            )
     return tuple(archives)
 
 

@@ -58,7 +58,7 @@ class SiteGenerator(Generator):
                 "week_panel": model.week,
                 "archive_years": model.archive_years,
                 "archive_months": model.archive_months,
-                "month_archives": tuple(a for a in model.archives if a.granularity == "month"),
+                "archive_index": model.archive_index,
                 "entry_items": EntryItems(self.get_template("entry_item"), self.context),
             }
         )
