@@ -71,8 +71,9 @@ class EntryDigests:
     def __init__(self, entries: tuple) -> None:
         self.content: dict[str, str] = {}
         self.links: dict[str, str] = {}
+        self.urls: dict[str, str] = {}
         for entry in entries:
-            url = entry.url
+            url = self.urls[entry.source_path] = entry.url
             self.content[entry.source_path] = digest_bytes(entry.source_digest, url)
             self.links[entry.source_path] = digest_bytes(entry.title, url)
 
@@ -190,6 +191,15 @@ class TermPage:
 
 
 @dataclass(frozen=True)
+class EntryLink:
+    """An entry as a short list shows it: title, URL and date (the URL worked out once)."""
+
+    title: str
+    url: str
+    date: dt.datetime
+
+
+@dataclass(frozen=True)
 class EntryView:
     """What an entry's page shows beyond the entry: its neighbours, overall and in each province,
     and the related entries (those nearby in time that share the most provinces and actors)."""
@@ -197,7 +207,7 @@ class EntryView:
     previous: Any
     next: Any
     provinces: tuple[tuple[TermLink, Any, Any], ...]  # (province, older entry, newer entry)
-    related: tuple = ()
+    related: tuple[EntryLink, ...] = ()
     digest: str = field(default="", compare=False)
 
 
@@ -613,12 +623,15 @@ def entry_views(
             older = group[at + 1] if at + 1 < len(group) else None
             newer = group[at - 1] if at > 0 else None
             neighbours.append((province_links[key], older, newer))
-        related = tuple(oldest_first[m] for m in related_positions(masks, n))
+        related = tuple(
+            EntryLink(other.title, digests.urls[other.source_path], other.date)
+            for other in (oldest_first[m] for m in related_positions(masks, n))
+        )
         digest = _digest(
             digests.link(previous),
             digests.link(following),
             [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours],
-            [(other.date.isoformat(), digests.link(other)) for other in related],  # what the list shows
+            [(other.title, other.url, other.date.isoformat()) for other in related],  # what the list shows
         )
         views[entry.source_path] = EntryView(previous, following, tuple(neighbours), related, digest)
     return views
