@@ -89,3 +89,16 @@ def test_without_an_absolute_address_there_are_no_feeds():
     site = model([entry(1, "qaim", [ANBAR])], siteurl="/tracker")
     assert site.feeds == () and site.site_feeds == () and site.opml_url == ""
     assert not [path for path, _ in site.outputs if path.endswith((".xml", ".opml"))]
+
+
+def test_related_entries_share_the_most_terms_nearest_first_within_the_window():
+    from tracker.model.site import RELATED_WINDOW, related_positions
+
+    a, b, c = 1, 2, 4  # three terms as bits
+    masks = [a | b, a, 0, a | b, c, a | b | c] + [c] * RELATED_WINDOW + [a | b]
+    related = related_positions(masks)
+    assert related[0] == [3, 5, 1]  # two terms shared (3 and 5: nearer first), then one
+    assert related[2] == []  # no terms: nothing related
+    assert related[3] == [5, 0, 1]  # two terms shared: the nearer first
+    assert related[5] == [3, 0, 6, 4, 7]  # one term shared at equal distance: the later first
+    assert 0 not in related[len(masks) - 1]  # beyond the window

@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -31,7 +30,7 @@ MAP_WIDTH, LOCATOR_WIDTH = 600, 220
 LABEL_SIZE, CHAR_WIDTH = 12, 0.62  # map label font size (user units) and a character's width in ems
 TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a phone
 WEEK = dt.timedelta(days=7)
-RELATED_COUNT, RELATED_WINDOW = 5, 30  # related entries shown; entries either side considered
+RELATED_COUNT, RELATED_WINDOW = 5, 15  # related entries shown; entries either side considered
 FIELD_LABELS = {
     "iso": "ISO 3166-2",
     "capital": "Capital",
@@ -612,6 +611,7 @@ def entry_views(
             for term in terms:
                 mask |= 1 << bits.setdefault((kind, term_of(term).key), len(bits))
         masks.append(mask)
+    related_lists = related_positions(masks)
     views = {}
     for n, entry in enumerate(oldest_first):
         previous = oldest_first[n - 1] if n > 0 else None
@@ -625,7 +625,7 @@ def entry_views(
             neighbours.append((province_links[key], older, newer))
         related = tuple(
             EntryLink(other.title, digests.urls[other.source_path], other.date)
-            for other in (oldest_first[m] for m in related_positions(masks, n))
+            for other in (oldest_first[m] for m in related_lists[n])
         )
         digest = _digest(
             digests.link(previous),
@@ -637,17 +637,20 @@ def entry_views(
     return views
 
 
-def related_positions(masks: list[int], n: int) -> list[int]:
-    """Positions (in date order) of the entries related to the entry at `n`: among the
+def related_positions(masks: list[int]) -> list[list[int]]:
+    """For each entry (in date order), the positions of its related entries: among the
     RELATED_WINDOW entries either side of it, the RELATED_COUNT sharing the most provinces and
-    actors, nearer ones first on a tie. A window, not the whole archive: an entry's related list
-    then changes only when an entry near it in time does."""
-    low, high = max(0, n - RELATED_WINDOW), min(len(masks), n + RELATED_WINDOW + 1)
-    mine = masks[n]
-    scored = sorted(  # (minus the provinces and actors in common, distance, minus the position)
-        (-(mine & masks[m]).bit_count(), abs(n - m), -m) for m in chain(range(low, n), range(n + 1, high))
-    )
-    return [-minus_m for minus_shared, _, minus_m in scored[:RELATED_COUNT] if minus_shared]
+    actors, nearer ones first, then later ones, on a tie. A window, not the whole archive: an
+    entry's related list then changes only when an entry near it in time does. Each pair is
+    scored once, for both of its entries."""
+    scored: list[list[tuple[int, int, int]]] = [[] for _ in masks]
+    for n, mine in enumerate(masks):
+        for m in range(n + 1, min(len(masks), n + RELATED_WINDOW + 1)):
+            shared = (mine & masks[m]).bit_count()  # provinces and actors in common
+            if shared:
+                scored[n].append((-shared, m - n, -m))
+                scored[m].append((-shared, m - n, -n))
+    return [[-minus_other for _, _, minus_other in sorted(pairs)[:RELATED_COUNT]] for pairs in scored]
 
 
 def build_archives(
