@@ -165,6 +165,7 @@ def test_copy_link_copies_the_permalink_and_is_a_plain_link_without_javascript(s
         page = context.new_page()
         page.goto(served_site + PAGES["entry"], wait_until="load")
         page.locator("button.copy").click()
+        page.wait_for_function("document.querySelector('.copy-status').textContent !== ''")  # async
         assert page.locator(".copy-status").inner_text() == "Link copied"
         assert page.evaluate("navigator.clipboard.readText()") == served_site + PAGES["entry"]
     finally:
