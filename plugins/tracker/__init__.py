@@ -195,10 +195,10 @@ def check_before_writing(generators) -> None:
                 else f"no entries {first.isoformat()} … {last.isoformat()} ({days:,} days)"
             )
             run.reporter.add("info", folder, 0, message)
-        run.reporter.print(quiet=settings["TRACKER_QUIET"])
+        run.reporter.print()
         raise SystemExit(1 if run.reporter.failing else 0)
     if settings["TRACKER_STRICT"] and run.reporter.failing:
-        run.reporter.print(quiet=settings["TRACKER_QUIET"])
+        run.reporter.print()
         run.release()
         raise SystemExit(1)
     # Before the first write: the marker lists every file this build may write, as incomplete.
@@ -222,7 +222,7 @@ def report(pelican) -> None:
     marker and the cache for the next build."""
     settings = pelican.settings
     run = TrackerRun.of(settings)
-    run.reporter.print(quiet=settings["TRACKER_QUIET"])
+    run.reporter.print()
     produced = set(run.outputs) | run.statics
     stale = (set(run.marker.files) | run.planned) - produced
     remove_files(pelican.output_path, stale)

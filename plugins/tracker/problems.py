@@ -47,6 +47,7 @@ class Reporter:
     """Collects problems during a build; the build decides at the end whether they fail it."""
 
     problems: list[Problem] = field(default_factory=list)
+    quiet: bool = False  # print errors and warnings only (TRACKER_QUIET)
 
     def add(self, severity: str, path: str, line: int, message: str) -> None:
         """Record one problem; `line` is 1-based, 0 when the problem is about the whole file."""
@@ -77,8 +78,8 @@ class Reporter:
         files = {p.path for p in self.problems if p.severity != "info"}
         return f"{', '.join(parts)} in {_plural(len(files), 'file')}" if files else ", ".join(parts)
 
-    def print(self, stream: TextIO | None = None, quiet: bool = False) -> None:
-        """Print every problem, sorted by path and line, the info lines last (none when `quiet`),
+    def print(self, stream: TextIO | None = None) -> None:
+        """Print every problem, sorted by path and line, the info lines last (none when quiet),
         then the summary; nothing if all is well."""
         stream = stream or sys.stderr
         if not self.problems:
@@ -86,7 +87,7 @@ class Reporter:
         unique = dict.fromkeys(self.problems)  # info lines keep the order they were added in
         for problem in sorted(p for p in unique if p.severity != "info"):
             print(problem, file=stream)
-        for problem in [] if quiet else [p for p in unique if p.severity == "info"]:
+        for problem in [] if self.quiet else [p for p in unique if p.severity == "info"]:
             print(problem, file=stream)
         print(self.summary(), file=stream)
         stream.flush()

@@ -78,6 +78,7 @@ class TrackerRun:
         if reporter.count("error"):
             reporter.print()  # every problem with the settings, then stop before reading anything
             raise SystemExit(1)
+        reporter.quiet = settings["TRACKER_QUIET"]
         slug = site_slugify(settings)
         vocabularies = {
             kind: load_vocabulary(os.path.join(settings["PATH"], settings[key]), kind, reporter, slug)
