@@ -346,7 +346,12 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 def has_time(node: Node) -> bool:
     """Whether a date value gives a time of day."""
-    return isinstance(node, ScalarNode) and len(node.value.strip()) > len("YYYY-MM-DD")
+    return isinstance(node, ScalarNode) and gives_time(node.value.strip())
+
+
+def gives_time(text: str) -> bool:
+    """Whether a date (in a form DATE accepts) has a time after its day."""
+    return len(text) > len("YYYY-MM-DD")
 
 
 def parse_datetime(
@@ -365,6 +370,6 @@ def parse_datetime(
         raise YAMLProblem(line, f"invalid date '{text}': {exc}") from None
     if not YEARS[0] <= value.year <= YEARS[1]:
         raise YAMLProblem(line, f"year out of range in '{text}' (expected {YEARS[0]} to {YEARS[1]})")
-    if len(text) == len("YYYY-MM-DD"):
+    if not gives_time(text):
         value = dt.datetime.combine(value.date(), default_time)
     return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)
