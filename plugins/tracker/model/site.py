@@ -671,10 +671,10 @@ def build_archives(
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=group[0].date)
             where = save_as.format(date=group[0].date)
             built.append((granularity, shown, period, tuple(group), where, url))
+        links = [(" ".join(map(str, shown[::-1])), url) for _, shown, _, _, _, url in built]
         for n, (granularity, shown, period, group, where, url) in enumerate(built):  # newest first
-            label = lambda other: (" ".join(map(str, other[1][::-1])), other[5])  # noqa: E731
-            newer = label(built[n - 1]) if n > 0 else None
-            older = label(built[n + 1]) if n + 1 < len(built) else None
+            newer = links[n - 1] if n > 0 else None
+            older = links[n + 1] if n + 1 < len(built) else None
             digest = _digest(granularity, shown, where, url, [digests.of(e) for e in group], older, newer)
             listed = _digest(shown, url, [(e.date.date().isoformat(), digests.link(e)) for e in group])
             archives.append(
