@@ -19,6 +19,7 @@ from .incremental.writer import TrackerWriter
 from .model.site import month_calendar
 from .problems import display_path
 from .settings import DEFAULTS
+from .site.dates import day_element, moment_element
 from .site.generator import SiteGenerator
 from .site.paths import check_collisions
 from .site.reader import TrackerReader, prefetch
@@ -40,6 +41,11 @@ def merge_defaults(pelican) -> None:
     pelican.settings["JINJA_ENVIRONMENT"] = {
         "bytecode_cache": COMPILED_TEMPLATES,
         **pelican.settings["JINJA_ENVIRONMENT"],
+    }
+    pelican.settings["JINJA_FILTERS"] = {
+        "day": day_element,
+        "moment": moment_element,
+        **pelican.settings["JINJA_FILTERS"],
     }
     pelican.settings["JINJA_GLOBALS"] = {
         "month_calendar": month_calendar,

@@ -13,6 +13,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..model.site import Feed, absolute, feed_base
+from .dates import day_text
 
 
 def render_feed(feed: Feed, settings: dict[str, Any]) -> bytes:
@@ -84,7 +85,7 @@ def _coverage(entry: Any) -> Markup:
     if not covers:
         return Markup("")
     start, end = covers
-    days = _day(start) if start == end else f"{_day(start)} to {_day(end)}"
+    days = day_text(start) if start == end else f"{day_text(start)} to {day_text(end)}"
     return Markup("<p><em>Covering {}.</em></p>\n").format(days)
 
 
@@ -103,12 +104,8 @@ def _furniture(entry: Any) -> Markup:
     updated = getattr(entry, "updated", None)
     if updated:
         note = getattr(entry, "correction", None) or "This entry was corrected."
-        parts.append(Markup("<p><strong>Correction, {}:</strong> {}</p>").format(_day(updated), note))
+        parts.append(Markup("<p><strong>Correction, {}:</strong> {}</p>").format(day_text(updated), note))
     return Markup("").join(Markup("\n") + part for part in parts)
-
-
-def _day(date: Any) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def render_opml(title: str, groups: list[tuple[str, list[Feed]]]) -> bytes:
