@@ -7,6 +7,9 @@ trace of it. After each rebuild the server tells the open pages, over server-sen
 files the rebuild wrote or removed; a page reloads only when its own file is among them. A
 rebuild with errors tells no page to reload: the browser keeps the last good page while the
 terminal shows the problems.
+
+The search index is built after the pages are told, in a thread: when it is ready the devserver
+rebuilds once more, which writes it. Search in the preview lags a rebuild by the indexing time.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import watchfiles
 from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
-from .site.run import DEFER_SAVE_KEY, RUN_KEY, TrackerRun
+from .model.search import SearchIndex
+from .site.run import DEFER_SAVE_KEY, DEFER_SEARCH_KEY, RUN_KEY, TrackerRun
+from .site.search import READY_KEY, SearchFailed, index_bundle
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
 # The page says which build it was served after, so that a rebuild finished before its event
@@ -150,6 +155,54 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             return  # the page was closed or reloaded
 
 
+class SearchRefresher:
+    """Indexes a rebuild's search records in a thread, one index at a time; the latest records
+    asked for are the ones indexed next. `ready` is set when an index waits to be written."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self._lock = threading.Lock()
+        self._queued: tuple[SearchIndex, str] | None = None
+        self._working = False
+        self.result: tuple[str, dict[str, bytes]] | None = None  # (records digest, files)
+
+    def index(self, search: SearchIndex, lang: str) -> None:
+        """Index `search` once the index under way (if any) is done."""
+        with self._lock:
+            self._queued = (search, lang)
+            if self._working:
+                return
+            self._working = True
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def take(self) -> tuple[str, dict[str, bytes]] | None:
+        """The finished index, once."""
+        with self._lock:
+            self.ready.clear()
+            result, self.result = self.result, None
+            return result
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                search, lang = self._queued
+                self._queued = None
+            started = time.perf_counter()
+            try:
+                result = (search.digest, index_bundle(search, lang))
+                print(f"search index built in {time.perf_counter() - started:.2f} s", flush=True)
+            except SearchFailed as failed:
+                print(f"search: error: {failed}; the last index is kept", flush=True)
+                result = None
+            with self._lock:
+                if self._queued is None:
+                    self._working = False
+                    if result is not None:
+                        self.result = result
+                        self.ready.set()
+                    return
+
+
 def script_tag(build: int) -> bytes:
     """The live-reload script's tag, for a page served after rebuild number `build`."""
     return f'<script src="{LIVE}reload.js?since={build}"></script>'.encode()
@@ -184,10 +237,11 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
         raise SystemExit(1)
     settings_file = os.path.abspath(conf)
     changes = watch(settings_file, settings)
+    search = SearchRefresher()
     while True:
         if instance is not None:  # None: the settings file could not be loaded; wait for a save
-            rebuild(instance, settings, builds)
-        changed = {os.path.abspath(path) for _, path in next_changes(changes)}
+            rebuild(instance, settings, builds, search)
+        changed = {os.path.abspath(path) for _, path in next_changes(changes, search.ready)}
         if settings_file in changed:
             instance, loaded = load(args)
             if instance is not None:
@@ -195,9 +249,13 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
                 changes = watch(settings_file, settings)
 
 
-def rebuild(instance: Any, settings: dict[str, Any], builds: Builds) -> None:
-    """One build; the open pages are told which files changed when it had no error."""
+def rebuild(
+    instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None
+) -> None:
+    """One build; the open pages are told which files changed when it had no error. With `search`,
+    a search index it finished is written, and records that changed are indexed in the background."""
     started = time.perf_counter()
+    settings[READY_KEY] = search.take() if search is not None else None
     previous = settings.pop(RUN_KEY, None)
     if previous is not None:
         previous.release()
@@ -218,6 +276,9 @@ def rebuild(instance: Any, settings: dict[str, Any], builds: Builds) -> None:
         print("not reloading the browser: fix the problems above and save again", flush=True)
     if isinstance(run, TrackerRun) and run.finished:
         run.cache.save()  # for the next `make html`, once the pages have been told
+        if search is not None and run.search_pending is not None:
+            search.index(run.search_pending, settings.get("DEFAULT_LANG") or "en")
+    settings.pop(READY_KEY, None)
     gc.enable()
     gc.collect()
 
@@ -231,6 +292,7 @@ def load(args: Any) -> tuple[Any, Any]:
         print(f"{args.settings}: error: settings not loaded ({type(exc).__name__}: {exc})", flush=True)
         return None, None
     settings[DEFER_SAVE_KEY] = True
+    settings[DEFER_SEARCH_KEY] = True
     return instance, settings
 
 
@@ -249,9 +311,9 @@ def watch(settings_file: str, settings: dict[str, Any]):
     return changes
 
 
-def next_changes(changes) -> set:
-    """The next batch of changes that is not empty."""
+def next_changes(changes, wake: threading.Event | None = None) -> set:
+    """The next batch of changes that is not empty, or an empty one once `wake` is set."""
     while True:
         batch = next(changes)
-        if batch:
+        if batch or (wake is not None and wake.is_set()):
             return batch

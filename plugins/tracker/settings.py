@@ -302,6 +302,10 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_OPML_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds.opml"),
     "TRACKER_CORRECTIONS_URL": _plugin(pattern("none"), "corrections/"),
     "TRACKER_CORRECTIONS_SAVE_AS": _plugin(pattern("none", save_as=True), "corrections/index.html"),
+    # Search: an index of the published entries (Pagefind) and a search page; False: neither.
+    "TRACKER_SEARCH": _plugin(boolean, True),
+    "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),
+    "TRACKER_SEARCH_SAVE_AS": _plugin(pattern("none", save_as=True), "search/index.html"),
     # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
     "TRACKER_YEAR_ARCHIVE_URL": _plugin(pattern("period", optional=True), "{date:%Y}/"),
     "TRACKER_YEAR_ARCHIVE_SAVE_AS": _plugin(

@@ -130,11 +130,11 @@ class TrackerWriter(Writer):
         relative = os.path.normpath(name)
         if not self._claim(relative, False):
             return
-        digest = digest and digest_bytes(TrackerRun.of(self.settings).cache.key, relative, digest)
+        digest = digest and self.output_digest(relative, digest)
         path = sanitised_join(self.output_path, name)
         if not self._unchanged(relative, digest):
             content = data() if callable(data) else data
-            if digest or not _holds(path, content):  # without a digest: written only when the bytes differ
+            if not _holds(path, content):  # a file already holding these bytes keeps its time stamp
                 with _stop_on_os_error(name):
                     os.makedirs(os.path.dirname(path), exist_ok=True)
                     with open(path, "wb") as handle:
@@ -142,6 +142,10 @@ class TrackerWriter(Writer):
                 TrackerRun.of(self.settings).changed.add(relative)
         if feed is not None:
             signals.feed_written.send(path, context=context or {}, feed=feed)
+
+    def output_digest(self, relative: str, digest: str) -> str:
+        """What `write_bytes` records for a file written from something with this digest."""
+        return digest_bytes(TrackerRun.of(self.settings).cache.key, relative, digest)
 
     def _claim(self, relative: str, override: bool) -> bool:
         """Whether this build may write `relative` now: not blocked, and not written already."""

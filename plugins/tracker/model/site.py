@@ -22,6 +22,7 @@ from .charts import Chart, activity
 from .digests import digest_bytes
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, recent_counts, shade
 from .index import build_index, term_of
+from .search import SearchIndex, build_search
 from .vocabulary import Term, Vocabulary
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -344,6 +345,7 @@ class SiteModel:
     feeds_overview: FeedsOverview
     opml_url: str
     corrections: tuple  # corrected entries, the newest correction first
+    search: SearchIndex  # what the search index holds
     outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
     digest: str = field(default="", compare=False)
 
@@ -455,6 +457,7 @@ def build_site(
                 reverse=True,
             )
         ),
+        search=build_search(newest_first, lambda e: digests.urls[e.source_path], digests.of),
         outputs=(),
     )
     return _with_outputs(model, settings, base, paginate)
@@ -845,6 +848,8 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
         ]
     outputs += [(a.save_as, "the archive of " + " ".join(map(str, a.period))) for a in model.archives]
     outputs.append((settings["TRACKER_CORRECTIONS_SAVE_AS"], "the corrections page"))
+    if settings["TRACKER_SEARCH"]:
+        outputs.append((settings["TRACKER_SEARCH_SAVE_AS"], "the search page"))
     outputs.append(("404.html", "the 404 page"))
     if base:
         outputs.append(("sitemap.xml", "the sitemap"))

@@ -23,7 +23,8 @@ from .feeds import render_feed, render_opml
 from .listing import EntryItems
 from .markup import MarkdownTimeout, Renderer
 from .paths import paginated_paths, render_sitemap
-from .run import TrackerRun
+from .run import DEFER_SEARCH_KEY, TrackerRun
+from .search import write_search_index
 
 KINDS = ("province", "actor")
 
@@ -131,6 +132,17 @@ class SiteGenerator(Generator):
             url=self.settings["TRACKER_CORRECTIONS_URL"],
             articles=self.model.corrections,
         )
+        if self.settings["TRACKER_SEARCH"]:
+            write(
+                self.settings["TRACKER_SEARCH_SAVE_AS"],
+                self.get_template("search"),
+                self.context,
+                url=self.settings["TRACKER_SEARCH_URL"],
+                search_terms=self._search_terms(),
+            )
+            write_search_index(
+                writer, self.model.search, self.settings, bool(self.settings.get(DEFER_SEARCH_KEY))
+            )
         # The 404 page uses root-absolute URLs, so it works at any depth.
         base = feed_base(self.settings)
         site_path = urlparse(base).path.rstrip("/") if base else ""
@@ -145,6 +157,13 @@ class SiteGenerator(Generator):
         )
         if base:
             writer.write_bytes("sitemap.xml", render_sitemap(base, TrackerRun.of(self.settings).output_paths))
+
+    def _search_terms(self) -> dict[str, dict[str, str]]:
+        """The URL of every province and actor page by name, for the search results' chips."""
+        return {
+            kind: {page.name: page.url for page in pages if page.known}
+            for kind, pages in (("province", self.model.provinces), ("actor", self.model.actors))
+        }
 
     def _write_terms(self, write: Any) -> None:
         """The two index pages and one (paginated) page per province and actor."""

@@ -27,6 +27,7 @@ RUN_KEY = "TRACKER_RUN"
 IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
 KEPT_KEY = "tracker_kept_cache"  # the last build's cache, kept in memory across a devserver's rebuilds
 DEFER_SAVE_KEY = "tracker_defer_cache_save"  # set by the devserver: it saves the cache after reloading pages
+DEFER_SEARCH_KEY = "tracker_defer_search"  # set by the devserver: it indexes after reloading pages
 
 
 def folder_identity(path: str) -> tuple[int, int] | None:
@@ -66,6 +67,7 @@ class TrackerRun:
     outputs: dict = field(default_factory=dict)  # output path -> digest of what this build rendered there
     locations: dict = field(default_factory=dict)  # source path -> (url, save_as) of its entry this build
     changed: set = field(default_factory=set)  # output paths this build wrote or removed
+    search_pending: object = None  # a deferred build's search records, not yet indexed (SearchIndex)
     finished: bool = False  # the build ran to its end (the devserver reloads pages only then)
 
     @classmethod

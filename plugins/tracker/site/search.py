@@ -1,0 +1,243 @@
+"""The search index: the model's search records, indexed by Pagefind into `pagefind/` of the site.
+
+Pagefind reads HTML. Each record becomes a small document (title, date, summary, body, sources,
+correction, and the names and aliases of its terms; its filters, sort key and result fields as
+Pagefind's data attributes), written to a scratch folder that Pagefind's own command indexes. The
+site's pages are not parsed: the index holds exactly the published entries and nothing of the
+pages' header, footer or lists. Pagefind cannot update an index in place, so when any record
+changed the whole index is built again; when none did, the last build's files stay as they are.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from typing import Any
+
+import cbor2
+from markupsafe import Markup
+from pelican.utils import sanitised_join
+
+from ..incremental.outfolder import write_marker
+from ..model.search import SearchIndex, SearchRecord
+from .dates import day_text
+from .run import TrackerRun
+
+BUNDLE = "pagefind"  # the index's folder in the output folder
+# Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
+UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
+TIME_LIMIT = 600  # seconds; Pagefind takes about 5 s for 5,000 entries
+READY_KEY = "tracker_search_ready"  # (records digest, files): an index the devserver built after a rebuild
+
+
+class SearchFailed(Exception):
+    """Pagefind could not be run or did not finish; the message is one line."""
+
+
+def document(record: SearchRecord, lang: str) -> str:
+    """The HTML Pagefind indexes for one record."""
+    entry = record.entry
+    meta = {"title": record.title, "date": day_text(record.date), "url": record.url}
+    parts = [Markup('<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"></head><body>').format(lang)]
+    parts += [Markup('<p data-pagefind-meta="{}">{}</p>').format(key, value) for key, value in meta.items()]
+    parts.append(Markup('<p data-pagefind-sort="date">{}</p>').format(record.sort_key))
+    parts += [
+        Markup('<p data-pagefind-filter="{}">{}</p>').format(name, value)
+        for name, values in record.filters
+        for value in values
+    ]
+    parts.append(Markup("<main data-pagefind-body>"))
+    parts.append(Markup("<div>{}</div>").format(Markup(entry.content)))
+    if getattr(entry, "metadata", {}).get("summary"):
+        parts.append(Markup("<div>{}</div>").format(Markup(entry.summary)))
+    sources = [s.title or s.url for s in getattr(entry, "sources", None) or []]
+    if sources:
+        parts.append(Markup("<p>Sources: {}.</p>").format("; ".join(sources)))
+    if getattr(entry, "correction", None):
+        parts.append(Markup("<p>Correction: {}</p>").format(entry.correction))
+    places = getattr(entry, "places", None) or []
+    if places:
+        parts.append(Markup("<p>Places: {}.</p>").format(", ".join(places)))
+    # The title and date after the text: a result found by its filters alone starts with the text.
+    parts.append(Markup("<h1>{}</h1><p>{}</p>").format(record.title, meta["date"]))
+    # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
+    parts += [
+        Markup('<p data-pagefind-weight="0.5">{}</p>').format(_names(kind, record))
+        for kind in ("province", "actor")
+    ]
+    parts.append(Markup("</main></body></html>"))
+    return str(Markup("").join(parts))
+
+
+def _names(kind: str, record: SearchRecord) -> str:
+    """'Actors: ISIS (also ISIL, Daesh); ISF.': every name of the record's terms of one kind."""
+    named = [
+        f"{name} (also {', '.join(aliases)})" if aliases else name
+        for term_kind, name, aliases in record.names
+        if term_kind == kind
+    ]
+    return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""
+
+
+def document_path(url: str) -> str:
+    """Where a record's document goes in the scratch folder: a path of its own, from its URL."""
+    path = url.split("#")[0].split("?")[0].strip("/") or "index"
+    return path if path.endswith(".html") else f"{path}/index.html"
+
+
+def index_bundle(search: SearchIndex, lang: str) -> dict[str, bytes]:
+    """Pagefind's files for the records, by path in the output folder (the ready-made interfaces
+    left out). SearchFailed when Pagefind cannot run or fails."""
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise SearchFailed("Pagefind is not installed (pagefind[bin] in requirements.txt)")
+    with tempfile.TemporaryDirectory(prefix="tracker-search-") as scratch:
+        site, bundle = os.path.join(scratch, "site"), os.path.join(scratch, "bundle")
+        for record in search.records:
+            path = sanitised_join(site, document_path(record.url))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(document(record, lang))
+        command = [
+            str(executable),
+            "--site",
+            site,
+            "--output-path",
+            bundle,
+            "--force-language",
+            lang,
+            "--silent",
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=scratch)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchFailed(f"Pagefind did not run: {exc}") from None
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()
+            raise SearchFailed(f"Pagefind failed: {said[-1] if said else f'exit status {done.returncode}'}")
+        return _read_bundle(bundle)
+
+
+def _read_bundle(bundle: str) -> dict[str, bytes]:
+    files = {}
+    for folder, _, names in os.walk(bundle):
+        for name in names:
+            relative = os.path.relpath(os.path.join(folder, name), bundle)
+            if not UNUSED.match(relative):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    files[relative] = handle.read()
+    return {f"{BUNDLE}/{path}": data for path, data in sorted(in_fixed_order(files).items())}
+
+
+# Pagefind writes each filter's values in hash-map order, which changes from run to run, and names
+# files by their content: the filter files, the language's metadata file that names them, and the
+# entry file that names that. The same records must give the same bytes, so those three are
+# rewritten with the values sorted, and renamed by a digest of their new content.
+SIGNATURE = b"pagefind_dcd"
+
+
+def _decode(data: bytes) -> Any:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise ValueError("not a Pagefind data file")
+    return cbor2.loads(raw[len(SIGNATURE) :])
+
+
+def _encode(value: Any) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def _renamed(old: str, data: bytes, digits: int) -> str:
+    """A file's name with its hash part replaced by a digest of `data`: en_6998e5a -> en_<digest>."""
+    language = old.split("_")[0]
+    return f"{language}_{hashlib.blake2b(data, digest_size=8).hexdigest()[:digits]}"
+
+
+def in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with its filter values in a fixed order (see above). A bundle whose files are not
+    as this version of Pagefind writes them is returned as it is."""
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        fixed = dict(files)
+        for language in entry["languages"].values():
+            meta_path = f"pagefind.{language['hash']}.pf_meta"
+            meta = _decode(files[meta_path])
+            filters = []
+            for name, old in sorted(meta[3]):
+                values = _decode(fixed.pop(f"filter/{old}.pf_filter"))
+                values[1].sort(key=lambda item: item[0])
+                data = _encode(values)
+                new = _renamed(old, data, len(old.split("_")[1]))
+                fixed[f"filter/{new}.pf_filter"] = data
+                filters.append([name, new])
+            meta[3] = filters
+            data = _encode(meta)
+            del fixed[meta_path]
+            language["hash"] = _renamed(language["hash"], data, len(language["hash"].split("_")[1]))
+            fixed[f"pagefind.{language['hash']}.pf_meta"] = data
+        fixed["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+        return fixed
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, OSError, EOFError, cbor2.CBORError):
+        return files
+
+
+def write_search_index(writer: Any, search: SearchIndex, settings: dict[str, Any], deferred: bool) -> None:
+    """Write the index through the writer. Unchanged records: the last build's files stay. Changed
+    records: Pagefind runs, unless the build is `deferred` (a devserver rebuild, which indexes
+    after the browser has reloaded): then the last files stay, known as out of date, and the run
+    holds the records as pending."""
+    run = TrackerRun.of(settings)
+    output = writer.output_path
+    last = sorted(path for path in run.cache.outputs if path.startswith(BUNDLE + "/"))
+    kept = bool(last) and all(
+        run.cache.outputs[path] == writer.output_digest(path, search.digest)
+        and os.path.isfile(os.path.join(output, path))
+        for path in last
+    )
+    if kept or not search.records:
+        for path in last if kept else ():
+            writer.write_bytes(path, _never, search.digest)
+        return
+    ready = settings.get(READY_KEY)
+    if ready is not None and ready[0] == search.digest:
+        files = ready[1]
+    elif deferred:
+        run.search_pending = search
+        _keep_out_of_date(writer, last)
+        return
+    else:
+        try:
+            files = index_bundle(search, settings.get("DEFAULT_LANG") or "en")
+        except SearchFailed as failed:
+            run.reporter.error("search", 0, f"{failed}; the last index is kept")
+            _keep_out_of_date(writer, last)
+            return
+    # Known to the marker before the first is written: a build that dies now leaves none unaccounted.
+    run.planned |= set(files)
+    write_marker(output, False, set(run.marker.files) | run.planned)
+    for path, data in files.items():
+        writer.write_bytes(path, data, search.digest)
+
+
+def _keep_out_of_date(writer: Any, paths: list[str]) -> None:
+    """Keep the last index's files, recorded with no digest: the next build indexes again."""
+    for path in paths:
+        full = os.path.join(writer.output_path, path)
+        if os.path.isfile(full):
+            writer.write_bytes(path, lambda full=full: _read(full))
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _never() -> bytes:
+    raise AssertionError("an unchanged search file is never read")

@@ -1,0 +1,309 @@
+"""Search: the Pagefind index of the published entries and the search page, in real Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import gzip
+import http.server
+import io
+import json
+import threading
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pytest
+from pelican import Pelican
+
+from conftest import Site, built_once, entry
+from test_browser import QuietHandler, browser, open_page  # noqa: F401 - `browser` is a fixture
+from test_workflow import tree
+from tracker.devserver import Builds, SearchRefresher, rebuild
+from tracker.model.search import build_search
+from tracker.model.vocabulary import Term
+from tracker.site.run import DEFER_SAVE_KEY, DEFER_SEARCH_KEY
+from tracker.site.search import document
+
+AXE_RUN = (
+    "async () => (await axe.run(document)).violations.map("
+    "v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+)
+
+
+def write_entries(site: Site) -> None:
+    site.write(
+        "entries/2014-06-21-qaim.md",
+        entry(
+            "Insurgents take Qaim",
+            "2014-06-21",
+            "Fighting near the Waleed crossing and Rutba; the convoy turned back.",
+            provinces="[Anbar]",
+            actors="[ISIS, ISF]",
+        ),
+    )
+    site.write(
+        "entries/2014-06-25-bashir.md",
+        entry(
+            "Peshmerga hold Bashir",
+            "2014-06-25",
+            "Peshmerga units held the village south of Kirkuk city. Convoy after convoy, convoy on convoy: "
+            "every convoy of supplies reached the convoy depot.",
+            provinces="[Nineveh]",  # named by an alias
+            actors="[Peshmerga]",
+        ),
+    )
+    site.write(
+        "entries/2014-07-02-mosul.md",
+        entry(
+            "Quiet day in Mosul",
+            "2014-07-02",
+            "Markets reopened; a convoy of aid trucks entered from the east.",
+            provinces="[Ninewa]",
+            actors="[ISF]",
+        ),
+    )
+    site.write(
+        "entries/2014-07-03-draft.md",
+        entry("Unfinished", "2014-07-03", "Zanzibarite notes.", provinces="[Anbar]", status="draft"),
+    )
+    site.write(
+        "entries/2014-07-04-hidden.md",
+        entry("Withheld", "2014-07-04", "Quetzalcoatlus notes.", provinces="[Anbar]", status="hidden"),
+    )
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return built_once(tmp_path_factory, "search", write_entries)
+
+
+@contextlib.contextmanager
+def serving(folder):
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served(small):
+    with serving(small.output) as base:
+        yield base
+
+
+def search(browser, base, query: str, width: int = 1280, scheme: str = "light"):  # noqa: F811
+    """Open the search page at `?query`; (context, page, titles of the results, problems, requests)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{base}search/?{query}", wait_until="load")
+    page.wait_for_function("/match|Type a word/.test(document.getElementById('search-status').textContent)")
+    titles = page.locator(".search-result h2").all_inner_texts()
+    return context, page, titles, problems, requests
+
+
+def test_the_index_holds_the_published_entries_only(small):
+    bundle = small.output / "pagefind"
+    entry_file = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry_file["languages"]["en"]["page_count"] == 3  # not the draft, not the hidden entry
+    assert (bundle / "pagefind.js").is_file()
+    assert not list(bundle.glob("pagefind-ui*"))  # the page has its own interface
+    page = small.html("search/index.html")
+    assert page.select_one("form#search")["data-bundle"] == "../pagefind/pagefind.js"
+    assert "Search needs JavaScript" in page.select_one("noscript").get_text()
+    links = {a["href"] for a in page.select("noscript a")}
+    assert links == {"../provinces/", "../actors/", "../archives/"}
+    header = small.html("2014/06/21/qaim/index.html").select_one("header.site form.site-search")
+    assert header["action"] == "../../../../search/" and header.select_one("input")["name"] == "q"
+
+
+def test_a_record_holds_its_text_its_filters_and_every_alias():
+    one = SimpleNamespace(
+        source_path="a.md",
+        title="Qaim",
+        slug="qaim",
+        url="2014/06/21/qaim/",
+        date=dt.datetime(2014, 6, 21, 15, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+        content="<p>Body <b>text</b></p>",
+        provinces=[Term("Ninewa", "ninewa", ("Nineveh", "Ninawa"))],
+        actors=[Term("ISIS", "isis", ("Daesh",))],
+    )
+    search = build_search((one,), lambda e: e.url, lambda e: "digest")
+    html = document(search.records[0], "en")
+    assert '<p data-pagefind-filter="province">Ninewa</p>' in html
+    assert '<p data-pagefind-filter="actor">ISIS</p>' in html
+    assert '<p data-pagefind-filter="year">2014</p>' in html
+    assert '<p data-pagefind-sort="date">2014-06-21T12:00:00Z 2014/06/21/qaim/</p>' in html
+    assert "Ninewa (also Nineveh, Ninawa)" in html and "ISIS (also Daesh)" in html
+    assert "<p>Body <b>text</b></p>" in html
+
+
+def test_a_word_in_one_entry_finds_that_entry_first(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "q=Rutba")
+    try:
+        assert titles[0] == "Insurgents take Qaim"
+        assert page.locator(".search-result mark").first.inner_text().startswith("Rutba")
+        chips = page.locator(".search-result").first.locator(".chip a")
+        assert chips.all_text_contents() == ["Province: Anbar", "Actor: ISIS", "Actor: ISF"]
+        assert chips.first.get_attribute("href").endswith("/provinces/anbar/")
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_an_alias_finds_the_entries_of_its_term(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "q=Daesh")
+    try:
+        assert titles == ["Insurgents take Qaim"]  # tagged ISIS; no entry says "Daesh"
+    finally:
+        context.close()
+    context, page, titles, problems, _ = search(browser, served, "q=Nineveh")
+    try:
+        assert sorted(titles) == ["Peshmerga hold Bashir", "Quiet day in Mosul"]
+    finally:
+        context.close()
+
+
+def test_the_province_filter_returns_exactly_that_provinces_entries(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "province=Ninewa")
+    try:
+        # Newest first; one names Ninewa by its alias Nineveh.
+        assert titles == ["Quiet day in Mosul", "Peshmerga hold Bashir"]
+        assert page.locator("#search-province").input_value() == "Ninewa"
+        options = page.locator("#search-province option").all_inner_texts()
+        assert options == ["Any province", "Anbar (1)", "Ninewa (2)"]
+    finally:
+        context.close()
+
+
+def test_newest_first_unless_best_match_is_asked_for(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "q=convoy")
+    try:
+        assert titles == ["Quiet day in Mosul", "Peshmerga hold Bashir", "Insurgents take Qaim"]
+        page.locator("input[name=sort][value=relevance]").check()
+        page.wait_for_function("location.search.includes('sort=relevance')")
+        page.wait_for_function(
+            "document.querySelector('.search-result h2').textContent === 'Peshmerga hold Bashir'"
+        )  # the entry that says "convoy" six times
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("word", ["Zanzibarite", "Quetzalcoatlus", "Withheld", "Unfinished"])
+def test_drafts_and_hidden_entries_are_never_found(served, browser, word):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, f"q={word}")
+    try:
+        assert titles == []
+        assert page.locator("#search-status").inner_text() == "No entry matches."
+    finally:
+        context.close()
+
+
+def test_the_header_form_leads_to_results_and_no_request_leaves_the_site(served, browser):  # noqa: F811
+    context, page, problems = open_page(browser, served + "2014/07/02/mosul/", 360)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.locator("header.site input[name=q]").fill("Rutba")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=Rutba")
+        page.wait_for_selector(".search-result")
+        assert page.locator(".search-result h2").first.inner_text() == "Insurgents take Qaim"
+        assert requests and all(url.startswith(served) for url in requests), requests
+        assert any("/pagefind/" in url for url in requests)
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_search_page_is_accessible_and_fits_the_screen(served, browser, width, scheme):  # noqa: F811
+    from test_browser import AXE
+
+    context, page, titles, problems, _ = search(browser, served, "q=convoy&actor=ISF", width, scheme)
+    try:
+        assert titles == ["Quiet day in Mosul", "Insurgents take Qaim"]
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(AXE_RUN) == []
+        page.locator("#search-q").focus()  # keyboard: the box, the order, the filters, the results
+        reached = []
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
+        assert "search-province" in reached and "Quiet day in Mosul" in reached
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_page_points_to_the_indexes(served, browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served + "search/?q=" + quote("Rutba"), wait_until="load")
+        assert "Search needs JavaScript" in page.locator("main").inner_text()
+        assert page.locator(".search-result").count() == 0
+    finally:
+        context.close()
+
+
+def test_an_incremental_build_updates_the_index(tmp_path, browser):  # noqa: F811
+    site = Site(tmp_path)
+    write_entries(site)
+    assert site.build().returncode == 0
+    mosul = site.content / "entries/2014-07-02-mosul.md"
+    mosul.write_text(mosul.read_text().replace("Markets reopened", "Markets reopened near Yarmouk"))
+    (site.content / "entries/2014-06-21-qaim.md").unlink()
+    built = site.build()
+    assert built.returncode == 0, built.stderr
+    with serving(site.output) as base:
+        for query, expected in (("q=Yarmouk", ["Quiet day in Mosul"]), ("q=Rutba", []), ("q=Daesh", [])):
+            context, page, titles, problems, _ = search(browser, base, query)
+            context.close()
+            assert titles == expected, query
+    # An unchanged site keeps the index's files as they are.
+    stamps = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
+    assert site.build().returncode == 0
+    assert {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()} == stamps
+
+
+def indexed_text(output) -> str:
+    """The text of every record in an output folder's index (Pagefind's fragments)."""
+    fragments = sorted((output / "pagefind" / "fragment").glob("*.pf_fragment"))
+    return "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
+
+
+def test_the_devserver_indexes_after_reloading_and_ends_equal_to_a_clean_build(tmp_path):
+    site = Site(tmp_path)
+    write_entries(site)
+    settings_ = site.settings()
+    settings_[DEFER_SAVE_KEY] = settings_[DEFER_SEARCH_KEY] = True
+    instance, builds, refresher = Pelican(settings_), Builds(), SearchRefresher()
+    mosul = site.content / "entries/2014-07-02-mosul.md"
+    with contextlib.redirect_stdout(io.StringIO()):
+        rebuild(instance, settings_, builds, refresher)
+        assert (site.output / "2014/07/02/mosul/index.html").is_file()  # pages first
+        assert refresher.ready.wait(60)  # then the index, in the background
+        rebuild(instance, settings_, builds, refresher)
+        assert "Markets reopened" in indexed_text(site.output)
+        mosul.write_text(mosul.read_text().replace("Markets reopened", "Markets reopened near Yarmouk"))
+        rebuild(instance, settings_, builds, refresher)
+        assert "Yarmouk" in site.html("2014/07/02/mosul/index.html").get_text()
+        assert "Yarmouk" not in indexed_text(site.output)  # the index lags the pages
+        assert refresher.ready.wait(60)
+        rebuild(instance, settings_, builds, refresher)
+    assert builds.number == 4 and "Yarmouk" in indexed_text(site.output)
+    kept, site.output = site.output, tmp_path / "clean"
+    assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
+    assert tree(kept) == tree(site.output)

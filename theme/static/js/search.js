@@ -1,0 +1,206 @@
+// The search page: the site's Pagefind index, searched in the browser. The search lives in the
+// address (?q=…&province=…&actor=…&year=…&sort=relevance), so a search is a link, a bookmark or a
+// browser shortcut. Without JavaScript the page says so and links to the indexes.
+(function () {
+  "use strict";
+  var form = document.getElementById("search");
+  if (!form) return;
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var filterBox = document.getElementById("search-filters");
+  var order = form.querySelector(".search-order");
+  var terms = JSON.parse(document.getElementById("search-terms").textContent);
+  var bundle = new URL(form.getAttribute("data-bundle"), location.href);
+  var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
+  var GROUPS = [["province", "Province"], ["actor", "Actor"], ["year", "Year"]];
+  var PAGE = 20;
+  var pagefind = null;
+  var selects = {};
+  var results = [];
+  var shown = 0;
+  var latest = 0;
+  var timer = null;
+
+  function chosen() {
+    var filters = {};
+    GROUPS.forEach(function (group) {
+      var value = selects[group[0]].value;
+      if (value) filters[group[0]] = value;
+    });
+    return filters;
+  }
+
+  function without(filters, name) {
+    var copy = {};
+    Object.keys(filters).forEach(function (key) { if (key !== name) copy[key] = filters[key]; });
+    return copy;
+  }
+
+  function options(filters, byRelevance) {
+    return { filters: filters, sort: byRelevance ? {} : { date: "desc" } };
+  }
+
+  function buildFilters(all, params) {
+    GROUPS.forEach(function (group) {
+      var name = group[0];
+      var label = document.createElement("label");
+      var select = document.createElement("select");
+      select.name = name;
+      select.id = "search-" + name;
+      label.htmlFor = select.id;
+      label.textContent = group[1];
+      var values = Object.keys(all[name] || {}).sort();
+      if (name === "year") values.reverse();
+      select.append(new Option("Any " + group[1].toLowerCase(), ""));
+      values.forEach(function (value) { select.append(new Option(value, value)); });
+      select.value = values.indexOf(params.get(name)) !== -1 ? params.get(name) : "";
+      select.addEventListener("change", run);
+      selects[name] = select;
+      var field = document.createElement("div");
+      field.className = "search-filter";
+      field.append(label, select);
+      filterBox.append(field);
+    });
+    filterBox.hidden = false;
+    order.hidden = false;
+  }
+
+  function showCounts(counts) {
+    GROUPS.forEach(function (group) {
+      var select = selects[group[0]];
+      var known = counts[group[0]] || {};
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var count = known[option.value] || 0;
+        option.textContent = option.value + " (" + count + ")";
+        option.disabled = count === 0 && option.value !== select.value;
+      });
+    });
+  }
+
+  function remember(query, filters, byRelevance) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    Object.keys(filters).forEach(function (key) { params.set(key, filters[key]); });
+    if (byRelevance) params.set("sort", "relevance");
+    var search = params.toString();
+    history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+  }
+
+  async function run() {
+    var id = ++latest;
+    var query = input.value.trim();
+    var filters = chosen();
+    var byRelevance = form.elements.sort.value === "relevance" && query !== "";
+    remember(query, filters, form.elements.sort.value === "relevance");
+    if (!query && !Object.keys(filters).length) {
+      var totals = await pagefind.filters();
+      if (id !== latest) return;
+      showCounts(totals);
+      results = [];
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Type a word, or choose a province, an actor or a year.";
+      return;
+    }
+    var search = await pagefind.search(query || null, options(filters, byRelevance));
+    // Each chosen filter's own counts leave that filter out: how many results choosing another would give.
+    var counts = Object.assign({}, search.filters);
+    for (var name of Object.keys(filters)) {
+      var other = await pagefind.search(query || null, options(without(filters, name), byRelevance));
+      counts[name] = other.filters[name];
+    }
+    if (id !== latest) return;
+    showCounts(counts);
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore(false);
+    if (id !== latest) return;
+    var count = results.length;
+    status.textContent = count === 0 ? "No entry matches." : count === 1 ? "1 entry matches." : count + " entries match.";
+  }
+
+  async function showMore(moveFocus) {
+    var id = latest;
+    var next = results.slice(shown, shown + PAGE);
+    var data = await Promise.all(next.map(function (result) { return result.data(); }));
+    if (id !== latest) return;
+    var items = data.map(item);
+    list.append.apply(list, items);
+    shown += next.length;
+    more.hidden = shown >= results.length;
+    if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var title = document.createElement("h2");
+    title.className = "entry-title";
+    var link = document.createElement("a");
+    link.href = new URL(data.meta.url, root).href;
+    link.textContent = data.meta.title;
+    title.append(link);
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = data.meta.date;
+    var excerpt = document.createElement("p");
+    excerpt.className = "excerpt";
+    excerpt.innerHTML = data.excerpt; // Pagefind's excerpt: the entry's escaped text with <mark> around matches
+    li.append(title, meta, excerpt);
+    var chips = document.createElement("ul");
+    chips.className = "chips";
+    [["province", "Province: "], ["actor", "Actor: "]].forEach(function (kind) {
+      (data.filters[kind[0]] || []).forEach(function (name) { chips.append(chip(kind[0], kind[1], name)); });
+    });
+    if (chips.children.length) li.append(chips);
+    return li;
+  }
+
+  function chip(kind, label, name) {
+    var li = document.createElement("li");
+    li.className = "chip " + kind;
+    var url = (terms[kind] || {})[name];
+    var inner = document.createElement(url ? "a" : "span");
+    if (url) inner.href = new URL(url, root).href;
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = label;
+    inner.append(hidden, name);
+    li.append(inner);
+    return li;
+  }
+
+  async function start() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    form.elements.sort.value = params.get("sort") === "relevance" ? "relevance" : "";
+    status.textContent = "Loading the search index…";
+    try {
+      pagefind = await import(bundle.href);
+      await pagefind.options({ excerptLength: 30 });
+      await pagefind.init();
+      buildFilters(await pagefind.filters(), params);
+    } catch (error) {
+      status.textContent = "The search index could not be loaded. Browse the entries by province, by actor or by date instead.";
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      run();
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 250);
+    });
+    Array.prototype.forEach.call(form.elements.sort, function (radio) { radio.addEventListener("change", run); });
+    more.addEventListener("click", function () { showMore(true); });
+    await run();
+  }
+
+  start();
+})();
