@@ -25,6 +25,7 @@ from tests.bench.corpus import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 PELICAN = str(Path(sys.executable).with_name("pelican"))
+INDEX = "search index size"  # not a timed row: (files, MiB) of the search index
 
 
 def tree_memory_kib(root_pid: int) -> tuple[int, int]:
@@ -133,10 +134,11 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     """One round: baseline, full build, edit one entry, add today's entry, remove one entry."""
     results = {}
     tracker, stock = work / "tracker", work / "stock"
-    out_stock, out = work / "out-stock", work / "out"
+    out_stock, out, out_search = work / "out-stock", work / "out", work / "out-search"
     for folder in (
         out_stock,
         out,
+        out_search,
         work / "cache",
     ):  # the build cache too: the first build of a round is a full one
         shutil.rmtree(folder, ignore_errors=True)
@@ -151,12 +153,19 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
         [PELICAN, str(stock), "-o", str(out_stock), "-s", str(ROOT / "tests/bench/baselineconf.py"), "-q"],
         out_stock,
     )
+    # The site's own builds without the search index, which is measured on its own below.
+    with_search = [PELICAN, str(tracker), "-o", str(out_search), "-s", str(ROOT / "pelicanconf.py"), "-q"]
     build = [PELICAN, str(tracker), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"), "-q"]
+    build += ["-e", "TRACKER_SEARCH=false"]
     timed("full build", build, out)
+    timed("search: full build with the index", with_search, out_search)
     victim = sorted((tracker / "entries").rglob("*.md"))[n // 2]
     original = victim.read_text(encoding="utf-8")
     victim.write_text(original + "\nA correction added to this entry.\n", encoding="utf-8")
     timed("rebuild: one entry edited", build, out)
+    timed("search: that edit, index rebuilt", with_search, out_search)
+    bundle = [p for p in (out_search / "pagefind").rglob("*") if p.is_file()]
+    results[INDEX] = (len(bundle), sum(p.stat().st_size for p in bundle) / 2**20)
     newest = max(p.stem[:10] for p in (tracker / "entries").rglob("*.md") if p.stem[:1].isdigit())
     day = dt.date.fromisoformat(newest) + dt.timedelta(days=1)  # the day after the newest entry
     today = tracker / "entries" / "bench-today.md"
@@ -210,13 +219,19 @@ def main() -> None:
         ("vs stock", 9),
     )
     print(f"{'build':34} " + " ".join(f"{title:>{width}}" for title, width in columns))
-    for name in rounds[0]:
+    for name in (name for name in rounds[0] if name != INDEX):
         seconds, mib, pss, pages, feeds = (statistics.median(r[name][i] for r in rounds) for i in range(5))
         per_entry, ratio = 1000 * seconds / args.n, seconds / baseline
         print(
             f"{name:34} {seconds:8.2f} {mib:8.0f} {pss:8.0f} {pages:7.0f} {feeds:6.0f} "
             f"{per_entry:9.2f} {ratio:9.2f}"
         )
+    files, mib = (statistics.median(r[INDEX][i] for r in rounds) for i in range(2))
+    indexing = [r["search: full build with the index"][0] - r["full build"][0] for r in rounds]
+    print(
+        f"\nsearch index (pagefind/): {files:.0f} files, {mib:.1f} MiB; indexing adds "
+        f"{statistics.median(indexing):.2f} s to a full build (median of the differences)"
+    )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
