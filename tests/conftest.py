@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import os
@@ -132,6 +133,12 @@ class Site:
     def html(self, relative: str) -> BeautifulSoup:
         """The parsed HTML of an output file."""
         return BeautifulSoup((self.output / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+def indexed_text(output: Path) -> str:
+    """The text of every record in an output folder's search index (Pagefind's fragments)."""
+    fragments = sorted((output / "pagefind" / "fragment").glob("*.pf_fragment"))
+    return "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
 
 
 def free_port() -> int:

@@ -355,6 +355,9 @@ def test_a_new_tracker_with_a_map_and_no_published_entry_builds(site):
             "content/entries: info: no published entry yet: the site is built without entries"
             in problem_lines(result)
         )
+        assert not (site.output / "pagefind").exists()  # nothing to index
+        search = site.html("search/index.html").select_one("main").get_text()
+        assert "There is nothing to search yet" in search
         home = site.html("index.html")
         assert (
             home.select_one("figure.map svg")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gzip
 import http.server
 import io
 import json
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from pelican import Pelican
 
-from conftest import Site, built_once, entry
+from conftest import Site, built_once, entry, indexed_text
 from test_browser import QuietHandler, browser, open_page  # noqa: F401 - `browser` is a fixture
 from test_workflow import tree
 from tracker.devserver import Builds, SearchRefresher, rebuild
@@ -278,12 +277,6 @@ def test_an_incremental_build_updates_the_index(tmp_path, browser):  # noqa: F81
     assert {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()} == stamps
 
 
-def indexed_text(output) -> str:
-    """The text of every record in an output folder's index (Pagefind's fragments)."""
-    fragments = sorted((output / "pagefind" / "fragment").glob("*.pf_fragment"))
-    return "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
-
-
 def test_the_devserver_indexes_after_reloading_and_ends_equal_to_a_clean_build(tmp_path):
     site = Site(tmp_path)
     write_entries(site)
@@ -307,3 +300,21 @@ def test_the_devserver_indexes_after_reloading_and_ends_equal_to_a_clean_build(t
     kept, site.output = site.output, tmp_path / "clean"
     assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
     assert tree(kept) == tree(site.output)
+
+
+def test_when_pagefind_fails_the_author_is_told_and_the_last_index_stays(tmp_path, monkeypatch):
+    site = Site(tmp_path)
+    write_entries(site)
+    assert site.build().returncode == 0
+    before = {p: p.read_bytes() for p in (site.output / "pagefind").rglob("*") if p.is_file()}
+    mosul = site.content / "entries/2014-07-02-mosul.md"
+    mosul.write_text(mosul.read_text().replace("Markets reopened", "Markets reopened near Yarmouk"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    failed = site.build()
+    assert "search: error: Pagefind failed: exit status 1; the last index is kept" in failed.stderr
+    assert "Traceback" not in failed.stderr + failed.stdout
+    assert {p: p.read_bytes() for p in (site.output / "pagefind").rglob("*") if p.is_file()} == before
+    assert "Yarmouk" in site.html("2014/07/02/mosul/index.html").get_text()  # the pages are written
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert site.build().returncode == 0  # the next build indexes again
+    assert "Yarmouk" in indexed_text(site.output)

@@ -1,5 +1,8 @@
 """The theme's pages on real sites: home, entries, map, charts, archives, 404, sitemap, validity."""
 
+import gzip
+import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -310,3 +313,18 @@ def test_a_term_not_in_the_vocabulary_is_flagged_wherever_an_entry_names_it(site
     }
     terms = site.html("2014/06/01/a/index.html").select_one("article header p.terms")
     assert terms.get_text(" ", strip=True) == "Provinces: Anbarr (not in the vocabulary) , Anbar"
+
+
+def test_the_search_index_holds_every_published_entry_of_the_sample_and_no_draft(sample):
+    entry_pages = {
+        u.find(f"{SITEMAP_NS}loc").text.split("8000/")[1]
+        for u in ET.parse(sample / "sitemap.xml").getroot()
+        if re.search(r"/\d{4}/\d\d/\d\d/[^/]+/$", u.find(f"{SITEMAP_NS}loc").text)
+    }
+    urls = {
+        json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])["meta"]["url"]
+        for path in (sample / "pagefind/fragment").glob("*.pf_fragment")
+    }
+    assert len(entry_pages) == 33 and urls == entry_pages
+    drafts = [p for p in (ROOT / "content/entries").rglob("*.md") if "status: draft" in p.read_text()]
+    assert drafts and not [u for u in urls for p in drafts if u.endswith(f"/{p.stem[11:]}/")]

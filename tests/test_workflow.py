@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import ROOT, devserver, entry, fetch, wait_for
+from conftest import ROOT, devserver, entry, fetch, indexed_text, wait_for
 from tracker.devserver import REMEMBERED, Builds, next_changes, watch
 
 
@@ -226,6 +226,8 @@ def test_publish_swaps_in_a_complete_site_and_a_failed_publish_changes_nothing(s
     for path in site.output.rglob("*"):
         if path.is_file():
             assert b"Secret draft" not in path.read_bytes(), path
+    assert "pagefind/pagefind.js" in before  # the search index is published, without the draft
+    assert "Good" in indexed_text(site.output) and "Secret draft" not in indexed_text(site.output)
 
     site.write("entries/2014-06-03-typo.md", entry(title="Typo", date="2014-06-03", provinces="[Anbarr]"))
     failed = make("publish", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root)
