@@ -123,6 +123,7 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     from conftest import ACTORS, PROVINCES
     from tracker.incremental.cache import decode_result, encode_result
     from tracker.model.entries import EntryParser
+    from tracker.model.gazetteer import check_places
     from tracker.model.vocabulary import load_vocabulary
     from tracker.problems import Reporter
     from tracker.site.run import site_slugify
@@ -132,6 +133,11 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     for kind, text in (("province", PROVINCES), ("actor", ACTORS)):
         (tmp_path / kind).write_text(text, encoding="utf-8")
         vocabularies[kind] = load_vocabulary(str(tmp_path / kind), kind, reporter, slugify)
+    (tmp_path / "places").write_text(
+        "- name: Qaim\n  aliases: [Husaybah]\n  province: Anbar\n  lat: 34.4\n  lon: 41.1\n"
+    )
+    places = load_vocabulary(str(tmp_path / "places"), "place", reporter, slugify)
+    vocabularies["place"] = check_places(places, vocabularies["province"], reporter)
     parser = EntryParser(vocabularies, zone, reporter, slugify)
     text = entry(
         title="Every field",
@@ -139,7 +145,7 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
         covers="2014-06-20/2014-06-22",
         provinces="[Nineveh, Atlantis]",
         actors="[ISIL]",
-        places="[Qaim]",
+        places="[Husaybah, Rawa]",
         tags="[oil, border]",
         sources='["Report <https://example.org/r>", "nowhere"]',
         summary="One line.",
@@ -162,6 +168,8 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     )
     assert again[0].provinces[0] is vocabularies["province"].resolve("Ninewa")  # the vocabulary's own term
     assert again[0].provinces[1].known is False and again[0].provinces[1].name == "Atlantis"
+    assert again[0].places[0] is vocabularies["place"].resolve("Qaim") and again[0].places[1].name == "Rawa"
+    assert [p.name for p in again[0].provinces] == ["Ninewa", "Atlantis", "Anbar"]  # Qaim's, implied
 
 
 @pytest.mark.parametrize("settled", [False, True])

@@ -318,3 +318,35 @@ def test_when_pagefind_fails_the_author_is_told_and_the_last_index_stays(tmp_pat
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert site.build().returncode == 0  # the next build indexes again
     assert "Yarmouk" in indexed_text(site.output)
+
+
+def test_a_place_finds_its_entries_by_any_name_and_puts_them_in_its_provinces_filter(tmp_path, browser):  # noqa: F811
+    site = Site(tmp_path)
+    write_entries(site)
+    site.write(
+        "data/places.yaml",
+        "- name: Qaim\n  aliases: [Husaybah]\n  province: Anbar\n  lat: 34.37\n  lon: 41.09\n",
+    )
+    site.write(
+        "entries/2014-07-05-border.md",
+        entry(
+            "Border post shelled",
+            "2014-07-05",
+            "Mortars hit the post.",
+            provinces="[Ninewa]",
+            places="[Husaybah]",
+        ),
+    )
+    assert site.build().returncode == 0
+    with serving(site.output) as base:
+        for query, expected in (
+            (
+                "province=Anbar",
+                ["Border post shelled", "Insurgents take Qaim"],
+            ),  # the first through its place
+            ("place=Qaim", ["Border post shelled"]),
+            ("q=Husaybah", ["Border post shelled"]),  # an alias of the place
+        ):
+            context, page, titles, problems, _ = search(browser, base, query)
+            context.close()
+            assert titles == expected, query

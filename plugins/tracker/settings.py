@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .problems import Problem
 
 DEFAULT_MAP = "data/provinces.geojson"
+DEFAULT_PLACES = "data/places.yaml"
+OPTIONAL_FILES = (DEFAULT_MAP, DEFAULT_PLACES)  # a site without these default files has no map, no gazetteer
 ABSOLUTE = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 Check = Callable[[Any, dict[str, Any]], str | None]  # (value, all settings) -> what is wrong, or None
 
@@ -125,8 +127,8 @@ def content_file(optional: bool = False) -> Check:
         if not isinstance(value, str) or not value:
             return f"{value!r} is not a file name (a path relative to the content folder)"
         path = os.path.join(str(settings.get("PATH", "")), value)
-        if optional and value == DEFAULT_MAP and not os.path.lexists(path):
-            return None  # a site without the default map file simply has no map
+        if optional and value in OPTIONAL_FILES and not os.path.lexists(path):
+            return None  # a site without the default map or places file simply has none
         if os.path.isdir(path):
             return f"'{value}' is a folder (expected a file in the content folder)"
         if not os.path.isfile(path):
@@ -258,6 +260,7 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_PROVINCES": _plugin(content_file(), "data/provinces.yaml"),
     "TRACKER_ACTORS": _plugin(content_file(), "data/actors.yaml"),
     "TRACKER_MAP": _plugin(content_file(optional=True), DEFAULT_MAP),
+    "TRACKER_PLACES": _plugin(content_file(optional=True), DEFAULT_PLACES),
     "TRACKER_STRICT": _plugin(boolean, False),
     # `make check`: read and check everything, write nothing
     "TRACKER_CHECK": _plugin(boolean, False),

@@ -27,7 +27,7 @@ from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 6
+FORMAT = 7
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -93,7 +93,7 @@ def encode_result(result: tuple) -> list:
             "status": entry.status,
             "provinces": [_term(t) for t in entry.provinces],
             "actors": [_term(t) for t in entry.actors],
-            "places": entry.places,
+            "places": [_term(t) for t in entry.places],
             "tags": entry.tags,
             "sources": [[s.url, s.title] for s in entry.sources],
             "summary": entry.summary,
@@ -133,7 +133,7 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
             status=fields["status"],
             provinces=terms("province"),
             actors=terms("actor"),
-            places=list(fields["places"]),
+            places=terms("place"),
             tags=list(fields["tags"]),
             sources=[Source(url, title) for url, title in fields["sources"]],
             summary=fields["summary"],

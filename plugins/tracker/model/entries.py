@@ -56,7 +56,7 @@ class Entry:
     status: str = "published"
     provinces: list[Term] = field(default_factory=list)
     actors: list[Term] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
+    places: list[Term] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     summary: str | None = None
@@ -82,6 +82,7 @@ class EntryParser:
     slugify: Callable[[str], str]
     default_time: dt.time = dt.time(12, 0)  # of a date given without one (TRACKER_DATE_ONLY_TIME)
     rules: Mapping[str, str] = field(default_factory=dict)  # TRACKER_ENTRY_RULES: rule -> severity
+    explain: bool = False  # info lines for what the entry implies (make check)
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -101,6 +102,8 @@ class EntryParser:
         entry = self._build(path, values, body, page)
         if self.reporter.count("error") != errors_before:
             return None
+        if entry.places:
+            self._implied_provinces(path, entry, line_of(values["places"]))
         if not page and entry.status == "published":
             body_line = text[: len(text) - len(body)].count("\n") + 1
             self._check_rules(path, entry, values, body_line)  # an error here fails a check, keeps the entry
@@ -299,6 +302,31 @@ class EntryParser:
     def _provinces(self, path: str, node: Node) -> list[Term]:
         return self._terms(path, node, "province")
 
+    def _places(self, path: str, node: Node) -> list[Term]:
+        """Places through the gazetteer, when the site has one; else names as the author wrote them."""
+        gazetteer = self.vocabularies.get("place")
+        if gazetteer is None or not gazetteer.terms:
+            names = {}
+            for value, line in self._names(node):
+                names.setdefault(value.casefold(), Term(value, self.slugify(value), known=False, line=line))
+            return list(names.values())
+        return self._terms(path, node, "place")
+
+    def _implied_provinces(self, path: str, entry: Entry, places_line: int) -> None:
+        """A place in the gazetteer puts its entry in the place's province too: after the
+        provinces the entry names, in the order of its places; `make check` says so."""
+        provinces = self.vocabularies["province"]
+        named = {term.key for term in entry.provinces}
+        for place in entry.places:
+            province = provinces.resolve(place.fields.get("province") or "") if place.known else None
+            if province is not None and province.key not in named:
+                named.add(province.key)
+                entry.provinces.append(province)
+                if self.explain:
+                    self.reporter.add(
+                        "info", path, places_line, f"place '{place.name}' puts the entry in {province.name}"
+                    )
+
     def _actors(self, path: str, node: Node) -> list[Term]:
         return self._terms(path, node, "actor")
 
@@ -309,7 +337,7 @@ CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
     "covers": EntryParser._covers,
     "provinces": EntryParser._provinces,
     "actors": EntryParser._actors,
-    "places": EntryParser._strings,
+    "places": EntryParser._places,
     "tags": EntryParser._strings,
     "summary": EntryParser._text,
     "sources": EntryParser._sources,

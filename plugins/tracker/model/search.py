@@ -1,9 +1,9 @@
 """The search model: what the site's search index holds of each published entry.
 
 Pure: no I/O. Drafts and hidden entries never reach the model, so they are never indexed. An
-entry is indexed with its title, date and body, its filters (province, actor, year) under their
-canonical names, and every name and alias of its provinces and actors, so that a search for
-`Daesh` finds the entries tagged ISIS.
+entry is indexed with its title, date and body, its filters (province, actor, place, year)
+under their canonical names, and every name and alias of its provinces, actors and places, so
+that a search for `Daesh` finds the entries tagged ISIS.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from .digests import digest_bytes
 from .index import term_of
 
-FILTERS = ("province", "actor", "year")
+FILTERS = ("province", "actor", "place", "year")
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,14 @@ def build_search(
 
 
 def _record(entry: Any, url: str, entry_digest: str) -> SearchRecord:
-    provinces = [term_of(p) for p in entry.provinces]
-    actors = [term_of(a) for a in entry.actors]
-    filters = (
-        ("province", tuple(t.name for t in provinces)),
-        ("actor", tuple(t.name for t in actors)),
+    terms = {
+        "province": [term_of(p) for p in entry.provinces],
+        "actor": [term_of(a) for a in entry.actors],
+        "place": [term_of(p) for p in getattr(entry, "places", None) or []],
+    }
+    filters = tuple((kind, tuple(t.name for t in found)) for kind, found in terms.items()) + (
         ("year", (str(entry.date.year),)),
     )
-    names = tuple(("province", t.name, tuple(t.aliases)) for t in provinces) + tuple(
-        ("actor", t.name, tuple(t.aliases)) for t in actors
-    )
+    names = tuple((kind, t.name, tuple(t.aliases)) for kind, found in terms.items() for t in found)
     digest = digest_bytes(entry_digest, repr(filters), repr(names))
     return SearchRecord(entry, url, entry.title, entry.date, filters, names, digest)

@@ -19,6 +19,7 @@ COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
     "province": COMMON_KEYS + ("iso", "capital", "local_name"),
     "actor": COMMON_KEYS + ("kind", "description"),
+    "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description"),
 }
 
 # Typographic variants an author's keyboard may produce, mapped to their plain forms.
@@ -41,7 +42,7 @@ _PUNCTUATION = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
-TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note"}
+TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note", "province"}
 
 
 def normalise(name: str) -> str:
@@ -66,6 +67,7 @@ class Term:
     fields: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     known: bool = True
     line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # field -> its line
 
     @cached_property
     def key(self) -> str:
@@ -174,7 +176,8 @@ def _read_term(
         return None
     del values["name"]
     fields = {key: plain(value) for key, value in values.items() if not is_null(value)}
-    return Term(name, slug, tuple(aliases), fields, True, line_of(name_node))
+    lines = {key: line_of(value) for key, value in values.items()}
+    return Term(name, slug, tuple(aliases), fields, True, line_of(name_node), lines)
 
 
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:

@@ -18,6 +18,7 @@ from ..incremental.dependencies import Dependencies
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
 from ..model.digests import digest_bytes
 from ..model.entries import EntryParser
+from ..model.gazetteer import check_places
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..problems import Reporter
 from ..settings import check_settings
@@ -86,6 +87,7 @@ class TrackerRun:
             kind: load_vocabulary(os.path.join(settings["PATH"], settings[key]), kind, reporter, slug)
             for kind, key in (("province", "TRACKER_PROVINCES"), ("actor", "TRACKER_ACTORS"))
         }
+        vocabularies["place"] = load_gazetteer(settings, vocabularies["province"], reporter, slug)
         hours, minutes = map(int, settings["TRACKER_DATE_ONLY_TIME"].split(":"))
         parser = EntryParser(
             vocabularies,
@@ -94,6 +96,7 @@ class TrackerRun:
             slug,
             dt.time(hours, minutes),
             settings["TRACKER_ENTRY_RULES"],
+            settings["TRACKER_CHECK"],
         )
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
         run.inventory = take_inventory(
@@ -153,12 +156,22 @@ def build_key(settings: dict[str, Any]) -> str:
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the whole plugin package
     files = [
         os.path.join(settings["PATH"], settings.get(key) or "")
-        for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP")
+        for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES")
     ]
     contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
     return digest_bytes(
         tree_digest(settings["THEME"], here), settings_digest(settings), versions_digest(), *contents
     )
+
+
+def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:
+    """The places named by TRACKER_PLACES, checked against the provinces; a site without the
+    default file has an empty gazetteer (and its entries' places are plain names)."""
+    setting = settings.get("TRACKER_PLACES")
+    path = os.path.join(settings["PATH"], setting or "")
+    if not setting or not os.path.isfile(path):
+        return Vocabulary("place", "")
+    return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
 
 
 def site_slugify(settings: dict[str, Any]):

@@ -61,14 +61,12 @@ def document(record: SearchRecord, lang: str) -> str:
         parts.append(f"<p>Sources: {escape('; '.join(sources))}.</p>")
     if getattr(entry, "correction", None):
         parts.append(f"<p>Correction: {escape(entry.correction)}</p>")
-    places = getattr(entry, "places", None) or []
-    if places:
-        parts.append(f"<p>Places: {escape(', '.join(places))}.</p>")
     # The title and date after the text: a result found by its filters alone starts with the text.
     parts.append(f"<h1>{escape(record.title)}</h1><p>{day}</p>")
     # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
     parts += [
-        f'<p data-pagefind-weight="0.5">{escape(_names(kind, record))}</p>' for kind in ("province", "actor")
+        f'<p data-pagefind-weight="0.5">{escape(_names(kind, record))}</p>'
+        for kind in ("province", "actor", "place")
     ]
     parts.append("</main></body></html>")
     return "".join(parts)

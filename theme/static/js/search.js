@@ -14,7 +14,7 @@
   var terms = JSON.parse(document.getElementById("search-terms").textContent);
   var bundle = new URL(form.getAttribute("data-bundle"), location.href);
   var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
-  var GROUPS = [["province", "Province"], ["actor", "Actor"], ["year", "Year"]];
+  var GROUPS = [["province", "Province"], ["actor", "Actor"], ["place", "Place"], ["year", "Year"]];
   var PAGE = 20;
   var pagefind = null;
   var selects = {};

@@ -1,0 +1,68 @@
+"""The gazetteer: places in the vocabulary's format, each with a province and coordinates.
+
+A place file is loaded as a vocabulary of kind `place` (names, aliases, slugs and duplicates
+are checked the same way); this module then checks what only places have: a province of the
+province vocabulary (any of its names), and a latitude and longitude in range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+from ..problems import Reporter
+from .vocabulary import Term, Vocabulary
+
+RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+WORDS = {"lat": "latitude", "lon": "longitude"}
+
+
+def check_places(places: Vocabulary, provinces: Vocabulary, reporter: Reporter) -> Vocabulary:
+    """The gazetteer with each place's province as its canonical name and its coordinates as
+    numbers (None where they are wrong); every problem reported at its line."""
+    checked = Vocabulary("place", places.path)
+    for term in places.terms:
+        fields = dict(term.fields)
+        fields["province"] = _province(term, provinces, places.path, reporter)
+        for key in ("lat", "lon"):
+            fields[key] = _coordinate(term, key, places.path, reporter)
+        if fields["lat"] is None or fields["lon"] is None:
+            fields["lat"] = fields["lon"] = None
+        place = replace(term, fields=fields)
+        checked.terms.append(place)
+    renamed = {id(old): new for old, new in zip(places.terms, checked.terms)}
+    checked.by_key = {key: renamed[id(term)] for key, term in places.by_key.items()}
+    return checked
+
+
+def _province(term: Term, provinces: Vocabulary, path: str, reporter: Reporter) -> str | None:
+    given = term.fields.get("province")
+    if not given:
+        reporter.error(path, term.line, f"place '{term.name}' has no 'province'")
+        return None
+    province = provinces.resolve(str(given))
+    if province is None:
+        near = provinces.suggestion(str(given))
+        hint = f" (did you mean '{near}'?)" if near else ""
+        reporter.error(path, term.lines.get("province", term.line), f"unknown province '{given}'{hint}")
+        return None
+    return province.name
+
+
+def _coordinate(term: Term, key: str, path: str, reporter: Reporter) -> float | None:
+    given: Any = term.fields.get(key)
+    line = term.lines.get(key, term.line)
+    if given is None:
+        reporter.error(path, term.line, f"place '{term.name}' has no '{key}' ({WORDS[key]})")
+        return None
+    try:
+        value = float(str(given).strip())
+    except ValueError:
+        reporter.error(path, line, f"{key}: '{given}' is not a number (decimal degrees, e.g. 34.37)")
+        return None
+    low, high = RANGES[key]
+    if not math.isfinite(value) or not low <= value <= high:
+        reporter.error(path, line, f"{key}: {given} is out of range ({WORDS[key]} from {low:g} to {high:g})")
+        return None
+    return value
