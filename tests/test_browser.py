@@ -41,6 +41,8 @@ AUDITED = {
     "archives": "archives/",
     "feeds": "feeds/",
     "corrections": "corrections/",
+    "places": "places/",
+    "place": "places/mosul/",
 }
 
 
@@ -123,6 +125,21 @@ def test_clicking_a_map_region_opens_its_province(served_site, browser, width):
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_url("**/provinces/kirkuk/")
         assert page.locator("h1").inner_text() == "Kirkuk"
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_a_place_dot_on_the_map_opens_its_place(served_site, browser):
+    context, page, problems = open_page(browser, served_site, 1280)
+    try:
+        dot = page.locator('svg.map-svg a.place-dot[href$="places/sinjar/"] circle')
+        dot.scroll_into_view_if_needed()
+        box = dot.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url("**/places/sinjar/")
+        assert page.locator("h1").inner_text() == "Sinjar"
+        assert page.locator("figure.locator circle.dot").count() == 1
         assert problems == []
     finally:
         context.close()

@@ -116,6 +116,6 @@ def test_every_default_passes_its_own_check(tmp_path):
         (tmp_path / "data" / name).write_text("- name: X\n", encoding="utf-8")
     settings = {**DEFAULTS, "PATH": str(tmp_path), "TIMEZONE": "UTC", "SITEURL": "https://example.org"}
     assert check_settings(settings) == []
-    assert all(key.startswith(("TRACKER_", "PROVINCE", "ACTOR")) for key in DEFAULTS) and len(DEFAULTS) < len(
-        SCHEMA
-    )
+    assert all(key.startswith(("TRACKER_", "PROVINCE", "ACTOR", "PLACE")) for key in DEFAULTS) and len(
+        DEFAULTS
+    ) < len(SCHEMA)

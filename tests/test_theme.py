@@ -91,7 +91,8 @@ def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessibl
     assert "Entries naming each province, 2 Jul – 31 Jul 2014" in caption
     titles = {a["data-province"]: a.title.get_text() for a in regions}
     table = {
-        row.th.get_text(): int(row.td.get_text()) for row in page.select("div.visually-hidden table tbody tr")
+        row.th.get_text(): int(row.td.get_text())
+        for row in page.select_one("div.visually-hidden table").select("tbody tr")  # the provinces' table
     }
     assert len(table) == provinces
     # 30 days up to the newest entry (31 July): 2 July .. 31 July
@@ -328,3 +329,25 @@ def test_the_search_index_holds_every_published_entry_of_the_sample_and_no_draft
     assert len(entry_pages) == 33 and urls == entry_pages
     drafts = [p for p in (ROOT / "content/entries").rglob("*.md") if "status: draft" in p.read_text()]
     assert drafts and not [u for u in urls for p in drafts if u.endswith(f"/{p.stem[11:]}/")]
+
+
+def test_a_place_page_shows_its_dot_in_its_province(sample):
+    page = soup(sample, "places/qaim/index.html")
+    svg = page.select_one("figure.locator svg")
+    assert svg["aria-label"] == "Location of Qaim in Anbar"
+    assert svg.select_one("path.here") and svg.select_one("circle.dot")
+
+
+def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sample):
+    home = soup(sample, "index.html")
+    dots = home.select("svg.map-svg a.place-dot")
+    assert dots and all(a["href"].startswith("./places/") and a.select_one("circle") for a in dots)
+    sinjar = next(a for a in dots if a["href"] == "./places/sinjar/")
+    assert sinjar.select_one("title").get_text().startswith("Sinjar: 1 entry, ")
+    table = home.find("caption", string=re.compile("^Places named in entries")).parent
+    assert len(table.select("tbody tr")) == len(dots)
+    radii = [float(a.select_one("circle")["r"]) for a in dots]
+    assert radii == sorted(radii, reverse=True) and 3 <= min(radii) and max(radii) == 9
+    entry_map = soup(sample, "2014/06/23/rawa-ana/index.html").select_one("figure.entry-places svg")
+    assert entry_map["aria-label"] == "Map of the places named: Rawa, Ana, Rutba, Waleed, Trebil"
+    assert len(entry_map.select("circle.dot")) == 5 and entry_map.select("path.here")

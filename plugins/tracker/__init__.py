@@ -26,7 +26,7 @@ from .site.reader import TrackerReader, prefetch
 from .site.run import DEFER_SAVE_KEY, IDENTITY_KEY, KEPT_KEY, TrackerRun, folder_identity
 
 # Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
-PAGINATED = {"province": None, "actor": None}
+PAGINATED = {"province": None, "actor": None, "place": None}
 
 
 def merge_defaults(pelican) -> None:

@@ -288,12 +288,18 @@ SCHEMA: dict[str, Setting] = {
     "ACTOR_SAVE_AS": _plugin(pattern("term", save_as=True), "actors/{slug}/index.html"),
     "ACTORS_URL": _plugin(pattern("none"), "actors/"),
     "ACTORS_SAVE_AS": _plugin(pattern("none", save_as=True), "actors/index.html"),
+    "PLACE_URL": _plugin(pattern("term"), "places/{slug}/"),
+    "PLACE_SAVE_AS": _plugin(pattern("term", save_as=True), "places/{slug}/index.html"),
+    "PLACES_URL": _plugin(pattern("none"), "places/"),
+    "PLACES_SAVE_AS": _plugin(pattern("none", save_as=True), "places/index.html"),
     "TRACKER_FEED_RSS": _plugin(pattern("none", save_as=True, optional=True), "rss.xml"),
     "TRACKER_FEED_ATOM": _plugin(pattern("none", save_as=True, optional=True), "atom.xml"),
     "PROVINCE_FEED_RSS": _plugin(pattern("term", save_as=True, optional=True), "provinces/{slug}/rss.xml"),
     "PROVINCE_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "provinces/{slug}/atom.xml"),
     "ACTOR_FEED_RSS": _plugin(pattern("term", save_as=True, optional=True), "actors/{slug}/rss.xml"),
     "ACTOR_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "actors/{slug}/atom.xml"),
+    "PLACE_FEED_RSS": _plugin(pattern("term", save_as=True, optional=True), "places/{slug}/rss.xml"),
+    "PLACE_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "places/{slug}/atom.xml"),
     "TRACKER_FEED_FULL_CONTENT": _plugin(boolean, True),
     # The time of an entry dated by day alone, in TIMEZONE: noon keeps its day for readers 12 hours
     # either side of the site's zone (Baghdad's noon is 09:00 UTC: the same day from UTC-9 to UTC+14).
@@ -354,7 +360,7 @@ SCHEMA: dict[str, Setting] = {
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
 INTERNAL = {"TRACKER_RUN"}
-OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_")
+OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_", "PLACE_", "PLACES_")
 
 
 def check_settings(settings: dict[str, Any]) -> list[Problem]:

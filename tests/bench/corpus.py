@@ -32,11 +32,14 @@ def names(path: Path) -> list[str]:
 
 
 def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed: int = 2014) -> None:
-    """Write `n` entries (about 700 words, 2–6 provinces, 3–8 actors each) into both folders."""
+    """Write `n` entries (about 700 words, 2–6 provinces, 3–8 actors, 1–3 gazetteer places each)
+    into both folders (for stock Pelican, provinces, actors and places are tags)."""
     rng = random.Random(seed)
+    place_rng = random.Random(seed + 1)  # a stream of its own: the rest of the corpus is as before places
     provinces, actors = names(vocabulary / "provinces.yaml"), names(vocabulary / "actors.yaml")
+    gazetteer = names(vocabulary / "places.yaml")
     (tracker_dir / "data").mkdir(parents=True, exist_ok=True)
-    for name in ("provinces.yaml", "actors.yaml"):
+    for name in ("provinces.yaml", "actors.yaml", "places.yaml"):
         (tracker_dir / "data" / name).write_text(
             (vocabulary / name).read_text(encoding="utf-8"), encoding="utf-8"
         )
@@ -49,6 +52,7 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
         title = f"Brief {i}: {tagged_actors[0]} and {tagged_actors[1]} in {tagged_provinces[0]}"
         summary = f"Fighting and political moves in {', '.join(tagged_provinces)}."
         places = [f"{p} district" for p in tagged_provinces]
+        tagged_places = place_rng.sample(gazetteer, place_rng.randint(1, 3))
         body = "\n\n".join(_paragraph(rng, places) for _ in range(rng.randint(6, 7)))
         name = f"{day:%Y}/{day:%Y-%m-%d}-{slug}.md"
         front = yaml.safe_dump(
@@ -57,6 +61,7 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
                 "date": day.isoformat(),
                 "provinces": tagged_provinces,
                 "actors": tagged_actors,
+                "places": tagged_places,
                 "summary": summary,
                 "sources": [f"Field report <https://example.org/{slug}>"],
             },
@@ -68,7 +73,7 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
             (
                 stock_dir,
                 f"Title: {title}\nDate: {day.isoformat()}\nSlug: {slug}\nSummary: {summary}\n"
-                f"Tags: {', '.join(tagged_provinces + tagged_actors)}\n\n{body}\n",
+                f"Tags: {', '.join(tagged_provinces + tagged_actors + tagged_places)}\n\n{body}\n",
             ),
         ):
             path = folder / name

@@ -187,15 +187,49 @@ def path_data(polygons: list[Polygon], projection: Projection, digits: int = 1) 
     return "".join(parts)
 
 
-def recent_counts(entries: list[Any], newest: dt.datetime | None) -> dict[str, int]:
-    """Entries per province key in the 30 days up to the newest entry (not the clock)."""
+def contains(polygons: list[Polygon], lon: float, lat: float) -> bool:
+    """Whether a point lies inside any of the polygons (even-odd over each polygon's rings, so a
+    hole is outside)."""
+    for rings in polygons:
+        inside = False
+        for ring in rings:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+                if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                    inside = not inside
+        if inside:
+            return True
+    return False
+
+
+def check_place_locations(
+    province_map: ProvinceMap, places: Vocabulary, provinces: Vocabulary, reporter: Reporter
+) -> None:
+    """A warning for each place whose coordinates fall outside its own province on the map."""
+    for place in places.terms:
+        lat, lon, name = place.fields.get("lat"), place.fields.get("lon"), place.fields.get("province")
+        province = provinces.resolve(name) if name else None
+        if lat is None or province is None or province.key not in province_map.shapes:
+            continue
+        if str(place.fields.get("map", "")).lower() == "false":
+            continue  # the map's simplified boundary is at fault, and the gazetteer says so
+        if not contains(province_map.shapes[province.key], lon, lat):
+            reporter.warning(
+                places.path,
+                place.lines.get("lat", place.line),
+                f"place '{place.name}' ({lat:g}, {lon:g}) lies outside {province.name} on the map",
+            )
+
+
+def recent_counts(entries: list[Any], newest: dt.datetime | None, kind: str = "provinces") -> dict[str, int]:
+    """Entries per province key (or place key, with `kind="places"`) in the 30 days up to the
+    newest entry (not the clock)."""
     counts: dict[str, int] = {}
     if newest is None:
         return counts
     for entry in entries:
         if newest - WINDOW < entry.date <= newest:
-            for province in entry.provinces:
-                counts[province.key] = counts.get(province.key, 0) + 1
+            for term in getattr(entry, kind, None) or []:
+                counts[term.key] = counts.get(term.key, 0) + 1
     return counts
 
 

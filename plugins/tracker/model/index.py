@@ -49,10 +49,12 @@ class TermIndex:
 
 @dataclass
 class Index:
-    """Every province and actor of the site, known ones (all of them) and unknown ones."""
+    """Every province and actor of the site, known ones (all of them) and unknown ones, and every
+    place an entry names."""
 
     provinces: list[TermIndex]
     actors: list[TermIndex]
+    places: list[TermIndex] = field(default_factory=list)
 
 
 def term_of(item: Any) -> Term:
@@ -64,16 +66,20 @@ def build_index(entries: list[Tagged], vocabularies: dict[str, Vocabulary], top:
     """Group entries by term, newest first, and count which terms appear together."""
     newest_first = sorted(entries, key=lambda e: (e.date, e.slug), reverse=True)
     tables = {kind: _table(vocabularies[kind]) for kind in ("province", "actor")}
+    tables["place"] = _table(vocabularies["place"]) if "place" in vocabularies else {}
     with_actor: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (kind, key) -> actors named with it
     actor_provinces: dict[str, Counter] = defaultdict(Counter)
     for entry in newest_first:
         provinces = [_slot(tables["province"], term_of(p)) for p in entry.provinces]
         actors = [_slot(tables["actor"], term_of(a)) for a in entry.actors]
-        for slot in provinces + actors:
+        named = getattr(entry, "places", None) or [] if tables["place"] else []  # no gazetteer, no pages
+        places = [_slot(tables["place"], term_of(p)) for p in named]
+        for slot in provinces + actors + places:
             slot.entries.append(entry)
         actor_keys = [a.term.key for a in actors]
-        for slot in provinces:
-            with_actor[("province", slot.term.key)].update(actor_keys)
+        for kind, slots in (("province", provinces), ("place", places)):
+            for slot in slots:
+                with_actor[(kind, slot.term.key)].update(actor_keys)
         for slot in actors:
             with_actor[("actor", slot.term.key)].update(k for k in actor_keys if k != slot.term.key)
             actor_provinces[slot.term.key].update(p.term.key for p in provinces)
@@ -82,7 +88,8 @@ def build_index(entries: list[Tagged], vocabularies: dict[str, Vocabulary], top:
             slot.together = _ranked(with_actor[(kind, key)], tables["actor"])[:top]
             if kind == "actor":
                 slot.provinces = _ranked(actor_provinces[key], tables["province"])
-    return Index(*(_listed(tables[kind]) for kind in ("province", "actor")))
+    named_places = [slot for slot in _listed(tables["place"]) if slot.entries]  # pages for named places only
+    return Index(*(_listed(tables[kind]) for kind in ("province", "actor")), named_places)
 
 
 def _table(vocabulary: Vocabulary) -> dict[str, TermIndex]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,15 @@ FIELD_LABELS = {
     "region": "Region",
     "note": "Note",
 }
-HIDDEN_FIELDS = {"description", "kind", "map", "map_note"}  # shown elsewhere on a profile, or not for display
+HIDDEN_FIELDS = {
+    "description",
+    "kind",
+    "map",
+    "map_note",
+    "province",
+    "lat",
+    "lon",
+}  # shown elsewhere on a profile, or not for display
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -169,6 +178,7 @@ class TermPage:
     chart: Chart | None
     description: str  # HTML
     feeds: tuple[FeedLink, ...]
+    places: tuple[tuple[TermLink, int], ...] = ()  # for provinces: their places with entries, most first
     digest: str = field(default="", compare=False)
 
     kind = property(lambda self: self.link.kind)
@@ -277,6 +287,18 @@ class Drawing:
     width: int
     height: int
     shapes: tuple[MapShape, ...]
+    dots: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # place key -> (x, y)
+
+
+@dataclass(frozen=True)
+class PlaceDot:
+    """A place on the full map: its link, its entries in the map's 30 days, where, how big."""
+
+    link: TermLink
+    count: int
+    x: float
+    y: float
+    r: float
 
 
 @dataclass(frozen=True)
@@ -290,6 +312,7 @@ class SiteMap:
     rows: tuple[tuple[TermLink, int], ...]
     notes: tuple[str, ...]
     legend: tuple[tuple[int, str], ...]
+    place_dots: tuple[PlaceDot, ...] = ()  # places named in the same 30 days, on the full map
     digest: str = field(default="", compare=False)
 
     @property
@@ -314,6 +337,7 @@ class FeedsOverview:
     site: tuple[Feed, ...]
     province: tuple[TermFeeds, ...]
     actor: tuple[TermFeeds, ...]
+    place: tuple[TermFeeds, ...] = ()
     digest: str = field(default="", compare=False)
 
     def __getitem__(self, kind: str) -> tuple[TermFeeds, ...]:
@@ -330,6 +354,8 @@ class SiteModel:
     actors: tuple[TermPage, ...]
     province_links: Mapping[str, TermLink]
     actor_links: Mapping[str, TermLink]
+    places: tuple[TermPage, ...]  # places that entries name
+    place_links: Mapping[str, TermLink]
     actor_kinds: tuple[tuple[str, tuple[TermPage, ...]], ...]
     views: Mapping[str, EntryView]
     entry_digests: Mapping[str, str]  # source path -> what an entry's item in a list or feed shows
@@ -374,7 +400,7 @@ def build_site(
     base = feed_base(settings)
     links = {
         kind: {slot.term.key: term_link(kind, slot.term, settings) for slot in slots}
-        for kind, slots in (("province", index.provinces), ("actor", index.actors))
+        for kind, slots in _kinds(index)
     }
     site_feeds = feeds_of(
         settings, base, "TRACKER_FEED", {}, settings.get("SITENAME", ""), "", newest_first, None, digests
@@ -382,7 +408,7 @@ def build_site(
     pages: dict[str, tuple[TermPage, ...]] = {}
     term_entries: dict[tuple[str, str], tuple] = {}
     term_feeds: list[Feed] = []
-    for kind, slots in (("province", index.provinces), ("actor", index.actors)):
+    for kind, slots in _kinds(index):
         built = []
         for slot in slots:
             link = links[kind][slot.term.key]
@@ -407,17 +433,18 @@ def build_site(
                 )
             )
         pages[kind] = tuple(built)
+    pages["province"] = with_places(pages["province"], pages["place"])
     feeds = site_feeds + tuple(term_feeds)
     rows = {
         kind: tuple(TermFeeds(page.link, page.stats.count, page.feeds) for page in pages[kind] if page.feeds)
         for kind in pages
     }
     overview = _with_digest(
-        FeedsOverview(site_feeds, rows["province"], rows["actor"]), *(f.digest for f in feeds)
+        FeedsOverview(site_feeds, rows["province"], rows["actor"], rows["place"]), *(f.digest for f in feeds)
     )
     archives = build_archives(newest_first, settings, digests)
     site_map = (
-        draw_map(province_map, newest_first, pages["province"])
+        draw_map(province_map, newest_first, pages["province"], pages["place"])
         if province_map and province_map.shapes
         else None
     )
@@ -429,6 +456,8 @@ def build_site(
         actors=pages["actor"],
         province_links=MappingProxyType(links["province"]),
         actor_links=MappingProxyType(links["actor"]),
+        places=pages["place"],
+        place_links=MappingProxyType(links["place"]),
         actor_kinds=group_by_kind(pages["actor"]),
         views=MappingProxyType(entry_views(newest_first, links["province"], digests)),
         entry_digests=MappingProxyType(digests.content),
@@ -559,8 +588,34 @@ def term_page(
         [f.digest for f in feed_links],
     )
     return TermPage(
-        link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest
+        link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest=digest
     )
+
+
+def _kinds(index: Any) -> tuple[tuple[str, list], ...]:
+    """The three kinds of term, each with its index slots."""
+    return (("province", index.provinces), ("actor", index.actors), ("place", index.places))
+
+
+def with_places(provinces: tuple[TermPage, ...], places: tuple[TermPage, ...]) -> tuple[TermPage, ...]:
+    """Province pages with the places in each that entries name, most entries first."""
+    by_province: dict[str, list[tuple[TermLink, int]]] = {}
+    for place in places:
+        if place.known and place.term.fields.get("province"):
+            by_province.setdefault(str(place.term.fields["province"]), []).append(
+                (place.link, place.stats.count)
+            )
+    pages = []
+    for page in provinces:
+        found = tuple(
+            sorted(by_province.get(page.name, []), key=lambda pair: (-pair[1], pair[0].name.casefold()))
+        )
+        pages.append(
+            replace(page, places=found, digest=_digest(page.digest, [(t.digest, n) for t, n in found]))
+            if found
+            else page
+        )
+    return tuple(pages)
 
 
 def link_term_fields(term: Term) -> list[tuple[str, str]]:
@@ -686,7 +741,12 @@ def build_archives(
     return tuple(archives)
 
 
-def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[TermPage, ...]) -> SiteMap:
+def draw_map(
+    province_map: ProvinceMap,
+    newest_first: tuple,
+    provinces: tuple[TermPage, ...],
+    places: tuple[TermPage, ...] = (),
+) -> SiteMap:
     """Shapes, shading, labels and the accessible table of the province map."""
     newest = newest_first[0].date if newest_first else None
     counts = recent_counts(newest_first, newest)
@@ -713,27 +773,54 @@ def draw_map(province_map: ProvinceMap, newest_first: tuple, provinces: tuple[Te
                     bool(label) and min(label.width, label.height) < TAP_TARGET,
                 )
             )
-        drawings.append(Drawing(round(projection.width), round(projection.height), tuple(shapes)))
+        dots = {
+            page.key: tuple(
+                round(v, 1) for v in projection.point(page.term.fields["lon"], page.term.fields["lat"])
+            )
+            for page in places
+            if page.known and page.term.fields.get("lat") is not None
+        }
+        drawings.append(
+            Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
+        )
     rows = tuple((page.link, counts.get(page.key, 0)) for page in provinces if page.known)
     notes = tuple(
         str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped
     )
     legend = tuple(map_legend(busiest))
     since = newest - WINDOW if newest else None
+    place_counts = recent_counts(newest_first, newest, "places")
+    most = max(place_counts.values(), default=0)
+    place_dots = tuple(
+        PlaceDot(
+            page.link,
+            place_counts[page.key],
+            *drawings[0].dots[page.key],
+            dot_radius(place_counts[page.key], most),
+        )
+        for page in sorted(places, key=lambda p: (-place_counts.get(p.key, 0), p.name))
+        if place_counts.get(page.key) and page.key in drawings[0].dots
+    )
     digest = _digest(
         [
             (s.page.digest, s.d, s.count, s.shade, s.label, s.short, s.full_fits, s.small)
             for d in drawings
             for s in d.shapes
         ],
-        [(d.width, d.height) for d in drawings],
+        [(d.width, d.height, sorted(d.dots.items())) for d in drawings],
         legend,
         notes,
         since,
         newest,
         [(link.digest, n) for link, n in rows],
+        [(d.link.digest, d.count, d.x, d.y, d.r) for d in place_dots],
     )
-    return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, digest)
+    return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, place_dots, digest)
+
+
+def dot_radius(count: int, most: int) -> float:
+    """A place dot's radius in map units: its area grows with its entries, from 3 to 9."""
+    return round(3 + 6 * math.sqrt(count / most), 1) if most else 3.0
 
 
 def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
@@ -834,7 +921,9 @@ def in_write_order(pages: tuple[TermPage, ...]) -> list[TermPage]:
 def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, paginate: Paginate) -> SiteModel:
     """The model with every file its pages make, each with what it is, and the model's digest."""
     outputs: list[tuple[str, Any]] = []
-    for kind, pages in (("province", model.provinces), ("actor", model.actors)):
+    for kind, pages in (("province", model.provinces), ("actor", model.actors), ("place", model.places)):
+        if kind == "place" and not pages:
+            continue  # a site whose entries name no place has no places index
         outputs.append((settings[f"{kind.upper()}S_SAVE_AS"], f"the {kind}s index"))
         for page in in_write_order(pages):
             outputs += [
@@ -854,7 +943,7 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
     if base:
         outputs.append(("sitemap.xml", "the sitemap"))
     digest = _digest(
-        [p.digest for p in model.provinces + model.actors],
+        [p.digest for p in model.provinces + model.actors + model.places],
         [v.digest for v in model.views.values()],
         model.site_map.digest if model.site_map else "",
         model.week.digest if model.week else "",

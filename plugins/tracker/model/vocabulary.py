@@ -19,7 +19,7 @@ COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
     "province": COMMON_KEYS + ("iso", "capital", "local_name"),
     "actor": COMMON_KEYS + ("kind", "description"),
-    "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description"),
+    "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description", "map"),
 }
 
 # Typographic variants an author's keyboard may produce, mapped to their plain forms.

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
-from ..model.geo import load_map
+from ..model.geo import check_place_locations, load_map
 from ..model.site import SiteModel, build_site, feed_base, in_write_order
 from ..settings import DEFAULT_MAP
 from .feeds import render_feed, render_opml
@@ -26,7 +26,7 @@ from .paths import paginated_paths, render_sitemap
 from .run import DEFER_SEARCH_KEY, TrackerRun
 from .search import write_search_index
 
-KINDS = ("province", "actor")
+KINDS = ("province", "actor", "place")
 
 
 class SiteGenerator(Generator):
@@ -50,8 +50,10 @@ class SiteGenerator(Generator):
                 "tracker_span": model.span,
                 "province_pages": model.province_links,
                 "actor_pages": model.actor_links,
+                "place_pages": model.place_links,
                 "provinces": model.provinces,
                 "actors": model.actors,
+                "places": model.places,
                 "actor_kinds": model.actor_kinds,
                 "site_feeds": model.site_feeds,
                 "feeds_overview": model.feeds_overview,
@@ -102,7 +104,12 @@ class SiteGenerator(Generator):
         path = os.path.join(self.settings["PATH"], setting or "")
         if not setting or (setting == DEFAULT_MAP and not os.path.exists(path)):
             return None
-        return load_map(path, run.vocabularies["province"], run.reporter)
+        province_map = load_map(path, run.vocabularies["province"], run.reporter)
+        if province_map is not None:
+            check_place_locations(
+                province_map, run.vocabularies["place"], run.vocabularies["province"], run.reporter
+            )
+        return province_map
 
     def output_paths(self) -> list[tuple[str, Any]]:
         """Every file this generator writes, with what it is written for, in write order."""
@@ -167,7 +174,13 @@ class SiteGenerator(Generator):
 
     def _write_terms(self, write: Any) -> None:
         """The two index pages and one (paginated) page per province and actor."""
-        for kind, pages in (("province", self.model.provinces), ("actor", self.model.actors)):
+        for kind, pages in (
+            ("province", self.model.provinces),
+            ("actor", self.model.actors),
+            ("place", self.model.places),
+        ):
+            if kind == "place" and not pages:
+                continue
             write(
                 self.settings[f"{kind.upper()}S_SAVE_AS"],
                 self.get_template(f"{kind}s"),
@@ -206,6 +219,8 @@ class SiteGenerator(Generator):
             ("Provinces", [f for row in overview.province for f in row.feeds if f.format == "rss"]),
             ("Actors", [f for row in overview.actor for f in row.feeds if f.format == "rss"]),
         ]
+        places = [f for row in overview.place for f in row.feeds if f.format == "rss"]
+        groups += [("Places", places)] if places else []
         writer.write_bytes(
             self.settings["TRACKER_OPML_SAVE_AS"], render_opml(f"{self.settings['SITENAME']} feeds", groups)
         )
