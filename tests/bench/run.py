@@ -64,19 +64,21 @@ def measure(command: list[str]) -> tuple[float, float, float]:
     every 20 ms."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
-    )
-    peak = peak_pss = 0
-    while process.poll() is None:
-        rss, pss = tree_memory_kib(process.pid)
-        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - start
-    if process.returncode not in (0, 1) or (
-        process.returncode == 1 and "tracker.cli" not in " ".join(command)
-    ):
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
+    # Problems go to a file, not a pipe: `make check` on a large corpus prints more than a pipe
+    # holds (an info line per implied province), and a full pipe would stop it.
+    with tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        peak = peak_pss = 0
+        while process.poll() is None:
+            rss, pss = tree_memory_kib(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+        if process.returncode not in (0, 1) or (
+            process.returncode == 1 and "tracker.cli" not in " ".join(command)
+        ):
+            stderr.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{stderr.read()[-3000:]}")
     return elapsed, peak / 1024, peak_pss / 1024
 
 
