@@ -31,7 +31,7 @@ from pelican.utils import FileChangeFilter
 
 from .model.search import SearchIndex
 from .site.run import DEFER_SAVE_KEY, DEFER_SEARCH_KEY, RUN_KEY, TrackerRun
-from .site.search import READY_KEY, SearchFailed, index_bundle
+from .site.search import READY_KEY, SearchFailed, index_bundle, index_language
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
 # The page says which build it was served after, so that a rebuild finished before its event
@@ -277,7 +277,7 @@ def rebuild(
     if isinstance(run, TrackerRun) and run.finished:
         run.cache.save()  # for the next `make html`, once the pages have been told
         if search is not None and run.search_pending is not None:
-            search.index(run.search_pending, settings.get("DEFAULT_LANG") or "en")
+            search.index(run.search_pending, index_language(settings))
     settings.pop(READY_KEY, None)
     gc.enable()
     gc.collect()

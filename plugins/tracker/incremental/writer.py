@@ -164,13 +164,15 @@ class TrackerWriter(Writer):
         return True
 
     def _unchanged(self, relative: str, digest: str | None) -> bool:
-        """Record what `relative` is made from; True when the last build made it from the same and
-        the file is still there."""
-        run = TrackerRun.of(self.settings)
-        run.outputs[relative] = digest or ""
+        """Record what `relative` is made from; True when it is still as the last build made it."""
+        TrackerRun.of(self.settings).outputs[relative] = digest or ""
+        return self.is_current(relative, digest)
+
+    def is_current(self, relative: str, digest: str | None) -> bool:
+        """Whether the last build made `relative` from the same (`digest`) and the file is still there."""
         return (
             bool(digest)
-            and run.cache.outputs.get(relative) == digest
+            and TrackerRun.of(self.settings).cache.outputs.get(relative) == digest
             and os.path.exists(sanitised_join(self.output_path, relative))
         )
 

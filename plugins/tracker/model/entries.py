@@ -286,15 +286,18 @@ class EntryParser:
             sources.append(Source(url, title))
         return sources
 
-    def _terms(self, path: str, node: Node, kind: str) -> list[Term]:
-        vocabulary = self.vocabularies[kind]
+    def _terms(self, path: str, node: Node, kind: str, warn: bool = True) -> list[Term]:
+        """Names through the vocabulary of `kind`; an unknown one keeps its spelling (a warning
+        unless `warn` is False)."""
+        vocabulary = self.vocabularies.get(kind) or Vocabulary(kind, "")
         terms: dict[str, Term] = {}
         for value, line in self._names(node):
             term = vocabulary.resolve(value)
             if term is None:
-                near = vocabulary.suggestion(value)
-                hint = f" (did you mean '{near}'?)" if near else ""
-                self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
+                if warn:
+                    near = vocabulary.suggestion(value)
+                    hint = f" (did you mean '{near}'?)" if near else ""
+                    self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
                 term = Term(value, self.slugify(value), known=False, line=line)
             terms.setdefault(term.key, term)
         return list(terms.values())
@@ -303,14 +306,9 @@ class EntryParser:
         return self._terms(path, node, "province")
 
     def _places(self, path: str, node: Node) -> list[Term]:
-        """Places through the gazetteer, when the site has one; else names as the author wrote them."""
+        """Places through the gazetteer; a site without one keeps them as written, without a warning."""
         gazetteer = self.vocabularies.get("place")
-        if gazetteer is None or not gazetteer.terms:
-            names = {}
-            for value, line in self._names(node):
-                names.setdefault(value.casefold(), Term(value, self.slugify(value), known=False, line=line))
-            return list(names.values())
-        return self._terms(path, node, "place")
+        return self._terms(path, node, "place", warn=bool(gazetteer and gazetteer.terms))
 
     def _implied_provinces(self, path: str, entry: Entry, places_line: int) -> None:
         """A place in the gazetteer puts its entry in the place's province too: after the

@@ -72,7 +72,7 @@ def build_index(entries: list[Tagged], vocabularies: dict[str, Vocabulary], top:
     for entry in newest_first:
         provinces = [_slot(tables["province"], term_of(p)) for p in entry.provinces]
         actors = [_slot(tables["actor"], term_of(a)) for a in entry.actors]
-        named = getattr(entry, "places", None) or [] if tables["place"] else []  # no gazetteer, no pages
+        named = (getattr(entry, "places", None) or []) if tables["place"] else []  # no gazetteer, no pages
         places = [_slot(tables["place"], term_of(p)) for p in named]
         for slot in provinces + actors + places:
             slot.entries.append(entry)

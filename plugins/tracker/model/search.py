@@ -16,8 +16,6 @@ from typing import Any
 from .digests import digest_bytes
 from .index import term_of
 
-FILTERS = ("province", "actor", "place", "year")
-
 
 @dataclass(frozen=True)
 class SearchRecord:
@@ -27,7 +25,7 @@ class SearchRecord:
     url: str
     title: str
     date: dt.datetime
-    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values), in FILTERS order
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values): province, actor, place, year
     names: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, canonical name, aliases)
     digest: str = field(default="", compare=False)
 

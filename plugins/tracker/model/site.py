@@ -356,6 +356,8 @@ class SiteModel:
     actor_links: Mapping[str, TermLink]
     places: tuple[TermPage, ...]  # places that entries name
     place_links: Mapping[str, TermLink]
+    place_provinces: Mapping[str, TermLink]  # place key -> its province (gazetteer places)
+    places_by_province: tuple[tuple[TermLink | None, tuple[TermPage, ...]], ...]  # None: not in the gazetteer
     actor_kinds: tuple[tuple[str, tuple[TermPage, ...]], ...]
     views: Mapping[str, EntryView]
     entry_digests: Mapping[str, str]  # source path -> what an entry's item in a list or feed shows
@@ -433,7 +435,8 @@ def build_site(
                 )
             )
         pages[kind] = tuple(built)
-    pages["province"] = with_places(pages["province"], pages["place"])
+    province_of = place_provinces(pages["place"], vocabularies["province"], links["province"])
+    pages["province"] = with_places(pages["province"], pages["place"], province_of)
     feeds = site_feeds + tuple(term_feeds)
     rows = {
         kind: tuple(TermFeeds(page.link, page.stats.count, page.feeds) for page in pages[kind] if page.feeds)
@@ -458,6 +461,8 @@ def build_site(
         actor_links=MappingProxyType(links["actor"]),
         places=pages["place"],
         place_links=MappingProxyType(links["place"]),
+        place_provinces=MappingProxyType(province_of),
+        places_by_province=group_by_province(pages["place"], province_of),
         actor_kinds=group_by_kind(pages["actor"]),
         views=MappingProxyType(entry_views(newest_first, links["province"], digests)),
         entry_digests=MappingProxyType(digests.content),
@@ -597,18 +602,30 @@ def _kinds(index: Any) -> tuple[tuple[str, list], ...]:
     return (("province", index.provinces), ("actor", index.actors), ("place", index.places))
 
 
-def with_places(provinces: tuple[TermPage, ...], places: tuple[TermPage, ...]) -> tuple[TermPage, ...]:
+def place_provinces(
+    places: tuple[TermPage, ...], provinces: Vocabulary, province_links: Mapping[str, TermLink]
+) -> dict[str, TermLink]:
+    """Each gazetteer place's province, by place key."""
+    found = {}
+    for place in places:
+        province = provinces.resolve(str(place.term.fields.get("province") or "")) if place.known else None
+        if province is not None and province.key in province_links:
+            found[place.key] = province_links[province.key]
+    return found
+
+
+def with_places(
+    provinces: tuple[TermPage, ...], places: tuple[TermPage, ...], province_of: Mapping[str, TermLink]
+) -> tuple[TermPage, ...]:
     """Province pages with the places in each that entries name, most entries first."""
     by_province: dict[str, list[tuple[TermLink, int]]] = {}
     for place in places:
-        if place.known and place.term.fields.get("province"):
-            by_province.setdefault(str(place.term.fields["province"]), []).append(
-                (place.link, place.stats.count)
-            )
+        if place.key in province_of:
+            by_province.setdefault(province_of[place.key].key, []).append((place.link, place.stats.count))
     pages = []
     for page in provinces:
         found = tuple(
-            sorted(by_province.get(page.name, []), key=lambda pair: (-pair[1], pair[0].name.casefold()))
+            sorted(by_province.get(page.key, []), key=lambda pair: (-pair[1], pair[0].name.casefold()))
         )
         pages.append(
             replace(page, places=found, digest=_digest(page.digest, [(t.digest, n) for t, n in found]))
@@ -616,6 +633,21 @@ def with_places(provinces: tuple[TermPage, ...], places: tuple[TermPage, ...]) -
             else page
         )
     return tuple(pages)
+
+
+def group_by_province(
+    places: tuple[TermPage, ...], province_of: Mapping[str, TermLink]
+) -> tuple[tuple[TermLink | None, tuple[TermPage, ...]], ...]:
+    """Places by province (by name), each group by place name; places not in the gazetteer last."""
+    groups: dict[str, tuple[TermLink | None, list[TermPage]]] = {}
+    for place in places:
+        province = province_of.get(place.key)
+        key = province.name.casefold() if province else "\uffff"
+        groups.setdefault(key, (province, []))[1].append(place)
+    return tuple(
+        (province, tuple(sorted(group, key=lambda p: p.name.casefold())))
+        for _, (province, group) in sorted(groups.items())
+    )
 
 
 def link_term_fields(term: Term) -> list[tuple[str, str]]:

@@ -51,6 +51,8 @@ class SiteGenerator(Generator):
                 "province_pages": model.province_links,
                 "actor_pages": model.actor_links,
                 "place_pages": model.place_links,
+                "place_provinces": model.place_provinces,
+                "places_by_province": model.places_by_province,
                 "provinces": model.provinces,
                 "actors": model.actors,
                 "places": model.places,

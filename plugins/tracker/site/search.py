@@ -18,6 +18,7 @@ import re
 import subprocess
 import tempfile
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import cbor2
@@ -207,9 +208,7 @@ def write_search_index(writer: Any, search: SearchIndex, settings: dict[str, Any
     output = writer.output_path
     last = sorted(path for path in run.cache.outputs if path.startswith(BUNDLE + "/"))
     kept = bool(last) and all(
-        run.cache.outputs[path] == writer.output_digest(path, search.digest)
-        and os.path.isfile(os.path.join(output, path))
-        for path in last
+        writer.is_current(path, writer.output_digest(path, search.digest)) for path in last
     )
     if kept or not search.records:
         for path in last if kept else ():
@@ -224,7 +223,7 @@ def write_search_index(writer: Any, search: SearchIndex, settings: dict[str, Any
         return
     else:
         try:
-            files = index_bundle(search, settings.get("DEFAULT_LANG") or "en")
+            files = index_bundle(search, index_language(settings))
         except SearchFailed as failed:
             run.reporter.error("search", 0, f"{failed}; the last index is kept")
             _keep_out_of_date(writer, last)
@@ -236,17 +235,17 @@ def write_search_index(writer: Any, search: SearchIndex, settings: dict[str, Any
         writer.write_bytes(path, data, search.digest)
 
 
+def index_language(settings: dict[str, Any]) -> str:
+    """The one language the whole index is built in (an entry's own `lang` would split it)."""
+    return settings.get("DEFAULT_LANG") or "en"
+
+
 def _keep_out_of_date(writer: Any, paths: list[str]) -> None:
     """Keep the last index's files, recorded with no digest: the next build indexes again."""
     for path in paths:
-        full = os.path.join(writer.output_path, path)
-        if os.path.isfile(full):
-            writer.write_bytes(path, lambda full=full: _read(full))
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+        full = Path(writer.output_path, path)
+        if full.is_file():
+            writer.write_bytes(path, full.read_bytes)
 
 
 def _never() -> bytes:
