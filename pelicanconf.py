@@ -22,6 +22,10 @@ TRACKER_PROVINCES = "data/provinces.yaml"
 TRACKER_ACTORS = "data/actors.yaml"
 TRACKER_STRICT = False
 TRACKER_MAP = "data/provinces.geojson"  # boundaries for the province map (no file: no map)
+TRACKER_EVENT_TYPES = "data/event_types.yaml"  # the types of the entries' `events:` (ACLED's names)
+# The licence the data page states for the site's content (the sample's; choose your site's own).
+TRACKER_LICENSE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+TRACKER_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 # Entry URLs never move: the slug comes from the file name, not the title.
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"

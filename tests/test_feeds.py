@@ -167,7 +167,11 @@ def test_feed_max_items_and_summary_only_feeds(site):
 
 def test_every_page_advertises_existing_feeds_own_feeds_first(built):
     site = built
-    site_feeds = [("application/rss+xml", f"{BASE}/rss.xml"), ("application/atom+xml", f"{BASE}/atom.xml")]
+    site_feeds = [
+        ("application/rss+xml", f"{BASE}/rss.xml"),
+        ("application/atom+xml", f"{BASE}/atom.xml"),
+        ("application/feed+json", f"{BASE}/feed.json"),
+    ]
     pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))
     assert "provinces/anbar/index.html" in pages and "provinces/anbarr/index.html" in pages
     for relative in pages:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import entry
+from conftest import ROOT, entry
 from test_workflow import tree
 from tracker.incremental.cache import cache_path
 
@@ -123,6 +123,7 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     from conftest import ACTORS, PROVINCES
     from tracker.incremental.cache import decode_result, encode_result
     from tracker.model.entries import EntryParser
+    from tracker.model.events import load_event_types
     from tracker.model.gazetteer import check_places
     from tracker.model.vocabulary import load_vocabulary
     from tracker.problems import Reporter
@@ -138,7 +139,8 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     )
     places = load_vocabulary(str(tmp_path / "places"), "place", reporter, slugify)
     vocabularies["place"] = check_places(places, vocabularies["province"], reporter)
-    parser = EntryParser(vocabularies, zone, reporter, slugify)
+    types = load_event_types(str(ROOT / "content/data/event_types.yaml"), reporter, slugify)
+    parser = EntryParser(vocabularies, zone, reporter, slugify, event_types=types)
     text = entry(
         title="Every field",
         date="2014-06-22T23:30:00-05:00",
@@ -153,6 +155,9 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
         author="Desk",
         status="hidden",
         slug="every",
+        events="\n  - {type: battle, sub_type: armed clash, place: Husaybah, actors: [ISIL, Nobody],"
+        " fatalities: 3, date: 2014-06-21, claim: disputed, source: 'https://example.org/e', notes: A note}"
+        "\n  - {type: protest, province: Atlantis}",
     )
     read = replace(
         parser.parse(str(tmp_path / "2014-06-23-x.md"), text.encode()), body=""
@@ -170,6 +175,11 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     assert again[0].provinces[1].known is False and again[0].provinces[1].name == "Atlantis"
     assert again[0].places[0] is vocabularies["place"].resolve("Qaim") and again[0].places[1].name == "Rawa"
     assert [p.name for p in again[0].provinces] == ["Ninewa", "Atlantis", "Anbar"]  # Qaim's, implied
+    assert again[0].events == read.events and len(read.events) == 2
+    event, protest = again[0].events
+    assert event.place is vocabularies["place"].resolve("Qaim") and event.actors[1].known is False
+    assert (event.sub_type, event.fatalities, event.claim) == ("Armed clash", 3, "disputed")
+    assert protest.type == "Protests" and protest.province.name == "Atlantis" and not protest.province.known
 
 
 @pytest.mark.parametrize("settled", [False, True])
@@ -273,7 +283,9 @@ def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
     pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html"))
     assert sorted(first["content"]) == sorted(second["content"]) == pages
     feeds = sorted(
-        p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
+        p.relative_to(site.output).as_posix()
+        for p in [*site.output.rglob("*.xml"), site.output / "feed.json"]
+        if p.name != "sitemap.xml"
     )
     assert sorted(first["feeds"]) == sorted(second["feeds"]) == feeds and len(feeds) > 4
 

@@ -57,7 +57,11 @@ def test_neighbours_terms_feeds_and_archives_come_from_the_entries_alone():
     )
     assert site.entries_of(anbar) == (third, first)
     assert [(link.name, n) for link, n in anbar.together] == [("ISIS", 2)]
-    assert [f.url for f in site.site_feeds] == ["https://example.org/rss.xml", "https://example.org/atom.xml"]
+    assert [f.url for f in site.site_feeds] == [
+        "https://example.org/rss.xml",
+        "https://example.org/atom.xml",
+        "https://example.org/feed.json",
+    ]
     assert [len(f.entries) for f in site.feeds][:2] == [2, 2]  # at most FEED_MAX_ITEMS
     assert [(a.granularity, a.save_as) for a in site.archives] == [
         ("year", "2014/index.html"),

@@ -83,9 +83,11 @@ def test_the_week_panel_counts_provinces_against_the_week_before_with_its_rule(s
 
 def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessible_table(sample):
     page = soup(sample, "provinces/index.html")
-    regions = page.select("svg.map-svg a.region")
+    entries_map, events_map = page.select("svg.map-svg")  # the second behind the events switch
+    regions = entries_map.select("a.region")
     provinces = (ROOT / "content/data/provinces.yaml").read_text(encoding="utf-8").count("\n- name:")
     assert len(regions) == provinces - 1  # every province but Halabja, which the map data has no shape for
+    assert len(events_map.select("a.region")) == len(regions)
     caption = page.select_one("figcaption").get_text()
     assert "Halabja has no boundary of its own" in caption
     assert "Entries naming each province, 2 Jul – 31 Jul 2014" in caption
@@ -137,21 +139,19 @@ def contrast(a: str, b: str) -> float:
 def test_province_pages_have_a_locator_map_and_an_activity_chart(sample):
     page = soup(sample, "provinces/kirkuk/index.html")
     assert [p["class"] for p in page.select("figure.locator path.here")] == [["here"]]
-    bars = page.select("figure.chart rect.bar")
+    chart = page.select_one("figure.chart")  # the entries' chart; the events' charts follow
+    bars = chart.select("rect.bar")
     table = [
         (row.th.get_text(), int(row.td.get_text()))
-        for row in page.select(".visually-hidden table")[-1].select("tbody tr")
+        for row in page.find("caption", string=re.compile("^Entries per")).parent.select("tbody tr")
     ]
     assert len(bars) == len(table) and sum(n for _, n in table) == 4  # Kirkuk's four entries
-    assert (
-        table[0][0] == "week of 9 Jun 2014"
-        and "per week" in page.select_one("figure.chart figcaption").get_text()
-    )
-    assert [t.get_text() for t in page.select("figure.chart text.tick")] == [
+    assert table[0][0] == "week of 9 Jun 2014" and "per week" in chart.select_one("figcaption").get_text()
+    assert [t.get_text() for t in chart.select("text.tick")] == [
         "0",
         "1",
     ]  # Kirkuk: 1 a week at most
-    assert [t.get_text() for t in page.select("figure.chart text.period")][0] == "9 Jun"
+    assert [t.get_text() for t in chart.select("text.period")][0] == "9 Jun"
     isis = soup(sample, "actors/isis/index.html").select_one("figure.chart")
     assert [t.get_text() for t in isis.select("text.tick")] == ["0", "1", "2", "3", "4", "5"]
     assert [t.get_text() for t in isis.select("text.value")] == [
@@ -349,5 +349,6 @@ def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sampl
     radii = [float(a.select_one("circle")["r"]) for a in dots]
     assert radii == sorted(radii, reverse=True) and 3 <= min(radii) and max(radii) == 9
     entry_map = soup(sample, "2014/06/23/rawa-ana/index.html").select_one("figure.entry-places svg")
-    assert entry_map["aria-label"] == "Map of the places named: Rawa, Ana, Rutba, Waleed, Trebil"
-    assert len(entry_map.select("circle.dot")) == 5 and entry_map.select("path.here")
+    # Qaim: the place of one of the entry's events
+    assert entry_map["aria-label"] == "Map of the places named: Rawa, Ana, Rutba, Waleed, Trebil, Qaim"
+    assert len(entry_map.select("circle.dot")) == 6 and entry_map.select("path.here")

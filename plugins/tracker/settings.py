@@ -22,7 +22,9 @@ from .problems import Problem
 
 DEFAULT_MAP = "data/provinces.geojson"
 DEFAULT_PLACES = "data/places.yaml"
-OPTIONAL_FILES = (DEFAULT_MAP, DEFAULT_PLACES)  # a site without these default files has no map, no gazetteer
+DEFAULT_EVENT_TYPES = "data/event_types.yaml"
+# A site without these default files has no map, no gazetteer, no event types.
+OPTIONAL_FILES = (DEFAULT_MAP, DEFAULT_PLACES, DEFAULT_EVENT_TYPES)
 ABSOLUTE = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 Check = Callable[[Any, dict[str, Any]], str | None]  # (value, all settings) -> what is wrong, or None
 
@@ -261,6 +263,7 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_ACTORS": _plugin(content_file(), "data/actors.yaml"),
     "TRACKER_MAP": _plugin(content_file(optional=True), DEFAULT_MAP),
     "TRACKER_PLACES": _plugin(content_file(optional=True), DEFAULT_PLACES),
+    "TRACKER_EVENT_TYPES": _plugin(content_file(optional=True), DEFAULT_EVENT_TYPES),
     "TRACKER_STRICT": _plugin(boolean, False),
     # `make check`: read and check everything, write nothing
     "TRACKER_CHECK": _plugin(boolean, False),
@@ -300,6 +303,7 @@ SCHEMA: dict[str, Setting] = {
     "ACTOR_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "actors/{slug}/atom.xml"),
     "PLACE_FEED_RSS": _plugin(pattern("term", save_as=True, optional=True), "places/{slug}/rss.xml"),
     "PLACE_FEED_ATOM": _plugin(pattern("term", save_as=True, optional=True), "places/{slug}/atom.xml"),
+    "TRACKER_FEED_JSON": _plugin(pattern("none", save_as=True, optional=True), "feed.json"),
     "TRACKER_FEED_FULL_CONTENT": _plugin(boolean, True),
     # The time of an entry dated by day alone, in TIMEZONE: noon keeps its day for readers 12 hours
     # either side of the site's zone (Baghdad's noon is 09:00 UTC: the same day from UTC-9 to UTC+14).
@@ -311,6 +315,13 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_OPML_SAVE_AS": _plugin(pattern("none", save_as=True), "feeds.opml"),
     "TRACKER_CORRECTIONS_URL": _plugin(pattern("none"), "corrections/"),
     "TRACKER_CORRECTIONS_SAVE_AS": _plugin(pattern("none", save_as=True), "corrections/index.html"),
+    # Data: the events and entries as CSV and JSON, in the folder of the data page; False: none.
+    "TRACKER_DATA": _plugin(boolean, True),
+    "TRACKER_DATA_URL": _plugin(pattern("none"), "data/"),
+    "TRACKER_DATA_SAVE_AS": _plugin(pattern("none", save_as=True), "data/index.html"),
+    # The licence of the site's content, named on the data page (no name: none is stated).
+    "TRACKER_LICENSE": _plugin(optional_text, None),
+    "TRACKER_LICENSE_URL": _plugin(optional_text, None),
     # Search: an index of the published entries (Pagefind) and a search page; False: neither.
     "TRACKER_SEARCH": _plugin(boolean, True),
     "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),

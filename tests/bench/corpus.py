@@ -32,14 +32,18 @@ def names(path: Path) -> list[str]:
 
 
 def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed: int = 2014) -> None:
-    """Write `n` entries (about 700 words, 2–6 provinces, 3–8 actors, 1–3 gazetteer places each)
-    into both folders (for stock Pelican, provinces, actors and places are tags)."""
+    """Write `n` entries (about 700 words, 2–6 provinces, 3–8 actors, 1–3 gazetteer places, 0–3
+    events each) into both folders (for stock Pelican, provinces, actors and places are tags;
+    it has no events)."""
     rng = random.Random(seed)
     place_rng = random.Random(seed + 1)  # a stream of its own: the rest of the corpus is as before places
+    event_rng = random.Random(seed + 2)  # likewise for events
     provinces, actors = names(vocabulary / "provinces.yaml"), names(vocabulary / "actors.yaml")
     gazetteer = names(vocabulary / "places.yaml")
     (tracker_dir / "data").mkdir(parents=True, exist_ok=True)
-    for name in ("provinces.yaml", "actors.yaml", "places.yaml"):
+    types = yaml.safe_load((vocabulary / "event_types.yaml").read_text(encoding="utf-8"))
+    kinds = [(t["name"], s if isinstance(s, str) else s["name"]) for t in types for s in t["sub_types"]]
+    for name in ("provinces.yaml", "actors.yaml", "places.yaml", "event_types.yaml"):
         (tracker_dir / "data" / name).write_text(
             (vocabulary / name).read_text(encoding="utf-8"), encoding="utf-8"
         )
@@ -55,19 +59,30 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
         tagged_places = place_rng.sample(gazetteer, place_rng.randint(1, 3))
         body = "\n\n".join(_paragraph(rng, places) for _ in range(rng.randint(6, 7)))
         name = f"{day:%Y}/{day:%Y-%m-%d}-{slug}.md"
-        front = yaml.safe_dump(
+        fields = {
+            "title": title,
+            "date": day.isoformat(),
+            "provinces": tagged_provinces,
+            "actors": tagged_actors,
+            "places": tagged_places,
+            "summary": summary,
+            "sources": [f"Field report <https://example.org/{slug}>"],
+        }
+        events = [
             {
-                "title": title,
-                "date": day.isoformat(),
-                "provinces": tagged_provinces,
-                "actors": tagged_actors,
-                "places": tagged_places,
-                "summary": summary,
-                "sources": [f"Field report <https://example.org/{slug}>"],
-            },
-            sort_keys=False,
-            allow_unicode=True,
-        )
+                "type": kind,
+                "sub_type": sub_type,
+                "place": event_rng.choice(tagged_places),
+                "actors": event_rng.sample(tagged_actors, 2),
+                "fatalities": event_rng.choice([0, 1, 2, 3, 5, 8, 13, 21]),
+            }
+            for kind, sub_type in (
+                event_rng.choice(kinds) for _ in range(event_rng.choice([0, 0, 1, 1, 2, 3]))
+            )
+        ]
+        if events:
+            fields["events"] = events
+        front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
         for folder, text in (
             (tracker_dir / "entries", f"---\n{front}---\n{body}\n"),
             (

@@ -23,11 +23,12 @@ import orjson
 
 from ..model.digests import digest_bytes
 from ..model.entries import Entry, Source
+from ..model.events import Event
 from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 7
+FORMAT = 8
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -80,6 +81,22 @@ def _term(term: Term) -> Any:
     return term.key if term.known else [term.name, term.slug, term.line]
 
 
+def _event(event: Event) -> list:
+    return [
+        event.type,
+        event.sub_type,
+        _term(event.place) if event.place else None,
+        _term(event.province) if event.province else None,
+        [_term(t) for t in event.actors],
+        event.fatalities,
+        event.date.isoformat(),
+        event.claim,
+        event.source,
+        event.notes,
+        event.line,
+    ]
+
+
 def encode_result(result: tuple) -> list:
     """A read result (entry, body HTML, summary HTML, problems, digest) as JSON data."""
     entry, body, summary, problems, digest = result
@@ -103,6 +120,7 @@ def encode_result(result: tuple) -> list:
             "slug_line": entry.slug_line,
             "timed": entry.timed,
             "correction": entry.correction,
+            "events": [_event(e) for e in entry.events],
         }
     return [data, body, summary, [[p.path, p.line, p.severity, p.message] for p in problems], digest]
 
@@ -114,12 +132,29 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
     def when(text: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text).astimezone(timezone) if text else None
 
+    def term(kind: str, item: Any) -> Term:
+        if isinstance(item, str):
+            return vocabularies[kind].by_key[item]
+        return Term(item[0], item[1], known=False, line=item[2])
+
     def terms(kind: str) -> list[Term]:
-        by_key = vocabularies[kind].by_key
-        return [
-            by_key[item] if isinstance(item, str) else Term(item[0], item[1], known=False, line=item[2])
-            for item in fields[kind + "s"]
-        ]
+        return [term(kind, item) for item in fields[kind + "s"]]
+
+    def event(item: list) -> Event:
+        kind, sub, place, province, actors, fatalities, day, claim, source, notes, line = item
+        return Event(
+            kind,
+            sub,
+            term("place", place) if place is not None else None,
+            term("province", province) if province is not None else None,
+            tuple(term("actor", a) for a in actors),
+            fatalities,
+            dt.date.fromisoformat(day),
+            claim,
+            source,
+            notes,
+            line,
+        )
 
     entry = None
     if fields is not None:
@@ -143,6 +178,7 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
             slug_line=fields["slug_line"],
             timed=fields["timed"],
             correction=fields["correction"],
+            events=tuple(event(item) for item in fields["events"]),
         )
     return entry, body, summary, [Problem(*p) for p in problems], digest
 

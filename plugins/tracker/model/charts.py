@@ -69,12 +69,17 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def activity(entries: list[Any]) -> Chart | None:
-    """Counts per period from the first to the latest entry; None without entries."""
-    days = Counter(entry.date.date() for entry in entries)
+    """Entries per period from the first to the latest entry; None without entries."""
+    return bar_chart(Counter(entry.date.date() for entry in entries))
+
+
+def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
+    """Counts per period (per week for spans under a year, unless `monthly`) from the first to
+    the last of `days` (day -> count); None without days."""
     if not days:
         return None
     first, last = min(days), max(days)
-    weekly = (last - first).days < 365
+    weekly = not monthly and (last - first).days < 365
     start_of, step, unit = (
         (_week, lambda d: d + dt.timedelta(days=7), "week") if weekly else (_month, _next_month, "month")
     )
@@ -85,7 +90,7 @@ def activity(entries: list[Any]) -> Chart | None:
     while period <= last:
         periods.append(period)
         period = step(period)
-    values = value_ticks(max(counts.values()))
+    values = value_ticks(max(max(counts.values()), 1))
     scale = (BOTTOM - TOP) / values[-1]
     slot = (WIDTH - LEFT) / len(periods)
     bars = []

@@ -12,6 +12,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..problems import Reporter
+from .events import SAFE_URL, Event, EventReader, EventTypes, add_event_terms, event_nodes
 from .vocabulary import SLUG, Term, Vocabulary, suggest
 from .yamlnodes import (
     YAMLProblem,
@@ -30,7 +31,6 @@ PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 SOURCE = re.compile(r"(?P<title>.*?)\s*<(?P<url>[^<>\s]+)>\s*$")
-SAFE_URL = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s@]+@)\S*$", re.IGNORECASE)
 YEARS = (1000, 2999)  # a typo such as 20014 or 1014 is an error, not a page dated a millennium away
 MAX_NAMES = 100  # provinces, actors, places or tags one entry may name
 MAX_NAME_LENGTH = 150  # a name becomes a URL slug and a file name (at most 255 bytes)
@@ -66,6 +66,7 @@ class Entry:
     slug_line: int = 1
     timed: bool = False  # the date was given with a time of day (else the site's default time)
     correction: str | None = None  # what the correction dated `updated` changed
+    events: tuple[Event, ...] = ()
 
 
 class Fence(Exception):
@@ -83,6 +84,7 @@ class EntryParser:
     default_time: dt.time = dt.time(12, 0)  # of a date given without one (TRACKER_DATE_ONLY_TIME)
     rules: Mapping[str, str] = field(default_factory=dict)  # TRACKER_ENTRY_RULES: rule -> severity
     explain: bool = False  # info lines for what the entry implies (make check)
+    event_types: EventTypes | None = None  # TRACKER_EVENT_TYPES
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -102,8 +104,10 @@ class EntryParser:
         entry = self._build(path, values, body, page)
         if self.reporter.count("error") != errors_before:
             return None
+        if "events" in values and not page:
+            self._events(path, entry, values["events"])  # an error here fails a check, keeps the entry
         if entry.places:
-            self._implied_provinces(path, entry, line_of(values["places"]))
+            self._implied_provinces(path, entry, line_of(values.get("places") or values["events"]))
         if not page and entry.status == "published":
             body_line = text[: len(text) - len(body)].count("\n") + 1
             self._check_rules(path, entry, values, body_line)  # an error here fails a check, keeps the entry
@@ -111,7 +115,7 @@ class EntryParser:
 
     def _values(self, path: str, root: MappingNode | None, page: bool) -> dict[str, Node]:
         """Value nodes by key, warning on unknown keys and rejecting duplicated ones."""
-        allowed = PAGE_KEYS if page else tuple(CONVERTERS)
+        allowed = PAGE_KEYS if page else ENTRY_KEYS
         values: dict[str, Node] = {}
         for key, key_node, value_node in (
             mapping_items(root) if root is not None and not is_null(root) else []
@@ -134,6 +138,8 @@ class EntryParser:
         """Convert each value through its converter; collect the problems."""
         fields: dict[str, Any] = {}
         for key, node in values.items():
+            if key == "events":
+                continue  # read once the entry is valid: see _events
             try:
                 fields[key] = CONVERTERS[key](self, path, node)
             except YAMLProblem as exc:
@@ -151,6 +157,17 @@ class EntryParser:
         self._check_correction(path, fields, values, timed)
         fields.setdefault("slug", self.slugify(FILE_DATE.sub("", stem, count=1)) or self.slugify(stem))
         return Entry(path=path, title=fields.pop("title", ""), slug=fields.pop("slug"), body=body, **fields)
+
+    def _events(self, path: str, entry: Entry, node: Node) -> None:
+        """The entry's events, then their places, provinces and actors as the entry's own terms."""
+        try:
+            nodes = event_nodes(node)
+        except YAMLProblem as exc:
+            self.reporter.error(path, exc.line, f"events: {exc.message}")
+            return
+        assert entry.date is not None  # a required field: the entry has no error
+        entry.events = EventReader(self, path, entry.date.date(), entry.covers).read(nodes)
+        add_event_terms(entry)
 
     def _check_rules(self, path: str, entry: Entry, values: dict[str, Node], body_line: int) -> None:
         """The site's rules for a published entry (TRACKER_ENTRY_RULES), each reported at the
@@ -289,18 +306,24 @@ class EntryParser:
     def _terms(self, path: str, node: Node, kind: str, warn: bool = True) -> list[Term]:
         """Names through the vocabulary of `kind`; an unknown one keeps its spelling (a warning
         unless `warn` is False)."""
-        vocabulary = self.vocabularies.get(kind) or Vocabulary(kind, "")
         terms: dict[str, Term] = {}
         for value, line in self._names(node):
-            term = vocabulary.resolve(value)
-            if term is None:
-                if warn:
-                    near = vocabulary.suggestion(value)
-                    hint = f" (did you mean '{near}'?)" if near else ""
-                    self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
-                term = Term(value, self.slugify(value), known=False, line=line)
+            term = self.term(path, value, line, kind, warn)
             terms.setdefault(term.key, term)
         return list(terms.values())
+
+    def term(self, path: str, value: str, line: int, kind: str, warn: bool = True) -> Term:
+        """One name through the vocabulary of `kind`; an unknown one keeps its spelling (a warning
+        unless `warn` is False)."""
+        vocabulary = self.vocabularies.get(kind) or Vocabulary(kind, "")
+        term = vocabulary.resolve(value)
+        if term is None:
+            if warn:
+                near = vocabulary.suggestion(value)
+                hint = f" (did you mean '{near}'?)" if near else ""
+                self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
+            term = Term(value, self.slugify(value), known=False, line=line)
+        return term
 
     def _provinces(self, path: str, node: Node) -> list[Term]:
         return self._terms(path, node, "province")
@@ -345,6 +368,9 @@ CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
     "status": EntryParser._status,
     "correction": EntryParser._text,
 }
+
+
+ENTRY_KEYS = (*CONVERTERS, "events")
 
 
 def decode(data: bytes) -> str:

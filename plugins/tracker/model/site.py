@@ -20,14 +20,24 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from .charts import Chart, activity
+from .dataset import (
+    ENTRY_COLUMNS,
+    EVENT_COLUMNS,
+    DataFile,
+    EventRow,
+    EventTally,
+    event_rows,
+    rows_by_term,
+    tally,
+)
 from .digests import digest_bytes
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, recent_counts, shade
 from .index import build_index, term_of
 from .search import SearchIndex, build_search
 from .vocabulary import Term, Vocabulary
 
-FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
-LABELS = {"rss": "RSS", "atom": "Atom"}
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
 LABEL_SIZE, CHAR_WIDTH = 12, 0.62  # map label font size (user units) and a character's width in ems
 TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a phone
@@ -179,6 +189,7 @@ class TermPage:
     description: str  # HTML
     feeds: tuple[FeedLink, ...]
     places: tuple[tuple[TermLink, int], ...] = ()  # for provinces: their places with entries, most first
+    events: EventTally | None = None  # the events in it (province, place) or by it (actor)
     digest: str = field(default="", compare=False)
 
     kind = property(lambda self: self.link.kind)
@@ -313,6 +324,8 @@ class SiteMap:
     notes: tuple[str, ...]
     legend: tuple[tuple[int, str], ...]
     place_dots: tuple[PlaceDot, ...] = ()  # places named in the same 30 days, on the full map
+    unit: str = "entries"  # what the shading counts: entries naming a province, or events in it
+    fatalities: Mapping[str, int] = field(default_factory=dict)  # with events: province key -> fatalities
     digest: str = field(default="", compare=False)
 
     @property
@@ -361,6 +374,7 @@ class SiteModel:
     actor_kinds: tuple[tuple[str, tuple[TermPage, ...]], ...]
     views: Mapping[str, EntryView]
     entry_digests: Mapping[str, str]  # source path -> what an entry's item in a list or feed shows
+    entry_urls: Mapping[str, str]  # source path -> the entry's URL
     term_entries: Mapping[tuple[str, str], tuple]  # (kind, key) -> the term's entries, newest first
     site_map: SiteMap | None
     week: WeekPanel | None  # the last-7-days panel of the home page
@@ -374,6 +388,10 @@ class SiteModel:
     opml_url: str
     corrections: tuple  # corrected entries, the newest correction first
     search: SearchIndex  # what the search index holds
+    events: tuple[EventRow, ...]  # every event of the published entries, oldest first
+    event_tally: EventTally | None  # all of them, counted and charted
+    events_map: SiteMap | None  # the province map shaded by events
+    data_files: tuple[DataFile, ...]  # the exports the data page lists
     outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
     digest: str = field(default="", compare=False)
 
@@ -398,6 +416,8 @@ def build_site(
     descriptions as HTML by (kind, key); `paginate` names the pages of a paginated list."""
     newest_first = tuple(sorted(entries, key=lambda e: (e.date, e.slug), reverse=True))
     digests = EntryDigests(newest_first)
+    events = event_rows(newest_first, lambda e: digests.urls[e.source_path])
+    events_of = rows_by_term(events)
     index = build_index(list(newest_first), vocabularies)
     base = feed_base(settings)
     links = {
@@ -431,7 +451,14 @@ def build_site(
                 term_feeds += feeds
             built.append(
                 term_page(
-                    link, slot, entries_of, links, settings, descriptions.get((kind, link.key), ""), feeds
+                    link,
+                    slot,
+                    entries_of,
+                    links,
+                    settings,
+                    descriptions.get((kind, link.key), ""),
+                    feeds,
+                    tally(events_of.get((kind, link.key), ())),
                 )
             )
         pages[kind] = tuple(built)
@@ -446,9 +473,11 @@ def build_site(
         FeedsOverview(site_feeds, rows["province"], rows["actor"], rows["place"]), *(f.digest for f in feeds)
     )
     archives = build_archives(newest_first, settings, digests)
-    site_map = (
-        draw_map(province_map, newest_first, pages["province"], pages["place"])
-        if province_map and province_map.shapes
+    drawable = province_map is not None and bool(province_map.shapes)
+    site_map = draw_map(province_map, newest_first, pages["province"], pages["place"]) if drawable else None
+    events_map = (
+        draw_map(province_map, newest_first, pages["province"], events=events)
+        if drawable and events
         else None
     )
     days = [e.date.date() for e in newest_first]
@@ -466,6 +495,7 @@ def build_site(
         actor_kinds=group_by_kind(pages["actor"]),
         views=MappingProxyType(entry_views(newest_first, links["province"], digests)),
         entry_digests=MappingProxyType(digests.content),
+        entry_urls=MappingProxyType(digests.urls),
         term_entries=MappingProxyType(term_entries),
         site_map=site_map,
         week=week_panel(newest_first, pages["province"]),
@@ -492,6 +522,10 @@ def build_site(
             )
         ),
         search=build_search(newest_first, lambda e: digests.urls[e.source_path], digests.of),
+        events=events,
+        event_tally=tally(events),
+        events_map=events_map,
+        data_files=data_files(settings, len(events), len(newest_first)),
         outputs=(),
     )
     return _with_outputs(model, settings, base, paginate)
@@ -559,6 +593,23 @@ def feeds_of(
     return tuple(feeds)
 
 
+def data_files(settings: Mapping[str, Any], events: int, entries: int) -> tuple[DataFile, ...]:
+    """The exports, in the folder of the data page (none when TRACKER_DATA is off)."""
+    if not settings["TRACKER_DATA"]:
+        return ()
+    folder = settings["TRACKER_DATA_SAVE_AS"].rpartition("/")[0]
+    found = []
+    for name, title, rows, columns in (
+        ("events", "Events", events, EVENT_COLUMNS),
+        ("entries", "Entries", entries, ENTRY_COLUMNS),
+    ):
+        for fmt in ("csv", "json"):
+            file = f"{name}.{fmt}"
+            path = f"{folder}/{file}" if folder else file
+            found.append(DataFile(file, path, path, title, rows, columns, fmt))
+    return tuple(found)
+
+
 def term_page(
     link: TermLink,
     slot: Any,
@@ -567,6 +618,7 @@ def term_page(
     settings: Mapping[str, Any],
     description: str,
     feeds: tuple[Feed, ...],
+    events: EventTally | None = None,
 ) -> TermPage:
     """A term's page: statistics, co-occurring terms, chart, feeds and description, with its digest."""
     stats = TermStats(
@@ -591,9 +643,20 @@ def term_page(
         [(b.label, b.count, b.height) for b in chart.bars] if chart else None,
         (chart.ticks, chart.periods) if chart else None,
         [f.digest for f in feed_links],
+        events.digest if events else "",
     )
     return TermPage(
-        link, slot.term, save_as, stats, together, in_provinces, chart, description, feed_links, digest=digest
+        link,
+        slot.term,
+        save_as,
+        stats,
+        together,
+        in_provinces,
+        chart,
+        description,
+        feed_links,
+        events=events,
+        digest=digest,
     )
 
 
@@ -778,17 +841,31 @@ def draw_map(
     newest_first: tuple,
     provinces: tuple[TermPage, ...],
     places: tuple[TermPage, ...] = (),
+    events: tuple[EventRow, ...] | None = None,
 ) -> SiteMap:
-    """Shapes, shading, labels and the accessible table of the province map."""
+    """Shapes, shading, labels and the accessible table of the province map: shaded by the
+    entries naming each province, or with `events` by the events in it, in the 30 days up to
+    the newest entry."""
     newest = newest_first[0].date if newest_first else None
     counts = recent_counts(newest_first, newest)
+    fatalities: dict[str, int] = {}
+    if events is not None:
+        counts = {}
+        first = (newest - WINDOW).date() + dt.timedelta(days=1) if newest else dt.date.max
+        for row in events:
+            province = row.event.province
+            if province is not None and first <= row.event.date <= (newest or dt.datetime.min).date():
+                counts[province.key] = counts.get(province.key, 0) + 1
+                fatalities[province.key] = fatalities.get(province.key, 0) + (row.event.fatalities or 0)
     busiest = max(counts.values(), default=0)
     links = {page.key: page.link for page in provinces}
     shorts = abbreviations(links)
     drawings = []
     for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
         projection, paths = map_shapes(province_map, width, digits)
-        placed = labels(province_map, projection) if width == MAP_WIDTH else {}
+        # Names go on the entries map only: the events map sits under it, and a name raised above a
+        # small province would stand on a neighbour whose shade differs from map to map.
+        placed = labels(province_map, projection) if width == MAP_WIDTH and events is None else {}
         shapes = []
         for key, d in sorted(paths.items()):
             label, name = placed.get(key), links[key].name
@@ -846,8 +923,22 @@ def draw_map(
         newest,
         [(link.digest, n) for link, n in rows],
         [(d.link.digest, d.count, d.x, d.y, d.r) for d in place_dots],
+        sorted(fatalities.items()),
     )
-    return SiteMap(drawings[0], drawings[1], since, newest, rows, notes, legend, place_dots, digest)
+    unit = "entries" if events is None else "events"
+    return SiteMap(
+        drawings[0],
+        drawings[1],
+        since,
+        newest,
+        rows,
+        notes,
+        legend,
+        place_dots,
+        unit,
+        MappingProxyType(fatalities),
+        digest,
+    )
 
 
 def dot_radius(count: int, most: int) -> float:
@@ -971,6 +1062,9 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
     outputs.append((settings["TRACKER_CORRECTIONS_SAVE_AS"], "the corrections page"))
     if settings["TRACKER_SEARCH"]:
         outputs.append((settings["TRACKER_SEARCH_SAVE_AS"], "the search page"))
+    if model.data_files:
+        outputs.append((settings["TRACKER_DATA_SAVE_AS"], "the data page"))
+        outputs += [(f.save_as, f"the {f.title.lower()} as {f.format.upper()}") for f in model.data_files]
     outputs.append(("404.html", "the 404 page"))
     if base:
         outputs.append(("sitemap.xml", "the sitemap"))
@@ -978,6 +1072,8 @@ def _with_outputs(model: SiteModel, settings: Mapping[str, Any], base: str, pagi
         [p.digest for p in model.provinces + model.actors + model.places],
         [v.digest for v in model.views.values()],
         model.site_map.digest if model.site_map else "",
+        model.events_map.digest if model.events_map else "",
+        model.event_tally.digest if model.event_tally else "",
         model.week.digest if model.week else "",
         [a.digest for a in model.archives],
         model.feeds_overview.digest,

@@ -20,6 +20,7 @@ KNOWN_KEYS = {
     "province": COMMON_KEYS + ("iso", "capital", "local_name"),
     "actor": COMMON_KEYS + ("kind", "description"),
     "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description", "map"),
+    "event type": COMMON_KEYS + ("sub_types", "description"),
 }
 
 # Typographic variants an author's keyboard may produce, mapped to their plain forms.

@@ -6,6 +6,7 @@ items are appended newest first.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -17,8 +18,10 @@ from .dates import day_text
 
 
 def render_feed(feed: Feed, settings: dict[str, Any]) -> bytes:
-    """The feed as bytes, RSS 2.0 or Atom, with feedgen."""
+    """The feed as bytes, RSS 2.0 or Atom with feedgen, or JSON Feed 1.1."""
     base = feed_base(settings)
+    if feed.format == "json":
+        return render_json_feed(feed, settings, base)
     items = feed.entries  # newest first, at most FEED_MAX_ITEMS
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -42,6 +45,50 @@ def render_feed(feed: Feed, settings: dict[str, Any]) -> bytes:
     for entry in items:
         _add_item(fg, entry, base, schemes, full, guid_suffix)
     return fg.rss_str(pretty=True) if feed.format == "rss" else fg.atom_str(pretty=True)
+
+
+def render_json_feed(feed: Feed, settings: dict[str, Any], base: str) -> bytes:
+    """A JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same items as the RSS and Atom
+    feeds; `_tracker` (an extension, as the spec allows) gives each item's provinces, actors,
+    places and number of events."""
+    full = settings.get("TRACKER_FEED_FULL_CONTENT", True)
+    items = []
+    for entry in feed.entries:
+        permalink = absolute(base, entry.url)
+        body = entry.get_content(base) if full else entry.get_summary(base)
+        item: dict[str, Any] = {
+            "id": permalink,
+            "url": permalink,
+            "title": entry.title,
+            "content_html": str(_coverage(entry) + Markup(body) + _furniture(entry)),
+        }
+        summary = (getattr(entry, "metadata", None) or {}).get("summary")
+        if summary:
+            item["summary"] = " ".join(Markup(summary).striptags().split())
+        item["date_published"] = entry.date.isoformat()
+        if getattr(entry, "updated", None):
+            item["date_modified"] = entry.updated.isoformat()
+        author = str(getattr(entry, "author", "") or "")
+        if author:
+            item["authors"] = [{"name": author}]
+        tags = [str(tag) for tag in getattr(entry, "tags", None) or []]
+        if tags:
+            item["tags"] = tags
+        item["_tracker"] = {
+            group: [term.name for term in getattr(entry, group, None) or []]
+            for group in ("provinces", "actors", "places")
+        } | {"events": len(getattr(entry, "events", None) or ())}
+        items.append(item)
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.page_url,
+        "feed_url": feed.url,
+        "description": settings.get("SITESUBTITLE") or feed.title,
+        "language": settings.get("DEFAULT_LANG", "en"),
+        "items": items,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _updated(entry: Any):

@@ -16,8 +16,9 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
+from ..model.dataset import exports
 from ..model.geo import check_place_locations, load_map
-from ..model.site import SiteModel, build_site, feed_base, in_write_order
+from ..model.site import SiteModel, absolute, build_site, feed_base, in_write_order
 from ..settings import DEFAULT_MAP
 from .feeds import render_feed, render_opml
 from .listing import EntryItems
@@ -60,6 +61,8 @@ class SiteGenerator(Generator):
                 "site_feeds": model.site_feeds,
                 "feeds_overview": model.feeds_overview,
                 "province_map": model.site_map,
+                "events_map": model.events_map,
+                "data_url": self.settings["TRACKER_DATA_URL"] if model.data_files else "",
                 "week_panel": model.week,
                 "archive_years": model.archive_years,
                 "archive_months": model.archive_months,
@@ -141,6 +144,8 @@ class SiteGenerator(Generator):
             url=self.settings["TRACKER_CORRECTIONS_URL"],
             articles=self.model.corrections,
         )
+        if self.model.data_files:
+            self._write_data(writer, write)
         if self.settings["TRACKER_SEARCH"]:
             write(
                 self.settings["TRACKER_SEARCH_SAVE_AS"],
@@ -166,6 +171,26 @@ class SiteGenerator(Generator):
         )
         if base:
             writer.write_bytes("sitemap.xml", render_sitemap(base, TrackerRun.of(self.settings).output_paths))
+
+    def _write_data(self, writer: Any, write: Any) -> None:
+        """The data page and the exports it lists (each rewritten only when its bytes change)."""
+        write(
+            self.settings["TRACKER_DATA_SAVE_AS"],
+            self.get_template("data"),
+            self.context,
+            url=self.settings["TRACKER_DATA_URL"],
+            data_files=self.model.data_files,
+            event_tally=self.model.event_tally,
+        )
+        base = feed_base(self.settings)
+        files = exports(
+            self.model.entries,
+            self.model.events,
+            lambda entry: self.model.entry_urls[entry.source_path],
+            lambda url: absolute(base, url) if base else url,
+        )
+        for data_file in self.model.data_files:
+            writer.write_bytes(data_file.save_as, files[data_file.name])
 
     def _search_terms(self) -> dict[str, dict[str, str]]:
         """The URL of every province and actor page by name, for the search results' chips."""

@@ -160,6 +160,7 @@ class TrackerReader(BaseReader):
             "covers": entry.covers,
             "timed": entry.timed,
             "correction": entry.correction,
+            "events": entry.events,
             # Pelican expects every article to have a category; the site writes no category pages.
             "category": self._category,
         }

@@ -18,6 +18,7 @@ from ..incremental.dependencies import Dependencies
 from ..incremental.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, read_marker
 from ..model.digests import digest_bytes
 from ..model.entries import EntryParser
+from ..model.events import EventTypes, load_event_types
 from ..model.gazetteer import check_places
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..problems import Reporter
@@ -97,6 +98,7 @@ class TrackerRun:
             dt.time(hours, minutes),
             settings["TRACKER_ENTRY_RULES"],
             settings["TRACKER_CHECK"],
+            load_types(settings, reporter, slug),
         )
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
         run.inventory = take_inventory(
@@ -156,7 +158,13 @@ def build_key(settings: dict[str, Any]) -> str:
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the whole plugin package
     files = [
         os.path.join(settings["PATH"], settings.get(key) or "")
-        for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES")
+        for key in (
+            "TRACKER_PROVINCES",
+            "TRACKER_ACTORS",
+            "TRACKER_MAP",
+            "TRACKER_PLACES",
+            "TRACKER_EVENT_TYPES",
+        )
     ]
     contents = [Path(path).read_bytes() if os.path.isfile(path) else b"" for path in files]
     return digest_bytes(
@@ -172,6 +180,15 @@ def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Re
     if not setting or not os.path.isfile(path):
         return Vocabulary("place", "")
     return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
+
+
+def load_types(settings: dict[str, Any], reporter: Reporter, slug) -> EventTypes | None:
+    """The event types named by TRACKER_EVENT_TYPES; None for a site without the default file."""
+    setting = settings.get("TRACKER_EVENT_TYPES")
+    path = os.path.join(settings["PATH"], setting or "")
+    if not setting or not os.path.isfile(path):
+        return None
+    return load_event_types(path, reporter, slug)
 
 
 def site_slugify(settings: dict[str, Any]):

@@ -1,0 +1,290 @@
+"""The site as a dataset: every published entry's events as rows, their tallies per term, and
+the export files (CSV and JSON), built from the model and nothing else.
+
+Pure: the exports are bytes, never written here. Column names follow ACLED's where they apply,
+so that a researcher can put the site's events next to ACLED's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .charts import Chart, bar_chart
+from .digests import digest_bytes
+from .events import Event
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event with its id and its entry: a row of `events.csv`."""
+
+    id: str  # the entry's date and slug, and the event's position in the entry
+    event: Event
+    entry_title: str
+    entry_url: str
+    source_path: str
+    digest: str = field(default="", compare=False)
+
+    @property
+    def latitude(self) -> float | None:
+        place = self.event.place
+        return place.fields.get("lat") if place is not None and place.known else None
+
+    @property
+    def longitude(self) -> float | None:
+        place = self.event.place
+        return place.fields.get("lon") if place is not None and place.known else None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    label: str
+    events: int
+    fatalities: int
+
+
+@dataclass(frozen=True)
+class EventTally:
+    """A term's events: counts, reported fatalities, monthly charts, and the rows, newest first."""
+
+    count: int
+    fatalities: int
+    rows: tuple[EventRow, ...]
+    events_chart: Chart | None
+    fatalities_chart: Chart | None
+    digest: str = field(default="", compare=False)
+
+    def of_entries(self, entries: Iterable[Any]) -> tuple[EventRow, ...]:
+        """The rows of the given entries (those a page lists), newest first."""
+        paths = {entry.source_path for entry in entries}
+        return tuple(row for row in self.rows if row.source_path in paths)
+
+    def months(self) -> list[MonthRow]:
+        """The charts' text equivalent: events and fatalities per month."""
+        if self.events_chart is None or self.fatalities_chart is None:
+            return []
+        return [
+            MonthRow(bar.label, bar.count, other.count)
+            for bar, other in zip(self.events_chart.bars, self.fatalities_chart.bars)
+        ]
+
+
+def event_rows(newest_first: tuple, urls: Callable[[Any], str]) -> tuple[EventRow, ...]:
+    """Every event of the published entries, oldest first (by event date, then entry, then
+    position in the entry)."""
+    rows = []
+    for entry in newest_first:
+        stamp = entry.date.date().isoformat()
+        for n, event in enumerate(getattr(entry, "events", None) or (), start=1):
+            row_id = f"{stamp}-{entry.slug}-{n}"
+            url = urls(entry)
+            rows.append(
+                EventRow(
+                    row_id,
+                    event,
+                    entry.title,
+                    url,
+                    entry.source_path,
+                    digest_bytes(row_id, repr(event), entry.title, url),
+                )
+            )
+    return tuple(sorted(rows, key=lambda r: (r.event.date, r.id)))
+
+
+def tally(rows: Iterable[EventRow]) -> EventTally | None:
+    """Counts and monthly charts of `rows` (oldest first); None without rows."""
+    rows = tuple(rows)
+    if not rows:
+        return None
+    events: Counter[dt.date] = Counter()
+    dead: Counter[dt.date] = Counter()
+    for row in rows:
+        events[row.event.date] += 1
+        dead[row.event.date] += row.event.fatalities or 0
+    newest = rows[::-1]
+    return EventTally(
+        len(rows),
+        sum(dead.values()),
+        newest,
+        bar_chart(events, monthly=True),
+        bar_chart(dead, monthly=True),
+        digest_bytes("tally", *(row.digest for row in newest)),
+    )
+
+
+def rows_by_term(rows: tuple[EventRow, ...]) -> dict[tuple[str, str], list[EventRow]]:
+    """Rows by (kind, key) of their province, place and actors."""
+    found: dict[tuple[str, str], list[EventRow]] = {}
+    for row in rows:
+        event = row.event
+        keys = {("province", event.province.key)} if event.province else set()
+        keys |= {("place", event.place.key)} if event.place else set()
+        keys |= {("actor", actor.key) for actor in event.actors}
+        for key in keys:
+            found.setdefault(key, []).append(row)
+    return found
+
+
+# The columns of the exports: (name, what it holds). The data page shows these sentences.
+EVENT_COLUMNS = (
+    (
+        "event_id",
+        "The event's id, stable across builds: its entry's date and slug and its position in the entry.",
+    ),
+    ("event_date", "The day of the event (ISO 8601, YYYY-MM-DD)."),
+    ("year", "The year of the event."),
+    ("event_type", "ACLED's event type, e.g. Battles."),
+    ("sub_event_type", "ACLED's sub-event type, e.g. Armed clash; empty when the entry does not say."),
+    ("actor1", "The first actor named, the initiator where known."),
+    ("actor2", "The second actor named."),
+    ("assoc_actors", "Any further actors, separated by '; ' (a list in the JSON)."),
+    ("admin1", "The province."),
+    ("location", "The place, by its gazetteer name; empty when the event names none."),
+    ("latitude", "The place's latitude in decimal degrees; empty without a gazetteer place."),
+    ("longitude", "The place's longitude in decimal degrees."),
+    ("fatalities", "Reported fatalities; empty when the entry gives no figure (not the same as 0)."),
+    ("claim", "How firm the report is: reported, confirmed or disputed."),
+    ("source", "The event's source as the entry gives it (a URL or a name)."),
+    ("notes", "The author's note on the event."),
+    ("entry_url", "The entry that records the event."),
+    ("entry_title", "That entry's title."),
+)
+ENTRY_COLUMNS = (
+    ("date", "The entry's date (ISO 8601 with the site's time zone)."),
+    ("covers_from", "The first day the entry covers; empty when it does not say."),
+    ("covers_to", "The last day it covers."),
+    ("title", "The title."),
+    ("url", "The entry's address."),
+    ("provinces", "Its provinces, separated by '; ' (a list in the JSON)."),
+    ("actors", "Its actors, likewise."),
+    ("places", "Its places, likewise."),
+    ("tags", "Its tags, likewise."),
+    ("summary", "Its summary as plain text; empty when the author wrote none."),
+    ("updated", "When it was corrected; empty when it never was."),
+    ("events", "How many events it records."),
+    ("fatalities", "The reported fatalities of its events (0 when none gives a figure)."),
+)
+LISTS = {"assoc_actors", "provinces", "actors", "places", "tags"}
+
+
+def event_record(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """An event as export values, by column."""
+    event, names = row.event, [actor.name for actor in row.event.actors]
+    return {
+        "event_id": row.id,
+        "event_date": event.date.isoformat(),
+        "year": event.date.year,
+        "event_type": event.type,
+        "sub_event_type": event.sub_type,
+        "actor1": names[0] if names else "",
+        "actor2": names[1] if len(names) > 1 else "",
+        "assoc_actors": names[2:],
+        "admin1": event.province.name if event.province else "",
+        "location": event.place.name if event.place else "",
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+        "fatalities": event.fatalities,
+        "claim": event.claim,
+        "source": event.source,
+        "notes": event.notes,
+        "entry_url": absolute(row.entry_url),
+        "entry_title": row.entry_title,
+    }
+
+
+def entry_record(entry: Any, url: str, rows: list[EventRow]) -> dict[str, Any]:
+    """An entry's metadata as export values, by column."""
+    covers = getattr(entry, "covers", None)
+    summary = (getattr(entry, "metadata", None) or {}).get("summary")
+    updated = getattr(entry, "updated", None)
+
+    def names(group: str) -> list[str]:
+        return [str(getattr(term, "name", term)) for term in getattr(entry, group, None) or []]
+
+    return {
+        "date": entry.date.isoformat(),
+        "covers_from": covers[0].isoformat() if covers else "",
+        "covers_to": covers[1].isoformat() if covers else "",
+        "title": entry.title,
+        "url": url,
+        "provinces": names("provinces"),
+        "actors": names("actors"),
+        "places": names("places"),
+        "tags": names("tags"),
+        "summary": " ".join(Markup(summary).striptags().split()) if summary else "",
+        "updated": updated.isoformat() if updated else "",
+        "events": len(rows),
+        "fatalities": sum(row.event.fatalities or 0 for row in rows),
+    }
+
+
+def to_csv(columns: tuple[tuple[str, str], ...], records: list[dict[str, Any]]) -> bytes:
+    """UTF-8 CSV with a header row, RFC 4180 quoting and line ends; lists '; '-joined."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in columns])
+    for record in records:
+        writer.writerow([_cell(record[name]) for name, _ in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+def to_json(records: list[dict[str, Any]]) -> bytes:
+    """A JSON array of objects, keys in column order, empty text kept as "" and unknown numbers null."""
+    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """An export as the data page lists it."""
+
+    name: str  # file name in the data folder
+    save_as: str
+    url: str
+    title: str
+    rows: int
+    columns: tuple[tuple[str, str], ...]
+    format: str
+
+    @property
+    def digest(self) -> str:
+        return digest_bytes(self.name, self.save_as, self.url, self.title, str(self.rows), repr(self.columns))
+
+
+def exports(
+    newest_first: tuple,
+    rows: tuple[EventRow, ...],
+    urls: Callable[[Any], str],
+    absolute: Callable[[str], str],
+) -> dict[str, bytes]:
+    """The four export files by name, oldest first."""
+    by_entry: dict[str, list[EventRow]] = {}
+    for row in rows:
+        by_entry.setdefault(row.source_path, []).append(row)
+    events = [event_record(row, absolute) for row in rows]
+    entries = [
+        entry_record(entry, absolute(urls(entry)), by_entry.get(entry.source_path, []))
+        for entry in newest_first[::-1]
+    ]
+    return {
+        "events.csv": to_csv(EVENT_COLUMNS, events),
+        "events.json": to_json(events),
+        "entries.csv": to_csv(ENTRY_COLUMNS, entries),
+        "entries.json": to_json(entries),
+    }
