@@ -415,3 +415,15 @@ def test_exports_are_byte_identical_across_builds_and_after_an_incremental_rebui
     kept, site.output = site.output, clean
     site.build()
     assert tree(kept) == tree(clean)
+
+
+def test_a_site_without_data_or_json_feed_writes_neither_and_removes_the_old_ones(site):
+    site.build()
+    assert (site.output / "data/events.csv").is_file() and (site.output / "feed.json").is_file()
+    result = site.build("-e", "TRACKER_DATA=false", 'TRACKER_FEED_JSON=""')
+    assert result.returncode == 0, result.stderr
+    assert not (site.output / "data").exists() and not (site.output / "feed.json").exists()
+    home = site.html("index.html")
+    assert home.select_one("footer a[href$='data/']") is None
+    assert home.select_one('link[type="application/feed+json"]') is None
+    assert site.html("provinces/anbar/index.html").select_one(".events-summary")  # the pages keep their events

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -63,10 +64,17 @@ class EventTally:
     fatalities_chart: Chart | None
     digest: str = field(default="", compare=False)
 
+    @cached_property
+    def _by_entry(self) -> dict[str, list[EventRow]]:
+        found: dict[str, list[EventRow]] = {}
+        for row in self.rows:
+            found.setdefault(row.source_path, []).append(row)
+        return found
+
     def of_entries(self, entries: Iterable[Any]) -> tuple[EventRow, ...]:
         """The rows of the given entries (those a page lists), newest first."""
-        paths = {entry.source_path for entry in entries}
-        return tuple(row for row in self.rows if row.source_path in paths)
+        found = [row for entry in entries for row in self._by_entry.get(entry.source_path, ())]
+        return tuple(sorted(found, key=lambda row: (row.event.date, row.id), reverse=True))
 
     def months(self) -> list[MonthRow]:
         """The charts' text equivalent: events and fatalities per month."""
@@ -265,6 +273,12 @@ class DataFile:
     @property
     def digest(self) -> str:
         return digest_bytes(self.name, self.save_as, self.url, self.title, str(self.rows), repr(self.columns))
+
+
+def exports_digest(rows: tuple[EventRow, ...], entry_digests: Iterable[str], base: str) -> str:
+    """What the exports are made from: every event and every entry (file and URL), and the base
+    of their absolute URLs (the vocabularies and settings are in the build key)."""
+    return digest_bytes("exports", base, *(row.digest for row in rows), "entries", *entry_digests)
 
 
 def exports(

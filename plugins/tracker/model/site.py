@@ -27,6 +27,7 @@ from .dataset import (
     EventRow,
     EventTally,
     event_rows,
+    exports_digest,
     rows_by_term,
     tally,
 )
@@ -392,6 +393,7 @@ class SiteModel:
     event_tally: EventTally | None  # all of them, counted and charted
     events_map: SiteMap | None  # the province map shaded by events
     data_files: tuple[DataFile, ...]  # the exports the data page lists
+    data_digest: str  # what the exports are made from
     outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
     digest: str = field(default="", compare=False)
 
@@ -526,6 +528,7 @@ def build_site(
         event_tally=tally(events),
         events_map=events_map,
         data_files=data_files(settings, len(events), len(newest_first)),
+        data_digest=exports_digest(events, (digests.of(e) for e in newest_first), base),
         outputs=(),
     )
     return _with_outputs(model, settings, base, paginate)

@@ -10,13 +10,14 @@ own), whose entries it needs; nothing else depends on generator order.
 from __future__ import annotations
 
 import os
-from functools import partial
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
 from ..model.dataset import exports
+from ..model.digests import digest_bytes
 from ..model.geo import check_place_locations, load_map
 from ..model.site import SiteModel, absolute, build_site, feed_base, in_write_order
 from ..settings import DEFAULT_MAP
@@ -183,14 +184,22 @@ class SiteGenerator(Generator):
             event_tally=self.model.event_tally,
         )
         base = feed_base(self.settings)
-        files = exports(
-            self.model.entries,
-            self.model.events,
-            lambda entry: self.model.entry_urls[entry.source_path],
-            lambda url: absolute(base, url) if base else url,
-        )
+
+        @cache
+        def files() -> dict[str, bytes]:  # made only when a file is not as the last build left it
+            return exports(
+                self.model.entries,
+                self.model.events,
+                lambda entry: self.model.entry_urls[entry.source_path],
+                lambda url: absolute(base, url) if base else url,
+            )
+
         for data_file in self.model.data_files:
-            writer.write_bytes(data_file.save_as, files[data_file.name])
+            writer.write_bytes(
+                data_file.save_as,
+                partial(lambda name: files()[name], data_file.name),
+                digest_bytes(self.model.data_digest, data_file.name),
+            )
 
     def _search_terms(self) -> dict[str, dict[str, str]]:
         """The URL of every province and actor page by name, for the search results' chips."""
