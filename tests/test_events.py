@@ -327,6 +327,8 @@ def test_an_entry_page_lists_its_events(site):
     assert cells == ["20 Jun 2014", "Battles", "Mosul , Ninewa", "ISIS ; Peshmerga ; ISF", "5", "disputed",
                      'example.org Figures from a hospital, "unconfirmed"']  # fmt: skip
     assert page.select_one(".entry-events a[href='https://example.org/mosul-report']")
+    hidden = site.html("2014/06/25/hidden/index.html")  # its page is built; its events are in no list
+    assert [td.get_text() for td in hidden.select(".entry-events td.date")] == ["25 Jun 2014", "25 Jun 2014"]
     assert "Peshmerga" in page.select_one(".terms").parent.get_text()  # named by its event
 
 
@@ -426,4 +428,17 @@ def test_a_site_without_data_or_json_feed_writes_neither_and_removes_the_old_one
     home = site.html("index.html")
     assert home.select_one("footer a[href$='data/']") is None
     assert home.select_one('link[type="application/feed+json"]') is None
-    assert site.html("provinces/anbar/index.html").select_one(".events-summary")  # the pages keep their events
+    assert site.html("provinces/anbar/index.html").select_one(
+        ".events-summary"
+    )  # the pages keep their events
+
+
+def test_an_event_source_is_a_link_only_when_it_is_a_web_address(site):
+    hostile = "\n  - type: battle\n    place: Qaim\n    source: javascript:alert(1)"
+    hostile += "\n    notes: <script>x()</script>"
+    site.write("entries/2014-06-23-x.md", entry("X", "2014-06-23", events=hostile))
+    site.build()
+    page = site.html("2014/06/23/x/index.html")
+    cell = page.select(".entry-events table.events tbody td")[-1]
+    assert cell.find("a") is None and cell.find("script") is None
+    assert cell.get_text(" ", strip=True) == "javascript:alert(1) <script>x()</script>"

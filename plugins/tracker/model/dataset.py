@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import orjson
 from markupsafe import Markup
 
 from .charts import Chart, bar_chart
@@ -33,6 +33,9 @@ class EventRow:
     entry_title: str
     entry_url: str
     source_path: str
+    place: Any = None  # how pages link the event's place, province and actors (TermLinks; None: no page)
+    province: Any = None
+    actors: tuple = ()
     digest: str = field(default="", compare=False)
 
     @property
@@ -86,15 +89,22 @@ class EventTally:
         ]
 
 
-def event_rows(newest_first: tuple, urls: Callable[[Any], str]) -> tuple[EventRow, ...]:
+def event_rows(
+    newest_first: tuple, urls: Callable[[Any], str], link: Callable[[str, Any], Any]
+) -> tuple[EventRow, ...]:
     """Every event of the published entries, oldest first (by event date, then entry, then
-    position in the entry)."""
+    position in the entry); `link(kind, term)` is how pages link a term (None: no page)."""
     rows = []
     for entry in newest_first:
         stamp = entry.date.date().isoformat()
         for n, event in enumerate(getattr(entry, "events", None) or (), start=1):
             row_id = f"{stamp}-{entry.slug}-{n}"
             url = urls(entry)
+            links = (
+                link("place", event.place) if event.place else None,
+                link("province", event.province) if event.province else None,
+                tuple(link("actor", actor) for actor in event.actors),
+            )
             rows.append(
                 EventRow(
                     row_id,
@@ -102,7 +112,14 @@ def event_rows(newest_first: tuple, urls: Callable[[Any], str]) -> tuple[EventRo
                     entry.title,
                     url,
                     entry.source_path,
-                    digest_bytes(row_id, repr(event), entry.title, url),
+                    *links,
+                    digest_bytes(
+                        row_id,
+                        repr(event),
+                        entry.title,
+                        url,
+                        *(getattr(term, "digest", "-") for term in (links[0], links[1], *links[2])),
+                    ),
                 )
             )
     return tuple(sorted(rows, key=lambda r: (r.event.date, r.id)))
@@ -255,7 +272,7 @@ def _cell(value: Any) -> str:
 
 def to_json(records: list[dict[str, Any]]) -> bytes:
     """A JSON array of objects, keys in column order, empty text kept as "" and unknown numbers null."""
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 @dataclass(frozen=True)
@@ -269,36 +286,30 @@ class DataFile:
     rows: int
     columns: tuple[tuple[str, str], ...]
     format: str
+    made_from: str = field(default="", compare=False)  # a digest of what the file is made from
 
     @property
     def digest(self) -> str:
         return digest_bytes(self.name, self.save_as, self.url, self.title, str(self.rows), repr(self.columns))
 
 
-def exports_digest(rows: tuple[EventRow, ...], entry_digests: Iterable[str], base: str) -> str:
-    """What the exports are made from: every event and every entry (file and URL), and the base
-    of their absolute URLs (the vocabularies and settings are in the build key)."""
-    return digest_bytes("exports", base, *(row.digest for row in rows), "entries", *entry_digests)
-
-
 def exports(
+    name: str,
     newest_first: tuple,
     rows: tuple[EventRow, ...],
     urls: Callable[[Any], str],
     absolute: Callable[[str], str],
 ) -> dict[str, bytes]:
-    """The four export files by name, oldest first."""
-    by_entry: dict[str, list[EventRow]] = {}
-    for row in rows:
-        by_entry.setdefault(row.source_path, []).append(row)
-    events = [event_record(row, absolute) for row in rows]
-    entries = [
-        entry_record(entry, absolute(urls(entry)), by_entry.get(entry.source_path, []))
-        for entry in newest_first[::-1]
-    ]
-    return {
-        "events.csv": to_csv(EVENT_COLUMNS, events),
-        "events.json": to_json(events),
-        "entries.csv": to_csv(ENTRY_COLUMNS, entries),
-        "entries.json": to_json(entries),
-    }
+    """The CSV and JSON files of the `events` or the `entries`, by file name, oldest first."""
+    if name == "events":
+        records, columns = [event_record(row, absolute) for row in rows], EVENT_COLUMNS
+    else:
+        by_entry: dict[str, list[EventRow]] = {}
+        for row in rows:
+            by_entry.setdefault(row.source_path, []).append(row)
+        records = [
+            entry_record(entry, absolute(urls(entry)), by_entry.get(entry.source_path, []))
+            for entry in newest_first[::-1]
+        ]
+        columns = ENTRY_COLUMNS
+    return {f"{name}.csv": to_csv(columns, records), f"{name}.json": to_json(records)}

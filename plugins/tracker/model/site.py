@@ -27,7 +27,6 @@ from .dataset import (
     EventRow,
     EventTally,
     event_rows,
-    exports_digest,
     rows_by_term,
     tally,
 )
@@ -230,6 +229,7 @@ class EntryView:
     next: Any
     provinces: tuple[tuple[TermLink, Any, Any], ...]  # (province, older entry, newer entry)
     related: tuple[EntryLink, ...] = ()
+    events: tuple[EventRow, ...] = ()  # the entry's events, in its order
     digest: str = field(default="", compare=False)
 
 
@@ -393,7 +393,6 @@ class SiteModel:
     event_tally: EventTally | None  # all of them, counted and charted
     events_map: SiteMap | None  # the province map shaded by events
     data_files: tuple[DataFile, ...]  # the exports the data page lists
-    data_digest: str  # what the exports are made from
     outputs: tuple[tuple[str, Any], ...]  # (save-as path, what it is) of every file the model's pages make
     digest: str = field(default="", compare=False)
 
@@ -418,14 +417,16 @@ def build_site(
     descriptions as HTML by (kind, key); `paginate` names the pages of a paginated list."""
     newest_first = tuple(sorted(entries, key=lambda e: (e.date, e.slug), reverse=True))
     digests = EntryDigests(newest_first)
-    events = event_rows(newest_first, lambda e: digests.urls[e.source_path])
-    events_of = rows_by_term(events)
     index = build_index(list(newest_first), vocabularies)
     base = feed_base(settings)
     links = {
         kind: {slot.term.key: term_link(kind, slot.term, settings) for slot in slots}
         for kind, slots in _kinds(index)
     }
+    events = event_rows(
+        newest_first, lambda e: digests.urls[e.source_path], lambda kind, term: links[kind].get(term.key)
+    )
+    events_of = rows_by_term(events)
     site_feeds = feeds_of(
         settings, base, "TRACKER_FEED", {}, settings.get("SITENAME", ""), "", newest_first, None, digests
     )
@@ -495,7 +496,7 @@ def build_site(
         place_provinces=MappingProxyType(province_of),
         places_by_province=group_by_province(pages["place"], province_of),
         actor_kinds=group_by_kind(pages["actor"]),
-        views=MappingProxyType(entry_views(newest_first, links["province"], digests)),
+        views=MappingProxyType(entry_views(newest_first, links["province"], digests, events)),
         entry_digests=MappingProxyType(digests.content),
         entry_urls=MappingProxyType(digests.urls),
         term_entries=MappingProxyType(term_entries),
@@ -527,8 +528,7 @@ def build_site(
         events=events,
         event_tally=tally(events),
         events_map=events_map,
-        data_files=data_files(settings, len(events), len(newest_first)),
-        data_digest=exports_digest(events, (digests.of(e) for e in newest_first), base),
+        data_files=data_files(settings, events, newest_first, digests, base),
         outputs=(),
     )
     return _with_outputs(model, settings, base, paginate)
@@ -596,20 +596,28 @@ def feeds_of(
     return tuple(feeds)
 
 
-def data_files(settings: Mapping[str, Any], events: int, entries: int) -> tuple[DataFile, ...]:
-    """The exports, in the folder of the data page (none when TRACKER_DATA is off)."""
+def data_files(
+    settings: Mapping[str, Any],
+    events: tuple[EventRow, ...],
+    entries: tuple,
+    digests: EntryDigests,
+    base: str,
+) -> tuple[DataFile, ...]:
+    """The exports, in the folder of the data page (none when TRACKER_DATA is off), each with a
+    digest of what it is made from: the events' rows, or the entries' files and URLs (with the
+    base of their absolute URLs; vocabularies and settings are in the build key)."""
     if not settings["TRACKER_DATA"]:
         return ()
     folder = settings["TRACKER_DATA_SAVE_AS"].rpartition("/")[0]
     found = []
-    for name, title, rows, columns in (
-        ("events", "Events", events, EVENT_COLUMNS),
-        ("entries", "Entries", entries, ENTRY_COLUMNS),
+    for name, title, rows, columns, made_from in (
+        ("events", "Events", len(events), EVENT_COLUMNS, _digest(base, [row.digest for row in events])),
+        ("entries", "Entries", len(entries), ENTRY_COLUMNS, _digest(base, [digests.of(e) for e in entries])),
     ):
         for fmt in ("csv", "json"):
             file = f"{name}.{fmt}"
             path = f"{folder}/{file}" if folder else file
-            found.append(DataFile(file, path, path, title, rows, columns, fmt))
+            found.append(DataFile(file, path, path, title, rows, columns, fmt, made_from))
     return tuple(found)
 
 
@@ -749,7 +757,10 @@ def group_by_kind(actors: tuple[TermPage, ...]) -> tuple[tuple[str, tuple[TermPa
 
 
 def entry_views(
-    newest_first: tuple, province_links: dict[str, TermLink], digests: EntryDigests
+    newest_first: tuple,
+    province_links: dict[str, TermLink],
+    digests: EntryDigests,
+    events: tuple[EventRow, ...] = (),
 ) -> dict[str, EntryView]:
     """Previous/next entry by date, overall and within each of an entry's provinces (in the
     entry's order of provinces)."""
@@ -768,6 +779,9 @@ def entry_views(
                 mask |= 1 << bits.setdefault((kind, term_of(term).key), len(bits))
         masks.append(mask)
     related_lists = related_positions(masks)
+    events_of: dict[str, list[EventRow]] = {}
+    for row in sorted(events, key=lambda row: int(row.id.rpartition("-")[2])):  # the entry's order
+        events_of.setdefault(row.source_path, []).append(row)
     views = {}
     for n, entry in enumerate(oldest_first):
         previous = oldest_first[n - 1] if n > 0 else None
@@ -788,8 +802,16 @@ def entry_views(
             digests.link(following),
             [(link.digest, digests.link(older), digests.link(newer)) for link, older, newer in neighbours],
             [(other.title, other.url, other.date.isoformat()) for other in related],  # what the list shows
+            [row.digest for row in events_of.get(entry.source_path, ())],
         )
-        views[entry.source_path] = EntryView(previous, following, tuple(neighbours), related, digest)
+        views[entry.source_path] = EntryView(
+            previous,
+            following,
+            tuple(neighbours),
+            related,
+            tuple(events_of.get(entry.source_path, ())),
+            digest,
+        )
     return views
 
 

@@ -186,8 +186,9 @@ class SiteGenerator(Generator):
         base = feed_base(self.settings)
 
         @cache
-        def files() -> dict[str, bytes]:  # made only when a file is not as the last build left it
+        def files(name: str) -> dict[str, bytes]:  # made only when a file is not as the last build left it
             return exports(
+                name,
                 self.model.entries,
                 self.model.events,
                 lambda entry: self.model.entry_urls[entry.source_path],
@@ -197,8 +198,8 @@ class SiteGenerator(Generator):
         for data_file in self.model.data_files:
             writer.write_bytes(
                 data_file.save_as,
-                partial(lambda name: files()[name], data_file.name),
-                digest_bytes(self.model.data_digest, data_file.name),
+                partial(lambda name: files(name.partition(".")[0])[name], data_file.name),
+                digest_bytes(data_file.made_from, data_file.name),
             )
 
     def _search_terms(self) -> dict[str, dict[str, str]]:
