@@ -64,6 +64,12 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+@lru_cache(maxsize=None)
+def _label(period: dt.date, weekly: bool) -> str:
+    return f"week of {period:%-d %b %Y}" if weekly else f"{period:%B %Y}"
+
+
+@lru_cache(maxsize=None)
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
@@ -97,10 +103,9 @@ def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
     for n, period in enumerate(periods):
         count = counts.get(period, 0)
         height = count * scale
-        label = f"week of {period:%-d %b %Y}" if weekly else f"{period:%B %Y}"
         bars.append(
             Bar(
-                label,
+                _label(period, weekly),
                 period,
                 count,
                 round(LEFT + n * slot + GAP / 2, 1),
