@@ -289,6 +289,11 @@ class DataFile:
     made_from: str = field(default="", compare=False)  # a digest of what the file is made from
 
     @property
+    def kind(self) -> str:
+        """`events` or `entries`: which pair of files it is."""
+        return self.name.rpartition(".")[0]
+
+    @property
     def digest(self) -> str:
         return digest_bytes(self.name, self.save_as, self.url, self.title, str(self.rows), repr(self.columns))
 

@@ -174,7 +174,8 @@ class SiteGenerator(Generator):
             writer.write_bytes("sitemap.xml", render_sitemap(base, TrackerRun.of(self.settings).output_paths))
 
     def _write_data(self, writer: Any, write: Any) -> None:
-        """The data page and the exports it lists (each rewritten only when its bytes change)."""
+        """The data page and the exports it lists: a pair of files is made only when what it is made
+        from changed, and a file is written only when its bytes differ."""
         write(
             self.settings["TRACKER_DATA_SAVE_AS"],
             self.get_template("data"),
@@ -198,7 +199,7 @@ class SiteGenerator(Generator):
         for data_file in self.model.data_files:
             writer.write_bytes(
                 data_file.save_as,
-                partial(lambda name: files(name.partition(".")[0])[name], data_file.name),
+                lambda data_file=data_file: files(data_file.kind)[data_file.name],
                 digest_bytes(data_file.made_from, data_file.name),
             )
 
