@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..problems import Reporter
 from .events import SAFE_URL, Event, EventReader, EventTypes, add_event_terms, event_nodes
+from .gazetteer import province_of
 from .vocabulary import SLUG, Term, Vocabulary, suggest
 from .yamlnodes import (
     YAMLProblem,
@@ -330,8 +331,13 @@ class EntryParser:
 
     def _places(self, path: str, node: Node) -> list[Term]:
         """Places through the gazetteer; a site without one keeps them as written, without a warning."""
+        return self._terms(path, node, "place", warn=self.has_gazetteer)
+
+    @property
+    def has_gazetteer(self) -> bool:
+        """Whether the site has a gazetteer: without one, places are plain names, never unknown."""
         gazetteer = self.vocabularies.get("place")
-        return self._terms(path, node, "place", warn=bool(gazetteer and gazetteer.terms))
+        return bool(gazetteer and gazetteer.terms)
 
     def _implied_provinces(self, path: str, entry: Entry, places_line: int) -> None:
         """A place in the gazetteer puts its entry in the place's province too: after the
@@ -339,7 +345,7 @@ class EntryParser:
         provinces = self.vocabularies["province"]
         named = {term.key for term in entry.provinces}
         for place in entry.places:
-            province = provinces.resolve(place.fields.get("province") or "") if place.known else None
+            province = province_of(place, provinces)
             if province is not None and province.key not in named:
                 named.add(province.key)
                 entry.provinces.append(province)

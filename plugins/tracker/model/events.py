@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Reporter
+from .gazetteer import province_of
 from .vocabulary import Term, Vocabulary, _add_term, load_vocabulary, suggest
 from .yamlnodes import YAMLProblem, is_null, kind_of, line_of, mapping_items, string_list
 
@@ -241,15 +242,8 @@ class EventReader:
     ) -> tuple[Term | None, Term | None]:
         """The event's place and province: a gazetteer place gives its province."""
         parser = self.parser
-        gazetteer = parser.vocabularies.get("place")
         place = (
-            parser.term(
-                self.path,
-                text["place"],
-                line_of(values["place"]),
-                "place",
-                bool(gazetteer and gazetteer.terms),
-            )
+            parser.term(self.path, text["place"], line_of(values["place"]), "place", parser.has_gazetteer)
             if "place" in text
             else None
         )
@@ -258,11 +252,7 @@ class EventReader:
             if "province" in text
             else None
         )
-        implied = (
-            parser.vocabularies["province"].resolve(place.fields.get("province") or "")
-            if place is not None and place.known
-            else None
-        )
+        implied = province_of(place, parser.vocabularies["province"]) if place is not None else None
         if named and implied and named.key != implied.key:
             self._error(
                 line_of(values["province"]), f"place '{place.name}' is in {implied.name}, not {named.name}"

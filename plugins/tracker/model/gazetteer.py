@@ -36,6 +36,13 @@ def check_places(places: Vocabulary, provinces: Vocabulary, reporter: Reporter) 
     return checked
 
 
+def province_of(place: Term, provinces: Vocabulary) -> Term | None:
+    """A gazetteer place's province (None for a place the gazetteer does not know, or whose
+    province is wrong, which the gazetteer's check reported)."""
+    name = place.fields.get("province") if place.known else None
+    return provinces.resolve(str(name)) if name else None
+
+
 def _province(term: Term, provinces: Vocabulary, path: str, reporter: Reporter) -> str | None:
     given = term.fields.get("province")
     if not given:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..problems import Reporter
+from .gazetteer import province_of
 from .vocabulary import Term, Vocabulary
 
 Ring = list[tuple[float, float]]
@@ -206,8 +207,7 @@ def check_place_locations(
 ) -> None:
     """A warning for each place whose coordinates fall outside its own province on the map."""
     for place in places.terms:
-        lat, lon, name = place.fields.get("lat"), place.fields.get("lon"), place.fields.get("province")
-        province = provinces.resolve(name) if name else None
+        lat, lon, province = place.fields.get("lat"), place.fields.get("lon"), province_of(place, provinces)
         if lat is None or province is None or province.key not in province_map.shapes:
             continue
         if str(place.fields.get("map", "")).lower() == "false":

@@ -31,6 +31,7 @@ from .dataset import (
     tally,
 )
 from .digests import digest_bytes
+from .gazetteer import province_of
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, recent_counts, shade
 from .index import build_index, term_of
 from .search import SearchIndex, build_search
@@ -682,7 +683,7 @@ def place_provinces(
     """Each gazetteer place's province, by place key."""
     found = {}
     for place in places:
-        province = provinces.resolve(str(place.term.fields.get("province") or "")) if place.known else None
+        province = province_of(place.term, provinces)
         if province is not None and province.key in province_links:
             found[place.key] = province_links[province.key]
     return found
