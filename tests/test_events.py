@@ -442,3 +442,16 @@ def test_an_event_source_is_a_link_only_when_it_is_a_web_address(site):
     cell = page.select(".entry-events table.events tbody td")[-1]
     assert cell.find("a") is None and cell.find("script") is None
     assert cell.get_text(" ", strip=True) == "javascript:alert(1) <script>x()</script>"
+
+
+def test_an_entrys_events_keep_their_order_past_nine(site):
+    events = "".join(f"\n  - type: battle\n    place: Qaim\n    fatalities: {n}" for n in range(1, 12))
+    site.write("entries/2014-06-23-many.md", entry("Many", "2014-06-23", events=events))
+    site.build()
+    ids = [r["event_id"] for r in rows_of(site, "events.csv") if "/many/" in r["entry_url"]]
+    assert ids == [f"2014-06-23-many-{n}" for n in range(1, 12)]
+    page = site.html("2014/06/23/many/index.html")
+    assert [td.get_text() for td in page.select(".entry-events td.count")] == [str(n) for n in range(1, 12)]
+    rows = site.html("places/qaim/index.html").select(".term-events tbody tr")
+    mine = [tr.select_one("td.count").get_text() for tr in rows if tr.select_one("a[href*='/many/']")]
+    assert mine == [str(n) for n in range(11, 0, -1)]  # newest first: the last recorded first

@@ -33,10 +33,18 @@ class EventRow:
     entry_title: str
     entry_url: str
     source_path: str
+    position: int  # in its entry, from 1
+    entry_key: tuple  # its entry's (date, slug): entries on one day in a stable order
     place: Any = None  # how pages link the event's place, province and actors (TermLinks; None: no page)
     province: Any = None
     actors: tuple = ()
     digest: str = field(default="", compare=False)
+
+    @property
+    def order(self) -> tuple:
+        """Oldest first: by the event's day, then its entry, then its place in the entry (not by
+        id, whose text puts an entry's tenth event before its second)."""
+        return self.event.date, self.entry_key, self.position
 
     @property
     def latitude(self) -> float | None:
@@ -69,15 +77,12 @@ class EventTally:
 
     @cached_property
     def _by_entry(self) -> dict[str, list[EventRow]]:
-        found: dict[str, list[EventRow]] = {}
-        for row in self.rows:
-            found.setdefault(row.source_path, []).append(row)
-        return found
+        return rows_by_entry(self.rows)
 
     def of_entries(self, entries: Iterable[Any]) -> tuple[EventRow, ...]:
         """The rows of the given entries (those a page lists), newest first."""
         found = [row for entry in entries for row in self._by_entry.get(entry.source_path, ())]
-        return tuple(sorted(found, key=lambda row: (row.event.date, row.id), reverse=True))
+        return tuple(sorted(found, key=lambda row: row.order, reverse=True))
 
     def months(self) -> list[MonthRow]:
         """The charts' text equivalent: events and fatalities per month."""
@@ -112,6 +117,8 @@ def event_rows(
                     entry.title,
                     url,
                     entry.source_path,
+                    n,
+                    (entry.date, entry.slug),
                     *links,
                     digest_bytes(
                         row_id,
@@ -122,7 +129,21 @@ def event_rows(
                     ),
                 )
             )
-    return tuple(sorted(rows, key=lambda r: (r.event.date, r.id)))
+    return tuple(sorted(rows, key=lambda row: row.order))
+
+
+def rows_by_entry(rows: Iterable[EventRow]) -> dict[str, list[EventRow]]:
+    """Rows by their entry's source path, each entry's in the order of `rows`."""
+    found: dict[str, list[EventRow]] = {}
+    for row in rows:
+        found.setdefault(row.source_path, []).append(row)
+    return found
+
+
+def plain_summary(entry: Any) -> str:
+    """The summary the author wrote, as one line of plain text ("" when there is none)."""
+    summary = (getattr(entry, "metadata", None) or {}).get("summary")
+    return " ".join(Markup(summary).striptags().split()) if summary else ""
 
 
 def tally(rows: Iterable[EventRow]) -> EventTally | None:
@@ -198,7 +219,6 @@ ENTRY_COLUMNS = (
     ("events", "How many events it records."),
     ("fatalities", "The reported fatalities of its events (0 when none gives a figure)."),
 )
-LISTS = {"assoc_actors", "provinces", "actors", "places", "tags"}
 
 
 def event_record(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -229,7 +249,6 @@ def event_record(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any
 def entry_record(entry: Any, url: str, rows: list[EventRow]) -> dict[str, Any]:
     """An entry's metadata as export values, by column."""
     covers = getattr(entry, "covers", None)
-    summary = (getattr(entry, "metadata", None) or {}).get("summary")
     updated = getattr(entry, "updated", None)
 
     def names(group: str) -> list[str]:
@@ -245,7 +264,7 @@ def entry_record(entry: Any, url: str, rows: list[EventRow]) -> dict[str, Any]:
         "actors": names("actors"),
         "places": names("places"),
         "tags": names("tags"),
-        "summary": " ".join(Markup(summary).striptags().split()) if summary else "",
+        "summary": plain_summary(entry),
         "updated": updated.isoformat() if updated else "",
         "events": len(rows),
         "fatalities": sum(row.event.fatalities or 0 for row in rows),
@@ -280,13 +299,16 @@ class DataFile:
     """An export as the data page lists it."""
 
     name: str  # file name in the data folder
-    save_as: str
-    url: str
+    save_as: str  # also its URL: a file's URL is its path in the output folder
     title: str
     rows: int
     columns: tuple[tuple[str, str], ...]
     format: str
     made_from: str = field(default="", compare=False)  # a digest of what the file is made from
+
+    @property
+    def url(self) -> str:
+        return self.save_as
 
     @property
     def kind(self) -> str:
@@ -295,7 +317,7 @@ class DataFile:
 
     @property
     def digest(self) -> str:
-        return digest_bytes(self.name, self.save_as, self.url, self.title, str(self.rows), repr(self.columns))
+        return digest_bytes(self.name, self.save_as, self.title, str(self.rows), repr(self.columns))
 
 
 def exports(
@@ -309,9 +331,7 @@ def exports(
     if name == "events":
         records, columns = [event_record(row, absolute) for row in rows], EVENT_COLUMNS
     else:
-        by_entry: dict[str, list[EventRow]] = {}
-        for row in rows:
-            by_entry.setdefault(row.source_path, []).append(row)
+        by_entry = rows_by_entry(rows)
         records = [
             entry_record(entry, absolute(urls(entry)), by_entry.get(entry.source_path, []))
             for entry in newest_first[::-1]

@@ -27,6 +27,7 @@ from .dataset import (
     EventRow,
     EventTally,
     event_rows,
+    rows_by_entry,
     rows_by_term,
     tally,
 )
@@ -618,7 +619,7 @@ def data_files(
         for fmt in ("csv", "json"):
             file = f"{name}.{fmt}"
             path = f"{folder}/{file}" if folder else file
-            found.append(DataFile(file, path, path, title, rows, columns, fmt, made_from))
+            found.append(DataFile(file, path, title, rows, columns, fmt, made_from))
     return tuple(found)
 
 
@@ -780,9 +781,7 @@ def entry_views(
                 mask |= 1 << bits.setdefault((kind, term_of(term).key), len(bits))
         masks.append(mask)
     related_lists = related_positions(masks)
-    events_of: dict[str, list[EventRow]] = {}
-    for row in sorted(events, key=lambda row: int(row.id.rpartition("-")[2])):  # the entry's order
-        events_of.setdefault(row.source_path, []).append(row)
+    events_of = rows_by_entry(sorted(events, key=lambda row: row.position))  # each in its entry's order
     views = {}
     for n, entry in enumerate(oldest_first):
         previous = oldest_first[n - 1] if n > 0 else None

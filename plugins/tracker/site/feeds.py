@@ -13,6 +13,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
+from ..model.dataset import plain_summary
 from ..model.site import Feed, absolute, feed_base
 from .dates import day_text
 
@@ -62,9 +63,9 @@ def render_json_feed(feed: Feed, settings: dict[str, Any], base: str) -> bytes:
             "title": entry.title,
             "content_html": str(_coverage(entry) + Markup(body) + _furniture(entry)),
         }
-        summary = (getattr(entry, "metadata", None) or {}).get("summary")
+        summary = plain_summary(entry)
         if summary:
-            item["summary"] = " ".join(Markup(summary).striptags().split())
+            item["summary"] = summary
         item["date_published"] = entry.date.isoformat()
         if getattr(entry, "updated", None):
             item["date_modified"] = entry.updated.isoformat()
