@@ -122,10 +122,12 @@ def use_writer(pelican) -> type[TrackerWriter]:
 
 
 def add_reader(readers) -> None:
-    """Read every source file of the inventory with the tracker reader, and nothing else: an `.rst`
-    or `.html` file among the entries is reported by the inventory, not published by another reader."""
+    """Read every source file of the inventory with the tracker reader, and no other text: an `.rst`
+    or `.html` file among the entries is reported by the inventory, not published by another reader.
+    Pelican's static reader stays, for the files of STATIC_PATHS."""
     suffixes = set(TrackerReader.file_extensions) | TrackerRun.of(readers.settings).inventory.suffixes
-    readers.reader_classes = {suffix: TrackerReader for suffix in sorted(suffixes)}
+    static = {"static": readers.reader_classes["static"]} if "static" in readers.reader_classes else {}
+    readers.reader_classes = {**static, **{suffix: TrackerReader for suffix in sorted(suffixes)}}
 
 
 def drop_duplicate_slugs(generator) -> None:

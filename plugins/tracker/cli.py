@@ -15,12 +15,9 @@ every check has passed.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import datetime as dt
-import errno
-import glob
+import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -43,6 +40,7 @@ from .incremental.outfolder import (
 from .model.entries import FILE_DATE, YEARS
 from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
+from .publishing import Interrupted, Refused, interruptible, publish_into
 from .settings import check_settings
 from .site.inventory import take_inventory
 from .site.run import site_slugify
@@ -65,10 +63,6 @@ status: draft  # remove this line to publish
 """
 MAX_TITLE = 200
 SLUG_LENGTH = 80  # file names stay readable; the title itself is kept whole
-
-
-class Refused(Exception):
-    """A command stops before changing anything; the message is one line."""
 
 
 class SettingsRefused(Exception):
@@ -159,6 +153,7 @@ def build(content: str, output: str, conf: str, *extra: str, options: tuple[str,
     """Run Pelican as the `pelican` command does; our plugin prints problems and sets the exit code.
     `extra` settings win over any the options (PELICANOPTS) give with `-e`."""
     given, options = split_extra_settings(options)
+    check_extra_settings(given)
     argv = [content, "-o", output, "-s", conf, *options]
     if given or extra:
         argv += ["-e", *given, *extra]
@@ -185,6 +180,21 @@ def split_extra_settings(options: tuple[str, ...] | list[str]) -> tuple[list[str
     return given, rest
 
 
+def check_extra_settings(items: list[str]) -> None:
+    """Refused, in one line, for a `-e KEY=VALUE` whose value is not JSON (as Pelican reads it)."""
+    for item in items:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise Refused(f"PELICANOPTS: '-e {item}' is not KEY=VALUE")
+        try:
+            json.loads(value)
+        except ValueError:
+            raise Refused(
+                f"PELICANOPTS: -e {item}: '{value}' is not a JSON value "
+                """(true, false, null, a number, or text in double quotes: -e 'KEY="text"')"""
+            ) from None
+
+
 def html(content: str, output: str, conf: str, options: list[str]) -> int:
     """`make html`: the pelican command, after the checks it would otherwise answer with a traceback."""
     check_output_folder(os.path.abspath(output), load_settings(content, conf, output))
@@ -203,44 +213,34 @@ def check(content: str, conf: str, quiet: bool = False, options: list[str] = ())
 
 def publish(content: str, output: str, conf: str, options: list[str] = ()) -> int:
     """A strict build into a fresh folder beside the output folder, swapped in only if it all
-    succeeded. A symbolic link publishes into the folder it points to."""
+    succeeded (see publishing.py). A symbolic link publishes into the folder it points to."""
     settings = load_settings(content, conf, output)
     target = published_folder(output, settings)
-    parent, name = os.path.split(target)
     lock = OutputLock(target)
     lock.acquire("make publish")
+
+    def build_into(fresh: str) -> int:
+        # Always a full build: no cache for the fresh folder, and no lock of its own: this
+        # publish holds the target's.
+        return build(
+            content,
+            fresh,
+            conf,
+            "TRACKER_STRICT=true",
+            'DRAFT_SAVE_AS=""',
+            'DRAFT_PAGE_SAVE_AS=""',
+            "TRACKER_CACHE=null",
+            "TRACKER_LOCK=false",
+            options=("-q", *options),
+        )
+
     try:
-        remove_leftovers(parent, name)
-        recover(target, os.path.join(parent, f".{name}.old"))
-        try:
-            fresh = tempfile.mkdtemp(prefix=f".{name}.new-", dir=parent)
-        except OSError as exc:
-            raise Refused(f"cannot create a folder beside {target}: {exc.strerror}") from None
-        try:
-            # Always a full build: no cache for the fresh folder, and no lock of its own:
-            # this publish holds the target's.
-            status = build(
-                content,
-                fresh,
-                conf,
-                "TRACKER_STRICT=true",
-                'DRAFT_SAVE_AS=""',
-                'DRAFT_PAGE_SAVE_AS=""',
-                "TRACKER_CACHE=null",
-                "TRACKER_LOCK=false",
-                options=("-q", *options),
-            )
-            if status != 0:
-                print(f"make publish: build failed; {output} is unchanged", file=sys.stderr)
-                return status
-            os.chmod(fresh, 0o755)
-            swap_in(fresh, target, settings.get("OUTPUT_RETENTION", []))
-            print(f"published to {output}" + (f" ({target})" if target != os.path.abspath(output) else ""))
-            return 0
-        finally:
-            shutil.rmtree(fresh, ignore_errors=True)  # the new build if it failed, else the last site
+        status = publish_into(target, settings.get("OUTPUT_RETENTION", []), build_into, output)
     finally:
         lock.release()
+    if status == 0:
+        print(f"published to {output}" + (f" ({target})" if target != os.path.abspath(output) else ""))
+    return status
 
 
 def published_folder(output: str, settings: dict) -> str:
@@ -255,78 +255,6 @@ def published_folder(output: str, settings: dict) -> str:
             "publish into a folder inside it"
         )
     return target
-
-
-def remove_leftovers(parent: str, name: str) -> None:
-    """Temporary folders of publishes that were killed: with the lock held, none is in use."""
-    for path in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.new-*")):
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-            print(f"make publish: removed {path}, left by an interrupted publish", file=sys.stderr)
-
-
-def recover(output: str, old: str) -> None:
-    """A site left aside by an interrupted publish of an earlier version of this tool: put back
-    when nothing replaced it; never deleted."""
-    if not os.path.lexists(old):
-        return
-    if not os.path.lexists(output):
-        os.rename(old, output)
-        print(f"make publish: restored {output} from an interrupted publish", file=sys.stderr)
-        return
-    raise Refused(
-        f"an interrupted publish left {old} beside {output}; keep the one you want and remove "
-        "the other (neither is deleted)"
-    )
-
-
-RENAME_EXCHANGE = 2
-
-
-def exchange(first: str, second: str) -> bool:
-    """Swap two folders in one step (Linux's renameat2); False where the system cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    at_cwd = -100
-    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), second)
-
-
-def swap_in(fresh: str, target: str, retention: list[str]) -> None:
-    """Put the complete new build in place of the last site, keeping the files Pelican's
-    OUTPUT_RETENTION names (a Pages checkout's `.git`, `CNAME`). Afterwards `fresh` holds the
-    last site (to be removed), or nothing."""
-    if not os.path.exists(target):
-        os.rename(fresh, target)
-        return
-    carried = [
-        n
-        for n in retention
-        if os.path.lexists(os.path.join(target, n)) and not os.path.lexists(os.path.join(fresh, n))
-    ]
-    for name in carried:
-        os.rename(os.path.join(target, name), os.path.join(fresh, name))
-    try:
-        if not exchange(fresh, target):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=os.path.dirname(target))
-            os.rmdir(old)
-            os.rename(
-                target, old
-            )  # without an atomic exchange: two renames, the old site kept until both are done
-            os.rename(fresh, target)
-            os.rename(old, fresh)
-    except OSError as exc:
-        for name in carried:
-            os.rename(os.path.join(fresh, name), os.path.join(target, name))
-        raise Refused(
-            f"could not put the new site in place of {target}: {exc.strerror}; the last site is unchanged"
-        ) from None
 
 
 def clean(content: str, output: str, conf: str) -> int:
@@ -356,14 +284,16 @@ def clean(content: str, output: str, conf: str) -> int:
     return 0
 
 
-def serve(content: str, output: str, conf: str, bind: str, port: int, rebuild: bool) -> int:
+def serve(content: str, output: str, conf: str, bind: str, port: str, rebuild: bool) -> int:
     """Serve the output folder; with `rebuild`, also rebuild on every save and reload open pages."""
     load_settings(content, conf, output)
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise Refused(f"PORT '{port}' is not a port number (1 to 65535)")
     builds = Builds() if rebuild else None
     try:
-        server = make_server(output, bind, port, builds)
-    except OSError as exc:
-        raise Refused(f"cannot listen on {bind}:{port}: {exc.strerror}") from None
+        server = make_server(output, bind, int(port), builds)
+    except (OSError, OverflowError, UnicodeError) as exc:
+        raise Refused(f"cannot listen on {bind}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", flush=True)
     if builds is None:
         with server:
@@ -394,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--output", required=True, help="the output folder (OUTPUTDIR)")
         if name == "serve":
             command.add_argument("--bind", default="127.0.0.1")
-            command.add_argument("--port", type=int, default=8000)
+            command.add_argument("--port", default="8000")
             command.add_argument(
                 "--rebuild", action="store_true", help="rebuild on every change (make devserver)"
             )
@@ -409,17 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         args.options = [*unknown, *args.options]
     try:
-        if args.command == "new":
-            return new_entry(args.input, args.conf, args.title, args.date)
-        if args.command == "check":
-            return check(args.input, args.conf, args.quiet, args.options)
-        if args.command == "html":
-            return html(args.input, args.output, args.conf, args.options)
-        if args.command == "clean":
-            return clean(args.input, args.output, args.conf)
-        if args.command == "serve":
-            return serve(args.input, args.output, args.conf, args.bind, args.port, args.rebuild)
-        return publish(args.input, args.output, args.conf, args.options)
+        with interruptible():
+            return run_command(args)
     except (Refused, FolderRefused) as refused:
         print(f"make {args.command}: error: {refused}", file=sys.stderr)
         return 1
@@ -428,8 +349,24 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the file system said no (permissions, a full disk): one line, not a traceback
         print(f"make {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except (KeyboardInterrupt, Interrupted) as stop:
+        print(f"make {args.command}: stopped", file=sys.stderr)
+        return 128 + getattr(stop, "signum", 2)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The command `args` names."""
+    if args.command == "new":
+        return new_entry(args.input, args.conf, args.title, args.date)
+    if args.command == "check":
+        return check(args.input, args.conf, args.quiet, args.options)
+    if args.command == "html":
+        return html(args.input, args.output, args.conf, args.options)
+    if args.command == "clean":
+        return clean(args.input, args.output, args.conf)
+    if args.command == "serve":
+        return serve(args.input, args.output, args.conf, args.bind, args.port, args.rebuild)
+    return publish(args.input, args.output, args.conf, args.options)
 
 
 if __name__ == "__main__":

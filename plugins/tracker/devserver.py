@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pelican
 import watchfiles
@@ -92,6 +92,22 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         pass  # a line per request would bury the build's problems
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self._answer(self._get)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
+        self._answer(super().do_HEAD)
+
+    def _answer(self, respond) -> None:
+        """Answer a request; one the file system or URL parser cannot take (a NUL byte, an invalid
+        IPv6 host in the request line) is a 400, never a traceback."""
+        try:
+            if "\x00" in unquote(self.path):
+                raise ValueError("NUL in the path")
+            respond()
+        except ValueError:
+            self.send_error(400, "Bad request")
+
+    def _get(self) -> None:
         url = urlsplit(self.path)
         if self.builds is None:
             super().do_GET()
@@ -99,7 +115,8 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             self._send(200, "text/javascript; charset=utf-8", SCRIPT)
         elif url.path == LIVE + "events":
             since = parse_qs(url.query).get("since", [""])[0]
-            self._stream(self.builds, int(since) if since.isdigit() else self.builds.number)
+            known = since.isascii() and since.isdigit() and len(since) <= 18
+            self._stream(self.builds, int(since) if known else self.builds.number)
         else:
             path = self.translate_path(self.path)
             if os.path.isdir(path) and url.path.endswith("/"):
@@ -163,17 +180,19 @@ class SearchRefresher:
         self.ready = threading.Event()
         self._lock = threading.Lock()
         self._queued: tuple[SearchIndex, str] | None = None
-        self._working = False
+        self._working: threading.Thread | None = None
+        self._process: Any = None  # the Pagefind process under way
+        self._stopped = False
         self.result: tuple[str, dict[str, bytes]] | None = None  # (records digest, files)
 
     def index(self, search: SearchIndex, lang: str) -> None:
         """Index `search` once the index under way (if any) is done."""
         with self._lock:
             self._queued = (search, lang)
-            if self._working:
+            if self._working is not None or self._stopped:
                 return
-            self._working = True
-        threading.Thread(target=self._work, daemon=True).start()
+            self._working = threading.Thread(target=self._work, daemon=True)
+            self._working.start()
 
     def take(self) -> tuple[str, dict[str, bytes]] | None:
         """The finished index, once."""
@@ -182,6 +201,22 @@ class SearchRefresher:
             result, self.result = self.result, None
             return result
 
+    def stop(self, timeout: float = 10) -> None:
+        """Stop indexing: Pagefind is killed and its scratch folder removed before this returns."""
+        with self._lock:
+            self._stopped, self._queued = True, None
+            working, process = self._working, self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+        if working is not None:
+            working.join(timeout)
+
+    def _started(self, process: Any) -> None:
+        with self._lock:
+            self._process = process
+            if self._stopped:
+                process.kill()
+
     def _work(self) -> None:
         while True:
             with self._lock:
@@ -189,15 +224,17 @@ class SearchRefresher:
                 self._queued = None
             started = time.perf_counter()
             try:
-                result = (search.digest, index_bundle(search, lang))
+                result = (search.digest, index_bundle(search, lang, self._started))
                 print(f"search index built in {time.perf_counter() - started:.2f} s", flush=True)
             except SearchFailed as failed:
-                print(f"search: error: {failed}; the last index is kept", flush=True)
+                if not self._stopped:
+                    print(f"search: error: {failed}; the last index is kept", flush=True)
                 result = None
             with self._lock:
-                if self._queued is None:
-                    self._working = False
-                    if result is not None:
+                self._process = None
+                if self._queued is None or self._stopped:
+                    self._working = None
+                    if result is not None and not self._stopped:
                         self.result = result
                         self.ready.set()
                     return
@@ -238,15 +275,18 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
     settings_file = os.path.abspath(conf)
     changes = watch(settings_file, settings)
     search = SearchRefresher()
-    while True:
-        if instance is not None:  # None: the settings file could not be loaded; wait for a save
-            rebuild(instance, settings, builds, search)
-        changed = {os.path.abspath(path) for _, path in next_changes(changes, search.ready)}
-        if settings_file in changed:
-            instance, loaded = load(args)
-            if instance is not None:
-                settings = loaded
-                changes = watch(settings_file, settings)
+    try:
+        while True:
+            if instance is not None:  # None: the settings file could not be loaded; wait for a save
+                rebuild(instance, settings, builds, search)
+            changed = {os.path.abspath(path) for _, path in next_changes(changes, search.ready)}
+            if changed & settings_files(settings_file):
+                instance, loaded = load(args)
+                if instance is not None:
+                    settings = loaded
+                    changes = watch(settings_file, settings)
+    finally:
+        search.stop()  # no Pagefind left running, no scratch folder left behind
 
 
 def rebuild(
@@ -296,11 +336,24 @@ def load(args: Any) -> tuple[Any, Any]:
     return instance, settings
 
 
+def settings_files(settings_file: str) -> set[str]:
+    """The settings file and the Python files beside it, which it may import (publishconf.py
+    imports pelicanconf.py)."""
+    folder = os.path.dirname(os.path.abspath(settings_file))
+    found = {os.path.abspath(settings_file)}
+    try:
+        found |= {os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".py")}
+    except OSError:
+        pass
+    return found
+
+
 def watch(settings_file: str, settings: dict[str, Any]):
-    """Batches of changes to the settings, the theme and the content, as Pelican's autoreload
-    watches them. Watching starts before this returns and runs on during builds, so a save made
+    """Batches of changes to every file the build reads: the settings (and the Python files beside
+    them), the theme and the content (which holds the vocabulary, the map and every data file the
+    settings name). Watching starts before this returns and runs on during builds, so a save made
     while building (the first build included) is not missed."""
-    paths = [settings_file, settings.get("THEME", ""), settings.get("PATH", "")]
+    paths = [*sorted(settings_files(settings_file)), settings.get("THEME", ""), settings.get("PATH", "")]
     changes = watchfiles.watch(
         *(os.path.abspath(p) for p in paths if p and os.path.exists(p)),
         watch_filter=FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", []))),

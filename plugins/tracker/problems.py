@@ -11,7 +11,7 @@ from typing import TextIO
 SEVERITIES = ("error", "warning", "info")
 # Characters that would break a problem line or the terminal: line breaks, control characters,
 # lone surrogates (from a value's escape, or a file name that is not UTF-8).
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def one_line(text: str) -> str:

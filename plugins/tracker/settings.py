@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .model.yamlnodes import CONTROL, describe_character
 from .problems import Problem
 
 DEFAULT_MAP = "data/provinces.geojson"
@@ -68,13 +69,16 @@ def seconds(value: Any, settings: dict[str, Any]) -> str | None:
 
 
 def text(value: Any, settings: dict[str, Any]) -> str | None:
-    """Text."""
-    return None if isinstance(value, str) else f"{value!r} is not text"
+    """Text (that a page or a feed can hold)."""
+    if not isinstance(value, str):
+        return f"{value!r} is not text"
+    found = CONTROL.search(value)
+    return f"{describe_character(found.group())} is not allowed in text" if found else None
 
 
 def optional_text(value: Any, settings: dict[str, Any]) -> str | None:
     """Text, or None."""
-    return None if value is None or isinstance(value, str) else f"{value!r} is not text or None"
+    return None if value is None else text(value, settings)
 
 
 def time_of_day(value: Any, settings: dict[str, Any]) -> str | None:
@@ -128,9 +132,15 @@ def content_file(optional: bool = False) -> Check:
             return None
         if not isinstance(value, str) or not value:
             return f"{value!r} is not a file name (a path relative to the content folder)"
-        path = os.path.join(str(settings.get("PATH", "")), value)
+        content = str(settings.get("PATH", ""))
+        path = os.path.join(content, value)
+        if os.path.isabs(value) or ".." in value.replace("\\", "/").split("/"):
+            return f"'{value}' is not inside the content folder (give a path relative to it)"
         if optional and value in OPTIONAL_FILES and not os.path.lexists(path):
             return None  # a site without the default map or places file simply has none
+        real, root = os.path.realpath(path), os.path.realpath(content)
+        if not real.startswith(root.rstrip(os.sep) + os.sep):
+            return f"'{value}' leads outside the content folder (a symbolic link?)"
         if os.path.isdir(path):
             return f"'{value}' is a folder (expected a file in the content folder)"
         if not os.path.isfile(path):
@@ -277,6 +287,11 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_MARKDOWN_TIME_LIMIT": _plugin(
         seconds, 5
     ),  # seconds to render one entry's Markdown; None: no limit
+    "TRACKER_FRONT_MATTER_TIME_LIMIT": _plugin(
+        seconds, 5
+    ),  # seconds to read and check one entry's front matter; None: no limit
+    # The most days an entry's `covers:` may span (see model/entries.py for why a year).
+    "TRACKER_COVERS_MAX_DAYS": _plugin(whole_number(1), 366),
     "TRACKER_LOCK": _plugin(
         boolean, True
     ),  # False only where another process holds the lock (publish's fresh folder)

@@ -28,7 +28,7 @@ from ..model.vocabulary import Term, Vocabulary
 from ..problems import Problem
 from .outfolder import output_key, user_cache_folder, write_atomically
 
-FORMAT = 8
+FORMAT = 9
 # What renders the site: an upgrade of any of them may change every page.
 LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments")
 
@@ -94,6 +94,8 @@ def _event(event: Event) -> list:
         event.source,
         event.notes,
         event.line,
+        event.source_url,
+        event.source_host,
     ]
 
 
@@ -141,7 +143,7 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
         return [term(kind, item) for item in fields[kind + "s"]]
 
     def event(item: list) -> Event:
-        kind, sub, place, province, actors, fatalities, day, claim, source, notes, line = item
+        kind, sub, place, province, actors, fatalities, day, claim, source, notes, line, url, host = item
         return Event(
             kind,
             sub,
@@ -154,6 +156,8 @@ def decode_result(data: list, vocabularies: dict[str, Vocabulary], timezone: dt.
             source,
             notes,
             line,
+            url,
+            host,
         )
 
     entry = None

@@ -1,5 +1,6 @@
-"""Activity charts: entries per month (per week for spans under a year), as SVG geometry with a
-value axis (round ticks from 0) and period labels, drawn by the same rules on every term page."""
+"""Activity charts: entries per month (per week for spans under a year, per year for spans of
+ten years or more), as SVG geometry with a value axis (round ticks from 0) and period labels,
+drawn by the same rules on every term page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 WIDTH, HEIGHT, GAP = 600, 170, 2
 LEFT, TOP, BOTTOM = 40, 28, 140  # the plot area: value labels left of it, period labels below
 MAX_TICKS, MAX_LABELS = 5, 5  # value ticks above 0; period labels along the bottom
+MONTHS_UP_TO = 10  # years: a longer span is charted per year (a chart has at most a few hundred bars)
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,22 @@ def _month(day: dt.date) -> dt.date:
 
 
 @lru_cache(maxsize=None)
-def _label(period: dt.date, weekly: bool) -> str:
-    return f"week of {period:%-d %b %Y}" if weekly else f"{period:%B %Y}"
+def _year(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
+@lru_cache(maxsize=None)
+def _label(period: dt.date, unit: str) -> str:
+    return {"week": f"week of {period:%-d %b %Y}", "month": f"{period:%B %Y}", "year": f"{period:%Y}"}[unit]
 
 
 @lru_cache(maxsize=None)
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _next_year(day: dt.date) -> dt.date:
+    return day.replace(year=day.year + 1)
 
 
 def activity(entries: list[Any]) -> Chart | None:
@@ -80,15 +91,18 @@ def activity(entries: list[Any]) -> Chart | None:
 
 
 def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
-    """Counts per period (per week for spans under a year, unless `monthly`) from the first to
-    the last of `days` (day -> count); None without days."""
+    """Counts per period (per week for spans under a year, unless `monthly`; per year for spans
+    of MONTHS_UP_TO years or more) from the first to the last of `days` (day -> count); None
+    without days."""
     if not days:
         return None
     first, last = min(days), max(days)
-    weekly = not monthly and (last - first).days < 365
-    start_of, step, unit = (
-        (_week, lambda d: d + dt.timedelta(days=7), "week") if weekly else (_month, _next_month, "month")
-    )
+    if last.year - first.year >= MONTHS_UP_TO:
+        start_of, step, unit = _year, _next_year, "year"
+    elif not monthly and (last - first).days < 365:
+        start_of, step, unit = _week, lambda d: d + dt.timedelta(days=7), "week"
+    else:
+        start_of, step, unit = _month, _next_month, "month"
     counts: Counter[dt.date] = Counter()
     for day, count in days.items():
         counts[start_of(day)] += count
@@ -105,7 +119,7 @@ def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
         height = count * scale
         bars.append(
             Bar(
-                _label(period, weekly),
+                _label(period, unit),
                 period,
                 count,
                 round(LEFT + n * slot + GAP / 2, 1),
@@ -115,7 +129,7 @@ def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
             )
         )
     every = -(-len(periods) // MAX_LABELS)  # label every n-th period, at most MAX_LABELS of them
-    short = "%-d %b" if weekly else "%b %Y"
+    short = {"week": "%-d %b", "month": "%b %Y", "year": "%Y"}[unit]
     return Chart(
         unit,
         bars,

@@ -141,9 +141,22 @@ def rows_by_entry(rows: Iterable[EventRow]) -> dict[str, list[EventRow]]:
 
 
 def plain_summary(entry: Any) -> str:
-    """The summary the author wrote, as one line of plain text ("" when there is none)."""
+    """The summary the author wrote, as one line of plain text ("" when there is none). Tags are
+    stripped until none is left: stripping unescapes, so a summary quoting `<script>` as code
+    would otherwise come out as markup."""
     summary = (getattr(entry, "metadata", None) or {}).get("summary")
-    return " ".join(Markup(summary).striptags().split()) if summary else ""
+    return plain_text(summary) if summary else ""
+
+
+def plain_text(html: str) -> str:
+    """HTML as one line of text, with no tag left in it (each round strips at least one tag)."""
+    text = " ".join(Markup(html).striptags().split())
+    while "<" in text and ">" in text:
+        stripped = " ".join(Markup(text.replace("&", "&amp;")).striptags().split())
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def tally(rows: Iterable[EventRow]) -> EventTally | None:
@@ -281,12 +294,19 @@ def to_csv(columns: tuple[tuple[str, str], ...], records: list[dict[str, Any]]) 
     return out.getvalue().encode("utf-8")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=cmd|' /C calc'!A0`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
+    """A value as CSV text; text that a spreadsheet would run as a formula gets a leading `'`
+    (OWASP's advice), while numbers, negative ones included, stay numbers."""
     if value is None:
         return ""
-    if isinstance(value, list):
-        return "; ".join(value)
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_json(records: list[dict[str, Any]]) -> bytes:

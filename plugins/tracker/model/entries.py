@@ -7,14 +7,16 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..problems import Reporter
-from .events import SAFE_URL, Event, EventReader, EventTypes, add_event_terms, event_nodes
+from .events import Event, EventReader, EventTypes, add_event_terms, event_nodes
 from .gazetteer import province_of
-from .vocabulary import SLUG, Term, Vocabulary, suggest
+from .links import MAX_TEXT, link_of, looks_like_link, split_source
+from .vocabulary import MAX_NAME_LENGTH, MAX_NAMES, SLUG, Term, Vocabulary, name_problem, suggest
 from .yamlnodes import (
     YAMLProblem,
     check_characters,
@@ -31,10 +33,11 @@ ENTRY_REQUIRED = ("title", "date")
 PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-SOURCE = re.compile(r"(?P<title>.*?)\s*<(?P<url>[^<>\s]+)>\s*$")
 YEARS = (1000, 2999)  # a typo such as 20014 or 1014 is an error, not a page dated a millennium away
-MAX_NAMES = 100  # provinces, actors, places or tags one entry may name
-MAX_NAME_LENGTH = 150  # a name becomes a URL slug and a file name (at most 255 bytes)
+MAX_TITLE = 200  # characters of a title (a headline, written into every list and feed)
+# A year in review is the longest window an entry of a daily tracker covers; a longer one is
+# almost always a mistyped year, and would stretch every chart of its events over centuries.
+COVERS_MAX_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class EntryParser:
     rules: Mapping[str, str] = field(default_factory=dict)  # TRACKER_ENTRY_RULES: rule -> severity
     explain: bool = False  # info lines for what the entry implies (make check)
     event_types: EventTypes | None = None  # TRACKER_EVENT_TYPES
+    covers_max_days: int = COVERS_MAX_DAYS  # TRACKER_COVERS_MAX_DAYS
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -167,7 +171,7 @@ class EntryParser:
             self.reporter.error(path, exc.line, f"events: {exc.message}")
             return
         assert entry.date is not None  # a required field: the entry has no error
-        entry.events = EventReader(self, path, entry.date.date(), entry.covers).read(nodes)
+        entry.events = EventReader(self, path, entry.date.date(), entry.covers).read(nodes, entry)
         add_event_terms(entry)
 
     def _check_rules(self, path: str, entry: Entry, values: dict[str, Node], body_line: int) -> None:
@@ -229,10 +233,13 @@ class EntryParser:
 
     # Converters: one per front-matter key, each (node) -> value or YAMLProblem.
 
-    def _text(self, path: str, node: Node) -> str:
+    def _text(self, path: str, node: Node, limit: int = MAX_NAME_LENGTH) -> str:
         if not isinstance(node, ScalarNode) or not node.value.strip():
             raise YAMLProblem(line_of(node), f"expected text, found {kind_of(node)}")
-        return " ".join(node.value.split())
+        text = " ".join(node.value.split())
+        if len(text) > limit:
+            raise YAMLProblem(line_of(node), f"{len(text):,} characters; at most {limit:,}")
+        return text
 
     def _date(self, path: str, node: Node) -> dt.datetime:
         if not isinstance(node, ScalarNode):
@@ -251,6 +258,12 @@ class EntryParser:
         start, end = (parse_datetime(p, self.timezone, line_of(node)).date() for p in (parts[0], parts[-1]))
         if end < start:
             raise YAMLProblem(line_of(node), f"the interval ends ({end}) before it starts ({start})")
+        days = (end - start).days + 1
+        if days > self.covers_max_days:
+            raise YAMLProblem(
+                line_of(node),
+                f"covers {days:,} days; at most {self.covers_max_days:,} (TRACKER_COVERS_MAX_DAYS)",
+            )
         return start, end
 
     def _status(self, path: str, node: Node) -> str:
@@ -279,10 +292,9 @@ class EntryParser:
         if len(names) > MAX_NAMES:
             raise YAMLProblem(line_of(node), f"{len(names)} names; at most {MAX_NAMES} per entry")
         for value, line in names:
-            if len(value) > MAX_NAME_LENGTH:
-                raise YAMLProblem(line, f"name of {len(value)} characters; at most {MAX_NAME_LENGTH}")
-            if not self.slugify(value):
-                raise YAMLProblem(line, f"'{value}' has no letter or digit to make a URL from")
+            wrong = name_problem(value, self.slugify)
+            if wrong:
+                raise YAMLProblem(line, wrong)
         return names
 
     def _strings(self, path: str, node: Node) -> list[str]:
@@ -292,14 +304,16 @@ class EntryParser:
         items = (
             [(node.value, line_of(node))] if isinstance(node, ScalarNode) else string_list(node, split=False)
         )
+        if len(items) > MAX_NAMES:
+            raise YAMLProblem(line_of(node), f"{len(items)} sources; at most {MAX_NAMES} per entry")
         sources = []
         for text, line in items:
-            match = SOURCE.match(text)
-            title, url = (match["title"], match["url"]) if match else ("", text.strip())
-            if not SAFE_URL.match(url):
-                self.reporter.warning(
-                    path, line, f"source '{text}' has no http(s) or mailto: URL; shown without a link"
-                )
+            if len(text) > MAX_TEXT:
+                raise YAMLProblem(line, f"a source of {len(text):,} characters; at most {MAX_TEXT:,}")
+            title, url = split_source(text)
+            if not link_of(url):
+                problem = "is not a valid link" if looks_like_link(url) else "has no http(s) or mailto: URL"
+                self.reporter.warning(path, line, f"source '{text}' {problem}; shown without a link")
                 title, url = text.strip(), ""
             sources.append(Source(url, title))
         return sources
@@ -359,20 +373,20 @@ class EntryParser:
 
 
 CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
-    "title": EntryParser._text,
+    "title": partial(EntryParser._text, limit=MAX_TITLE),
     "date": EntryParser._date,
     "covers": EntryParser._covers,
     "provinces": EntryParser._provinces,
     "actors": EntryParser._actors,
     "places": EntryParser._places,
     "tags": EntryParser._strings,
-    "summary": EntryParser._text,
+    "summary": partial(EntryParser._text, limit=MAX_TEXT),
     "sources": EntryParser._sources,
     "updated": EntryParser._date,
     "slug": EntryParser._slug,
     "author": EntryParser._text,
     "status": EntryParser._status,
-    "correction": EntryParser._text,
+    "correction": partial(EntryParser._text, limit=MAX_TEXT),
 }
 
 

@@ -11,13 +11,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Reporter
 from .gazetteer import province_of
-from .vocabulary import Term, Vocabulary, _add_term, load_vocabulary, suggest
+from .links import MAX_TEXT, host_of, link_of, looks_like_link
+from .vocabulary import (
+    MAX_NAME_LENGTH,
+    MAX_NAMES,
+    Term,
+    Vocabulary,
+    _add_term,
+    load_vocabulary,
+    name_problem,
+    suggest,
+)
 from .yamlnodes import YAMLProblem, is_null, kind_of, line_of, mapping_items, string_list
 
 EVENT_KEYS = (
@@ -34,8 +43,7 @@ EVENT_KEYS = (
 )
 CLAIMS = ("reported", "confirmed", "disputed")
 MAX_EVENTS = 200  # per entry
-MAX_TEXT = 2000  # characters of a source or a note
-SAFE_URL = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s@]+@)\S*$", re.IGNORECASE)  # what may be a link
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -58,30 +66,43 @@ def load_event_types(path: str, reporter: Reporter, slugify: Any) -> EventTypes:
     types = load_vocabulary(path, "event type", reporter, slugify)
     found = EventTypes(types)
     for term in types.terms:
-        line = term.lines.get("sub_types", term.line)
         sub_types = Vocabulary("sub-type", path)
-        items = term.fields.get("sub_types") or []
-        if not isinstance(items, list):
-            reporter.error(path, line, f"'sub_types' of '{term.name}' must be a list")
-            items = []
-        for item in items:
-            name, aliases = (
-                (item.get("name"), item.get("aliases") or []) if isinstance(item, dict) else (item, [])
-            )
-            if not isinstance(name, str) or not name.strip() or not isinstance(aliases, list):
-                reporter.error(
-                    path,
-                    line,
-                    f"a sub-type of '{term.name}' must be a name, or a mapping with 'name' and 'aliases'",
-                )
-                continue
-            _add_term(
-                sub_types,
-                Term(" ".join(name.split()), slugify(name), tuple(map(str, aliases)), line=line),
-                reporter,
-            )
+        node = term.fields.get("sub_types")  # kept as YAML, so that each sub-type has its line
+        if isinstance(node, Node) and not isinstance(node, SequenceNode):
+            reporter.error(path, line_of(node), f"'sub_types' of '{term.name}' must be a list")
+        for item in node.value if isinstance(node, SequenceNode) else ():
+            sub_type = _sub_type(item, term.name, slugify)
+            if isinstance(sub_type, YAMLProblem):
+                reporter.error(path, sub_type.line, sub_type.message)
+            else:
+                _add_term(sub_types, sub_type, reporter)
         found.sub_types[term.key] = sub_types
     return found
+
+
+def _sub_type(node: Node, owner: str, slugify: Any) -> Term | YAMLProblem:
+    """One sub-type: a name, or a mapping with `name` and `aliases`."""
+    shape = YAMLProblem(
+        line_of(node), f"a sub-type of '{owner}' must be a name, or a mapping with 'name' and 'aliases'"
+    )
+    if isinstance(node, ScalarNode):
+        name_node, aliases_node = node, None
+    elif isinstance(node, MappingNode):
+        values = {key: value for key, _, value in mapping_items(node)}
+        unknown = sorted(set(values) - {"name", "aliases"})
+        if unknown:
+            return YAMLProblem(line_of(node), f"unknown key '{unknown[0]}' in a sub-type of '{owner}'")
+        name_node, aliases_node = values.get("name"), values.get("aliases")
+    else:
+        return shape
+    if not isinstance(name_node, ScalarNode) or is_null(name_node) or not name_node.value.strip():
+        return shape
+    try:
+        aliases = [value for value, _ in string_list(aliases_node)] if aliases_node else []
+    except YAMLProblem as exc:
+        return YAMLProblem(exc.line, f"aliases of a sub-type of '{owner}': {exc.message}")
+    name = " ".join(name_node.value.split())
+    return Term(name, slugify(name), tuple(aliases), line=line_of(name_node))
 
 
 @dataclass(frozen=True)
@@ -100,17 +121,8 @@ class Event:
     source: str
     notes: str
     line: int
-
-    @property
-    def source_url(self) -> str:
-        """The source when it is a web address (a link), else ""."""
-        return self.source if SAFE_URL.match(self.source) and "://" in self.source else ""
-
-    @property
-    def source_host(self) -> str:
-        """What a link to the source shows: its site."""
-        host = urlsplit(self.source_url).hostname or ""
-        return host.removeprefix("www.")
+    source_url: str = ""  # the source when it is a web address (a link), else ""
+    source_host: str = ""  # what a link to the source shows: its site
 
 
 def event_nodes(node: Node) -> list[MappingNode]:
@@ -129,21 +141,41 @@ def event_nodes(node: Node) -> list[MappingNode]:
 
 class EventReader:
     """Reads one entry's events; an event with an error is reported and left out (the entry is
-    kept), a warning keeps the event."""
+    kept), a warning keeps the event. Its names obey the rules of the entry's own lists, and with
+    the entry's names they count towards the entry's limit of names of each kind."""
 
     def __init__(self, parser: Any, path: str, day: dt.date, covers: tuple[dt.date, dt.date] | None) -> None:
         self.parser, self.path, self.day, self.covers = parser, path, day, covers
         self.reporter: Reporter = parser.reporter
         self.types: EventTypes | None = parser.event_types
 
-    def read(self, nodes: list[MappingNode]) -> tuple[Event, ...]:
+    def read(self, nodes: list[MappingNode], entry: Any) -> tuple[Event, ...]:
+        named = {
+            "province": {t.key for t in entry.provinces},
+            "actor": {t.key for t in entry.actors},
+            "place": {t.key for t in entry.places},
+        }
         events = []
         for node in nodes:
             errors = self.reporter.count("error")
             event = self._event(node)
-            if event is not None and self.reporter.count("error") == errors:
+            if event is not None and self.reporter.count("error") == errors and self._counted(event, named):
                 events.append(event)
         return tuple(events)
+
+    def _counted(self, event: Event, named: dict[str, set[str]]) -> bool:
+        """Whether the event's names keep the entry within MAX_NAMES of each kind (then counted)."""
+        terms = {"province": [event.province], "actor": list(event.actors), "place": [event.place]}
+        grown = {kind: named[kind] | {t.key for t in found if t is not None} for kind, found in terms.items()}
+        for kind, keys in grown.items():
+            if len(keys) > MAX_NAMES:
+                self._error(
+                    event.line,
+                    f"with this event the entry names more than {MAX_NAMES} {kind}s; event left out",
+                )
+                return False
+        named.update(grown)
+        return True
 
     def _error(self, line: int, message: str) -> None:
         self.reporter.error(self.path, line, f"event: {message}")
@@ -169,6 +201,10 @@ class EventReader:
             if isinstance(value, ScalarNode)
         }
         line = line_of(node)
+        for key in ("source", "notes"):
+            if len(text.get(key, "")) > MAX_TEXT:
+                self._error(line_of(values[key]), f"{key} of {len(text[key])} characters; at most {MAX_TEXT}")
+                return None
         if "type" not in text:
             self._error(line, "missing required field 'type'")
             return None
@@ -187,9 +223,14 @@ class EventReader:
                 line_of(values["claim"]),
                 f"unknown claim '{text['claim']}' (expected one of: {', '.join(CLAIMS)})",
             )
-        for key in ("source", "notes"):
-            if len(text.get(key, "")) > MAX_TEXT:
-                self._error(line_of(values[key]), f"{key} of {len(text[key])} characters; at most {MAX_TEXT}")
+        source = text.get("source", "")
+        url = link_of(source)
+        if source and not url and looks_like_link(source):
+            self.reporter.warning(
+                self.path,
+                line_of(values["source"]),
+                f"event: source '{source}' is not a valid link; shown as text",
+            )
         if kind is None or date is None:
             return None
         return Event(
@@ -201,14 +242,20 @@ class EventReader:
             fatalities,
             date,
             claim,
-            text.get("source", ""),
+            source,
             text.get("notes", ""),
             line,
+            url,
+            host_of(url) if url.lower().startswith("http") else "",
         )
 
     def _type(self, given: str, sub: str | None, values: dict[str, Node]) -> tuple[str | None, str]:
         if self.types is None or not self.types.types.terms:
             self._error(line_of(values["type"]), "the site has no event types (TRACKER_EVENT_TYPES)")
+            return None, ""
+        if len(given) > MAX_NAME_LENGTH or len(sub or "") > MAX_NAME_LENGTH:
+            key = "type" if len(given) > MAX_NAME_LENGTH else "sub_type"
+            self._error(line_of(values[key]), f"{key} of more than {MAX_NAME_LENGTH} characters")
             return None, ""
         kind = self.types.types.resolve(given)
         if kind is None:
@@ -237,21 +284,31 @@ class EventReader:
             return kind.name, ""
         return kind.name, found.name
 
+    def _term(self, value: str, line: int, kind: str, warn: bool = True) -> Term | None:
+        """A name through the vocabulary, under the rules of the entry's lists (None: an error)."""
+        wrong = name_problem(value, self.parser.slugify)
+        if wrong:
+            self._error(line, f"{kind}: {wrong}")
+            return None
+        return self.parser.term(self.path, value, line, kind, warn)
+
     def _where(
         self, text: dict[str, str], values: dict[str, Node], line: int
     ) -> tuple[Term | None, Term | None]:
         """The event's place and province: a gazetteer place gives its province."""
         parser = self.parser
         place = (
-            parser.term(self.path, text["place"], line_of(values["place"]), "place", parser.has_gazetteer)
+            self._term(text["place"], line_of(values["place"]), "place", parser.has_gazetteer)
             if "place" in text
             else None
         )
         named = (
-            parser.term(self.path, text["province"], line_of(values["province"]), "province")
+            self._term(text["province"], line_of(values["province"]), "province")
             if "province" in text
             else None
         )
+        if ("place" in text and place is None) or ("province" in text and named is None):
+            return place, named  # the name's own error is reported
         implied = province_of(place, parser.vocabularies["province"]) if place is not None else None
         if named and implied and named.key != implied.key:
             self._error(
@@ -268,10 +325,14 @@ class EventReader:
         except YAMLProblem as exc:
             self._error(exc.line, f"actors: {exc.message}")
             return ()
+        if len(names) > MAX_NAMES:
+            self._error(line_of(node), f"actors: {len(names)} names; at most {MAX_NAMES} per event")
+            return ()
         actors: dict[str, Term] = {}
         for value, line in names:
-            term = self.parser.term(self.path, value, line, "actor")
-            actors.setdefault(term.key, term)
+            term = self._term(value, line, "actor")
+            if term is not None:
+                actors.setdefault(term.key, term)
         return tuple(actors.values())
 
     def _fatalities(self, given: str, line: int) -> int | None:
@@ -285,6 +346,8 @@ class EventReader:
 
     def _date(self, given: str, line: int) -> dt.date | None:
         try:
+            if not DAY.fullmatch(given):
+                raise ValueError
             day = dt.date.fromisoformat(given)
         except ValueError:
             self._error(line, f"date: invalid date '{given}' (expected YYYY-MM-DD)")

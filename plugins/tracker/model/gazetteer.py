@@ -8,6 +8,7 @@ province vocabulary (any of its names), and a latitude and longitude in range.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from .vocabulary import Term, Vocabulary
 
 RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
 WORDS = {"lat": "latitude", "lon": "longitude"}
+DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?")  # decimal degrees as written: no `3_3.4`, `1e1` or `inf`
 
 
 def check_places(places: Vocabulary, provinces: Vocabulary, reporter: Reporter) -> Vocabulary:
@@ -63,11 +65,11 @@ def _coordinate(term: Term, key: str, path: str, reporter: Reporter) -> float | 
     if given is None:
         reporter.error(path, term.line, f"place '{term.name}' has no '{key}' ({WORDS[key]})")
         return None
-    try:
-        value = float(str(given).strip())
-    except ValueError:
+    text = str(given).strip()
+    if not DECIMAL.fullmatch(text):
         reporter.error(path, line, f"{key}: '{given}' is not a number (decimal degrees, e.g. 34.37)")
         return None
+    value = float(text)
     low, high = RANGES[key]
     if not math.isfinite(value) or not low <= value <= high:
         reporter.error(path, line, f"{key}: {given} is out of range ({WORDS[key]} from {low:g} to {high:g})")

@@ -205,9 +205,22 @@ def contains(polygons: list[Polygon], lon: float, lat: float) -> bool:
 def check_place_locations(
     province_map: ProvinceMap, places: Vocabulary, provinces: Vocabulary, reporter: Reporter
 ) -> None:
-    """A warning for each place whose coordinates fall outside its own province on the map."""
+    """A warning for each place whose coordinates fall outside the map (it is not drawn), or
+    outside its own province on the map."""
+    points = [p for polygons in province_map.shapes.values() for polygon in polygons for p in polygon[0]]
+    if not points:
+        return
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
     for place in places.terms:
         lat, lon, province = place.fields.get("lat"), place.fields.get("lon"), province_of(place, provinces)
+        if lat is not None and not (west <= lon <= east and south <= lat <= north):
+            reporter.warning(
+                places.path,
+                place.lines.get("lat", place.line),
+                f"place '{place.name}' ({lat:g}, {lon:g}) lies outside the map; not drawn on it",
+            )
+            continue
         if lat is None or province is None or province.key not in province_map.shapes:
             continue
         if str(place.fields.get("map", "")).lower() == "false":

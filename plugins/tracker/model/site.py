@@ -908,11 +908,13 @@ def draw_map(
                 )
             )
         dots = {
-            page.key: tuple(
-                round(v, 1) for v in projection.point(page.term.fields["lon"], page.term.fields["lat"])
-            )
+            page.key: point
             for page in places
             if page.known and page.term.fields.get("lat") is not None
+            for point in [
+                tuple(round(v, 1) for v in projection.point(page.term.fields["lon"], page.term.fields["lat"]))
+            ]
+            if 0 <= point[0] <= projection.width and 0 <= point[1] <= projection.height  # else off the map
         }
         drawings.append(
             Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))

@@ -44,6 +44,20 @@ _PUNCTUATION = str.maketrans(
 _SPACES = re.compile(r"\s+")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
 TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note", "province"}
+NODE_KEYS = {"sub_types"}  # kept as YAML nodes, for the module that reads them with their lines
+
+
+MAX_NAMES = 100  # provinces, actors, places or tags one entry (its events included) may name
+MAX_NAME_LENGTH = 150  # a name becomes a URL slug and a file name (at most 255 bytes)
+
+
+def name_problem(value: str, slugify: Callable[[str], str]) -> str | None:
+    """What keeps `value` from being a page's name and URL slug, or None."""
+    if len(value) > MAX_NAME_LENGTH:
+        return f"name of {len(value)} characters; at most {MAX_NAME_LENGTH}"
+    if not slugify(value):
+        return f"'{value}' has no letter or digit to make a URL from"
+    return None
 
 
 def normalise(name: str) -> str:
@@ -176,7 +190,11 @@ def _read_term(
         )
         return None
     del values["name"]
-    fields = {key: plain(value) for key, value in values.items() if not is_null(value)}
+    fields = {
+        key: value if key in NODE_KEYS else plain(value)
+        for key, value in values.items()
+        if not is_null(value)
+    }
     lines = {key: line_of(value) for key, value in values.items()}
     return Term(name, slug, tuple(aliases), fields, True, line_of(name_node), lines)
 
@@ -184,8 +202,8 @@ def _read_term(
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:
     try:
         return [value for value, _ in string_list(node)]
-    except YAMLProblem:
-        reporter.error(path, line_of(node), f"'{key}' must be a list of names")
+    except YAMLProblem as exc:
+        reporter.error(path, exc.line, f"'{key}' must be a list of names ({exc.message})")
         return []
 
 

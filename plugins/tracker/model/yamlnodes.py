@@ -30,7 +30,9 @@ MAX_DEPTH = 20  # front matter and vocabularies nest three or four levels; hosti
 # A cheap bound on the nesting any text can reach, checked before libyaml sees it: libyaml's
 # composer recurses in C and crashes the process on input nested tens of thousands deep.
 ROUGH_DEPTH_LIMIT = 1000
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters (other than tab and newline), lone surrogates, and U+FFFE and U+FFFF: none is
+# allowed in XML, so any of them would stop a feed from being written.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 CONTROL_NAMES = {
     "\x00": "NUL",
     "\x0b": "vertical tab",
@@ -81,7 +83,12 @@ def check_characters(text: str) -> None:
 
 def describe_character(char: str) -> str:
     """How a message names a character that cannot be shown."""
-    name = CONTROL_NAMES.get(char, "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character")
+    if "\ud800" <= char <= "\udfff":
+        name = "lone surrogate"
+    elif char in "\ufffe\uffff":
+        name = "noncharacter"
+    else:
+        name = CONTROL_NAMES.get(char, "control character")
     return f"{name} U+{ord(char):04X}"
 
 
@@ -177,6 +184,8 @@ def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
         for item in node.value:
             if not isinstance(item, ScalarNode):
                 raise YAMLProblem(line_of(item), f"list items must be names, found {kind_of(item)}")
+            if is_null(item):
+                raise YAMLProblem(line_of(item), "empty item in the list")
         return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip()]
     raise YAMLProblem(line_of(node), f"expected a list or a comma-separated string, found {kind_of(node)}")
 

@@ -23,7 +23,7 @@ from ..model.site import SiteModel, absolute, build_site, feed_base, in_write_or
 from ..settings import DEFAULT_MAP
 from .feeds import render_feed, render_opml
 from .listing import EntryItems
-from .markup import MarkdownTimeout, Renderer
+from .markup import Renderer, TimedOut
 from .paths import paginated_paths, render_sitemap
 from .run import DEFER_SEARCH_KEY, TrackerRun
 from .search import write_search_index
@@ -88,7 +88,7 @@ class SiteGenerator(Generator):
                     continue
                 try:
                     (html,), removed = renderer.html(str(description))
-                except (MarkdownTimeout, RecursionError):
+                except (TimedOut, RecursionError):
                     run.reporter.error(
                         vocabulary.path,
                         term.line,

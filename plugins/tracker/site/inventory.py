@@ -31,20 +31,26 @@ class Inventory:
 
 
 def take_inventory(root: str, folders: list[str], static: list[str], reporter: Reporter) -> Inventory:
-    """Walk `folders` (relative to `root`) as Pelican does, following links but never a loop."""
+    """Walk `folders` (relative to `root`) as Pelican does, following links but never a loop; the
+    static folders are walked for loops only (their files are Pelican's to copy)."""
     sources, suffixes, excluded = [], set(), []
     bases = [os.path.join(root, folder) for folder in folders]
     static_roots = [os.path.join(root, folder) for folder in static]
-    seen = {os.path.realpath(base) for base in bases}
-    for base in bases:
+    roots = {os.path.realpath(path) for path in bases + static_roots}
+    seen = set(roots)
+    for base in bases + [path for path in static_roots if os.path.isdir(path)]:
         for folder, dirs, files in os.walk(base, followlinks=True):
             dirs.sort()
             for name in list(dirs):
                 path = os.path.join(folder, name)
-                if IGNORED.search(name) or _already_walked(path, seen, bases, reporter):
+                real = os.path.realpath(path)
+                if IGNORED.search(name) or (real in roots and not os.path.islink(path)):
+                    dirs.remove(name)  # ignored, or a folder walked as a root of its own
+                elif _already_walked(path, real, seen, roots, reporter):
                     dirs.remove(name)
-                    if not IGNORED.search(name):
-                        excluded.append(os.path.relpath(path, root))
+                    excluded.append(os.path.relpath(path, root))
+            if base in static_roots:
+                continue
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 suffix = name.rpartition(".")[2] if "." in name else ""
@@ -60,11 +66,11 @@ def take_inventory(root: str, folders: list[str], static: list[str], reporter: R
     return Inventory(tuple(sorted(sources)), frozenset(suffixes), tuple(excluded))
 
 
-def _already_walked(path: str, seen: set[str], bases: list[str], reporter: Reporter) -> bool:
-    """A folder reached a second time through a symbolic link (a loop, or a second way in) is not walked."""
-    real = os.path.realpath(path)
-    inside = any(os.path.realpath(base).startswith(real + os.sep) for base in bases)
-    if real in seen or inside:
+def _already_walked(path: str, real: str, seen: set[str], roots: set[str], reporter: Reporter) -> bool:
+    """A folder reached a second time through a symbolic link (a loop, a link to a folder that
+    holds the site, `/` included, or a second way in) is not walked."""
+    holds_a_root = any(root == real or root.startswith(real.rstrip(os.sep) + os.sep) for root in roots)
+    if real in seen or holds_a_root:
         reporter.warning(path, 0, "symbolic link to a folder that is already read; not followed")
         return True
     seen.add(real)
@@ -154,8 +160,11 @@ def pelican_settings(settings: dict[str, Any], inventory: Inventory) -> None:
     through a folder link. The site's own settings are kept aside, so that rebuilds start from them."""
     own = settings.setdefault(
         "tracker_own_discovery",
-        {key: list(settings[key]) for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES")},
+        {
+            key: list(settings[key])
+            for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES")
+        },
     )
     settings["IGNORE_FILES"] = own["IGNORE_FILES"] + [p for p in IGNORE_FILES if p not in own["IGNORE_FILES"]]
-    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
         settings[key] = own[key] + list(inventory.excluded)

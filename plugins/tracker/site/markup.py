@@ -29,13 +29,17 @@ ATTRIBUTES["*"] = {
 }  # headings' ids, code highlighting, table alignment
 # What the cleaning removes, named for the author's warning (nh3 itself does the removing).
 _TAG = re.compile(r"<\s*([a-zA-Z][\w:-]*)")
-_HANDLER = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
-_SCHEME = re.compile(r"""\s(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*([a-zA-Z][\w+.-]*):""")
+# Linear in the length of the HTML: a tag's attributes are scanned up to the next '<' or '>', and
+# whitespace runs are taken possessively (no backtracking into them).
+_HANDLER = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*+=", re.IGNORECASE)
+_SCHEME = re.compile(
+    r"""\s(?:href|src|action|formaction|xlink:href)\s*+=\s*+["']?+\s*+([a-zA-Z][\w+.-]*+):"""
+)
 
 
-class MarkdownTimeout(BaseException):
-    """Raised by the alarm inside Markdown; a BaseException, so that no `except Exception` in
-    an extension can swallow it."""
+class TimedOut(BaseException):
+    """Raised by the alarm inside Markdown or YAML; a BaseException, so that no `except Exception`
+    in an extension can swallow it."""
 
 
 def markdown_options(settings: dict[str, Any]) -> dict[str, Any]:
@@ -68,13 +72,14 @@ def clean_html(html: str) -> tuple[str, list[str]]:
 
 
 def _alarm(signum: int, frame: Any) -> None:
-    raise MarkdownTimeout
+    raise TimedOut
 
 
 @contextmanager
 def time_limit(seconds: float | None):
-    """Interrupt the block after `seconds` (in the main thread, where signals are delivered).
-    Python-Markdown is quadratic on some inputs (`[a](` repeated: over a minute for 80 KB)."""
+    """Interrupt the block with TimedOut after `seconds` (in the main thread, where signals are
+    delivered). Python-Markdown is quadratic on some inputs (`[a](` repeated: over a minute for
+    80 KB)."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -94,6 +99,7 @@ class Renderer:
         self.options = markdown_options(settings)
         self.markdown = Markdown(**self.options)
         self.limit = settings.get("TRACKER_MARKDOWN_TIME_LIMIT")
+        self.front_matter_limit = settings.get("TRACKER_FRONT_MATTER_TIME_LIMIT")
         self.trusted = bool(settings.get("TRACKER_RAW_HTML"))
 
     def __getstate__(self) -> dict[str, Any]:
@@ -105,21 +111,20 @@ class Renderer:
         self.markdown = Markdown(**self.options)
 
     def html(self, *texts: str | None) -> tuple[list[str | None], list[str]]:
-        """Each text as HTML (None stays None), all within the time limit; and what cleaning removed.
-        MarkdownTimeout or RecursionError when the Markdown cannot be rendered."""
+        """Each text as cleaned HTML (None stays None), all within the time limit; and what cleaning
+        removed. TimedOut or RecursionError when the Markdown cannot be rendered."""
         results, removed = [], set()
         try:
             with time_limit(self.limit):
                 for text in texts:
-                    results.append(None if text is None else self._convert(text))
-        except (MarkdownTimeout, RecursionError):
+                    html = None if text is None else self._convert(text)
+                    if html is not None and not self.trusted:
+                        html, found = clean_html(html)
+                        removed.update(found)
+                    results.append(html)
+        except (TimedOut, RecursionError):
             self.markdown = Markdown(**self.options)  # interrupted half-way: start from a fresh converter
             raise
-        if not self.trusted:
-            for n, html in enumerate(results):
-                if html is not None:
-                    results[n], found = clean_html(html)
-                    removed.update(found)
         return results, sorted(removed)
 
     def _convert(self, text: str) -> str:

@@ -15,7 +15,7 @@ from ..model.entries import Entry, EntryParser
 from ..model.yamlnodes import YAMLProblem
 from ..problems import Reporter
 from .inventory import SOURCE_SUFFIXES, known_stamp, read_source, stamp_of
-from .markup import MarkdownTimeout, Renderer
+from .markup import Renderer, TimedOut, time_limit
 from .run import TrackerRun
 
 
@@ -36,13 +36,23 @@ def prepare(path: str, parser: EntryParser, renderer: Renderer, page: bool, chec
         parser.reporter.error(path, exc.line, exc.message)
         return None, None, None, problems, ""
     digest = digest_bytes(data)
-    entry = parser.parse(path, data, page=page)
+    try:
+        with time_limit(renderer.front_matter_limit):
+            entry = parser.parse(path, data, page=page)
+    except TimedOut:
+        parser.reporter.error(
+            path,
+            1,
+            f"the front matter took more than {renderer.front_matter_limit:g} s to read "
+            "(TRACKER_FRONT_MATTER_TIME_LIMIT)",
+        )
+        return None, None, None, problems, digest
     if entry is None:
         return None, None, None, problems, digest
     try:
         # `make check` converts bodies too: one over the time limit is an error a build would report.
         (body, summary), removed = renderer.html(entry.body, entry.summary)
-    except MarkdownTimeout:
+    except TimedOut:
         parser.reporter.error(
             path,
             0,

@@ -99,6 +99,7 @@ class TrackerRun:
             settings["TRACKER_ENTRY_RULES"],
             settings["TRACKER_CHECK"],
             load_types(settings, reporter, slug),
+            settings["TRACKER_COVERS_MAX_DAYS"],
         )
         settings[RUN_KEY] = run = cls(reporter, vocabularies, parser)
         run.inventory = take_inventory(

@@ -15,8 +15,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -90,15 +92,20 @@ def document_name(url: str) -> str:
     return hashlib.blake2b(url.encode("utf-8"), digest_size=10).hexdigest() + ".html"
 
 
-def index_bundle(search: SearchIndex, lang: str) -> dict[str, bytes]:
+def index_bundle(
+    search: SearchIndex, lang: str, started: Callable[[subprocess.Popen], None] | None = None
+) -> dict[str, bytes]:
     """Pagefind's files for the records, by path in the output folder (the ready-made interfaces
-    left out). SearchFailed when Pagefind cannot run or fails."""
+    left out). SearchFailed when Pagefind cannot run or fails. `started` is given the Pagefind
+    process, for a caller that may have to stop it."""
     executable = get_executable()
     if executable is None:
         raise SearchFailed("Pagefind is not installed (pagefind[bin] in requirements.txt)")
     documents = {document_name(record.url): document(record, lang) for record in search.records}
     size = sum(len(text) for text in documents.values())
-    with tempfile.TemporaryDirectory(prefix="tracker-search-", dir=scratch_parent(size)) as scratch:
+    parent = scratch_parent(size)
+    remove_stale_scratch(parent)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH}{os.getpid()}-", dir=parent) as scratch:
         site, bundle = os.path.join(scratch, "site"), os.path.join(scratch, "bundle")
         os.mkdir(site)
         for name, text in documents.items():
@@ -115,13 +122,51 @@ def index_bundle(search: SearchIndex, lang: str) -> dict[str, bytes]:
             "--silent",
         ]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=scratch)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=scratch
+            )
+        except OSError as exc:
             raise SearchFailed(f"Pagefind did not run: {exc}") from None
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip().splitlines()
-            raise SearchFailed(f"Pagefind failed: {said[-1] if said else f'exit status {done.returncode}'}")
+        try:
+            if started is not None:
+                started(process)
+            out, err = process.communicate(timeout=TIME_LIMIT)
+        except subprocess.TimeoutExpired:
+            raise SearchFailed(f"Pagefind did not finish in {TIME_LIMIT} s") from None
+        finally:
+            if process.poll() is None:  # stopped, timed out or interrupted: the scratch goes only after it
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            said = (err or out).strip().splitlines()
+            raise SearchFailed(
+                f"Pagefind failed: {said[-1] if said else f'exit status {process.returncode}'}"
+            )
         return _read_bundle(bundle)
+
+
+SCRATCH = "tracker-search-"  # + the process id: a folder whose process is gone is a leftover
+
+
+def remove_stale_scratch(parent: str | None) -> None:
+    """Scratch folders of this user left by a process that was killed while indexing (they hold
+    the site's documents, in memory when under /dev/shm)."""
+    folder = parent or tempfile.gettempdir()
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(SCRATCH)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(SCRATCH) :].partition("-")[0]
+        path = os.path.join(folder, name)
+        try:
+            if not pid.isdigit() or os.lstat(path).st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue  # alive (another user's process), or not ours to judge
 
 
 def scratch_parent(size: int, memory: str = "/dev/shm") -> str | None:
