@@ -1,6 +1,7 @@
 """Random front matter and bodies: whatever a file holds, reading it gives one-line problems and
 never lets an exception escape (the reader, then `make check` on whole sites)."""
 
+import json
 import os
 import re
 import subprocess
@@ -176,3 +177,187 @@ def test_make_check_and_a_build_of_random_sites_print_only_problem_lines(tmp_pat
             line for line in problem_lines if not pattern.match(line)
         ]
         assert result.returncode in (0, 1)
+
+
+# Whole sites with events, places, sources, covers and data files: whatever a `make publish`
+# (a strict build) fails on, `make check` fails on, with the same lines.
+names = st.one_of(
+    st.sampled_from(["Anbar", "Nineveh", "Kirkuk", "Anbarr", "ISIS", "ISIL", "ISF", "Peshmerga", "Qaim"]),
+    st.sampled_from(["Al-Qaim", "Mosul", "Qaimm", "!!!", "", "~", "A" * 200, "=cmd|x", "Ninewa"]),
+    st.text(max_size=12),
+)
+links = st.one_of(
+    st.sampled_from(
+        [
+            "https://example.org/report",
+            "https://[oops/report",
+            "http://example.org:99999/x",
+            "mailto:desk@example.org",
+            "mailto:@x",
+            "Local council by phone",
+            "Report <https://example.org/r>",
+            "Report <https://[x>",
+            "javascript:alert(1)",
+            "@SUM(1+1)",
+            "https://" + "a" * 3000,
+        ]
+    ),
+    st.text(max_size=30),
+)
+days = st.one_of(
+    st.sampled_from(["2014-06-22", "2014-06-21", "20140622", "2014-13-45", "June", "2014-06-20"]),
+    st.text(max_size=10),
+)
+
+
+def flow(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in items) + "]"
+
+
+@st.composite
+def event_texts(draw) -> str:
+    """One event as front-matter lines."""
+    fields = {"type": draw(st.sampled_from(["battle", "Battles", "air strike", "explosions", "battel", ""]))}
+    for key, strategy in (
+        ("sub_type", st.sampled_from(["armed clash", "air strike", "suicide bomb", "x"])),
+        ("place", names),
+        ("province", names),
+        ("fatalities", st.sampled_from(["0", "3", "about 10", "-1", "99999999", "2.5", "¹"])),
+        ("date", days),
+        ("claim", st.sampled_from(["reported", "confirmed", "rumoured"])),
+        ("source", links),
+        ("notes", st.one_of(st.text(max_size=40), st.just("+1+1"), st.just("\\t=1+1"))),
+    ):
+        if draw(st.booleans()):
+            fields[key] = draw(strategy)
+    lines = [f"  - type: {json.dumps(fields.pop('type'), ensure_ascii=False)}"]
+    lines += [f"    {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    if draw(st.booleans()):
+        lines.append(f"    actors: {flow(draw(st.lists(names, max_size=4)))}")
+    return "\n".join(lines)
+
+
+@st.composite
+def site_entries(draw) -> bytes:
+    """An entry that records events, places, sources and what it covers."""
+    day = draw(st.sampled_from(["2014-06-22", "2014-06-23", "2014-07-01"]))
+    lines = ["---", f"title: {json.dumps(draw(st.text(min_size=1, max_size=20)), ensure_ascii=False)}"]
+    lines.append(f"date: {day}")
+    for key, strategy in (
+        ("provinces", st.lists(names, max_size=3).map(flow)),
+        ("actors", st.lists(names, max_size=3).map(flow)),
+        ("places", st.lists(names, max_size=3).map(flow)),
+        ("sources", st.lists(links, max_size=3).map(flow)),
+        (
+            "covers",
+            st.sampled_from(
+                ["2014-06-20/2014-06-22", "1000-01-01/2999-12-31", "2014-06-22", "2014-06-30/2014-06-01"]
+            ),
+        ),
+        ("status", st.sampled_from(["published", "draft", "hidden"])),
+        ("summary", st.text(min_size=1, max_size=30).map(lambda t: json.dumps(t, ensure_ascii=False))),
+    ):
+        if draw(st.booleans()):
+            lines.append(f"{key}: {draw(strategy)}")
+    events = draw(st.lists(event_texts(), max_size=3))
+    if events:
+        lines.append("events:")
+        lines += events
+    lines += ["---", draw(bodies)]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def data_files(draw) -> dict[str, str]:
+    """The site's vocabulary, gazetteer and event types, sometimes damaged."""
+    from test_events import TYPES
+    from test_places import PLACES
+
+    coordinates = st.sampled_from(["34.37", "3_3.4", "1e1", "-33.4", "200", "north", "36.34"])
+    extra_place = draw(
+        st.one_of(
+            st.just(""),
+            st.builds(
+                lambda name, lat, lon: (
+                    f"- name: {json.dumps(name, ensure_ascii=False)}\n  province: Anbar\n"
+                    f"  lat: {lat}\n  lon: {lon}\n"
+                ),
+                names,
+                coordinates,
+                coordinates,
+            ),
+        )
+    )
+    extra_type = draw(
+        st.sampled_from(
+            [
+                "",
+                "- name: Strategic developments\n  sub_types: [Looting, ~]\n",
+                "- name: Odd\n  sub_types:\n    - name: A\n      aliases: [[a]]\n",
+                "- name: Odd\n  sub_types: text\n",
+            ]
+        )
+    )
+    extra_province = draw(st.sampled_from(["", "- name: Kirkuk\n", "- name: Diyala\n  aliases: [~]\n"]))
+    return {
+        "data/provinces.yaml": PROVINCES + extra_province,
+        "data/actors.yaml": ACTORS,
+        "data/places.yaml": PLACES + extra_place,
+        "data/event_types.yaml": TYPES + extra_type,
+    }
+
+
+def problem_set(stderr: str) -> set[str]:
+    return {line for line in stderr.splitlines() if re.search(r": (error|warning): ", line)}
+
+
+@settings(
+    max_examples=max(3, EXAMPLES // 50),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+        HealthCheck.too_slow,
+    ],
+)
+@given(files=st.lists(site_entries(), min_size=2, max_size=8), data=data_files(), mapped=st.booleans())
+def test_make_check_fails_with_the_same_lines_on_whatever_a_publish_fails_on(
+    tmp_path_factory, files, data, mapped
+):
+    from conftest import Site
+    from test_workflow import publishconf
+
+    site = Site(tmp_path_factory.mktemp("fuzzdata"))
+    for name, text in data.items():
+        site.write(name, text)
+    if mapped:
+        site.write(
+            "data/provinces.geojson", (ROOT / "content/data/provinces.geojson").read_text(encoding="utf-8")
+        )
+    for n, text in enumerate(files):
+        site.write(f"entries/2014-06-{n % 28 + 1:02d}-e{n}.md", text)
+    conf = publishconf(site, TRACKER_ENTRY_RULES={})
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    results = {}
+    for command in ("check", "publish", "html"):
+        arguments = [
+            "--input",
+            str(site.content),
+            "--conf",
+            str(conf if command != "html" else ROOT / "pelicanconf.py"),
+        ]
+        if command != "check":
+            arguments += ["--output", str(site.root / command)]
+        results[command] = result = subprocess.run(
+            [sys.executable, "-m", "tracker.cli", command, *arguments],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
+        assert "Traceback" not in result.stderr + result.stdout, result.stderr[-3000:]
+    checked, published = results["check"], results["publish"]
+    assert problem_set(published.stderr) == problem_set(checked.stderr), (checked.stderr, published.stderr)
+    assert (published.returncode == 0) == (checked.returncode == 0), (checked.stderr, published.stderr)
+    assert results["html"].returncode == 0, results["html"].stderr

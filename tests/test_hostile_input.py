@@ -364,3 +364,34 @@ def test_a_new_tracker_with_a_map_and_no_published_entry_builds(site):
             and "No entries yet." in home.select_one("figure.map figcaption").get_text()
         )
         assert check(site).returncode == 0
+
+
+def test_a_link_to_the_root_folder_among_the_entries_is_a_loop_and_is_not_read(site):
+    site.write("entries/2014-06-01-good.md", entry(title="Good", date="2014-06-01"))
+    os.symlink("/", site.content / "entries/everything")
+    lines = problem_lines(check(site))
+    assert lines == [
+        "content/entries/everything: warning: symbolic link to a folder that is already read; not followed",
+        "0 errors, 1 warning in 1 file",
+    ]
+    built = site.build()
+    assert built.returncode == 0 and built_entries(site) == ["good"]
+
+
+def test_static_files_are_copied_beside_the_tracker_entries_and_a_loop_among_them_is_one_warning(site):
+    site.write("entries/2014-06-01-good.md", entry(title="Good", date="2014-06-01"))
+    gif = bytes.fromhex(
+        "47494638396101000100800000000000ffffff21f90400000000002c00000000010001000002024401003b"
+    )
+    site.write("images/photo.gif", gif)
+    site.write("images/maps/qaim.gif", gif)
+    os.symlink("..", site.content / "images/maps/up")
+    result = site.build("-e", 'STATIC_PATHS=["images"]')
+    assert result.returncode == 0 and "Traceback" not in result.stderr + result.stdout, result.stderr
+    assert problem_lines(result) == [
+        "content/images/maps/up: warning: symbolic link to a folder that is already read; not followed",
+        "0 errors, 1 warning in 1 file",
+    ]
+    assert (site.output / "images/photo.gif").read_bytes() == gif
+    assert (site.output / "images/maps/qaim.gif").read_bytes() == gif
+    assert built_entries(site) == ["good"]

@@ -157,6 +157,7 @@ def discard(fresh: str, target: str, retention: list[str]) -> None:
     if not os.path.lexists(fresh) or not os.path.isdir(target):
         return
     carry(fresh, target, retention)
+    step("discard")
     shutil.rmtree(fresh, ignore_errors=True)
 
 
