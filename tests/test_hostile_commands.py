@@ -10,6 +10,9 @@ import socket
 import stat
 import subprocess
 import sys
+import time
+
+import pytest
 
 from conftest import ROOT, devserver, entry, fetch, free_port, wait_for
 from test_hostile_input import problem_lines
@@ -17,15 +20,13 @@ from test_workflow import make
 from tracker.site.search import SCRATCH, remove_stale_scratch
 
 
-def test_a_setting_given_on_the_command_line_that_is_not_json_is_one_line(site):
+@pytest.mark.parametrize(
+    "option", ["-e TRACKER_STRICT=yes", "--extra-settings=TRACKER_STRICT=yes", "-eTRACKER_STRICT=yes"]
+)
+def test_a_setting_given_on_the_command_line_that_is_not_json_is_one_line(site, option):
     site.write("entries/2014-06-01-one.md", entry(title="One", date="2014-06-01"))
     for target in ("html", "check", "publish"):
-        result = make(
-            target,
-            f"INPUTDIR={site.content}",
-            f"OUTPUTDIR={site.output}",
-            "PELICANOPTS=-e TRACKER_STRICT=yes",
-        )
+        result = make(target, f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", f"PELICANOPTS={option}")
         assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
         assert problem_lines(result) == [
             f"make {target}: error: PELICANOPTS: -e TRACKER_STRICT=yes: 'yes' is not a JSON value "
@@ -77,14 +78,20 @@ def test_hostile_requests_get_an_answer_and_no_traceback(site):
 def test_stale_search_scratch_folders_are_removed_and_live_ones_kept(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = tmp_path / f"{SCRATCH}{dead.pid}-abc"
-    alive = tmp_path / f"{SCRATCH}{os.getpid()}-def"
-    other = tmp_path / "someone-else"
-    for folder in (stale, alive, other):
+    memory, disk = tmp_path / "shm", tmp_path / "tmp"
+    stale = memory / f"{SCRATCH}{dead.pid}-abc"
+    alive = disk / f"{SCRATCH}{os.getpid()}-def"
+    earlier = disk / f"{SCRATCH}k2x9q1a0"  # an earlier version's name, without a process id
+    recent = memory / f"{SCRATCH}p0z7w2b1"
+    other = disk / "someone-else"
+    for folder in (stale, alive, earlier, recent, other):
         (folder / "site").mkdir(parents=True)
         (folder / "site/doc.html").write_text("<p>an entry</p>")
-    remove_stale_scratch(str(tmp_path))
-    assert not stale.exists() and alive.exists() and other.exists()
+    an_hour_ago = time.time() - 3600
+    os.utime(earlier, (an_hour_ago, an_hour_ago))
+    remove_stale_scratch((str(memory), str(disk)))
+    assert not stale.exists() and not earlier.exists()
+    assert alive.exists() and recent.exists() and other.exists()
 
 
 SLOW_PAGEFIND = """#!/bin/sh
@@ -139,3 +146,18 @@ def test_stopping_the_devserver_while_it_indexes_leaves_no_pagefind_and_no_scrat
     assert wait_for(lambda: not os.path.exists(f"/proc/{pagefind}"), 10)
     assert scratch_folders("/dev/shm", str(scratch)) == before
     assert "Traceback" not in log.read_text() and "make serve: stopped" in log.read_text(), log.read_text()
+
+
+def test_a_build_read_in_worker_processes_prints_no_traceback(site):
+    for n in range(240):  # enough for the reading to go to two worker processes
+        day = f"2014-{n // 28 % 12 + 1:02d}-{n % 28 + 1:02d}"
+        site.write(f"entries/{day}-e{n}.md", entry(title=f"E{n}", date=day, provinces="[Anbar]"))
+    for target, options in (
+        ("html", "PELICANOPTS=-e TRACKER_CACHE=null TRACKER_ENTRY_RULES={}"),
+        ("check", "Q=1"),
+    ):
+        result = make(target, f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", options)
+        assert result.returncode == 0 and "Traceback" not in result.stderr + result.stdout, result.stderr[
+            -2000:
+        ]
+        assert "Interrupted" not in result.stderr

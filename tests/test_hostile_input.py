@@ -395,3 +395,16 @@ def test_static_files_are_copied_beside_the_tracker_entries_and_a_loop_among_the
     assert (site.output / "images/photo.gif").read_bytes() == gif
     assert (site.output / "images/maps/qaim.gif").read_bytes() == gif
     assert built_entries(site) == ["good"]
+
+
+def test_a_link_to_a_static_folder_never_hides_the_folder_itself(site):
+    site.write("entries/2014-06-01-good.md", entry(title="Good", date="2014-06-01"))
+    site.write("images/b/x.gif", b"GIF89a")
+    os.symlink("b", site.content / "images/a")  # walked before b in name order
+    result = site.build("-e", 'STATIC_PATHS=["images"]')
+    assert result.returncode == 0, result.stderr
+    assert problem_lines(result) == [
+        "content/images/a: warning: symbolic link to a folder that is already read; not followed",
+        "0 errors, 1 warning in 1 file",
+    ]
+    assert (site.output / "images/b/x.gif").read_bytes() == b"GIF89a"

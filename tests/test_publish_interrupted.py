@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT, Site, entry
+from conftest import ROOT, Site, entry, wait_for
 from test_output_folder import fill
 from test_workflow import publishconf, tree
 
@@ -131,3 +132,56 @@ def test_a_publish_told_to_stop_puts_the_last_site_back_at_once(sites, tmp_path,
     after_swap = step == "parked"  # the new site was already in place
     assert tree(site.output) == (new if after_swap else last)
     assert siblings(site) == ["content", "output", "publishconf_test.py"] or after_swap
+
+
+def test_ctrl_c_during_the_build_of_a_publish_changes_nothing(sites, tmp_path):
+    _, last, _ = sites
+    site, conf = copy_of(sites, tmp_path)
+    for n in range(300):  # a build long enough to be interrupted
+        day = f"2014-07-{n % 28 + 1:02d}"
+        site.write(f"entries/{day}-x{n}.md", entry(title=f"X{n}", date=day))
+    command = ["publish", "--input", str(site.content), "--output", str(site.output), "--conf", str(conf)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker.cli", *command],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},
+        start_new_session=True,
+    )
+    # Once the build writes (its fresh folder holds a marker), Ctrl-C, which reaches the whole group.
+    assert wait_for(lambda: list(site.root.glob(".output.new-*/.tracker-build.json")), 60)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "Traceback" not in err, err
+    assert tree(site.output) == last
+    assert siblings(site) == ["content", "output", "publishconf_test.py"]
+
+
+FINISHED_EARLY = """
+import os, sys
+from tracker import cli
+def build(content, output, conf, *extra, options=()):
+    os.makedirs(os.path.join(output, "2014"), exist_ok=True)
+    with open(os.path.join(output, ".tracker-build.json"), "w") as marker:
+        marker.write('{"format": 1, "complete": false, "files": []}')
+    return 0  # as Pelican's command does when it catches Ctrl-C
+cli.build = build
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_build_that_stopped_without_saying_so_is_never_published(sites, tmp_path):
+    _, last, _ = sites
+    site, conf = copy_of(sites, tmp_path)
+    command = ["publish", "--input", str(site.content), "--output", str(site.output), "--conf", str(conf)]
+    result = subprocess.run(
+        [sys.executable, "-c", FINISHED_EARLY, *command],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},
+    )
+    assert result.returncode == 1 and "make publish: build failed" in result.stderr, result.stderr
+    assert tree(site.output) == last

@@ -37,7 +37,7 @@ from .incremental.outfolder import (
     read_marker,
     remove_files,
 )
-from .model.entries import FILE_DATE, YEARS
+from .model.entries import FILE_DATE, MAX_TITLE, YEARS
 from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
 from .publishing import Interrupted, Refused, interruptible, publish_into
@@ -61,7 +61,6 @@ status: draft  # remove this line to publish
 ---
 
 """
-MAX_TITLE = 200
 SLUG_LENGTH = 80  # file names stay readable; the title itself is kept whole
 
 
@@ -172,6 +171,12 @@ def split_extra_settings(options: tuple[str, ...] | list[str]) -> tuple[list[str
     for option in options:
         if option in ("-e", "--extra-settings"):
             taking = True
+        elif option.startswith("--extra-settings="):
+            taking = True
+            given.append(option.partition("=")[2])
+        elif option.startswith("-e") and not option.startswith("--"):
+            taking = True
+            given.append(option[2:])
         elif taking and not option.startswith("-"):
             given.append(option)
         else:

@@ -70,6 +70,13 @@ def interruptible():
             signal.signal(signum, handler)
 
 
+def default_signals() -> None:
+    """Give SIGINT, SIGTERM and SIGHUP their default handling (in a worker process, which the
+    parent stops with SIGTERM when its work is done)."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
+
+
 @contextlib.contextmanager
 def uninterrupted():
     """Hold SIGINT, SIGTERM and SIGHUP back while the block puts things back in order; one that

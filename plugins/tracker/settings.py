@@ -130,7 +130,7 @@ def content_file(optional: bool = False) -> Check:
     def check(value: Any, settings: dict[str, Any]) -> str | None:
         if optional and not value:
             return None
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\x00" in value:
             return f"{value!r} is not a file name (a path relative to the content folder)"
         content = str(settings.get("PATH", ""))
         path = os.path.join(content, value)

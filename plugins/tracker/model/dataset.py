@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -141,22 +142,23 @@ def rows_by_entry(rows: Iterable[EventRow]) -> dict[str, list[EventRow]]:
 
 
 def plain_summary(entry: Any) -> str:
-    """The summary the author wrote, as one line of plain text ("" when there is none). Tags are
-    stripped until none is left: stripping unescapes, so a summary quoting `<script>` as code
-    would otherwise come out as markup."""
+    """The summary the author wrote, as one line of plain text ("" when there is none)."""
     summary = (getattr(entry, "metadata", None) or {}).get("summary")
     return plain_text(summary) if summary else ""
 
 
+# A tag as text may spell it once the HTML's own tags are gone: `<`, then a letter, `/` or `!`.
+TAG_LIKE = re.compile(r"<[A-Za-z/!][^<>]*>")
+
+
 def plain_text(html: str) -> str:
-    """HTML as one line of text, with no tag left in it (each round strips at least one tag)."""
+    """HTML as one line of plain text that carries no markup. The HTML's tags are stripped and its
+    text decoded once; what then still looks like a tag (`<script>` quoted in code) is removed,
+    and any `<` left before a letter is written `‹`, so that nothing reads as markup where the
+    text is shown as HTML by mistake. Other text, `<` and `>` included, is kept as written."""
     text = " ".join(Markup(html).striptags().split())
-    while "<" in text and ">" in text:
-        stripped = " ".join(Markup(text.replace("&", "&amp;")).striptags().split())
-        if stripped == text:
-            break
-        text = stripped
-    return text
+    text = TAG_LIKE.sub("", text)
+    return re.sub(r"<(?=[A-Za-z/!])", "‹", text)
 
 
 def tally(rows: Iterable[EventRow]) -> EventTally | None:

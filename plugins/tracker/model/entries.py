@@ -32,7 +32,10 @@ STATUSES = ("published", "draft", "hidden")
 ENTRY_REQUIRED = ("title", "date")
 PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+DATE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # ASCII digits only: `\d` would take any script's
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
 YEARS = (1000, 2999)  # a typo such as 20014 or 1014 is an error, not a page dated a millennium away
 MAX_TITLE = 200  # characters of a title (a headline, written into every list and feed)
 # A year in review is the longest window an entry of a daily tracker covers; a longer one is

@@ -43,7 +43,7 @@ EVENT_KEYS = (
 )
 CLAIMS = ("reported", "confirmed", "disputed")
 MAX_EVENTS = 200  # per entry
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -159,12 +159,17 @@ class EventReader:
         for node in nodes:
             errors = self.reporter.count("error")
             event = self._event(node)
-            if event is not None and self.reporter.count("error") == errors and self._counted(event, named):
+            if event is None or self.reporter.count("error") != errors:
+                continue
+            grown = self._names_with(event, named)
+            if grown is not None:
+                named.update(grown)
                 events.append(event)
         return tuple(events)
 
-    def _counted(self, event: Event, named: dict[str, set[str]]) -> bool:
-        """Whether the event's names keep the entry within MAX_NAMES of each kind (then counted)."""
+    def _names_with(self, event: Event, named: dict[str, set[str]]) -> dict[str, set[str]] | None:
+        """The entry's names of each kind with the event's added; None (an error) when that is
+        more than MAX_NAMES of a kind."""
         terms = {"province": [event.province], "actor": list(event.actors), "place": [event.place]}
         grown = {kind: named[kind] | {t.key for t in found if t is not None} for kind, found in terms.items()}
         for kind, keys in grown.items():
@@ -173,9 +178,8 @@ class EventReader:
                     event.line,
                     f"with this event the entry names more than {MAX_NAMES} {kind}s; event left out",
                 )
-                return False
-        named.update(grown)
-        return True
+                return None
+        return grown
 
     def _error(self, line: int, message: str) -> None:
         self.reporter.error(self.path, line, f"event: {message}")
@@ -246,17 +250,17 @@ class EventReader:
             text.get("notes", ""),
             line,
             url,
-            host_of(url) if url.lower().startswith("http") else "",
+            host_of(url),
         )
 
     def _type(self, given: str, sub: str | None, values: dict[str, Node]) -> tuple[str | None, str]:
         if self.types is None or not self.types.types.terms:
             self._error(line_of(values["type"]), "the site has no event types (TRACKER_EVENT_TYPES)")
             return None, ""
-        if len(given) > MAX_NAME_LENGTH or len(sub or "") > MAX_NAME_LENGTH:
-            key = "type" if len(given) > MAX_NAME_LENGTH else "sub_type"
-            self._error(line_of(values[key]), f"{key} of more than {MAX_NAME_LENGTH} characters")
-            return None, ""
+        for key, text in (("type", given), ("sub_type", sub or "")):
+            if len(text) > MAX_NAME_LENGTH:
+                self._error(line_of(values[key]), f"{key} of more than {MAX_NAME_LENGTH} characters")
+                return None, ""
         kind = self.types.types.resolve(given)
         if kind is None:
             near = self.types.types.suggestion(given)

@@ -17,7 +17,8 @@ from .vocabulary import Term, Vocabulary
 
 RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
 WORDS = {"lat": "latitude", "lon": "longitude"}
-DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?")  # decimal degrees as written: no `3_3.4`, `1e1` or `inf`
+# Decimal degrees as written, in ASCII digits: `34.37`, `-33.4`, `.5`, `34.`; not `3_3.4`, `1e1`, `inf`.
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def check_places(places: Vocabulary, provinces: Vocabulary, reporter: Reporter) -> Vocabulary:

@@ -207,14 +207,11 @@ def check_place_locations(
 ) -> None:
     """A warning for each place whose coordinates fall outside the map (it is not drawn), or
     outside its own province on the map."""
-    points = [p for polygons in province_map.shapes.values() for polygon in polygons for p in polygon[0]]
-    if not points:
+    if not province_map.shapes:
         return
-    west, east = min(p[0] for p in points), max(p[0] for p in points)
-    south, north = min(p[1] for p in points), max(p[1] for p in points)
     for place in places.terms:
         lat, lon, province = place.fields.get("lat"), place.fields.get("lon"), province_of(place, provinces)
-        if lat is not None and not (west <= lon <= east and south <= lat <= north):
+        if lat is not None and not on_map(province_map, lon, lat):
             reporter.warning(
                 places.path,
                 place.lines.get("lat", place.line),
@@ -231,6 +228,22 @@ def check_place_locations(
                 place.lines.get("lat", place.line),
                 f"place '{place.name}' ({lat:g}, {lon:g}) lies outside {province.name} on the map",
             )
+
+
+def on_map(province_map: ProvinceMap, lon: float, lat: float) -> bool:
+    """Whether a point lies within the map's extent (the box its drawings are fitted to)."""
+    west, north, east, south = _extent(province_map)
+    return west <= lon <= east and south <= lat <= north
+
+
+def _extent(province_map: ProvinceMap) -> tuple[float, float, float, float]:
+    points = [p for polygons in province_map.shapes.values() for polygon in polygons for p in polygon[0]]
+    return (
+        min(p[0] for p in points),
+        max(p[1] for p in points),
+        max(p[0] for p in points),
+        min(p[1] for p in points),
+    )
 
 
 def recent_counts(entries: list[Any], newest: dt.datetime | None, kind: str = "provinces") -> dict[str, int]:

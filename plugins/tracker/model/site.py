@@ -33,7 +33,7 @@ from .dataset import (
 )
 from .digests import digest_bytes
 from .gazetteer import province_of
-from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, recent_counts, shade
+from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, on_map, recent_counts, shade
 from .index import build_index, term_of
 from .search import SearchIndex, build_search
 from .vocabulary import Term, Vocabulary
@@ -907,15 +907,11 @@ def draw_map(
                     bool(label) and min(label.width, label.height) < TAP_TARGET,
                 )
             )
-        dots = {
-            page.key: point
-            for page in places
-            if page.known and page.term.fields.get("lat") is not None
-            for point in [
-                tuple(round(v, 1) for v in projection.point(page.term.fields["lon"], page.term.fields["lat"]))
-            ]
-            if 0 <= point[0] <= projection.width and 0 <= point[1] <= projection.height  # else off the map
-        }
+        dots = {}
+        for page in places:
+            lat, lon = page.term.fields.get("lat"), page.term.fields.get("lon")
+            if page.known and lat is not None and on_map(province_map, lon, lat):  # else not drawn
+                dots[page.key] = tuple(round(v, 1) for v in projection.point(lon, lat))
         drawings.append(
             Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
         )

@@ -44,19 +44,24 @@ _PUNCTUATION = str.maketrans(
 _SPACES = re.compile(r"\s+")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
 TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note", "province"}
-NODE_KEYS = {"sub_types"}  # kept as YAML nodes, for the module that reads them with their lines
+# Kept as YAML nodes, for the module that reads them with their lines (model/events.py).
+NODE_KEYS = {"event type": {"sub_types"}}
 
 
 MAX_NAMES = 100  # provinces, actors, places or tags one entry (its events included) may name
 MAX_NAME_LENGTH = 150  # a name becomes a URL slug and a file name (at most 255 bytes)
+MAX_SLUG_BYTES = 200  # a slug is a folder's name: room is left for what a URL pattern adds to it
 
 
 def name_problem(value: str, slugify: Callable[[str], str]) -> str | None:
     """What keeps `value` from being a page's name and URL slug, or None."""
     if len(value) > MAX_NAME_LENGTH:
         return f"name of {len(value)} characters; at most {MAX_NAME_LENGTH}"
-    if not slugify(value):
+    slug = slugify(value)
+    if not slug:
         return f"'{value}' has no letter or digit to make a URL from"
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"'{value}' makes a URL slug of {len(slug.encode('utf-8'))} bytes; at most {MAX_SLUG_BYTES}"
     return None
 
 
@@ -191,7 +196,7 @@ def _read_term(
         return None
     del values["name"]
     fields = {
-        key: value if key in NODE_KEYS else plain(value)
+        key: value if key in NODE_KEYS.get(kind, ()) else plain(value)
         for key, value in values.items()
         if not is_null(value)
     }

@@ -184,9 +184,8 @@ def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
         for item in node.value:
             if not isinstance(item, ScalarNode):
                 raise YAMLProblem(line_of(item), f"list items must be names, found {kind_of(item)}")
-            if is_null(item):
-                raise YAMLProblem(line_of(item), "empty item in the list")
-        return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip()]
+        # An empty item (`-` alone, `~`, `null`) is nothing to name: left out, as empty text is.
+        return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip() and not is_null(i)]
     raise YAMLProblem(line_of(node), f"expected a list or a comma-separated string, found {kind_of(node)}")
 
 

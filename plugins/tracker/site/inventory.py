@@ -37,8 +37,10 @@ def take_inventory(root: str, folders: list[str], static: list[str], reporter: R
     bases = [os.path.join(root, folder) for folder in folders]
     static_roots = [os.path.join(root, folder) for folder in static]
     roots = {os.path.realpath(path) for path in bases + static_roots}
+    walked = [path for path in bases + static_roots if os.path.isdir(path)]
+    real_folders = _real_folders(walked)  # reached without a link: a link to one is never followed
     seen = set(roots)
-    for base in bases + [path for path in static_roots if os.path.isdir(path)]:
+    for base in walked:
         for folder, dirs, files in os.walk(base, followlinks=True):
             dirs.sort()
             for name in list(dirs):
@@ -46,9 +48,13 @@ def take_inventory(root: str, folders: list[str], static: list[str], reporter: R
                 real = os.path.realpath(path)
                 if IGNORED.search(name) or (real in roots and not os.path.islink(path)):
                     dirs.remove(name)  # ignored, or a folder walked as a root of its own
-                elif _already_walked(path, real, seen, roots, reporter):
+                elif os.path.islink(path) and _already_walked(
+                    path, real, seen | real_folders, roots, reporter
+                ):
                     dirs.remove(name)
                     excluded.append(os.path.relpath(path, root))
+                else:
+                    seen.add(real)
             if base in static_roots:
                 continue
             for name in sorted(files):
@@ -66,14 +72,23 @@ def take_inventory(root: str, folders: list[str], static: list[str], reporter: R
     return Inventory(tuple(sorted(sources)), frozenset(suffixes), tuple(excluded))
 
 
+def _real_folders(bases: list[str]) -> set[str]:
+    """Every folder under `bases` reached without going through a symbolic link (real paths)."""
+    found = set()
+    for base in bases:
+        for folder, dirs, _ in os.walk(base):
+            dirs[:] = [name for name in dirs if not IGNORED.search(name)]
+            found.add(os.path.realpath(folder))
+    return found
+
+
 def _already_walked(path: str, real: str, seen: set[str], roots: set[str], reporter: Reporter) -> bool:
-    """A folder reached a second time through a symbolic link (a loop, a link to a folder that
-    holds the site, `/` included, or a second way in) is not walked."""
+    """A symbolic link to a folder that is read anyway (a loop, a second way into a folder of the
+    site, or a link to a folder that holds the site, `/` included) is not followed."""
     holds_a_root = any(root == real or root.startswith(real.rstrip(os.sep) + os.sep) for root in roots)
     if real in seen or holds_a_root:
         reporter.warning(path, 0, "symbolic link to a folder that is already read; not followed")
         return True
-    seen.add(real)
     return False
 
 

@@ -14,6 +14,7 @@ from ..model.digests import digest_bytes
 from ..model.entries import Entry, EntryParser
 from ..model.yamlnodes import YAMLProblem
 from ..problems import Reporter
+from ..publishing import default_signals
 from .inventory import SOURCE_SUFFIXES, known_stamp, read_source, stamp_of
 from .markup import Renderer, TimedOut, time_limit
 from .run import TrackerRun
@@ -79,6 +80,7 @@ _worker: dict[str, Any] = {}
 
 
 def _start_worker(parser: EntryParser, renderer: Renderer) -> None:
+    default_signals()  # the parent's turn a signal into an exception; a worker just stops
     _worker.update(parser=parser, renderer=renderer)
 
 

@@ -16,8 +16,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -104,7 +106,7 @@ def index_bundle(
     documents = {document_name(record.url): document(record, lang) for record in search.records}
     size = sum(len(text) for text in documents.values())
     parent = scratch_parent(size)
-    remove_stale_scratch(parent)
+    remove_stale_scratch()
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH}{os.getpid()}-", dir=parent) as scratch:
         site, bundle = os.path.join(scratch, "site"), os.path.join(scratch, "bundle")
         os.mkdir(site)
@@ -148,25 +150,39 @@ def index_bundle(
 SCRATCH = "tracker-search-"  # + the process id: a folder whose process is gone is a leftover
 
 
-def remove_stale_scratch(parent: str | None) -> None:
-    """Scratch folders of this user left by a process that was killed while indexing (they hold
-    the site's documents, in memory when under /dev/shm)."""
-    folder = parent or tempfile.gettempdir()
-    try:
-        names = [name for name in os.listdir(folder) if name.startswith(SCRATCH)]
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(SCRATCH) :].partition("-")[0]
-        path = os.path.join(folder, name)
+def remove_stale_scratch(parents: tuple[str | None, ...] = ("/dev/shm", None)) -> None:
+    """Scratch folders of this user left by a process killed while indexing (they hold the site's
+    documents, in memory when under /dev/shm), wherever they were put (None: the system's
+    temporary folder): one whose process is gone, or one without a process id (an earlier
+    version's) untouched for longer than an index may take."""
+    for parent in parents:
+        folder = parent or tempfile.gettempdir()
         try:
-            if not pid.isdigit() or os.lstat(path).st_uid != os.getuid():
+            names = [name for name in os.listdir(folder) if name.startswith(SCRATCH)]
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+                if info.st_uid != os.getuid() or not stat.S_ISDIR(info.st_mode):
+                    continue
+                if _is_stale(name[len(SCRATCH) :].partition("-")[0], info.st_mtime):
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
                 continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except (OSError, OverflowError):
-            continue  # alive (another user's process), or not ours to judge
+
+
+def _is_stale(pid: str, modified: float) -> bool:
+    if not pid.isascii() or not pid.isdigit() or len(pid) > 9:
+        return time.time() - modified > TIME_LIMIT
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive (another user's process)
+    return False
 
 
 def scratch_parent(size: int, memory: str = "/dev/shm") -> str | None:
