@@ -136,8 +136,8 @@ class Site:
 
 
 def indexed_text(output: Path) -> str:
-    """The text of every record in an output folder's search index (Pagefind's fragments)."""
-    fragments = sorted((output / "pagefind" / "fragment").glob("*.pf_fragment"))
+    """The text of every record in an output folder's search index (the fragments of all its shards)."""
+    fragments = sorted((output / "pagefind").glob("*/fragment/*.pf_fragment"))
     return "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
 
 

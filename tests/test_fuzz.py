@@ -16,9 +16,9 @@ from conftest import ACTORS, PROVINCES, ROOT
 from tracker.model.entries import CONVERTERS, EntryParser
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
-from tracker.site.markup import Renderer
+from tracker.reading.markup import Renderer
 from tracker.site.reader import prepare
-from tracker.site.run import site_slugify
+from tracker.build import site_slugify
 
 # Scalars as YAML and authors produce them: text of every kind, control characters and surrogates
 # included, huge and odd numbers, dates that are not dates.

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, devserver, entry, fetch, free_port, wait_for
 from test_hostile_input import problem_lines
 from test_workflow import make
-from tracker.site.search import SCRATCH, remove_stale_scratch
+from tracker.writing.search import SCRATCH, remove_stale_scratch
 
 
 @pytest.mark.parametrize(

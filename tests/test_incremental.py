@@ -127,7 +127,7 @@ def test_the_cache_keeps_a_read_entry_exactly_as_read(tmp_path):
     from tracker.model.gazetteer import check_places
     from tracker.model.vocabulary import load_vocabulary
     from tracker.problems import Reporter
-    from tracker.site.run import site_slugify
+    from tracker.build import site_slugify
 
     slugify, reporter, zone = site_slugify(DEFAULT_CONFIG), Reporter(), ZoneInfo("Asia/Baghdad")
     vocabularies = {}

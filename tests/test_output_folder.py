@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, devserver, entry, fetch, wait_for
 from test_workflow import make, publishconf, tree
-from tracker.incremental.outfolder import MARKER, OutputLock
+from tracker.writing.outfolder import MARKER, OutputLock
 
 
 def fill(site, drafts=True):

@@ -324,7 +324,7 @@ def test_the_search_index_holds_every_published_entry_of_the_sample_and_no_draft
     }
     urls = {
         json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])["meta"]["url"]
-        for path in (sample / "pagefind/fragment").glob("*.pf_fragment")
+        for path in (sample / "pagefind").glob("*/fragment/*.pf_fragment")
     }
     assert len(entry_pages) == 33 and urls == entry_pages
     drafts = [p for p in (ROOT / "content/entries").rglob("*.md") if "status: draft" in p.read_text()]

@@ -1,223 +1,222 @@
-"""Tracker plugin: YAML-front-matter entries, a controlled vocabulary and line-accurate problems.
+"""Tracker plugin: entries in Markdown with YAML front matter, read, kept and rendered by the
+tracker itself; a controlled vocabulary; line-accurate problems.
 
-`register()` only connects signals; the receivers are module-level because Pelican's
-signals hold weak references.
+`register()` only connects signals; the receivers are module-level because Pelican's signals
+hold weak references. Pelican keeps the site's pages, its static files, its writer's signals and
+its command line; the entries leave its article generator (see the README's "What other Pelican
+plugins see").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import json
 import os
+import sys
+from importlib import metadata
 from typing import Any
 
-from jinja2.bccache import Bucket, BytecodeCache
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
-from .incremental.outfolder import remove_files, static_outputs, write_marker
-from .incremental.writer import TrackerWriter
-from .model.site import month_calendar
-from .problems import display_path
+from .build import Build
+from .generator import TrackerGenerator
+from .model.dates import day_element, moment_element
+from .model.periods import month_calendar
+from .problems import Reporter, display_path
+from .reading.pages import PageReader
 from .settings import DEFAULTS
-from .site.dates import day_element, moment_element
-from .site.generator import SiteGenerator
-from .site.paths import check_collisions
-from .site.reader import TrackerReader, prefetch
-from .site.run import DEFER_SAVE_KEY, IDENTITY_KEY, KEPT_KEY, TrackerRun, folder_identity
+from .writing.outfolder import remove_files, static_outputs, user_cache_folder, write_marker
+from .writing.paths import Claim, check_claims
+from .writing.writer import TrackerWriter
 
-# Term pages paginate like tag pages (None: DEFAULT_PAGINATION).
-PAGINATED = {"province": None, "actor": None, "place": None}
+# The direct templates this plugin writes itself (Pelican's would list no entry).
+OWN_TEMPLATES = ("index", "tags", "authors", "archives", "categories")
+# Signals Pelican sends for articles: the tracker's entries are not Pelican articles.
+ARTICLE_SIGNALS = (
+    "article_generator_init",
+    "article_generator_pretaxonomy",
+    "article_generator_preread",
+    "article_generator_context",
+    "article_generator_finalized",
+    "article_generator_write_article",
+    "article_writer_finalized",
+    "content_object_init",
+)
 
 
 def merge_defaults(pelican) -> None:
-    """Merge the plugin's defaults under the site's settings, once."""
+    """Merge the plugin's defaults under the site's settings, once; take the entries away from
+    Pelican's article generator."""
+    settings = pelican.settings
     for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # This plugin keeps its own cache; Pelican's content cache stays off, and its file stamps are
-    # modification times: a hash stamp would open every source file, a FIFO too (and wait for ever).
-    pelican.settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
-    quiet_stamp_warnings()
-    pelican.settings["PAGINATED_TEMPLATES"] = {**PAGINATED, **pelican.settings["PAGINATED_TEMPLATES"]}
-    pelican.settings["JINJA_ENVIRONMENT"] = {
-        "bytecode_cache": COMPILED_TEMPLATES,
-        **pelican.settings["JINJA_ENVIRONMENT"],
+        settings.setdefault(key, value)
+    if "TRACKER_ENTRY_PATHS" not in settings:
+        settings["TRACKER_ENTRY_PATHS"] = list(settings["ARTICLE_PATHS"])
+        settings["ARTICLE_PATHS"] = []  # Pelican needs its article generator, which may be empty
+        settings["DIRECT_TEMPLATES"] = [t for t in settings["DIRECT_TEMPLATES"] if t not in OWN_TEMPLATES]
+    settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
+    settings["JINJA_ENVIRONMENT"] = {
+        "bytecode_cache": compiled_templates(),
+        **settings["JINJA_ENVIRONMENT"],
     }
-    pelican.settings["JINJA_FILTERS"] = {
-        "day": day_element,
-        "moment": moment_element,
-        **pelican.settings["JINJA_FILTERS"],
-    }
-    pelican.settings["JINJA_GLOBALS"] = {
-        "month_calendar": month_calendar,
-        **pelican.settings["JINJA_GLOBALS"],
-    }
+    settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
+    settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
+    warn_article_plugins()
 
 
-class CompiledTemplates(BytecodeCache):
-    """Templates compiled once per process (a devserver rebuilds with new Jinja environments):
-    kept by template, source and every environment option that changes the compiled code."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[tuple, bytes] = {}
-
-    @staticmethod
-    def _key(bucket: Bucket) -> tuple:
-        env = bucket.environment
-        options = tuple(getattr(env, name, None) for name in COMPILE_OPTIONS)
-        return bucket.key, bucket.checksum, options, tuple(sorted(env.extensions)), repr(env.autoescape)
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        found = self.compiled.get(self._key(bucket))
-        if found is not None:
-            bucket.bytecode_from_string(found)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[self._key(bucket)] = bucket.bytecode_to_string()
+def compiled_templates() -> FileSystemBytecodeCache | None:
+    """Templates compiled once and kept in the user's cache folder (by the Jinja2 version, each
+    template by its name and source), so that a build does not compile the theme again. The
+    folder holds code: like the rest of the cache folder, it is the user's own (0700)."""
+    try:
+        folder = os.path.join(user_cache_folder(), "templates", f"jinja2-{metadata.version('jinja2')}")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        return FileSystemBytecodeCache(folder)
+    except OSError:
+        return None  # no cache folder: templates are compiled in every build
 
 
-COMPILE_OPTIONS = (
-    "block_start_string",
-    "block_end_string",
-    "variable_start_string",
-    "variable_end_string",
-    "comment_start_string",
-    "comment_end_string",
-    "line_statement_prefix",
-    "line_comment_prefix",
-    "trim_blocks",
-    "lstrip_blocks",
-    "newline_sequence",
-    "keep_trailing_newline",
-    "optimized",
-    "is_async",
-)
-COMPILED_TEMPLATES = CompiledTemplates()
+def warn_article_plugins() -> None:
+    """One line naming each receiver of a signal Pelican no longer sends for entries."""
+    for name in ARTICLE_SIGNALS:
+        for receiver in getattr(signals, name).receivers.values():
+            function = receiver() if callable(receiver) and getattr(receiver, "__self__", None) is None else receiver
+            module = getattr(function, "__module__", "?")
+            if module and not module.startswith("tracker"):
+                print(
+                    f"settings: warning: {module}.{getattr(function, '__name__', '?')} listens to {name}, "
+                    "which this site does not send for its entries (they are not Pelican articles)",
+                    file=sys.stderr,
+                )
 
 
-class _KnownUnreadable(logging.Filter):
-    """Pelican warns, in three lines, that it cannot stamp a file it cannot stat (a dangling link):
-    the reader reports the same file as one `path:line:` error."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Cannot get modification stamp")
-
-
-def quiet_stamp_warnings() -> None:
-    """Install the filter once per process."""
-    cache_logger = logging.getLogger("pelican.cache")
-    if not any(isinstance(f, _KnownUnreadable) for f in cache_logger.filters):
-        cache_logger.addFilter(_KnownUnreadable())
-
-
-def start_run(pelican) -> list[type]:
-    """Every build starts with a fresh reporter and freshly loaded vocabularies."""
-    run = TrackerRun.start(pelican.settings)
-    prefetch(run, pelican.settings)
-    return [SiteGenerator]
+def start_build(pelican) -> list[type]:
+    """Every build starts from the settings: vocabularies loaded and checked, the store opened."""
+    Build.start(pelican.settings)
+    return [TrackerGenerator]
 
 
 def use_writer(pelican) -> type[TrackerWriter]:
-    """The writer that never lets a second write to one path raise a traceback."""
     return TrackerWriter
 
 
 def add_reader(readers) -> None:
-    """Read every source file of the inventory with the tracker reader, and no other text: an `.rst`
-    or `.html` file among the entries is reported by the inventory, not published by another reader.
-    Pelican's static reader stays, for the files of STATIC_PATHS."""
-    suffixes = set(TrackerReader.file_extensions) | TrackerRun.of(readers.settings).inventory.suffixes
+    """Pages are read with the tracker's reader, and no other text: an `.rst` or `.html` file
+    among the pages is reported by the inventory. Pelican's static reader stays."""
+    build = Build.of(readers.settings)
+    suffixes = set(PageReader.file_extensions) | build.inputs.inventory.suffixes
     static = {"static": readers.reader_classes["static"]} if "static" in readers.reader_classes else {}
-    readers.reader_classes = {**static, **{suffix: TrackerReader for suffix in sorted(suffixes)}}
-
-
-def drop_duplicate_slugs(generator) -> None:
-    """Two entries with one slug: the later file (by path) is an error and is not built."""
-    run = TrackerRun.of(generator.settings)
-    lists = ("articles", "hidden_articles", "drafts")
-    owners: dict[str, Any] = {}
-    dropped = set()
-    for article in sorted(
-        (a for name in lists for a in getattr(generator, name)), key=lambda a: a.source_path
-    ):
-        first = owners.setdefault(article.slug, article)
-        if first is not article:
-            run.reporter.error(
-                article.source_path,
-                article.metadata.get("slug_line", 1),
-                f"duplicate slug '{article.slug}' (already used by {display_path(first.source_path)})",
-            )
-            dropped.add(id(article))
-    for name in lists:
-        kept = [a for a in getattr(generator, name) if id(a) not in dropped]
-        if generator.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
-            # Files are read in directory order, which differs between machines and after edits:
-            # entries of one day are ordered by slug so that every build lists them alike.
-            kept.sort(key=lambda a: (a.date, a.slug), reverse=True)
-        setattr(generator, name, kept)
-
-
-class EntryList(list):
-    """A list whose membership test is by identity and O(1): Pelican's tag and author pages ask
-    `article in articles` for every article of the site, which is quadratic on plain lists."""
-
-    def __init__(self, items) -> None:
-        super().__init__(items)
-        self._ids = {id(item) for item in self}
-
-    def __contains__(self, item) -> bool:
-        return id(item) in self._ids
-
-
-def remember_locations(generator) -> None:
-    """Where each entry is written, kept by the cache so that the next build need not work it out."""
-    locations = TrackerRun.of(generator.settings).locations
-    for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts"):
-        for article in getattr(generator, name):
-            locations[article.source_path] = (article.url, article.save_as)
-
-
-def fast_membership(generator) -> None:
-    """Swap the per-tag and per-author lists for EntryLists, once they are complete."""
-    for tag in list(generator.tags):
-        generator.tags[tag] = EntryList(generator.tags[tag])
-    generator.authors = [(author, EntryList(articles)) for author, articles in generator.authors]
-    generator.context["tags"] = list(generator.tags.items())
-    generator.context["authors"] = generator.authors
+    readers.reader_classes = {**static, **{suffix: PageReader for suffix in sorted(suffixes)}}
 
 
 def check_before_writing(generators) -> None:
-    """Check output paths; a strict build then stops before writing if anything is wrong."""
-    settings = generators[0].settings
-    run = TrackerRun.of(settings)
-    run.collisions = check_collisions(generators, run)
-    articles = next((g for g in generators if hasattr(g, "hidden_articles")), None)
-    folder = os.path.join(settings["PATH"], settings["ARTICLE_PATHS"][0])
-    if articles is not None and not articles.articles:
-        run.reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
+    """Check every output path; `make check` and a strict build with problems stop here, before
+    anything is written; else the marker lists everything the build may write, as incomplete."""
+    tracker = next(g for g in generators if isinstance(g, TrackerGenerator))
+    settings = tracker.settings
+    build = Build.of(settings)
+    reporter = build.inputs.reporter
+    claims = claims_of(generators, tracker)
+    checked = check_claims(claims, reporter, lambda claim: _located(claim, tracker))
+    refused = {id(claim.item) for claim in checked.refused}
+    entries = [c.item.key for c in checked.refused if getattr(c.item, "kind", None) == "entry"]
+    if entries:  # an entry that cannot be written is listed nowhere: the lists are made again without it
+        tracker.drop(entries)
+        claims = claims_of(generators, tracker)
+        checked = check_claims(claims, Reporter(), lambda claim: _located(claim, tracker))
+        refused |= {id(claim.item) for claim in checked.refused}
+    build.refused = sorted(entries)
+    for generator in generators:  # a page that cannot be written is not written
+        for name in ("pages", "hidden_pages", "draft_pages"):
+            items = getattr(generator, name, None)
+            if items:
+                items[:] = [i for i in items if id(i) not in refused]
+    tracker.all_outputs = [o for o in tracker.all_outputs if id(o) not in refused]
+    tracker.outputs().sitemap = sitemap_pages(checked.claims, tracker)
+    if not tracker.lists.count(("site",)):
+        folder = os.path.join(settings["PATH"], build.inputs.entry_folders[0])
+        reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
     if settings["TRACKER_CHECK"]:
-        for first, last in missing_days(articles.articles + articles.hidden_articles if articles else []):
+        for first, last in missing_days([h.date.date() for h in tracker.lists.heads.values() if h.status != "draft"]):
             days = (last - first).days + 1
             message = (
                 f"no entry for {first.isoformat()}"
                 if days == 1
                 else f"no entries {first.isoformat()} … {last.isoformat()} ({days:,} days)"
             )
-            run.reporter.add("info", folder, 0, message)
-        run.reporter.print()
-        raise SystemExit(1 if run.reporter.failing else 0)
-    if settings["TRACKER_STRICT"] and run.reporter.failing:
-        run.reporter.print()
-        run.release()
+            reporter.add("info", os.path.join(settings["PATH"], build.inputs.entry_folders[0]), 0, message)
+        reporter.print()
+        raise SystemExit(1 if reporter.failing else 0)
+    if settings["TRACKER_STRICT"] and reporter.failing:
+        reporter.print()
+        build.output.release()
         raise SystemExit(1)
     # Before the first write: the marker lists every file this build may write, as incomplete.
-    run.statics = static_outputs(settings, generators)
-    run.planned = {path for path, _ in run.output_paths} | run.statics
-    write_marker(settings["OUTPUT_PATH"], False, set(run.marker.files) | run.planned)
+    statics = static_outputs(settings, generators)
+    output = build.output
+    output.planned = {os.path.normpath(c.path) for c in claims} | statics | set(output.marker.files)
+    output.produced |= statics
+    output.planned |= {path for _, files in build.store.shards().values() for path in files}
+    write_marker(settings["OUTPUT_PATH"], False, output.planned)
 
 
-def missing_days(entries: list[Any]) -> list[tuple[dt.date, dt.date]]:
+def claims_of(generators: list, tracker: TrackerGenerator) -> list[Claim]:
+    """Every path the build will write, the site's own pages first, then entries and pages, so
+    that a conflict is charged to the entry or page."""
+    tracker.all_outputs = tracker.outputs().outputs()
+    vocabularies = Build.of(tracker.settings).inputs.vocabularies
+    own, content = [], []
+    for output in tracker.all_outputs:
+        if output.kind == "entry":
+            path = output.key
+            content.append(Claim(output.save_as, display_path(path), (path, tracker._slug_line(path)), output))
+            continue
+        owner = output.owner if isinstance(output.owner, str) else f"{output.owner.kind} '{output.owner.name}'"
+        term = getattr(output.owner, "term", None)
+        where = (vocabularies[output.owner.kind].path, term.line) if term is not None and term.known else ("", 0)
+        own.append(Claim(output.save_as, owner, where, output))
+    for generator in generators:
+        for name in ("pages", "hidden_pages", "draft_pages"):
+            for page in getattr(generator, name, []) or []:
+                if page.save_as:
+                    where = (page.source_path, page.metadata.get("slug_line", 1))
+                    content.append(Claim(page.save_as, display_path(page.source_path), where, page))
+    return own + content
+
+
+def _located(claim: Claim, tracker: TrackerGenerator) -> tuple[str, int]:
+    """Where a claim without a file of its own is reported: an unknown name's first entry."""
+    page = getattr(claim.item, "owner", None)
+    if page is not None and hasattr(page, "list_key"):
+        first = tracker.lists.at(page.list_key, 0)
+        if first is not None:
+            return first.path, 1
+    return "", 0
+
+
+def sitemap_pages(claims: dict[str, Claim], tracker: TrackerGenerator) -> list[tuple[str, Any]]:
+    """(path, last change) of every published page: entries dated by their correction or date,
+    hidden and draft entries and pages left out."""
+    found = []
+    heads = tracker.lists.heads
+    for path, claim in claims.items():
+        item = claim.item
+        if getattr(item, "kind", None) == "entry":
+            head = heads.get(item.key)
+            if head is not None and head.published:
+                found.append((path, head.updated or head.date))
+        elif hasattr(item, "source_path"):  # a Pelican page
+            if getattr(item, "status", "published") == "published":
+                found.append((path, getattr(item, "updated", None) or getattr(item, "date", None)))
+        else:
+            found.append((path, None))
+    return found
+
+
+def missing_days(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Runs of days (first, last) between the first and the newest entry that have no entry."""
-    days = sorted({entry.date.date() for entry in entries})
+    days = sorted(set(days))
     return [
         (before + dt.timedelta(1), after - dt.timedelta(1))
         for before, after in zip(days, days[1:])
@@ -226,36 +225,37 @@ def missing_days(entries: list[Any]) -> list[tuple[dt.date, dt.date]]:
 
 
 def report(pelican) -> None:
-    """Print the build's problems once it is written; remove files no longer produced; leave the
-    marker and the cache for the next build."""
+    """Print the build's problems; remove files no longer produced; leave the marker complete and
+    the store with this build's state."""
+    from .build import DEFER_KEY, IDENTITY_KEY, folder_identity
+
     settings = pelican.settings
-    run = TrackerRun.of(settings)
-    run.reporter.print()
-    produced = set(run.outputs) | run.statics
-    stale = (set(run.marker.files) | run.planned) - produced
+    build = Build.of(settings)
+    tracker_outputs = build.output
+    build.inputs.reporter.print()
+    stale = (set(tracker_outputs.marker.files) | tracker_outputs.planned) - tracker_outputs.produced
     remove_files(pelican.output_path, stale)
-    run.changed |= stale
-    marker = write_marker(pelican.output_path, True, produced)
-    run.cache.update(
-        run.entries, run.outputs, marker.state, run.dependencies.found(), run.locations, run.files
-    )
-    if not settings.get(DEFER_SAVE_KEY):
-        run.cache.save()  # else the devserver saves it once the open pages have been told
-    if run.cache.path:
-        settings[KEPT_KEY] = run.cache  # a devserver's next build starts from it
+    tracker_outputs.changed |= stale
+    marker = write_marker(pelican.output_path, True, tracker_outputs.produced)
+    store = build.store
+    store.set_views(build.views)
+    store.set_shards(build.shards)
+    store.set_meta("output_state", marker.state)
+    store.set_meta("build_key", build.inputs.build_key)
+    store.set_meta("chrome", build.chrome)
+    store.set_meta("refused", json.dumps(build.refused))
+    if not settings.get(DEFER_KEY):
+        store.commit()  # else the devserver commits once the open pages have been told
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
-    run.release()
-    run.finished = True
+    tracker_outputs.release()
+    build.finished = True
 
 
 def register() -> None:
     """Connect the plugin's receivers to Pelican's signals (nothing else happens at import)."""
     signals.initialized.connect(merge_defaults)
-    signals.get_generators.connect(start_run)
+    signals.get_generators.connect(start_build)
     signals.readers_init.connect(add_reader)
-    signals.article_generator_pretaxonomy.connect(drop_duplicate_slugs)
-    signals.article_generator_finalized.connect(fast_membership)
-    signals.article_generator_finalized.connect(remember_locations)
     signals.all_generators_finalized.connect(check_before_writing)
     signals.get_writer.connect(use_writer)
     signals.finalized.connect(report)

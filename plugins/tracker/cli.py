@@ -27,8 +27,8 @@ import pelican
 from pelican.settings import read_settings
 
 from .devserver import Builds, make_server, rebuild_forever
-from .incremental.cache import cache_path
-from .incremental.outfolder import (
+from .build import site_slugify, store_path
+from .writing.outfolder import (
     MARKER,
     FolderRefused,
     OutputLock,
@@ -42,8 +42,7 @@ from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
 from .publishing import Interrupted, Refused, interruptible, publish_into
 from .settings import check_settings
-from .site.inventory import take_inventory
-from .site.run import site_slugify
+from .reading.inventory import take_inventory
 
 TEMPLATE = """\
 ---
@@ -281,9 +280,10 @@ def clean(content: str, output: str, conf: str) -> int:
             and not is_mount_point(absolute)
         ):
             os.rmdir(absolute)
-        cached = cache_path(settings)
-        if cached and os.path.isfile(cached):
-            os.remove(cached)
+        stored = store_path(settings)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if stored and os.path.isfile(stored + suffix):
+                os.remove(stored + suffix)
     finally:
         lock.release()
     return 0

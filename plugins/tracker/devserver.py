@@ -29,9 +29,8 @@ import watchfiles
 from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
-from .model.search import SearchIndex
-from .site.run import DEFER_SAVE_KEY, DEFER_SEARCH_KEY, RUN_KEY, TrackerRun
-from .site.search import READY_KEY, SearchFailed, index_bundle, index_language
+from .build import BUILD_KEY, DEFER_KEY, Build
+from .writing.search import SearchFailed, index_language, index_shards
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
 # The page says which build it was served after, so that a rebuild finished before its event

@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 
-from .incremental.outfolder import read_marker
+from .writing.outfolder import read_marker
 
 FRESH = ".{name}.new-"  # a new build (a leftover one is removed)
 PARKED = ".{name}.parked"  # the last site, while the new one is moved in without the exchange

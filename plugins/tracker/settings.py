@@ -260,6 +260,20 @@ def paths_list(value: Any, settings: dict[str, Any]) -> str | None:
     return None
 
 
+def entry_paths(value: Any, settings: dict[str, Any]) -> str | None:
+    """The entry folders (ARTICLE_PATHS as the site gives it, before the plugin takes it over)."""
+    return paths_list(settings.get("TRACKER_ENTRY_PATHS", value), settings)
+
+
+def one_of(*choices: str) -> Check:
+    """One of a few words."""
+
+    def check(value: Any, settings: dict[str, Any]) -> str | None:
+        return None if value in choices else f"{value!r} is not one of {', '.join(map(repr, choices))}"
+
+    return check
+
+
 def _plugin(check: Check, default: Any) -> Setting:
     return Setting(check, default)
 
@@ -339,6 +353,9 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_LICENSE_URL": _plugin(optional_text, None),
     # Search: an index of the published entries (Pagefind) and a search page; False: neither.
     "TRACKER_SEARCH": _plugin(boolean, True),
+    # The search index is cut by the entries' dates into shards, each indexed again only when one of
+    # its entries changes: a "year", "quarter" or "month" each.
+    "TRACKER_SEARCH_SHARD": _plugin(one_of("year", "quarter", "month"), "quarter"),
     "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),
     "TRACKER_SEARCH_SAVE_AS": _plugin(pattern("none", save_as=True), "search/index.html"),
     # Year and month archives are written by this plugin (Pelican's own grouping is quadratic).
@@ -358,7 +375,8 @@ SCHEMA: dict[str, Setting] = {
     "FEED_DOMAIN": _pelican(optional_text),
     "FEED_MAX_ITEMS": _pelican(whole_number(1, allow_none=True)),
     "SITENAME": _pelican(text),
-    "ARTICLE_PATHS": _pelican(paths_list),
+    # The entry folders: the site's ARTICLE_PATHS, which this plugin reads instead of Pelican.
+    "ARTICLE_PATHS": _pelican(entry_paths),
     "PAGE_PATHS": _pelican(text_list),
     "STATIC_PATHS": _pelican(text_list),
     "OUTPUT_RETENTION": _pelican(text_list),
@@ -385,7 +403,7 @@ SCHEMA: dict[str, Setting] = {
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
-INTERNAL = {"TRACKER_RUN"}
+INTERNAL = {"TRACKER_BUILD", "TRACKER_ENTRY_PATHS"}
 OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_", "PLACE_", "PLACES_")
 
 

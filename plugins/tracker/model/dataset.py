@@ -1,51 +1,40 @@
-"""The site as a dataset: every published entry's events as rows, their tallies per term, and
-the export files (CSV and JSON), built from the model and nothing else.
+"""The site as a dataset: an entry's events as rows (for tables and exports), each entry's rows of
+the export files, and the files (CSV and JSON) made from them.
 
-Pure: the exports are bytes, never written here. Column names follow ACLED's where they apply,
-so that a researcher can put the site's events next to ACLED's.
+Pure: bytes out, nothing written here. Column names follow ACLED's where they apply, so that a
+researcher can put the site's events next to ACLED's. Each entry's rows are made once, when the
+entry changes, and kept: an export is its header and every entry's rows in order.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from markupsafe import Markup
 
-from .charts import Chart, bar_chart
-from .digests import digest_bytes
 from .events import Event
 
 
 @dataclass(frozen=True)
 class EventRow:
-    """One event with its id and its entry: a row of `events.csv`."""
+    """One event with its id and its entry, and the links pages give its place, province and
+    actors (None where a term has no page)."""
 
     id: str  # the entry's date and slug, and the event's position in the entry
     event: Event
     entry_title: str
     entry_url: str
-    source_path: str
     position: int  # in its entry, from 1
-    entry_key: tuple  # its entry's (date, slug): entries on one day in a stable order
-    place: Any = None  # how pages link the event's place, province and actors (TermLinks; None: no page)
+    order: tuple  # oldest first: the event's day, its entry's (date, slug), its position
+    place: Any = None
     province: Any = None
     actors: tuple = ()
-    digest: str = field(default="", compare=False)
-
-    @property
-    def order(self) -> tuple:
-        """Oldest first: by the event's day, then its entry, then its place in the entry (not by
-        id, whose text puts an entry's tenth event before its second)."""
-        return self.event.date, self.entry_key, self.position
 
     @property
     def latitude(self) -> float | None:
@@ -58,93 +47,23 @@ class EventRow:
         return place.fields.get("lon") if place is not None and place.known else None
 
 
-@dataclass(frozen=True)
-class MonthRow:
-    label: str
-    events: int
-    fatalities: int
-
-
-@dataclass(frozen=True)
-class EventTally:
-    """A term's events: counts, reported fatalities, monthly charts, and the rows, newest first."""
-
-    count: int
-    fatalities: int
-    rows: tuple[EventRow, ...]
-    events_chart: Chart | None
-    fatalities_chart: Chart | None
-    digest: str = field(default="", compare=False)
-
-    @cached_property
-    def _by_entry(self) -> dict[str, list[EventRow]]:
-        return rows_by_entry(self.rows)
-
-    def of_entries(self, entries: Iterable[Any]) -> tuple[EventRow, ...]:
-        """The rows of the given entries (those a page lists), newest first."""
-        found = [row for entry in entries for row in self._by_entry.get(entry.source_path, ())]
-        return tuple(sorted(found, key=lambda row: row.order, reverse=True))
-
-    def months(self) -> list[MonthRow]:
-        """The charts' text equivalent: events and fatalities per month."""
-        if self.events_chart is None or self.fatalities_chart is None:
-            return []
-        return [
-            MonthRow(bar.label, bar.count, other.count)
-            for bar, other in zip(self.events_chart.bars, self.fatalities_chart.bars)
-        ]
-
-
-def event_rows(
-    newest_first: tuple, urls: Callable[[Any], str], link: Callable[[str, Any], Any]
-) -> tuple[EventRow, ...]:
-    """Every event of the published entries, oldest first (by event date, then entry, then
-    position in the entry); `link(kind, term)` is how pages link a term (None: no page)."""
-    rows = []
-    for entry in newest_first:
-        stamp = entry.date.date().isoformat()
-        for n, event in enumerate(getattr(entry, "events", None) or (), start=1):
-            row_id = f"{stamp}-{entry.slug}-{n}"
-            url = urls(entry)
-            links = (
-                link("place", event.place) if event.place else None,
-                link("province", event.province) if event.province else None,
-                tuple(link("actor", actor) for actor in event.actors),
-            )
-            rows.append(
-                EventRow(
-                    row_id,
-                    event,
-                    entry.title,
-                    url,
-                    entry.source_path,
-                    n,
-                    (entry.date, entry.slug),
-                    *links,
-                    digest_bytes(
-                        row_id,
-                        repr(event),
-                        entry.title,
-                        url,
-                        *(getattr(term, "digest", "-") for term in (links[0], links[1], *links[2])),
-                    ),
-                )
-            )
-    return tuple(sorted(rows, key=lambda row: row.order))
-
-
-def rows_by_entry(rows: Iterable[EventRow]) -> dict[str, list[EventRow]]:
-    """Rows by their entry's source path, each entry's in the order of `rows`."""
-    found: dict[str, list[EventRow]] = {}
-    for row in rows:
-        found.setdefault(row.source_path, []).append(row)
-    return found
-
-
-def plain_summary(entry: Any) -> str:
-    """The summary the author wrote, as one line of plain text ("" when there is none)."""
-    summary = (getattr(entry, "metadata", None) or {}).get("summary")
-    return plain_text(summary) if summary else ""
+def event_rows(record: Any, link: Callable[[str, Any], Any] = lambda kind, term: None) -> tuple[EventRow, ...]:
+    """An entry's events as rows, in its order; `link(kind, term)` is how pages link a term."""
+    stamp = record.date.date().isoformat()
+    return tuple(
+        EventRow(
+            f"{stamp}-{record.slug}-{n}",
+            event,
+            record.title,
+            record.url,
+            n,
+            (event.date, record.date, record.slug, n),
+            link("place", event.place) if event.place else None,
+            link("province", event.province) if event.province else None,
+            tuple(link("actor", actor) for actor in event.actors),
+        )
+        for n, event in enumerate(record.events, start=1)
+    )
 
 
 # A tag as text may spell it once the HTML's own tags are gone: `<`, then a letter, `/` or `!`.
@@ -161,41 +80,6 @@ def plain_text(html: str) -> str:
     return re.sub(r"<(?=[A-Za-z/!])", "‹", text)
 
 
-def tally(rows: Iterable[EventRow]) -> EventTally | None:
-    """Counts and monthly charts of `rows` (oldest first); None without rows."""
-    rows = tuple(rows)
-    if not rows:
-        return None
-    events: Counter[dt.date] = Counter()
-    dead: Counter[dt.date] = Counter()
-    for row in rows:
-        events[row.event.date] += 1
-        dead[row.event.date] += row.event.fatalities or 0
-    newest = rows[::-1]
-    return EventTally(
-        len(rows),
-        sum(dead.values()),
-        newest,
-        bar_chart(events, monthly=True),
-        bar_chart(dead, monthly=True),
-        digest_bytes("tally", *(row.digest for row in newest)),
-    )
-
-
-def rows_by_term(rows: tuple[EventRow, ...]) -> dict[tuple[str, str], list[EventRow]]:
-    """Rows by (kind, key) of their province, place and actors."""
-    found: dict[tuple[str, str], list[EventRow]] = {}
-    for row in rows:
-        event = row.event
-        keys = {("province", event.province.key)} if event.province else set()
-        keys |= {("place", event.place.key)} if event.place else set()
-        keys |= {("actor", actor.key) for actor in event.actors}
-        for key in keys:
-            found.setdefault(key, []).append(row)
-    return found
-
-
-# The columns of the exports: (name, what it holds). The data page shows these sentences.
 EVENT_COLUMNS = (
     (
         "event_id",
@@ -236,7 +120,7 @@ ENTRY_COLUMNS = (
 )
 
 
-def event_record(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any]:
+def event_values(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any]:
     """An event as export values, by column."""
     event, names = row.event, [actor.name for actor in row.event.actors]
     return {
@@ -261,39 +145,46 @@ def event_record(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any
     }
 
 
-def entry_record(entry: Any, url: str, rows: list[EventRow]) -> dict[str, Any]:
+def entry_values(record: Any, url: str) -> dict[str, Any]:
     """An entry's metadata as export values, by column."""
-    covers = getattr(entry, "covers", None)
-    updated = getattr(entry, "updated", None)
-
-    def names(group: str) -> list[str]:
-        return [str(getattr(term, "name", term)) for term in getattr(entry, group, None) or []]
-
+    covers, updated = record.covers, record.updated
     return {
-        "date": entry.date.isoformat(),
+        "date": record.date.isoformat(),
         "covers_from": covers[0].isoformat() if covers else "",
         "covers_to": covers[1].isoformat() if covers else "",
-        "title": entry.title,
+        "title": record.title,
         "url": url,
-        "provinces": names("provinces"),
-        "actors": names("actors"),
-        "places": names("places"),
-        "tags": names("tags"),
-        "summary": plain_summary(entry),
+        "provinces": [t.name for t in record.provinces],
+        "actors": [t.name for t in record.actors],
+        "places": [t.name for t in record.places],
+        "tags": [t.name for t in record.tags],
+        "summary": plain_text(record.summary) if record.summary else "",
         "updated": updated.isoformat() if updated else "",
-        "events": len(rows),
-        "fatalities": sum(row.event.fatalities or 0 for row in rows),
+        "events": len(record.events),
+        "fatalities": sum(event.fatalities or 0 for event in record.events),
     }
 
 
-def to_csv(columns: tuple[tuple[str, str], ...], records: list[dict[str, Any]]) -> bytes:
-    """UTF-8 CSV with a header row, RFC 4180 quoting and line ends; lists '; '-joined."""
+def export_rows(record: Any, absolute: Callable[[str], str]) -> dict[str, list]:
+    """An entry's rows of the exports: its own ([CSV line, JSON object]) and its events'
+    ([order, CSV line, JSON object] each)."""
+    own = entry_values(record, absolute(record.url))
+    return {
+        "entry": [csv_line(ENTRY_COLUMNS, own), own],
+        "events": [
+            [[row.order[0].isoformat(), row.order[1].isoformat(), row.order[2], row.order[3]],
+             csv_line(EVENT_COLUMNS, values), values]
+            for row in event_rows(record)
+            for values in [event_values(row, absolute)]
+        ],
+    }
+
+
+def csv_line(columns: tuple[tuple[str, str], ...], values: dict[str, Any]) -> str:
+    """One CSV record (RFC 4180 quoting and line end) of values by column."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    for record in records:
-        writer.writerow([_cell(record[name]) for name, _ in columns])
-    return out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow([_cell(values[name]) for name, _ in columns])
+    return out.getvalue()
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (`=cmd|' /C calc'!A0`).
@@ -311,9 +202,20 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_json(records: list[dict[str, Any]]) -> bytes:
-    """A JSON array of objects, keys in column order, empty text kept as "" and unknown numbers null."""
-    return orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n"
+def header(columns: tuple[tuple[str, str], ...]) -> str:
+    return csv_line(columns, {name: name for name, _ in columns})
+
+
+def exports(rows: list[dict[str, list]]) -> dict[str, bytes]:
+    """The four files from every published entry's rows, its entries oldest first: events.csv and
+    events.json (oldest event first), entries.csv and entries.json."""
+    events = sorted((row for entry in rows for row in entry["events"]), key=lambda row: row[0])
+    return {
+        "events.csv": (header(EVENT_COLUMNS) + "".join(row[1] for row in events)).encode("utf-8"),
+        "events.json": orjson.dumps([row[2] for row in events], option=orjson.OPT_INDENT_2) + b"\n",
+        "entries.csv": (header(ENTRY_COLUMNS) + "".join(e["entry"][0] for e in rows)).encode("utf-8"),
+        "entries.json": orjson.dumps([e["entry"][1] for e in rows], option=orjson.OPT_INDENT_2) + b"\n",
+    }
 
 
 @dataclass(frozen=True)
@@ -326,37 +228,20 @@ class DataFile:
     rows: int
     columns: tuple[tuple[str, str], ...]
     format: str
-    made_from: str = field(default="", compare=False)  # a digest of what the file is made from
 
     @property
     def url(self) -> str:
         return self.save_as
 
-    @property
-    def kind(self) -> str:
-        """`events` or `entries`: which pair of files it is."""
-        return self.name.rpartition(".")[0]
 
-    @property
-    def digest(self) -> str:
-        return digest_bytes(self.name, self.save_as, self.title, str(self.rows), repr(self.columns))
-
-
-def exports(
-    name: str,
-    newest_first: tuple,
-    rows: tuple[EventRow, ...],
-    urls: Callable[[Any], str],
-    absolute: Callable[[str], str],
-) -> dict[str, bytes]:
-    """The CSV and JSON files of the `events` or the `entries`, by file name, oldest first."""
-    if name == "events":
-        records, columns = [event_record(row, absolute) for row in rows], EVENT_COLUMNS
-    else:
-        by_entry = rows_by_entry(rows)
-        records = [
-            entry_record(entry, absolute(urls(entry)), by_entry.get(entry.source_path, []))
-            for entry in newest_first[::-1]
-        ]
-        columns = ENTRY_COLUMNS
-    return {f"{name}.csv": to_csv(columns, records), f"{name}.json": to_json(records)}
+def data_files(folder: str, events: int, entries: int) -> tuple[DataFile, ...]:
+    """The exports the data page lists, in the data page's folder."""
+    found = []
+    for name, title, rows, columns in (
+        ("events", "Events", events, EVENT_COLUMNS),
+        ("entries", "Entries", entries, ENTRY_COLUMNS),
+    ):
+        for fmt in ("csv", "json"):
+            file = f"{name}.{fmt}"
+            found.append(DataFile(file, f"{folder}/{file}" if folder else file, title, rows, columns, fmt))
+    return tuple(found)

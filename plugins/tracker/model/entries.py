@@ -16,7 +16,8 @@ from ..problems import Reporter
 from .events import Event, EventReader, EventTypes, add_event_terms, event_nodes
 from .gazetteer import province_of
 from .links import MAX_TEXT, link_of, looks_like_link, split_source
-from .vocabulary import MAX_NAME_LENGTH, MAX_NAMES, SLUG, Term, Vocabulary, name_problem, suggest
+from .record import Source
+from .vocabulary import MAX_NAME_LENGTH, MAX_NAMES, SLUG, Term, Vocabulary, name_problem, normalise, suggest
 from .yamlnodes import (
     YAMLProblem,
     check_characters,
@@ -41,14 +42,6 @@ MAX_TITLE = 200  # characters of a title (a headline, written into every list an
 # A year in review is the longest window an entry of a daily tracker covers; a longer one is
 # almost always a mistyped year, and would stretch every chart of its events over centuries.
 COVERS_MAX_DAYS = 366
-
-
-@dataclass(frozen=True)
-class Source:
-    """A cited source: a URL with an optional title."""
-
-    url: str
-    title: str = ""
 
 
 @dataclass
@@ -340,7 +333,8 @@ class EntryParser:
                 near = vocabulary.suggestion(value)
                 hint = f" (did you mean '{near}'?)" if near else ""
                 self.reporter.warning(path, line, f"unknown {kind} '{value}'{hint}")
-            term = Term(value, self.slugify(value), known=False, line=line)
+            # Every spelling of one unknown name links the same page: its slug comes from the key.
+            term = Term(value, self.slugify(normalise(value)) or self.slugify(value), known=False, line=line)
         return term
 
     def _provinces(self, path: str, node: Node) -> list[Term]:

@@ -1,66 +1,86 @@
-"""The search model: what the site's search index holds of each published entry.
+"""The search model: what the site's search index holds of each published entry, and which shard
+of the index holds it.
 
-Pure: no I/O. Drafts and hidden entries never reach the model, so they are never indexed. An
-entry is indexed with its title, date and body, its filters (province, actor, place, year)
-under their canonical names, and every name and alias of its provinces, actors and places, so
-that a search for `Daesh` finds the entries tagged ISIS.
+Pure: no I/O. Drafts and hidden entries never reach it. An entry is indexed with its title, date,
+body, summary, sources and correction, its filters (province, actor, place, year) under their
+canonical names, and every name and alias of its provinces, actors and places, so that a search
+for `Daesh` finds the entries tagged ISIS.
+
+**Shards.** Pagefind builds an index of a whole site at once, so the index is cut by the entries'
+dates into shards (a quarter each by default: `TRACKER_SEARCH_SHARD`) that the search page merges
+in the browser; an edit indexes its entry's shard again, not the archive. Each document carries
+its shard as a hidden filter, so that the search page can list results newest first across shards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
-from .digests import digest_bytes
-from .index import term_of
+from .dates import day_text
+
+SHARD_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 
-@dataclass(frozen=True)
-class SearchRecord:
-    """One entry as the search index holds it."""
-
-    entry: Any = field(compare=False)  # its title, summary, body and sources are the record's text
-    url: str
-    title: str
-    date: dt.datetime
-    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values): province, actor, place, year
-    names: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, canonical name, aliases)
-    digest: str = field(default="", compare=False)
-
-    @property
-    def sort_key(self) -> str:
-        """Newest first when sorted descending: the moment in UTC, then the URL for one moment."""
-        return f"{self.date.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} {self.url}"
+def shard_of(date: dt.datetime | dt.date, size: str) -> str:
+    """The shard an entry of `date` is in: `2014`, `2014-q3` or `2014-07`."""
+    if size == "year":
+        return f"{date.year}"
+    if size == "quarter":
+        return f"{date.year}-q{(date.month - 1) // 3 + 1}"
+    return f"{date.year}-{date.month:02d}"
 
 
-@dataclass(frozen=True)
-class SearchIndex:
-    """Every published entry's record, newest first; its digest changes when any record does."""
-
-    records: tuple[SearchRecord, ...]
-    digest: str = ""
+def sort_key(record: Any) -> str:
+    """Newest first when sorted descending: the moment in UTC, then the URL for one moment."""
+    return f"{record.date.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} {record.url}"
 
 
-def build_search(
-    newest_first: tuple, url_of: Callable[[Any], str], digest_of: Callable[[Any], str]
-) -> SearchIndex:
-    """The search records of the published entries. `url_of` and `digest_of` give an entry's URL and
-    the digest of its file and URL (which cover its title, date, body and tags)."""
-    records = tuple(_record(entry, url_of(entry), digest_of(entry)) for entry in newest_first)
-    return SearchIndex(records, digest_bytes("search", *(r.digest for r in records)))
+def document(record: Any, shard: str, lang: str) -> str:
+    """The HTML Pagefind indexes for one published entry (built with `escape`, not templates:
+    thousands are written when the whole index is built)."""
+    day = day_text(record.date)
+    meta = (("title", record.title), ("date", day), ("url", record.url))
+    parts = [f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>']
+    parts += [f'<p data-pagefind-meta="{key}">{escape(value)}</p>' for key, value in meta]
+    parts.append(f'<p data-pagefind-sort="date">{escape(sort_key(record))}</p>')
+    parts += [
+        f'<p data-pagefind-filter="{name}">{escape(value)}</p>'
+        for name, values in filters(record, shard)
+        for value in values
+    ]
+    parts.append(f"<main data-pagefind-body><div>{record.content}</div>")  # the entry's cleaned HTML
+    if record.summary:
+        parts.append(f"<div>{record.summary}</div>")
+    sources = [s.title or s.url for s in record.sources]
+    if sources:
+        parts.append(f"<p>Sources: {escape('; '.join(sources))}.</p>")
+    if record.correction:
+        parts.append(f"<p>Correction: {escape(record.correction)}</p>")
+    # The title and date after the text: a result found by its filters alone starts with the text.
+    parts.append(f"<h1>{escape(record.title)}</h1><p>{day}</p>")
+    # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
+    parts += [f'<p data-pagefind-weight="0.5">{escape(names(kind, record))}</p>' for kind in ("province", "actor", "place")]
+    parts.append("</main></body></html>")
+    return "".join(parts)
 
 
-def _record(entry: Any, url: str, entry_digest: str) -> SearchRecord:
-    terms = {
-        "province": [term_of(p) for p in entry.provinces],
-        "actor": [term_of(a) for a in entry.actors],
-        "place": [term_of(p) for p in getattr(entry, "places", None) or []],
-    }
-    filters = tuple((kind, tuple(t.name for t in found)) for kind, found in terms.items()) + (
-        ("year", (str(entry.date.year),)),
+def filters(record: Any, shard: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(filter, values): province, actor, place and year by canonical name, and the shard."""
+    return (
+        ("province", tuple(t.name for t in record.provinces)),
+        ("actor", tuple(t.name for t in record.actors)),
+        ("place", tuple(t.name for t in record.places)),
+        ("year", (str(record.date.year),)),
+        ("shard", (shard,)),
     )
-    names = tuple((kind, t.name, tuple(t.aliases)) for kind, found in terms.items() for t in found)
-    digest = digest_bytes(entry_digest, repr(filters), repr(names))
-    return SearchRecord(entry, url, entry.title, entry.date, filters, names, digest)
+
+
+def names(kind: str, record: Any) -> str:
+    """'Actors: ISIS (also ISIL, Daesh); ISF.': every name of the record's terms of one kind."""
+    named = [
+        f"{t.name} (also {', '.join(t.aliases)})" if t.aliases else t.name
+        for t in getattr(record, kind + "s")
+    ]
+    return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""

@@ -1,11 +1,12 @@
-"""The search index: the model's search records, indexed by Pagefind into `pagefind/` of the site.
+"""The search index: each shard of the model's search documents (model/search.py) indexed by
+Pagefind into `pagefind/<shard>/` of the site, and merged in the browser by the search page.
 
-Pagefind reads HTML. Each record becomes a small document (title, date, summary, body, sources,
-correction, and the names and aliases of its terms; its filters, sort key and result fields as
-Pagefind's data attributes), written to a scratch folder that Pagefind's own command indexes. The
-site's pages are not parsed: the index holds exactly the published entries and nothing of the
-pages' header, footer or lists. Pagefind cannot update an index in place, so when any record
-changed the whole index is built again; when none did, the last build's files stay as they are.
+Pagefind reads HTML: each published entry becomes a small document written to a scratch folder
+that Pagefind's own command indexes, so the index holds exactly the published entries and
+nothing of the pages' header, footer or lists. Pagefind cannot update an index in place: a
+shard whose documents changed is indexed again whole (two at a time), and the others' files stay
+as they are. The newest shard is the search page's first index and carries Pagefind's script and
+WebAssembly; the others carry only their index.
 """
 
 from __future__ import annotations
@@ -21,70 +22,22 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from html import escape
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import cbor2
 from pagefind.service import get_executable
 
-from ..incremental.outfolder import write_marker
-from ..model.search import SearchIndex, SearchRecord
-from .dates import day_text
-from .run import TrackerRun
-
 BUNDLE = "pagefind"  # the index's folder in the output folder
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
 UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
-TIME_LIMIT = 600  # seconds; Pagefind takes about 5 s for 5,000 entries
-READY_KEY = "tracker_search_ready"  # (records digest, files): an index the devserver built after a rebuild
+# What only the first index of the search page needs: the others use its script and WebAssembly.
+PRIMARY_ONLY = re.compile(r"(pagefind(-worker)?\.js|wasm\..*\.pagefind)$")
+TIME_LIMIT = 600  # seconds; Pagefind takes about 1 s for 1,000 entries
 
 
 class SearchFailed(Exception):
     """Pagefind could not be run or did not finish; the message is one line."""
-
-
-def document(record: SearchRecord, lang: str) -> str:
-    """The HTML Pagefind indexes for one record (built with `escape`, not templates: 5,000 of
-    them are written whenever a record changes)."""
-    entry = record.entry
-    day = day_text(record.date)
-    meta = (("title", record.title), ("date", day), ("url", record.url))
-    parts = [f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>']
-    parts += [f'<p data-pagefind-meta="{key}">{escape(value)}</p>' for key, value in meta]
-    parts.append(f'<p data-pagefind-sort="date">{escape(record.sort_key)}</p>')
-    parts += [
-        f'<p data-pagefind-filter="{name}">{escape(value)}</p>'
-        for name, values in record.filters
-        for value in values
-    ]
-    parts.append(f"<main data-pagefind-body><div>{entry.content}</div>")  # the entry's cleaned HTML
-    if getattr(entry, "metadata", {}).get("summary"):
-        parts.append(f"<div>{entry.summary}</div>")
-    sources = [s.title or s.url for s in getattr(entry, "sources", None) or []]
-    if sources:
-        parts.append(f"<p>Sources: {escape('; '.join(sources))}.</p>")
-    if getattr(entry, "correction", None):
-        parts.append(f"<p>Correction: {escape(entry.correction)}</p>")
-    # The title and date after the text: a result found by its filters alone starts with the text.
-    parts.append(f"<h1>{escape(record.title)}</h1><p>{day}</p>")
-    # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
-    parts += [
-        f'<p data-pagefind-weight="0.5">{escape(_names(kind, record))}</p>'
-        for kind in ("province", "actor", "place")
-    ]
-    parts.append("</main></body></html>")
-    return "".join(parts)
-
-
-def _names(kind: str, record: SearchRecord) -> str:
-    """'Actors: ISIS (also ISIL, Daesh); ISF.': every name of the record's terms of one kind."""
-    named = [
-        f"{name} (also {', '.join(aliases)})" if aliases else name
-        for term_kind, name, aliases in record.names
-        if term_kind == kind
-    ]
-    return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""
 
 
 def document_name(url: str) -> str:
@@ -95,15 +48,14 @@ def document_name(url: str) -> str:
 
 
 def index_bundle(
-    search: SearchIndex, lang: str, started: Callable[[subprocess.Popen], None] | None = None
+    documents: dict[str, str], lang: str, started: Callable[[subprocess.Popen], None] | None = None
 ) -> dict[str, bytes]:
-    """Pagefind's files for the records, by path in the output folder (the ready-made interfaces
-    left out). SearchFailed when Pagefind cannot run or fails. `started` is given the Pagefind
-    process, for a caller that may have to stop it."""
+    """Pagefind's files for some documents (file name -> HTML), by path in the bundle (the
+    ready-made interfaces left out). SearchFailed when Pagefind cannot run or fails. `started` is
+    given the Pagefind process, for a caller that may have to stop it."""
     executable = get_executable()
     if executable is None:
         raise SearchFailed("Pagefind is not installed (pagefind[bin] in requirements.txt)")
-    documents = {document_name(record.url): document(record, lang) for record in search.records}
     size = sum(len(text) for text in documents.values())
     parent = scratch_parent(size)
     remove_stale_scratch()
@@ -113,16 +65,7 @@ def index_bundle(
         for name, text in documents.items():
             with open(os.path.join(site, name), "w", encoding="utf-8") as handle:
                 handle.write(text)
-        command = [
-            str(executable),
-            "--site",
-            site,
-            "--output-path",
-            bundle,
-            "--force-language",
-            lang,
-            "--silent",
-        ]
+        command = [str(executable), "--site", site, "--output-path", bundle, "--force-language", lang, "--silent"]
         try:
             process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=scratch
@@ -141,9 +84,7 @@ def index_bundle(
                 process.wait()
         if process.returncode != 0:
             said = (err or out).strip().splitlines()
-            raise SearchFailed(
-                f"Pagefind failed: {said[-1] if said else f'exit status {process.returncode}'}"
-            )
+            raise SearchFailed(f"Pagefind failed: {said[-1] if said else f'exit status {process.returncode}'}")
         return _read_bundle(bundle)
 
 
@@ -205,7 +146,7 @@ def _read_bundle(bundle: str) -> dict[str, bytes]:
             if not UNUSED.match(relative):
                 with open(os.path.join(folder, name), "rb") as handle:
                     files[relative] = handle.read()
-    return {f"{BUNDLE}/{path}": data for path, data in sorted(in_fixed_order(files).items())}
+    return dict(sorted(in_fixed_order(files).items()))
 
 
 # Pagefind writes each filter's values in hash-map order, which changes from run to run, and names
@@ -260,54 +201,22 @@ def in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
         return files
 
 
-def write_search_index(writer: Any, search: SearchIndex, settings: dict[str, Any], deferred: bool) -> None:
-    """Write the index through the writer. Unchanged records: the last build's files stay. Changed
-    records: Pagefind runs, unless the build is `deferred` (a devserver rebuild, which indexes
-    after the browser has reloaded): then the last files stay, known as out of date, and the run
-    holds the records as pending."""
-    run = TrackerRun.of(settings)
-    output = writer.output_path
-    last = sorted(path for path in run.cache.outputs if path.startswith(BUNDLE + "/"))
-    kept = bool(last) and all(
-        writer.is_current(path, writer.output_digest(path, search.digest)) for path in last
-    )
-    if kept or not search.records:
-        for path in last if kept else ():
-            writer.write_bytes(path, _never, search.digest)
-        return
-    ready = settings.get(READY_KEY)
-    if ready is not None and ready[0] == search.digest:
-        files = ready[1]
-    elif deferred:
-        run.search_pending = search
-        _keep_out_of_date(writer, last)
-        return
-    else:
-        try:
-            files = index_bundle(search, index_language(settings))
-        except SearchFailed as failed:
-            run.reporter.error("search", 0, f"{failed}; the last index is kept")
-            _keep_out_of_date(writer, last)
-            return
-    # Known to the marker before the first is written: a build that dies now leaves none unaccounted.
-    run.planned |= set(files)
-    write_marker(output, False, set(run.marker.files) | run.planned)
-    for path, data in files.items():
-        writer.write_bytes(path, data, search.digest)
+def index_shards(
+    documents: dict[str, dict[str, str]], lang: str, started: Callable[[subprocess.Popen], None] | None = None
+) -> dict[str, dict[str, bytes]]:
+    """Each shard's bundle (shard -> files by path in it), two shards indexed at a time."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bundles = dict(zip(documents, pool.map(lambda docs: index_bundle(docs, lang, started), documents.values())))
+    return bundles
+
+
+def shard_files(shard: str, bundle: dict[str, bytes], primary: bool) -> dict[str, bytes]:
+    """A shard's files by path in the output folder; only the primary shard keeps the script."""
+    return {
+        f"{BUNDLE}/{shard}/{path}": data for path, data in bundle.items() if primary or not PRIMARY_ONLY.match(path)
+    }
 
 
 def index_language(settings: dict[str, Any]) -> str:
     """The one language the whole index is built in (an entry's own `lang` would split it)."""
     return settings.get("DEFAULT_LANG") or "en"
-
-
-def _keep_out_of_date(writer: Any, paths: list[str]) -> None:
-    """Keep the last index's files, recorded with no digest: the next build indexes again."""
-    for path in paths:
-        full = Path(writer.output_path, path)
-        if full.is_file():
-            writer.write_bytes(path, full.read_bytes)
-
-
-def _never() -> bytes:
-    raise AssertionError("an unchanged search file is never read")

@@ -1,0 +1,337 @@
+"""The state of one build, in three parts: what the build reads (settings, vocabularies, the
+entry parser, the map, the keys that say what changed), the entry store, and the output
+folder's state (its lock and marker, what this build plans and writes).
+
+A build is started when Pelican asks for generators and kept in the settings until Pelican is
+done; a devserver keeps its store between builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican.utils import slugify
+
+from .model.digests import digest_bytes
+from .model.entries import EntryParser
+from .model.events import EventTypes, load_event_types
+from .model.gazetteer import check_places
+from .model.geo import ProvinceMap, check_place_locations, load_map
+from .model.locations import Locations
+from .model.vocabulary import Vocabulary, load_vocabulary
+from .problems import Reporter
+from .reading.inventory import Inventory, pelican_settings, take_inventory
+from .reading.markup import Renderer
+from .reading.reader import Reading
+from .reading.store import Store
+from .settings import DEFAULT_MAP, check_settings
+from .writing.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, output_key, read_marker, user_cache_folder
+
+BUILD_KEY = "TRACKER_BUILD"
+IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
+STORE_KEY = "tracker_store"  # the store a devserver keeps open between rebuilds
+DEFER_KEY = "tracker_defer"  # set by the devserver: it commits the store and indexes after reloading pages
+# What renders the site: an upgrade of any of them may change every page.
+LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments", "pagefind")
+PLUGIN = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass
+class Inputs:
+    """What the build reads, loaded and checked once at its start."""
+
+    settings: dict[str, Any]
+    reporter: Reporter
+    vocabularies: dict[str, Vocabulary]
+    parser: EntryParser
+    slugify: Any
+    province_map: ProvinceMap | None
+    inventory: Inventory
+    entry_folders: list[str]  # the site's ARTICLE_PATHS, which Pelican no longer reads
+    parse_key: str  # what parsing reads besides an entry's bytes
+    render_key: str  # what rendering a body reads besides its text
+    build_key: str  # what every output is made with besides the entries (theme, settings, vocabulary ...)
+
+    @property
+    def root(self) -> str:
+        return self.settings["PATH"]
+
+    def reading(self) -> Reading:
+        return Reading(
+            self.parser,
+            Renderer(self.settings),
+            Locations(self.settings, self.slugify),
+            self.root,
+            self.parse_key,
+            self.render_key,
+            self.settings.get("SUMMARY_MAX_LENGTH"),
+            self.settings.get("SUMMARY_END_SUFFIX") or "…",
+        )
+
+
+@dataclass
+class OutputState:
+    """The output folder as this build finds and leaves it."""
+
+    path: str
+    lock: OutputLock | None = None
+    marker: Marker = field(default_factory=Marker)  # as the build found it
+    planned: set[str] = field(default_factory=set)  # every file the build may write
+    produced: set[str] = field(default_factory=set)  # every file the build wrote or kept
+    changed: set[str] = field(default_factory=set)  # files the build wrote or removed
+    trusted: bool = False  # the folder is as the store's last build left it
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+@dataclass
+class Build:
+    """One build: inputs, entry store, output state."""
+
+    inputs: Inputs
+    store: Store
+    output: OutputState
+    finished: bool = False
+    views: dict[str, str] = field(default_factory=dict)  # entry path -> view digest rendered this build
+    pending_shards: dict = field(default_factory=dict)  # shards a deferred build leaves to index
+    shards: dict = field(default_factory=dict)  # search shards as this build leaves them: name -> (digest, files)
+    chrome: str = ""  # what every page's header and footer show
+    refused: list[str] = field(default_factory=list)  # entries whose output path was refused
+
+    @staticmethod
+    def of(settings: dict[str, Any]) -> Build:
+        return settings[BUILD_KEY]
+
+    @classmethod
+    def start(cls, settings: dict[str, Any]) -> Build:
+        """Check the settings, load what the build reads, open the store and claim the output."""
+        previous = settings.get(BUILD_KEY)
+        if previous is not None:
+            previous.output.release()  # a devserver rebuild after a build that died half-way
+        reporter = Reporter(check_settings(settings))
+        if reporter.count("error"):
+            reporter.print()  # every problem with the settings, then stop before reading anything
+            raise SystemExit(1)
+        reporter.quiet = settings["TRACKER_QUIET"]
+        inputs = load_inputs(settings, reporter)
+        output = OutputState(settings["OUTPUT_PATH"])
+        if settings.get("TRACKER_CHECK"):
+            store = Store(None)
+        else:
+            claim_output(output, settings)
+            store = settings.get(STORE_KEY)
+            if store is None or store.path != store_path(settings):
+                store = Store(store_path(settings))
+                if settings.get(DEFER_KEY):
+                    settings[STORE_KEY] = store  # a devserver keeps it open between rebuilds
+        output.trusted = bool(
+            output.marker.complete
+            and output.marker.state
+            and output.marker.state == store.meta("output_state")
+            and store.meta("build_key") == inputs.build_key
+        )
+        build = settings[BUILD_KEY] = cls(inputs, store, output)
+        return build
+
+
+def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
+    """The vocabularies, gazetteer, event types and map named by the settings, the parser built on
+    them, the inventory of entry and page files, and the keys."""
+    slug = site_slugify(settings)
+    root = settings["PATH"]
+    vocabularies = {
+        kind: load_vocabulary(os.path.join(root, settings[key]), kind, reporter, slug)
+        for kind, key in (("province", "TRACKER_PROVINCES"), ("actor", "TRACKER_ACTORS"))
+    }
+    vocabularies["place"] = load_gazetteer(settings, vocabularies["province"], reporter, slug)
+    hours, minutes = map(int, settings["TRACKER_DATE_ONLY_TIME"].split(":"))
+    parser = EntryParser(
+        vocabularies,
+        ZoneInfo(settings["TIMEZONE"]),
+        reporter,
+        slug,
+        dt.time(hours, minutes),
+        settings["TRACKER_ENTRY_RULES"],
+        settings["TRACKER_CHECK"],
+        load_types(settings, reporter, slug),
+        settings["TRACKER_COVERS_MAX_DAYS"],
+    )
+    province_map = load_province_map(settings, vocabularies, reporter)
+    folders = settings["TRACKER_ENTRY_PATHS"]
+    inventory = take_inventory(root, folders + settings["PAGE_PATHS"], settings["STATIC_PATHS"], reporter)
+    pelican_settings(settings, inventory)
+    files = data_files(settings)
+    code = tree_digest(PLUGIN)
+    versions = versions_digest()
+    settings_part = settings_digest(settings)
+    return Inputs(
+        settings,
+        reporter,
+        vocabularies,
+        parser,
+        slug,
+        province_map,
+        inventory,
+        folders,
+        digest_bytes("parse", code, versions, settings_part, *files),
+        digest_bytes(
+            "render",
+            code,
+            versions,
+            repr(sorted(settings["MARKDOWN"].items(), key=repr)),
+            repr(settings.get("TRACKER_RAW_HTML")),
+            repr(settings.get("SUMMARY_MAX_LENGTH")),
+            repr(settings.get("SUMMARY_END_SUFFIX")),
+        ),
+        digest_bytes("build", code, versions, settings_part, tree_digest(settings["THEME"]), *files),
+    )
+
+
+def data_files(settings: dict[str, Any]) -> list[bytes]:
+    """The bytes of the vocabulary, gazetteer, event types and map files (b"" where absent)."""
+    found = []
+    for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES", "TRACKER_EVENT_TYPES"):
+        path = os.path.join(settings["PATH"], settings.get(key) or "")
+        found.append(Path(path).read_bytes() if settings.get(key) and os.path.isfile(path) else b"")
+    return found
+
+
+def claim_output(output: OutputState, settings: dict[str, Any]) -> None:
+    """Check the output folder, lock it, and make sure it is the folder this process wrote before
+    (a devserver must not write into a folder that a publish swapped in under it)."""
+    try:
+        check_output_folder(output.path, settings)
+        if settings.get("TRACKER_LOCK", True):
+            output.lock = OutputLock(output.path)
+            output.lock.acquire("build")
+        seen, now = settings.get(IDENTITY_KEY), folder_identity(output.path)
+        if seen and now and seen != now:
+            raise FolderRefused(
+                f"output folder '{output.path}' was replaced since this process first wrote it "
+                "(by make publish?); not writing into it: restart the server"
+            )
+    except FolderRefused as refused:
+        output.release()
+        print(f"error: {refused}", file=sys.stderr)
+        raise SystemExit(1) from None
+    output.marker = read_marker(output.path)
+
+
+def folder_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def store_path(settings: dict[str, Any]) -> str | None:
+    """`TRACKER_CACHE`, else a file per output folder in the user's cache folder (None: the store
+    lives in memory, and every build reads every file)."""
+    configured = settings.get("TRACKER_CACHE", "auto")
+    if configured != "auto":
+        return configured or None
+    try:
+        return os.path.join(user_cache_folder(), output_key(settings["OUTPUT_PATH"]) + ".sqlite")
+    except OSError:
+        return None
+
+
+def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:
+    """The places named by TRACKER_PLACES, checked against the provinces; a site without the
+    default file has an empty gazetteer (and its entries' places are plain names)."""
+    setting = settings.get("TRACKER_PLACES")
+    path = os.path.join(settings["PATH"], setting or "")
+    if not setting or not os.path.isfile(path):
+        return Vocabulary("place", "")
+    return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
+
+
+def load_types(settings: dict[str, Any], reporter: Reporter, slug) -> EventTypes | None:
+    """The event types named by TRACKER_EVENT_TYPES; None for a site without the default file."""
+    setting = settings.get("TRACKER_EVENT_TYPES")
+    path = os.path.join(settings["PATH"], setting or "")
+    if not setting or not os.path.isfile(path):
+        return None
+    return load_event_types(path, reporter, slug)
+
+
+def load_province_map(
+    settings: dict[str, Any], vocabularies: dict[str, Vocabulary], reporter: Reporter
+) -> ProvinceMap | None:
+    """The GeoJSON named by TRACKER_MAP, or None: a site without the default file has no map."""
+    setting = settings.get("TRACKER_MAP")
+    path = os.path.join(settings["PATH"], setting or "")
+    if not setting or (setting == DEFAULT_MAP and not os.path.exists(path)):
+        return None
+    province_map = load_map(path, vocabularies["province"], reporter)
+    if province_map is not None:
+        check_place_locations(province_map, vocabularies["place"], vocabularies["province"], reporter)
+    return province_map
+
+
+def site_slugify(settings: dict[str, Any]):
+    """Pelican's slugify with the site's slug settings, remembered per name: entries repeat the
+    same few hundred names, and Pelican's slugify is slow (a third of a millisecond per entry)."""
+    return lru_cache(maxsize=65536)(
+        partial(
+            slugify,
+            regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+    )
+
+
+def tree_digest(*folders: str) -> str:
+    """A digest of every file's path and bytes under some folders (theme, plugin code)."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(folder)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def versions_digest() -> str:
+    """The Python version and the versions of the libraries that render the site."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return digest_bytes(sys.version, *found)
+
+
+# Settings that hold this build's state, not the site's: left out of the keys.
+INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS"}
+
+
+def settings_digest(settings: dict[str, Any]) -> str:
+    """A digest of the plain settings (callables and the build's own state are left out)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, (str, int, float, bool, type(None))):
+            return value
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return type(value).__name__
+
+    return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k not in INTERNAL})))

@@ -1,0 +1,355 @@
+"""The tracker's generator: it reads, keeps and renders the entries itself, beside Pelican's
+generators for pages and static files.
+
+`generate_context` brings the entry store up to date with the files that changed, applies each
+change to the site's lists (`remove(old)`, `add(new)`), and works out which outputs the changes
+make dirty; `generate_output` renders those (every output, in worker processes, when nothing
+can be compared), writes the files whose bytes changed, and indexes the search shards that
+changed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pelican.generators import Generator
+
+from .build import DEFER_KEY, Build
+from .model.digests import digest_bytes
+from .model.lists import SiteLists
+from .model.maps import geometry
+from .model.periods import months_between
+from .model.plan import Plan, Planner
+from .model.record import EntryRecord, Head, record_from_json
+from .model.search import document, shard_of
+from .model.site import Site
+from .model.views import view_of
+from .reading.changes import find_changes, load_records
+from .reading.markup import Renderer, TimedOut
+from .writing.fragments import Fragments
+from .writing.outputs import Output, Outputs
+from .writing.render import render_all
+from .writing.search import BUNDLE, SearchFailed, document_name, index_language, index_shards, shard_files
+
+
+class TrackerGenerator(Generator):
+    """Reads the entries, models the site, and writes every page the model makes."""
+
+    def generate_context(self) -> None:
+        build = Build.of(self.settings)
+        inputs, store = build.inputs, build.store
+        pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
+        entry_files = [p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))]
+        self.fragments = Fragments(self.env, self.context, inputs.vocabularies)
+        self.changes = changes = find_changes(
+            entry_files,
+            store,
+            inputs.reading(),
+            inputs.build_key,
+            self.fragments.make,
+            inputs.vocabularies,
+            self.settings["TRACKER_PARALLEL_READING_MIN"],
+        )
+        inputs.reporter.problems.extend(changes.problems)
+        new = drop_duplicates(changes.new, inputs.reporter, self._slug_line)
+        old = drop_duplicates(changes.old, None, None)
+        self.lists, self.plan = plan_changes(build, old, new, changes.full)
+        self.site = Site(
+            self.lists,
+            inputs.vocabularies,
+            self.settings,
+            geometry(inputs.province_map, _province_links(self, inputs), inputs.vocabularies["place"])
+            if inputs.province_map is not None and inputs.province_map.shapes
+            else None,
+            self._describe,
+            self.records,
+        )
+        self.context.update(shared_context(self.site, self.settings))
+        build.chrome = chrome_digest(self.context)
+        if build.chrome != store.meta("chrome"):
+            self.plan.full = True  # every page's header or footer changed
+        for head in self.lists.heads.values():
+            self.add_source_path(_Linked(head, inputs.root))
+
+    def drop(self, paths: list[str]) -> None:
+        """Take entries whose output path was refused out of the lists, and model the site again."""
+        for path in paths:
+            head = self.lists.heads.get(path)
+            if head is not None:
+                self.lists.remove(head)
+        self.plan.full = True
+        self.site = Site(
+            self.lists, self.site.terms.vocabularies, self.settings, self.site.geometry, self._describe, self.records
+        )
+        self.context.update(shared_context(self.site, self.settings))
+        self.outputs().rebuild(self.site)
+
+    # What the model loads
+
+    def _slug_line(self, path: str) -> int:
+        row = self.changes.rows.get(path)
+        record = row.record if row is not None else Build.of(self.settings).store.column("record", [path]).get(path)
+        return (record or {}).get("slug_line", 1)
+
+    def records(self, paths: list[str]) -> dict[str, EntryRecord]:
+        """Whole records by path: this build's reading, else the store."""
+        build = Build.of(self.settings)
+        inputs = build.inputs
+        found, missing = {}, []
+        for path in paths:
+            row = self.changes.rows.get(path)
+            if row is not None and row.record is not None:
+                found[path] = record_from_json(
+                    path, row.record, tuple(row.html), inputs.vocabularies, inputs.parser.timezone, self.lists.heads.get(path)
+                )
+            else:
+                missing.append(path)
+        if missing:
+            found.update(
+                load_records(build.store, missing, inputs.vocabularies, inputs.parser.timezone, self.lists.heads)
+            )
+        return found
+
+    def items(self, paths: list[str]) -> dict[str, str]:
+        """List items by path: this build's, else the store's."""
+        return {path: fragments["item"] for path, fragments in self._fragments(paths).items()}
+
+    def _fragments(self, paths: list[str]) -> dict[str, dict]:
+        found, missing = {}, []
+        for path in paths:
+            row = self.changes.rows.get(path)
+            if row is not None and row.fragments is not None:
+                found[path] = row.fragments
+            else:
+                missing.append(path)
+        if missing:
+            found.update(Build.of(self.settings).store.column("fragments", missing))
+        return found
+
+    def exports(self) -> dict[str, bytes]:
+        from .model.dataset import exports
+
+        heads = list(self.lists.published())
+        fragments = self._fragments([h.path for h in heads])
+        return exports([fragments[h.path]["export"] for h in heads if fragments.get(h.path, {}).get("export")])
+
+    def _describe(self, kind: str, term: Any) -> str:
+        """A term's Markdown description as cleaned HTML; a problem is reported at the term's line."""
+        description = term.fields.get("description") if term.known else None
+        if not description:
+            return ""
+        inputs = Build.of(self.settings).inputs
+        vocabulary = inputs.vocabularies[kind]
+        try:
+            (html,), removed = Renderer(self.settings).html(str(description))
+        except (TimedOut, RecursionError):
+            inputs.reporter.error(
+                vocabulary.path, term.line, f"description of '{term.name}' could not be rendered in time; not shown"
+            )
+            return ""
+        if removed:
+            inputs.reporter.warning(
+                vocabulary.path,
+                term.line,
+                f"unsafe HTML removed from the description of '{term.name}' ({', '.join(removed)})",
+            )
+        return html or ""
+
+    # Outputs
+
+    def outputs(self) -> Outputs:
+        if not hasattr(self, "_outputs"):
+            self._outputs = Outputs(
+                self.site, self.env, self.context, self.settings, self.records, self.items, self.exports
+            )
+        return self._outputs
+
+    def generate_output(self, writer: Any) -> None:
+        build = Build.of(self.settings)
+        outputs = self.outputs()
+        every = self.all_outputs
+        views = self._changed_views()
+        dirty = outputs.dirty(every, self.plan, views)
+        changed = render_all(outputs, dirty, self.output_path, parallel=self.plan.full and len(dirty) > 200)
+        build.output.changed |= changed
+        build.output.produced |= {o.save_as for o in every}
+        self._write_search(build)
+
+    def _changed_views(self) -> set[str]:
+        """Entries whose view (neighbours, related entries) is not what their page last showed."""
+        build = Build.of(self.settings)
+        suspects = [p for p in self.plan.suspects if p in self.lists.heads and self.lists.heads[p].published]
+        if self.plan.full:
+            suspects = [h.path for h in self.lists.published()]
+        shown = build.store.views(suspects) if not self.plan.full else {}
+        changed = set()
+        links = self.site.links("province")
+        for path in suspects:
+            digest = view_of(self.lists, self.lists.heads[path], links).digest
+            build.views[path] = digest
+            if shown.get(path) != digest:
+                changed.add(path)
+        return changed
+
+    def _write_search(self, build: Build) -> None:
+        """Index the shards whose entries changed (every shard when nothing can be compared); keep
+        the others' files."""
+        if not self.settings["TRACKER_SEARCH"] or self.settings.get("TRACKER_CHECK"):
+            return
+        shards = self.site.shards
+        newest = max(shards, default=None)
+        kept = build.store.shards()
+        dirty = {
+            name
+            for name in shards
+            if self.plan.full
+            or name in self.plan.shards
+            or name not in kept
+            or (name == newest) != (kept[name][0].startswith("primary:"))
+        }
+        output = build.output
+        for name, (digest, files) in kept.items():
+            if name in shards and name not in dirty:
+                output.produced |= set(files)
+        if not dirty:
+            build.shards = {name: kept[name] for name in shards}
+            return
+        lang = index_language(self.settings)
+        documents = {}
+        for name in sorted(dirty):
+            records = self.records(shards[name])
+            documents[name] = {
+                document_name(records[p].url): document(records[p], name, lang) for p in shards[name] if p in records
+            }
+        if self.settings.get(DEFER_KEY):
+            build.pending_shards = documents
+            for name in dirty:
+                output.produced |= set(kept.get(name, ("", []))[1])
+            build.shards = {name: kept[name] for name in shards if name in kept}
+            return
+        try:
+            bundles = index_shards(documents, lang)
+        except SearchFailed as failed:
+            build.inputs.reporter.error("search", 0, f"{failed}; the last index is kept")
+            for name in dirty:
+                output.produced |= set(kept.get(name, ("", []))[1])
+            build.shards = {name: kept[name] for name in shards if name in kept}
+            return
+        from .writing.writer import write_bytes
+
+        build.shards = {name: kept[name] for name in shards if name in kept and name not in dirty}
+        for name, bundle in bundles.items():
+            files = shard_files(name, bundle, name == newest)
+            for path, data in files.items():
+                if write_bytes(self.output_path, path, data):
+                    output.changed.add(os.path.normpath(path))
+                output.produced.add(os.path.normpath(path))
+            build.shards[name] = (("primary:" if name == newest else "") + digest_bytes(*sorted(files)), sorted(files))
+
+
+class _Linked:
+    """An entry as Pelican's `{filename}` links from pages find it: by its path in the content folder."""
+
+    def __init__(self, head: Head, root: str) -> None:
+        self.url = head.url
+        self._relative = os.path.relpath(head.path, root)
+
+    def get_relative_source_path(self) -> str:
+        return self._relative
+
+
+def _province_links(generator: TrackerGenerator, inputs) -> dict:
+    from .model.terms import term_links
+
+    return term_links("province", inputs.vocabularies["province"], generator.lists, generator.settings)
+
+
+def drop_duplicates(heads: dict[str, Head], reporter, slug_line) -> dict[str, Head]:
+    """Two entries with one slug, or one output path: the later file (by path) is an error and is
+    not built."""
+    kept: dict[str, Head] = {}
+    slugs: dict[str, str] = {}
+    places: dict[str, str] = {}
+    from .problems import display_path
+
+    for path in sorted(heads):
+        head = heads[path]
+        first = slugs.get(head.slug) or (places.get(os.path.normpath(head.save_as)) if head.save_as else None)
+        if first is not None:
+            if reporter is not None:
+                what = f"slug '{head.slug}'" if slugs.get(head.slug) else f"output path '{head.save_as}'"
+                reporter.error(path, slug_line(path), f"duplicate {what} (already used by {display_path(first)})")
+            continue
+        slugs[head.slug] = path
+        if head.save_as:
+            places[os.path.normpath(head.save_as)] = path
+        kept[path] = head
+    return kept
+
+
+def plan_changes(build: Build, old: dict[str, Head], new: dict[str, Head], full: bool) -> tuple[SiteLists, Plan]:
+    """The site's lists as they are now, and what changed in them: each change applied as
+    remove(old) then add(new) to the lists as the last build left them. Every output is dirty when
+    the store cannot say what changed, the output folder is not as the store's build left it, or
+    an entry's output path was refused (the rules do not follow that)."""
+    settings = build.inputs.settings
+    slugify = build.inputs.slugify
+    if full or not build.output.trusted or build.store.meta("refused", "[]") != "[]":
+        return SiteLists(slugify).build(new.values()), Plan(full=True)
+    lists = SiteLists(slugify).build(old.values())
+    planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
+    span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
+    size = settings["TRACKER_SEARCH_SHARD"]
+    for path in sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p)):
+        before, after = old.get(path), new.get(path)
+        planner.before(lists, before)
+        if before is not None:
+            lists.remove(before)
+        if after is not None:
+            lists.add(after)
+        planner.after(lists, before, after, lambda date: shard_of(date, size))
+    plan = planner.plan
+    now = _span(lists)
+    if now != span:  # a month's calendar marks the days without an entry inside the site's span
+        plan.months |= months_between(span[1], now[1]) | months_between(span[0], now[0])
+    if periods != set(lists.keys("year")) | set(lists.keys("month")):
+        plan.named.add("periods")  # an archive page links the periods before and after it
+    return lists, plan
+
+
+def _span(lists: SiteLists) -> tuple:
+    first, newest = lists.at(("site",), 0), lists.newest_head
+    return (first.date.date() if first else None, newest.date.date() if newest else None)
+
+
+def shared_context(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
+    """What every template may read beyond Pelican's context."""
+    return {
+        "site": site,
+        "site_base": site.base,
+        "site_feeds": tuple(f.link for f in site.site_feeds),
+        "province_pages": site.links("province"),
+        "actor_pages": site.links("actor"),
+        "place_pages": site.links("place") if site.has_gazetteer else {},
+        "place_provinces": site.terms.place_provinces,
+        "places": site.places,
+        "provinces": site.provinces,
+        "actors": site.actors,
+        "actor_kinds": site.terms.by_kind(),
+        "places_by_province": site.terms.places_by_province(),
+        "map_geometry": site.geometry,
+        "data_url": settings["TRACKER_DATA_URL"] if site.data_files else "",
+        "tracker_span": site.span,
+    }
+
+
+def chrome_digest(context: dict[str, Any]) -> str:
+    """What the header and footer of every page show: when it changes, every page is rendered."""
+    pages = [(p.title, p.url) for p in context.get("pages", ())]
+    return digest_bytes(
+        repr(pages),
+        repr(bool(context["places"])),
+        repr([(f.title, f.url, f.type) for f in context["site_feeds"]]),
+        context["data_url"],
+    )

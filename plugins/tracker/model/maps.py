@@ -1,0 +1,260 @@
+"""The province map: its geometry (shapes, labels and place dots, fixed by the map file and the
+vocabulary), and its shading by the entries or events of the 30 days up to the newest entry.
+
+Pure. Pages that only locate something (an entry's places, a province, a place) read the
+geometry, which changes only with the map file; the shaded maps of the home and provinces pages
+change with the newest entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, shade
+from .lists import SITE, SiteLists
+from .record import Head
+from .terms import TermLink
+from .vocabulary import Vocabulary
+
+MAP_WIDTH, LOCATOR_WIDTH = 600, 220
+LABEL_SIZE, CHAR_WIDTH = 12, 0.62  # map label font size (user units) and a character's width in ems
+TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a phone
+
+
+@dataclass(frozen=True)
+class Shape:
+    page: TermLink
+    key: str
+    d: str
+    label: Label | None = None  # where its name goes (the full-size map only)
+    short: str = ""  # the name's abbreviation, for phones and where the name does not fit
+    full_fits: bool = False  # the whole name fits inside the shape at the label size
+    small: bool = False  # too small to tap on a phone: drawn with a marker that is a target too
+
+
+@dataclass(frozen=True)
+class Drawing:
+    width: int
+    height: int
+    shapes: tuple[Shape, ...]
+    dots: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # place key -> (x, y)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The map as drawn at two sizes, with the notes on provinces it does not draw."""
+
+    full: Drawing
+    locator: Drawing
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShadedShape:
+    """A province on a shaded map: its shape, what is counted in it and its shade."""
+
+    shape: Shape
+    count: int
+    shade: int
+
+    page = property(lambda self: self.shape.page)
+    key = property(lambda self: self.shape.key)
+    d = property(lambda self: self.shape.d)
+    label = property(lambda self: self.shape.label)
+    short = property(lambda self: self.shape.short)
+    full_fits = property(lambda self: self.shape.full_fits)
+    small = property(lambda self: self.shape.small)
+
+
+@dataclass(frozen=True)
+class ShadedDrawing:
+    width: int
+    height: int
+    shapes: tuple[ShadedShape, ...]
+
+
+@dataclass(frozen=True)
+class PlaceDot:
+    """A place on the full map: its link, its entries in the map's 30 days, where, how big."""
+
+    link: TermLink
+    count: int
+    x: float
+    y: float
+    r: float
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """The province map shaded by entries (or events) in the 30 days up to the newest entry."""
+
+    full: ShadedDrawing
+    locator: Drawing
+    since: dt.datetime | None
+    until: dt.datetime | None
+    rows: tuple[tuple[TermLink, int], ...]
+    notes: tuple[str, ...]
+    legend: tuple[tuple[int, str], ...]
+    place_dots: tuple[PlaceDot, ...] = ()
+    unit: str = "entries"
+    fatalities: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return (self.since + dt.timedelta(days=1)).date() if self.since else None
+
+
+def geometry(
+    province_map: ProvinceMap, provinces: Mapping[str, TermLink], places: Vocabulary
+) -> Geometry:
+    """The map's shapes, labels and place positions at both sizes."""
+    shorts = abbreviations({key: provinces[key] for key in province_map.shapes})
+    drawings = []
+    for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
+        projection, paths = map_shapes(province_map, width, digits)
+        placed = labels(province_map, projection) if width == MAP_WIDTH else {}
+        shapes = []
+        for key, d in sorted(paths.items()):
+            label, name = placed.get(key), provinces[key].name
+            shapes.append(
+                Shape(
+                    provinces[key],
+                    key,
+                    d,
+                    label,
+                    shorts[key],
+                    bool(label) and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
+                    bool(label) and min(label.width, label.height) < TAP_TARGET,
+                )
+            )
+        dots = {}
+        for place in places.terms:
+            if place.fields.get("lat") is None:
+                continue
+            x, y = (round(v, 1) for v in projection.point(place.fields["lon"], place.fields["lat"]))
+            if 0 <= x <= projection.width and 0 <= y <= projection.height:  # else off the map
+                dots[place.key] = (x, y)
+        drawings.append(
+            Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
+        )
+    notes = tuple(
+        str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped
+    )
+    return Geometry(drawings[0], drawings[1], notes)
+
+
+def window_heads(lists: SiteLists) -> list[Head]:
+    """The published entries of the 30 days up to the newest one, newest first."""
+    newest = lists.newest_head
+    found = []
+    if newest is None:
+        return found
+    for _, _, path in reversed(lists.lists[SITE]):
+        head = lists.heads[path]
+        if head.date <= newest.date - WINDOW:
+            break
+        found.append(head)
+    return found
+
+
+def shaded(
+    drawn: Geometry,
+    lists: SiteLists,
+    provinces: Mapping[str, TermLink],
+    places: Mapping[str, TermLink],
+    events: bool = False,
+) -> SiteMap:
+    """The map shaded by the entries naming each province (or, with `events`, by the events in it)
+    in the 30 days up to the newest entry, with the places named in those days as dots."""
+    recent = window_heads(lists)
+    newest = recent[0].date if recent else None
+    counts: dict[str, int] = {}
+    fatalities: dict[str, int] = {}
+    if events and newest is not None:
+        first = (newest - WINDOW).date() + dt.timedelta(days=1)
+        for head in recent:
+            for fact in head.events:
+                if fact.province is not None and first <= fact.date <= newest.date():
+                    counts[fact.province] = counts.get(fact.province, 0) + 1
+                    fatalities[fact.province] = fatalities.get(fact.province, 0) + (fact.fatalities or 0)
+    else:
+        for head in recent:
+            for key in head.provinces:
+                counts[key] = counts.get(key, 0) + 1
+    busiest = max(counts.values(), default=0)
+    full = ShadedDrawing(
+        drawn.full.width,
+        drawn.full.height,
+        tuple(
+            # Names go on the entries map only: the events map sits under it, and a name raised above a
+            # small province would stand on a neighbour whose shade differs from map to map.
+            ShadedShape(replace(s, label=None) if events else s, counts.get(s.key, 0), shade(counts.get(s.key, 0), busiest))
+            for s in drawn.full.shapes
+        ),
+    )
+    rows = tuple((link, counts.get(key, 0)) for key, link in sorted_known(provinces))
+    dots: tuple[PlaceDot, ...] = ()
+    if not events:
+        place_counts: dict[str, int] = {}
+        for head in recent:
+            for key in head.places:
+                place_counts[key] = place_counts.get(key, 0) + 1
+        most = max(place_counts.values(), default=0)
+        dots = tuple(
+            PlaceDot(places[key], n, *drawn.full.dots[key], dot_radius(n, most))
+            for key, n in sorted(place_counts.items(), key=lambda kv: (-kv[1], places[kv[0]].name))
+            if key in drawn.full.dots and key in places
+        )
+    return SiteMap(
+        full,
+        drawn.locator,
+        newest - WINDOW if newest else None,
+        newest,
+        rows,
+        drawn.notes,
+        tuple(map_legend(busiest)),
+        dots,
+        "events" if events else "entries",
+        MappingProxyType(fatalities),
+    )
+
+
+def sorted_known(links: Mapping[str, TermLink]) -> list[tuple[str, TermLink]]:
+    """Known terms' links by name."""
+    return sorted(((k, v) for k, v in links.items() if v.known), key=lambda kv: (kv[1].name.casefold(), kv[0]))
+
+
+def dot_radius(count: int, most: int) -> float:
+    """A place dot's radius in map units: its area grows with its entries, from 3 to 9."""
+    return round(3 + 6 * math.sqrt(count / most), 1) if most else 3.0
+
+
+def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
+    """A short label per province: the first letters of its name, as many as make it unique."""
+    letters = {key: "".join(c for c in link.name if c.isalpha()).upper() for key, link in links.items()}
+    shorts = {}
+    for key, word in letters.items():
+        size = 3
+        while size < len(word) and any(other != key and o[:size] == word[:size] for other, o in letters.items()):
+            size += 1
+        shorts[key] = word[:size] or links[key].name
+    return shorts
+
+
+def map_legend(busiest: int) -> list[tuple[int, str]]:
+    """(shade class, label) pairs for the map legend."""
+    if busiest <= 0:
+        return [(0, "no entries")]
+    found, previous = [(0, "none")], 0
+    for count in range(1, busiest + 1):
+        level = shade(count, busiest)
+        if level != previous:
+            found.append((level, str(count)))
+            previous = level
+        else:
+            found[-1] = (level, f"{found[-1][1].split('–')[0]}–{count}")
+    return found

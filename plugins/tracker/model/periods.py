@@ -1,0 +1,102 @@
+"""Archives by date: a page per year and per month with the periods before and after it, the
+archive index of every month, and a month's calendar with the days that have no entry.
+
+Pure: the lists in, periods out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .lists import SiteLists
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year's or a month's archive page, with the periods before and after it that have
+    entries ((label, URL) pairs, or None)."""
+
+    granularity: str
+    period: tuple  # (2014,) or (2014, "June")
+    period_num: tuple  # (2014,) or (2014, 6)
+    url: str
+    save_as: str
+    older: tuple[str, str] | None = None
+    newer: tuple[str, str] | None = None
+
+    @property
+    def list_key(self) -> tuple:
+        return ("year", *self.period_num) if self.granularity == "year" else ("month", *self.period_num)
+
+    @property
+    def label(self) -> str:
+        return " ".join(map(str, self.period[::-1]))
+
+
+def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
+    """Every year and month with entries, newest first within each granularity (a granularity whose
+    save-as setting is empty has none)."""
+    found = []
+    for granularity in ("year", "month"):
+        save_as = settings.get(f"TRACKER_{granularity.upper()}_ARCHIVE_SAVE_AS")
+        if not save_as:
+            continue
+        keys = sorted((key[1:] for key in lists.keys(granularity)), reverse=True)
+        built = []
+        for number in keys:
+            first = dt.date(number[0], number[1] if len(number) > 1 else 1, 1)
+            shown = number if granularity == "year" else (number[0], calendar.month_name[number[1]])
+            url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=first)
+            built.append((shown, number, url, save_as.format(date=first)))
+        for n, (shown, number, url, where) in enumerate(built):
+            newer = built[n - 1] if n > 0 else None
+            older = built[n + 1] if n + 1 < len(built) else None
+            found.append(
+                Period(
+                    granularity,
+                    shown,
+                    number,
+                    url,
+                    where,
+                    (" ".join(map(str, older[0][::-1])), older[2]) if older else None,
+                    (" ".join(map(str, newer[0][::-1])), newer[2]) if newer else None,
+                )
+            )
+    return found
+
+
+def month_calendar(
+    year: int, month: int, entries: list[Any], span: tuple | None = None
+) -> list[list[dict[str, Any] | None]]:
+    """Weeks (Monday first) of a month. Each day has its number, date, entries, and whether it is a
+    gap: a day with no entry inside the site's span (days before the first entry or after the
+    newest are not gaps). Days outside the month are None."""
+    by_day: dict[int, list[Any]] = {}
+    for entry in entries:
+        if (entry.date.year, entry.date.month) == (year, month):
+            by_day.setdefault(entry.date.day, []).append(entry)
+    first, last = span or (dt.date.min, dt.date.max)
+
+    def cell(day: int) -> dict[str, Any] | None:
+        if day == 0:
+            return None
+        date, found = dt.date(year, month, day), by_day.get(day, [])
+        return {"day": day, "date": date, "entries": found, "gap": not found and first <= date <= last}
+
+    return [[cell(day) for day in week] for week in calendar.Calendar().monthdayscalendar(year, month)]
+
+
+def months_between(first: dt.date | None, last: dt.date | None) -> set[tuple[int, int]]:
+    """Every (year, month) from `first`'s to `last`'s, both included (none when either is None)."""
+    if first is None or last is None:
+        return set()
+    first, last = min(first, last), max(first, last)
+    found, year, month = set(), first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        found.add((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found

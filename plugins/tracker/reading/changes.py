@@ -1,0 +1,122 @@
+"""What changed since the last build: which entry files are new, changed or gone, read again only
+those, and bring the store up to date.
+
+An unchanged file is recognised by its status (size, modification and change times, inode,
+device) remembered with the digest of its bytes, without opening it; a file whose status differs
+is digested, and read again only when its bytes did change (or what parsing reads besides them,
+the parse key). A build key that changed (theme, settings, vocabulary) remakes every entry's
+fragments from its stored record, without parsing or rendering its file again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.digests import digest_bytes
+from ..model.record import EntryRecord, Head, head_from_json, record_from_json
+from ..model.vocabulary import Vocabulary
+from ..problems import Problem
+from .inventory import known_stamp
+from .reader import Reading, read_row, worker_pool
+from .store import Row, Store
+
+MakeFragments = Callable[[EntryRecord], tuple[dict[str, Any], dict[str, str]]]
+
+
+@dataclass
+class Changes:
+    """The entries as the last build left them and as they are now."""
+
+    old: dict[str, Head] = field(default_factory=dict)  # every entry the store knew (parse key as now)
+    new: dict[str, Head] = field(default_factory=dict)  # every entry now
+    changed: set[str] = field(default_factory=set)  # paths whose head differs, or that came or went
+    problems: list[Problem] = field(default_factory=list)  # of every file, changed or not
+    rows: dict[str, Row] = field(default_factory=dict)  # the rows written this build
+    full: bool = False  # the store could not say what changed: every output is dirty
+
+
+def find_changes(
+    paths: Iterable[str],
+    store: Store,
+    reading: Reading,
+    fragment_key: str,
+    make_fragments: MakeFragments,
+    vocabularies: dict[str, Vocabulary],
+    parallel_from: int,
+) -> Changes:
+    """Bring the store up to date with the entry files at `paths`; return what changed."""
+    timezone = reading.parser.timezone
+    stored = {path: (head, problems, digest) for path, head, problems, digest in store.heads(reading.parse_key)}
+    statuses = store.statuses()
+    changes = Changes(full=not stored)
+    read_jobs, remake, unchanged = [], [], []
+    for path in paths:
+        digest, status = known_stamp(path, statuses.get(path, (None, None)))
+        known = stored.get(path)
+        if known is not None and digest and known[2] == digest:
+            unchanged.append(path)
+            if status != statuses.get(path, (None, None))[0]:
+                store.set_status(path, status)
+        else:
+            read_jobs.append((path, status))
+    # Fragments made with another theme, settings or vocabulary are made again.
+    stale = store.stale_fragments(fragment_key, unchanged)
+    remake = [path for path in unchanged if path in stale]
+    old_rows = store.rows([path for path, _ in read_jobs] + remake)
+    jobs = [("read", path, status, old_rows.get(path)) for path, status in read_jobs]
+    jobs += [("fragments", path, None, old_rows[path]) for path in remake if path in old_rows]
+    for row in worker_pool(jobs, _work(reading, make_fragments, vocabularies, fragment_key), parallel_from):
+        store.put(row)
+        changes.rows[row.path] = row
+    gone = set(stored) | set(statuses)
+    gone -= set(paths)
+    store.remove(gone)
+    for path, (head, problems, _) in stored.items():
+        if head is not None:
+            changes.old[path] = head_from_json(path, head, timezone)
+        if path not in changes.rows and path not in gone:
+            changes.problems += [Problem(*p) for p in problems]
+            if head is not None:
+                changes.new[path] = changes.old[path]
+    for path, row in changes.rows.items():
+        changes.problems += [Problem(*p) for p in row.problems]
+        if row.head is not None:
+            changes.new[path] = head_from_json(path, row.head, timezone)
+    changes.changed = {
+        path for path in set(changes.old) | set(changes.new) if changes.old.get(path) != changes.new.get(path)
+    }
+    return changes
+
+
+def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, fragment_key: str):
+    """What a worker does with one job: read a file (its row, with fragments), or remake the
+    fragments of an unchanged one."""
+
+    def work(job: tuple) -> Row:
+        kind, path, status, old = job
+        row = read_row(path, reading, old) if kind == "read" else old
+        row.status = status if kind == "read" else row.status
+        if row.record is not None:
+            record = record_from_json(path, row.record, tuple(row.html), vocabularies, reading.parser.timezone)
+            fragments, digests = make_fragments(record)
+            row.fragments, row.fragment_key = fragments, fragment_key
+            head = row.head
+            head[-1] = [digest_bytes(row.digest, reading.parse_key, row.render or ""), digests["item"], digests["export"]]
+        return row
+
+    return work
+
+
+def load_records(
+    store: Store, paths: list[str], vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo, heads: dict[str, Head]
+) -> dict[str, EntryRecord]:
+    """Whole records of some entries, from the store."""
+    found = {}
+    records = store.column("record", paths)
+    html = store.column("html", paths)
+    for path, data in records.items():
+        found[path] = record_from_json(path, data, tuple(html[path]), vocabularies, timezone, heads.get(path))
+    return found
