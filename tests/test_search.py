@@ -18,11 +18,10 @@ from pelican import Pelican
 from conftest import Site, built_once, entry, indexed_text
 from test_browser import QuietHandler, browser, open_page  # noqa: F401 - `browser` is a fixture
 from test_workflow import tree
+from tracker.build import DEFER_KEY
 from tracker.devserver import Builds, SearchRefresher, rebuild
-from tracker.model.search import build_search
+from tracker.model.search import document
 from tracker.model.vocabulary import Term
-from tracker.site.run import DEFER_SAVE_KEY, DEFER_SEARCH_KEY
-from tracker.site.search import document
 
 AXE_RUN = (
     "async () => (await axe.run(document)).violations.map("
@@ -108,14 +107,19 @@ def search(browser, base, query: str, width: int = 1280, scheme: str = "light"):
     return context, page, titles, problems, requests
 
 
-def test_the_index_holds_the_published_entries_only(small):
+def test_the_index_holds_the_published_entries_only_in_a_shard_per_quarter(small):
     bundle = small.output / "pagefind"
-    entry_file = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry_file["languages"]["en"]["page_count"] == 3  # not the draft, not the hidden entry
-    assert (bundle / "pagefind.js").is_file()
-    assert not list(bundle.glob("pagefind-ui*"))  # the page has its own interface
+    counts = {
+        shard.name: json.loads((shard / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for shard in bundle.iterdir()
+    }
+    assert counts == {"2014-q2": 2, "2014-q3": 1}  # not the draft, not the hidden entry
+    assert (bundle / "2014-q3/pagefind.js").is_file()  # the newest shard loads Pagefind
+    assert not (bundle / "2014-q2/pagefind.js").exists()  # the others are merged into it
+    assert not list(bundle.rglob("pagefind-ui*"))  # the page has its own interface
     page = small.html("search/index.html")
-    assert page.select_one("form#search")["data-bundle"] == "../pagefind/pagefind.js"
+    form = page.select_one("form#search")
+    assert (form["data-bundle"], form["data-shards"]) == ("../pagefind/", "2014-q3 2014-q2")
     assert "Search needs JavaScript" in page.select_one("noscript").get_text()
     links = {a["href"] for a in page.select("noscript a")}
     assert links == {"../provinces/", "../actors/", "../archives/"}
@@ -125,20 +129,23 @@ def test_the_index_holds_the_published_entries_only(small):
 
 def test_a_record_holds_its_text_its_filters_and_every_alias():
     one = SimpleNamespace(
-        source_path="a.md",
         title="Qaim",
         slug="qaim",
         url="2014/06/21/qaim/",
         date=dt.datetime(2014, 6, 21, 15, tzinfo=dt.timezone(dt.timedelta(hours=3))),
         content="<p>Body <b>text</b></p>",
+        summary="",
+        sources=(),
+        correction=None,
         provinces=[Term("Ninewa", "ninewa", ("Nineveh", "Ninawa"))],
         actors=[Term("ISIS", "isis", ("Daesh",))],
+        places=[],
     )
-    search = build_search((one,), lambda e: e.url, lambda e: "digest")
-    html = document(search.records[0], "en")
+    html = document(one, "2014-q2", "en")
     assert '<p data-pagefind-filter="province">Ninewa</p>' in html
     assert '<p data-pagefind-filter="actor">ISIS</p>' in html
     assert '<p data-pagefind-filter="year">2014</p>' in html
+    assert '<p data-pagefind-filter="shard">2014-q2</p>' in html
     assert '<p data-pagefind-sort="date">2014-06-21T12:00:00Z 2014/06/21/qaim/</p>' in html
     assert "Ninewa (also Nineveh, Ninawa)" in html and "ISIS (also Daesh)" in html
     assert "<p>Body <b>text</b></p>" in html
@@ -281,7 +288,7 @@ def test_the_devserver_indexes_after_reloading_and_ends_equal_to_a_clean_build(t
     site = Site(tmp_path)
     write_entries(site)
     settings_ = site.settings()
-    settings_[DEFER_SAVE_KEY] = settings_[DEFER_SEARCH_KEY] = True
+    settings_[DEFER_KEY] = True
     instance, builds, refresher = Pelican(settings_), Builds(), SearchRefresher()
     mosul = site.content / "entries/2014-07-02-mosul.md"
     with contextlib.redirect_stdout(io.StringIO()):

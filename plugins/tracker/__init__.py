@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sys
+from functools import partial
 from importlib import metadata
 from typing import Any
 
@@ -81,7 +82,9 @@ def warn_article_plugins() -> None:
     """One line naming each receiver of a signal Pelican no longer sends for entries."""
     for name in ARTICLE_SIGNALS:
         for receiver in getattr(signals, name).receivers.values():
-            function = receiver() if callable(receiver) and getattr(receiver, "__self__", None) is None else receiver
+            function = (
+                receiver() if callable(receiver) and getattr(receiver, "__self__", None) is None else receiver
+            )
             module = getattr(function, "__module__", "?")
             if module and not module.startswith("tracker"):
                 print(
@@ -118,13 +121,14 @@ def check_before_writing(generators) -> None:
     build = Build.of(settings)
     reporter = build.inputs.reporter
     claims = claims_of(generators, tracker)
-    checked = check_claims(claims, reporter, lambda claim: _located(claim, tracker))
+    describe = partial(describe_owner, tracker)
+    checked = check_claims(claims, reporter, describe)
     refused = {id(claim.item) for claim in checked.refused}
     entries = [c.item.key for c in checked.refused if getattr(c.item, "kind", None) == "entry"]
     if entries:  # an entry that cannot be written is listed nowhere: the lists are made again without it
         tracker.drop(entries)
         claims = claims_of(generators, tracker)
-        checked = check_claims(claims, Reporter(), lambda claim: _located(claim, tracker))
+        checked = check_claims(claims, Reporter(), describe)
         refused |= {id(claim.item) for claim in checked.refused}
     build.refused = sorted(entries)
     for generator in generators:  # a page that cannot be written is not written
@@ -138,7 +142,9 @@ def check_before_writing(generators) -> None:
         folder = os.path.join(settings["PATH"], build.inputs.entry_folders[0])
         reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
     if settings["TRACKER_CHECK"]:
-        for first, last in missing_days([h.date.date() for h in tracker.lists.heads.values() if h.status != "draft"]):
+        for first, last in missing_days(
+            [h.date.date() for h in tracker.lists.heads.values() if h.status != "draft"]
+        ):
             days = (last - first).days + 1
             message = (
                 f"no entry for {first.isoformat()}"
@@ -165,34 +171,33 @@ def claims_of(generators: list, tracker: TrackerGenerator) -> list[Claim]:
     """Every path the build will write, the site's own pages first, then entries and pages, so
     that a conflict is charged to the entry or page."""
     tracker.all_outputs = tracker.outputs().outputs()
-    vocabularies = Build.of(tracker.settings).inputs.vocabularies
-    own, content = [], []
-    for output in tracker.all_outputs:
-        if output.kind == "entry":
-            path = output.key
-            content.append(Claim(output.save_as, display_path(path), (path, tracker._slug_line(path)), output))
-            continue
-        owner = output.owner if isinstance(output.owner, str) else f"{output.owner.kind} '{output.owner.name}'"
-        term = getattr(output.owner, "term", None)
-        where = (vocabularies[output.owner.kind].path, term.line) if term is not None and term.known else ("", 0)
-        own.append(Claim(output.save_as, owner, where, output))
+    own = [Claim(o.save_as, o) for o in tracker.all_outputs if o.kind != "entry"]
+    content = [Claim(o.save_as, o) for o in tracker.all_outputs if o.kind == "entry"]
     for generator in generators:
         for name in ("pages", "hidden_pages", "draft_pages"):
-            for page in getattr(generator, name, []) or []:
-                if page.save_as:
-                    where = (page.source_path, page.metadata.get("slug_line", 1))
-                    content.append(Claim(page.save_as, display_path(page.source_path), where, page))
+            content += [
+                Claim(page.save_as, page) for page in getattr(generator, name, []) or [] if page.save_as
+            ]
     return own + content
 
 
-def _located(claim: Claim, tracker: TrackerGenerator) -> tuple[str, int]:
-    """Where a claim without a file of its own is reported: an unknown name's first entry."""
-    page = getattr(claim.item, "owner", None)
-    if page is not None and hasattr(page, "list_key"):
-        first = tracker.lists.at(page.list_key, 0)
-        if first is not None:
-            return first.path, 1
-    return "", 0
+def describe_owner(tracker: TrackerGenerator, item: Any) -> tuple[str, tuple[str, int]]:
+    """How a problem message names what writes a file, and the file and line it is reported at."""
+    if hasattr(item, "source_path"):  # a Pelican page
+        return display_path(item.source_path), (item.source_path, item.metadata.get("slug_line", 1))
+    if item.kind == "entry":
+        return display_path(item.key), (item.key, tracker._slug_line(item.key))
+    owner = item.owner
+    if isinstance(owner, str):
+        return owner, ("", 0)
+    term = owner.term
+    if term.known:
+        return f"{owner.kind} '{owner.name}'", (
+            Build.of(tracker.settings).inputs.vocabularies[owner.kind].path,
+            term.line,
+        )
+    first = tracker.lists.at(owner.list_key, 0)  # an unknown name: where it was first used
+    return f"{owner.kind} '{owner.name}'", ((first.path, 1) if first is not None else ("", 0))
 
 
 def sitemap_pages(claims: dict[str, Claim], tracker: TrackerGenerator) -> list[tuple[str, Any]]:
@@ -227,7 +232,7 @@ def missing_days(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 def report(pelican) -> None:
     """Print the build's problems; remove files no longer produced; leave the marker complete and
     the store with this build's state."""
-    from .build import DEFER_KEY, IDENTITY_KEY, folder_identity
+    from .build import DEFER_KEY, IDENTITY_KEY, KEPT_KEY, folder_identity
 
     settings = pelican.settings
     build = Build.of(settings)
@@ -244,8 +249,14 @@ def report(pelican) -> None:
     store.set_meta("build_key", build.inputs.build_key)
     store.set_meta("chrome", build.chrome)
     store.set_meta("refused", json.dumps(build.refused))
+    if build.template_reads is not None:
+        store.set_meta("template_reads", json.dumps([build.inputs.build_key, build.template_reads.found()]))
     if not settings.get(DEFER_KEY):
         store.commit()  # else the devserver commits once the open pages have been told
+        store.close()
+    else:  # a devserver's next build starts from what this one knew
+        tracker = build.generator
+        settings[KEPT_KEY] = ((build.inputs.parse_key, store.path), tracker.changes.known)
     settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
     tracker_outputs.release()
     build.finished = True

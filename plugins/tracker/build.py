@@ -14,7 +14,6 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,14 +33,24 @@ from .reading.markup import Renderer
 from .reading.reader import Reading
 from .reading.store import Store
 from .settings import DEFAULT_MAP, check_settings
-from .writing.outfolder import FolderRefused, Marker, OutputLock, check_output_folder, output_key, read_marker, user_cache_folder
+from .writing.outfolder import (
+    FolderRefused,
+    Marker,
+    OutputLock,
+    check_output_folder,
+    output_key,
+    read_marker,
+    user_cache_folder,
+)
 
 BUILD_KEY = "TRACKER_BUILD"
 IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
 STORE_KEY = "tracker_store"  # the store a devserver keeps open between rebuilds
 DEFER_KEY = "tracker_defer"  # set by the devserver: it commits the store and indexes after reloading pages
-# What renders the site: an upgrade of any of them may change every page.
-LIBRARIES = ("pelican", "markdown", "jinja2", "pyyaml", "feedgen", "nh3", "pygments", "pagefind")
+CHANGED_KEY = "tracker_changed"  # set by the devserver: the files the watcher saw change since the last build
+FIRST_KEY = "tracker_first"  # set by the devserver: (open pages, tell) to render those first and tell them
+READY_KEY = "tracker_search_ready"  # set by the devserver: search bundles built after the last build
+KEPT_KEY = "tracker_kept"  # the last build's heads and problems, kept by a devserver between builds
 PLUGIN = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -106,9 +115,13 @@ class Build:
     finished: bool = False
     views: dict[str, str] = field(default_factory=dict)  # entry path -> view digest rendered this build
     pending_shards: dict = field(default_factory=dict)  # shards a deferred build leaves to index
-    shards: dict = field(default_factory=dict)  # search shards as this build leaves them: name -> (digest, files)
+    shards: dict = field(
+        default_factory=dict
+    )  # search shards as this build leaves them: name -> (digest, files)
     chrome: str = ""  # what every page's header and footer show
     refused: list[str] = field(default_factory=list)  # entries whose output path was refused
+    template_reads: Any = None  # which names each template reads (writing/templates.py)
+    generator: Any = None  # the tracker's generator of this build
 
     @staticmethod
     def of(settings: dict[str, Any]) -> Build:
@@ -202,7 +215,13 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
 def data_files(settings: dict[str, Any]) -> list[bytes]:
     """The bytes of the vocabulary, gazetteer, event types and map files (b"" where absent)."""
     found = []
-    for key in ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES", "TRACKER_EVENT_TYPES"):
+    for key in (
+        "TRACKER_PROVINCES",
+        "TRACKER_ACTORS",
+        "TRACKER_MAP",
+        "TRACKER_PLACES",
+        "TRACKER_EVENT_TYPES",
+    ):
         path = os.path.join(settings["PATH"], settings.get(key) or "")
         found.append(Path(path).read_bytes() if settings.get(key) and os.path.isfile(path) else b"")
     return found
@@ -308,13 +327,12 @@ def tree_digest(*folders: str) -> str:
 
 
 def versions_digest() -> str:
-    """The Python version and the versions of the libraries that render the site."""
+    """The Python version and the version of every installed package (the names of their
+    `.dist-info` folders): an upgrade of anything that renders the site makes a full build."""
     found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
+    for folder in sys.path:
+        if folder.endswith("site-packages") and os.path.isdir(folder):
+            found += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
     return digest_bytes(sys.version, *found)
 
 

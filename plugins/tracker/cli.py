@@ -26,8 +26,14 @@ from zoneinfo import ZoneInfo
 import pelican
 from pelican.settings import read_settings
 
-from .devserver import Builds, make_server, rebuild_forever
 from .build import site_slugify, store_path
+from .devserver import Builds, make_server, rebuild_forever
+from .model.entries import FILE_DATE, MAX_TITLE, YEARS
+from .model.yamlnodes import CONTROL
+from .problems import Reporter, display_path
+from .publishing import Interrupted, Refused, interruptible, publish_into
+from .reading.inventory import take_inventory
+from .settings import check_settings
 from .writing.outfolder import (
     MARKER,
     FolderRefused,
@@ -37,12 +43,6 @@ from .writing.outfolder import (
     read_marker,
     remove_files,
 )
-from .model.entries import FILE_DATE, MAX_TITLE, YEARS
-from .model.yamlnodes import CONTROL
-from .problems import Reporter, display_path
-from .publishing import Interrupted, Refused, interruptible, publish_into
-from .settings import check_settings
-from .reading.inventory import take_inventory
 
 TEMPLATE = """\
 ---

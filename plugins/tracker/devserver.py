@@ -29,7 +29,7 @@ import watchfiles
 from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
-from .build import BUILD_KEY, DEFER_KEY, Build
+from .build import BUILD_KEY, CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
 from .writing.search import SearchFailed, index_language, index_shards
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
@@ -40,7 +40,8 @@ SCRIPT = b"""(function () {
   var file = decodeURIComponent(location.pathname).replace(/^\\/+/, "");
   if (file === "" || file.slice(-1) === "/") file += "index.html";
   var since = new URL(document.currentScript.src).searchParams.get("since") || "0";
-  var events = new EventSource("/.tracker-live/events?since=" + encodeURIComponent(since));
+  var events = new EventSource("/.tracker-live/events?since=" + encodeURIComponent(since) +
+    "&page=" + encodeURIComponent(file));
   events.addEventListener("built", function (event) {
     var changed = JSON.parse(event.data).changed;
     if (changed.indexOf(file) !== -1 || changed.indexOf("*") !== -1) location.reload();
@@ -53,15 +54,17 @@ REMEMBERED = 64  # rebuilds whose changed files the server keeps for late event 
 
 
 class Builds:
-    """The outcome of the latest rebuild, handed to every waiting event stream."""
+    """The outcome of the latest rebuild, handed to every waiting event stream, and the pages open
+    in a browser (which a rebuild renders first)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self.number = 0
         self._recent: list[tuple[int, frozenset[str]]] = []  # (number, changed files) of recent rebuilds
+        self._open: dict[str, int] = {}  # output path -> event streams open on it
 
     def publish(self, changed: set[str]) -> None:
-        """A rebuild finished without errors and wrote or removed `changed` (output-relative paths)."""
+        """A rebuild (or its first part) finished without errors and wrote or removed `changed`."""
         with self._condition:
             self.number += 1
             self._recent = self._recent[-(REMEMBERED - 1) :] + [
@@ -79,6 +82,18 @@ class Builds:
             if not self._recent or self._recent[0][0] > seen + 1 or seen > self.number:
                 return self.number, ["*"]
             return self.number, sorted(set().union(*(files for n, files in self._recent if n > seen)))
+
+    def opened(self, page: str, open_: bool) -> None:
+        """A page's event stream opened (or closed)."""
+        with self._condition:
+            self._open[page] = self._open.get(page, 0) + (1 if open_ else -1)
+            if self._open[page] <= 0:
+                del self._open[page]
+
+    @property
+    def open_pages(self) -> set[str]:
+        with self._condition:
+            return set(self._open)
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -113,9 +128,11 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         elif url.path == LIVE + "reload.js":
             self._send(200, "text/javascript; charset=utf-8", SCRIPT)
         elif url.path == LIVE + "events":
-            since = parse_qs(url.query).get("since", [""])[0]
+            query = parse_qs(url.query)
+            since = query.get("since", [""])[0]
             known = since.isascii() and since.isdigit() and len(since) <= 18
-            self._stream(self.builds, int(since) if known else self.builds.number)
+            page = query.get("page", [""])[0][:1000]
+            self._stream(self.builds, int(since) if known else self.builds.number, page)
         else:
             path = self.translate_path(self.path)
             if os.path.isdir(path) and url.path.endswith("/"):
@@ -148,13 +165,15 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     def _with_script(self, page: bytes) -> bytes:
         return with_script(page, self.builds.number if self.builds else 0)
 
-    def _stream(self, builds: Builds, seen: int) -> None:
+    def _stream(self, builds: Builds, seen: int, page: str = "") -> None:
         """Server-sent events: a `built` event for each rebuild after number `seen`, until the page
-        goes away."""
+        goes away; while it is open, rebuilds render `page` first."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if page:
+            builds.opened(page, True)
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
@@ -169,72 +188,77 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:
             return  # the page was closed or reloaded
+        finally:
+            if page:
+                builds.opened(page, False)
 
 
 class SearchRefresher:
-    """Indexes a rebuild's search records in a thread, one index at a time; the latest records
-    asked for are the ones indexed next. `ready` is set when an index waits to be written."""
+    """Indexes a rebuild's changed search shards in a thread, one batch at a time; the latest
+    asked for are indexed next. `ready` is set when bundles wait to be written."""
 
     def __init__(self) -> None:
         self.ready = threading.Event()
         self._lock = threading.Lock()
-        self._queued: tuple[SearchIndex, str] | None = None
+        self._queued: tuple[dict, str] | None = None
         self._working: threading.Thread | None = None
-        self._process: Any = None  # the Pagefind process under way
+        self._processes: list = []  # the Pagefind processes under way
         self._stopped = False
-        self.result: tuple[str, dict[str, bytes]] | None = None  # (records digest, files)
+        self.result: dict[str, tuple[str, dict[str, bytes]]] | None = None  # shard -> (digest, bundle)
 
-    def index(self, search: SearchIndex, lang: str) -> None:
-        """Index `search` once the index under way (if any) is done."""
+    def index(self, pending: dict[str, tuple[str, dict[str, str]]], lang: str) -> None:
+        """Index `pending` (shard -> (digest, documents)) once the batch under way (if any) is done."""
         with self._lock:
-            self._queued = (search, lang)
+            self._queued = (pending, lang)
             if self._working is not None or self._stopped:
                 return
             self._working = threading.Thread(target=self._work, daemon=True)
             self._working.start()
 
-    def take(self) -> tuple[str, dict[str, bytes]] | None:
-        """The finished index, once."""
+    def take(self) -> dict[str, tuple[str, dict[str, bytes]]] | None:
+        """The finished bundles, once."""
         with self._lock:
             self.ready.clear()
             result, self.result = self.result, None
             return result
 
     def stop(self, timeout: float = 10) -> None:
-        """Stop indexing: Pagefind is killed and its scratch folder removed before this returns."""
+        """Stop indexing: Pagefind is killed and its scratch folders removed before this returns."""
         with self._lock:
             self._stopped, self._queued = True, None
-            working, process = self._working, self._process
-        if process is not None and process.poll() is None:
-            process.kill()
+            working, processes = self._working, list(self._processes)
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
         if working is not None:
             working.join(timeout)
 
     def _started(self, process: Any) -> None:
         with self._lock:
-            self._process = process
+            self._processes.append(process)
             if self._stopped:
                 process.kill()
 
     def _work(self) -> None:
         while True:
             with self._lock:
-                search, lang = self._queued
+                pending, lang = self._queued
                 self._queued = None
             started = time.perf_counter()
             try:
-                result = (search.digest, index_bundle(search, lang, self._started))
+                bundles = index_shards({name: docs for name, (_, docs) in pending.items()}, lang, self._started)
+                result = {name: (pending[name][0], bundle) for name, bundle in bundles.items()}
                 print(f"search index built in {time.perf_counter() - started:.2f} s", flush=True)
             except SearchFailed as failed:
                 if not self._stopped:
                     print(f"search: error: {failed}; the last index is kept", flush=True)
                 result = None
             with self._lock:
-                self._process = None
+                self._processes = [p for p in self._processes if p.poll() is None]
                 if self._queued is None or self._stopped:
                     self._working = None
                     if result is not None and not self._stopped:
-                        self.result = result
+                        self.result = {**(self.result or {}), **result}
                         self.ready.set()
                     return
 
@@ -264,8 +288,9 @@ def make_server(output: str, bind: str, port: int, builds: Builds | None) -> htt
 
 def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> None:
     """Build, then rebuild after every change to the content, the theme or the settings, in this
-    process (imports, compiled templates and the last build's cache stay warm). Problems are printed
-    as by `make html`; an error in one rebuild never stops the server."""
+    process: the entry store, the lists of the last build, imports and compiled templates stay in
+    memory, and a rebuild reads only the files the watcher names. Problems are printed as by
+    `make html`; an error in one rebuild never stops the server."""
     args = pelican.parse_arguments([content, "-o", output, "-s", conf, "-q"])
     init_logging(level=args.verbosity, name="pelican")
     instance, settings = load(args)
@@ -284,20 +309,30 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
                 if instance is not None:
                     settings = loaded
                     changes = watch(settings_file, settings)
+            elif settings is not None:
+                settings[CHANGED_KEY] = changed  # a rebuild looks at these files only
     finally:
         search.stop()  # no Pagefind left running, no scratch folder left behind
 
 
-def rebuild(
-    instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None
-) -> None:
-    """One build; the open pages are told which files changed when it had no error. With `search`,
-    a search index it finished is written, and records that changed are indexed in the background."""
+def rebuild(instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None) -> None:
+    """One build. The pages open in a browser are rendered first and told at once when the build
+    has no error; the rest are told when it is done. With `search`, bundles it finished are
+    written, and shards that changed are indexed in the background."""
     started = time.perf_counter()
     settings[READY_KEY] = search.take() if search is not None else None
-    previous = settings.pop(RUN_KEY, None)
+    told: set[str] = set()
+
+    def tell(changed: set[str]) -> None:  # called by the build once the open pages are written
+        if changed:
+            told.update(changed)
+            builds.publish(changed)
+            print(f"open page reloaded {time.perf_counter() - started:.2f} s after the save", flush=True)
+
+    settings[FIRST_KEY] = (builds.open_pages, tell)
+    previous = settings.get(BUILD_KEY)
     if previous is not None:
-        previous.release()
+        previous.output.release()
     gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
     try:
         instance.run()
@@ -305,19 +340,24 @@ def rebuild(
         pass  # the settings or the entries have errors, printed already
     except Exception as exc:  # a bug, not the author's input: one line, and the server goes on
         logging.getLogger(__name__).error("rebuild failed: %s: %s", type(exc).__name__, exc)
-    run = settings.get(RUN_KEY)
-    if isinstance(run, TrackerRun) and run.finished and not run.reporter.count("error"):
-        builds.publish(run.changed)
-        print(
-            f"rebuilt in {time.perf_counter() - started:.2f} s: {len(run.changed)} files changed", flush=True
-        )
+    build = settings.get(BUILD_KEY)
+    finished = isinstance(build, Build) and build.finished
+    if finished and not build.inputs.reporter.count("error"):
+        builds.publish(build.output.changed - told)
+        print(f"rebuilt in {time.perf_counter() - started:.2f} s: {len(build.output.changed)} files changed", flush=True)
     else:
         print("not reloading the browser: fix the problems above and save again", flush=True)
-    if isinstance(run, TrackerRun) and run.finished:
-        run.cache.save()  # for the next `make html`, once the pages have been told
-        if search is not None and run.search_pending is not None:
-            search.index(run.search_pending, index_language(settings))
+    if finished:
+        build.store.commit()  # once the pages have been told
+    elif isinstance(build, Build):  # the next build reads every file again, from the store as it was
+        build.store.rollback()
+        settings.pop(KEPT_KEY, None)
+    if finished:
+        if search is not None and build.pending_shards:
+            search.index(build.pending_shards, index_language(settings))
     settings.pop(READY_KEY, None)
+    settings.pop(FIRST_KEY, None)
+    settings.pop(CHANGED_KEY, None)
     gc.enable()
     gc.collect()
 
@@ -330,8 +370,7 @@ def load(args: Any) -> tuple[Any, Any]:
     except Exception as exc:
         print(f"{args.settings}: error: settings not loaded ({type(exc).__name__}: {exc})", flush=True)
         return None, None
-    settings[DEFER_SAVE_KEY] = True
-    settings[DEFER_SEARCH_KEY] = True
+    settings[DEFER_KEY] = True
     return instance, settings
 
 

@@ -10,12 +10,15 @@ changed.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
+from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import sanitised_join
 
-from .build import DEFER_KEY, Build
+from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
 from .model.digests import digest_bytes
 from .model.lists import SiteLists
 from .model.maps import geometry
@@ -28,9 +31,11 @@ from .model.views import view_of
 from .reading.changes import find_changes, load_records
 from .reading.markup import Renderer, TimedOut
 from .writing.fragments import Fragments
-from .writing.outputs import Output, Outputs
+from .writing.outputs import Outputs
 from .writing.render import render_all
-from .writing.search import BUNDLE, SearchFailed, document_name, index_language, index_shards, shard_files
+from .writing.search import SearchFailed, document_name, index_language, index_shards, shard_files
+from .writing.templates import TemplateReads
+from .writing.writer import write_bytes
 
 
 class TrackerGenerator(Generator):
@@ -38,10 +43,15 @@ class TrackerGenerator(Generator):
 
     def generate_context(self) -> None:
         build = Build.of(self.settings)
+        build.generator = self
         inputs, store = build.inputs, build.store
         pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
-        entry_files = [p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))]
+        entry_files = [
+            p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))
+        ]
         self.fragments = Fragments(self.env, self.context, inputs.vocabularies)
+        kept = self.settings.get(KEPT_KEY)  # a devserver's last build, if it read under the same keys
+        kept = kept[1] if kept and kept[0] == (inputs.parse_key, store.path) else None
         self.changes = changes = find_changes(
             entry_files,
             store,
@@ -50,7 +60,10 @@ class TrackerGenerator(Generator):
             self.fragments.make,
             inputs.vocabularies,
             self.settings["TRACKER_PARALLEL_READING_MIN"],
+            kept,
+            self.settings.get(CHANGED_KEY) if kept is not None else None,
         )
+        self.settings.pop(KEPT_KEY, None)  # kept again once this build finishes (see `report`)
         inputs.reporter.problems.extend(changes.problems)
         new = drop_duplicates(changes.new, inputs.reporter, self._slug_line)
         old = drop_duplicates(changes.old, None, None)
@@ -80,7 +93,12 @@ class TrackerGenerator(Generator):
                 self.lists.remove(head)
         self.plan.full = True
         self.site = Site(
-            self.lists, self.site.terms.vocabularies, self.settings, self.site.geometry, self._describe, self.records
+            self.lists,
+            self.site.terms.vocabularies,
+            self.settings,
+            self.site.geometry,
+            self._describe,
+            self.records,
         )
         self.context.update(shared_context(self.site, self.settings))
         self.outputs().rebuild(self.site)
@@ -89,7 +107,11 @@ class TrackerGenerator(Generator):
 
     def _slug_line(self, path: str) -> int:
         row = self.changes.rows.get(path)
-        record = row.record if row is not None else Build.of(self.settings).store.column("record", [path]).get(path)
+        record = (
+            row.record
+            if row is not None
+            else Build.of(self.settings).store.column("record", [path]).get(path)
+        )
         return (record or {}).get("slug_line", 1)
 
     def records(self, paths: list[str]) -> dict[str, EntryRecord]:
@@ -101,13 +123,20 @@ class TrackerGenerator(Generator):
             row = self.changes.rows.get(path)
             if row is not None and row.record is not None:
                 found[path] = record_from_json(
-                    path, row.record, tuple(row.html), inputs.vocabularies, inputs.parser.timezone, self.lists.heads.get(path)
+                    path,
+                    row.record,
+                    tuple(row.html),
+                    inputs.vocabularies,
+                    inputs.parser.timezone,
+                    self.lists.heads.get(path),
                 )
             else:
                 missing.append(path)
         if missing:
             found.update(
-                load_records(build.store, missing, inputs.vocabularies, inputs.parser.timezone, self.lists.heads)
+                load_records(
+                    build.store, missing, inputs.vocabularies, inputs.parser.timezone, self.lists.heads
+                )
             )
         return found
 
@@ -132,7 +161,9 @@ class TrackerGenerator(Generator):
 
         heads = list(self.lists.published())
         fragments = self._fragments([h.path for h in heads])
-        return exports([fragments[h.path]["export"] for h in heads if fragments.get(h.path, {}).get("export")])
+        return exports(
+            [fragments[h.path]["export"] for h in heads if fragments.get(h.path, {}).get("export")]
+        )
 
     def _describe(self, kind: str, term: Any) -> str:
         """A term's Markdown description as cleaned HTML; a problem is reported at the term's line."""
@@ -145,7 +176,9 @@ class TrackerGenerator(Generator):
             (html,), removed = Renderer(self.settings).html(str(description))
         except (TimedOut, RecursionError):
             inputs.reporter.error(
-                vocabulary.path, term.line, f"description of '{term.name}' could not be rendered in time; not shown"
+                vocabulary.path,
+                term.line,
+                f"description of '{term.name}' could not be rendered in time; not shown",
             )
             return ""
         if removed:
@@ -168,13 +201,43 @@ class TrackerGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         build = Build.of(self.settings)
         outputs = self.outputs()
-        every = self.all_outputs
         views = self._changed_views()
-        dirty = outputs.dirty(every, self.plan, views)
+        dirty = outputs.dirty(self.all_outputs, self.plan, views, outputs.unfollowed(self._template_reads(build)))
+        first = self.settings.get(FIRST_KEY)
+        if first is not None:  # the devserver: the pages open in a browser first, and tell them
+            open_pages, tell = first
+            shown = [o for o in dirty if o.save_as.replace(os.sep, "/") in open_pages]
+            changed = render_all(outputs, shown, self.output_path, parallel=False)
+            build.output.changed |= changed
+            if not build.inputs.reporter.count("error"):
+                tell(changed)
+            dirty = [o for o in dirty if o not in shown]
         changed = render_all(outputs, dirty, self.output_path, parallel=self.plan.full and len(dirty) > 200)
         build.output.changed |= changed
-        build.output.produced |= {o.save_as for o in every}
+        build.output.produced |= {o.save_as for o in self.all_outputs}
         self._write_search(build)
+        self._announce()
+
+    def _announce(self) -> None:
+        """Pelican's writer contract: `content_written` for every page and `feed_written` for every
+        feed, written or kept as it was (plugins such as sitemaps and search indexers see the whole
+        site on every build). Only when a plugin listens."""
+        if not (signals.content_written.receivers or signals.feed_written.receivers):
+            return
+        for output in self.all_outputs:
+            path = sanitised_join(self.output_path, output.save_as)
+            if output.kind == "feed":
+                signals.feed_written.send(path, context=self.context, feed=output.key)
+            elif output.save_as.endswith(".html"):
+                signals.content_written.send(path, context={**self.context, "output_file": output.save_as})
+
+    def _template_reads(self, build: Build) -> TemplateReads:
+        """Which names each template reads: kept with the build key (which covers the theme)."""
+        kept = build.store.meta("template_reads")
+        known = json.loads(kept)[1] if kept and json.loads(kept)[0] == build.inputs.build_key else None
+        reads = TemplateReads(self.env, known)
+        build.template_reads = reads
+        return reads
 
     def _changed_views(self) -> set[str]:
         """Entries whose view (neighbours, related entries) is not what their page last showed."""
@@ -193,59 +256,54 @@ class TrackerGenerator(Generator):
         return changed
 
     def _write_search(self, build: Build) -> None:
-        """Index the shards whose entries changed (every shard when nothing can be compared); keep
-        the others' files."""
-        if not self.settings["TRACKER_SEARCH"] or self.settings.get("TRACKER_CHECK"):
+        """Index the shards whose entries changed, known by a digest of their entries' pages (every
+        shard when the build key changed); keep the others' files. The newest shard carries
+        Pagefind's script. A devserver indexes after reloading the pages (`pending_shards`)."""
+        if not self.settings["TRACKER_SEARCH"]:
             return
         shards = self.site.shards
         newest = max(shards, default=None)
-        kept = build.store.shards()
-        dirty = {
-            name
-            for name in shards
-            if self.plan.full
-            or name in self.plan.shards
-            or name not in kept
-            or (name == newest) != (kept[name][0].startswith("primary:"))
+        heads = self.lists.heads
+        key = build.inputs.build_key
+        digests = {
+            name: digest_bytes(key, name, str(name == newest), *(heads[p].page for p in paths))
+            for name, paths in shards.items()
         }
+        kept = build.store.shards()
         output = build.output
-        for name, (digest, files) in kept.items():
-            if name in shards and name not in dirty:
-                output.produced |= set(files)
+        dirty = {name for name in shards if kept.get(name, ("", []))[0] != digests[name]}
+        build.shards = {name: kept[name] for name in shards if name in kept}
+        for name in build.shards:
+            output.produced |= set(kept[name][1])
         if not dirty:
-            build.shards = {name: kept[name] for name in shards}
             return
-        lang = index_language(self.settings)
-        documents = {}
-        for name in sorted(dirty):
-            records = self.records(shards[name])
-            documents[name] = {
-                document_name(records[p].url): document(records[p], name, lang) for p in shards[name] if p in records
-            }
-        if self.settings.get(DEFER_KEY):
-            build.pending_shards = documents
-            for name in dirty:
-                output.produced |= set(kept.get(name, ("", []))[1])
-            build.shards = {name: kept[name] for name in shards if name in kept}
-            return
-        try:
-            bundles = index_shards(documents, lang)
-        except SearchFailed as failed:
-            build.inputs.reporter.error("search", 0, f"{failed}; the last index is kept")
-            for name in dirty:
-                output.produced |= set(kept.get(name, ("", []))[1])
-            build.shards = {name: kept[name] for name in shards if name in kept}
-            return
-        from .writing.writer import write_bytes
-
-        build.shards = {name: kept[name] for name in shards if name in kept and name not in dirty}
+        ready = self.settings.get(READY_KEY) or {}
+        bundles = {name: ready[name][1] for name in dirty if name in ready and ready[name][0] == digests[name]}
+        waiting = dirty - set(bundles)
+        if waiting:
+            lang = index_language(self.settings)
+            documents = {name: self._documents(shards[name], name, lang) for name in sorted(waiting)}
+            if self.settings.get(DEFER_KEY):
+                build.pending_shards = {name: (digests[name], documents[name]) for name in waiting}
+            else:
+                try:
+                    bundles.update(index_shards(documents, lang))
+                except SearchFailed as failed:
+                    build.inputs.reporter.error("search", 0, f"{failed}; the last index is kept")
         for name, bundle in bundles.items():
             files = shard_files(name, bundle, name == newest)
             for path, data in files.items():
                 if write_bytes(self.output_path, path, data):
                     output.changed.add(os.path.normpath(path))
-                output.produced.add(os.path.normpath(path))
-            build.shards[name] = (("primary:" if name == newest else "") + digest_bytes(*sorted(files)), sorted(files))
+            for path in build.shards.get(name, ("", []))[1]:
+                output.produced.discard(path)
+            output.produced |= {os.path.normpath(p) for p in files}
+            build.shards[name] = (digests[name], sorted(os.path.normpath(p) for p in files))
+
+    def _documents(self, paths: list[str], shard: str, lang: str) -> dict[str, str]:
+        """The search documents of a shard's entries."""
+        records = self.records(paths)
+        return {document_name(records[p].url): document(records[p], shard, lang) for p in paths if p in records}
 
 
 class _Linked:
@@ -253,7 +311,10 @@ class _Linked:
 
     def __init__(self, head: Head, root: str) -> None:
         self.url = head.url
-        self._relative = os.path.relpath(head.path, root)
+        prefix = root.rstrip(os.sep) + os.sep
+        self._relative = (
+            head.path[len(prefix) :] if head.path.startswith(prefix) else os.path.relpath(head.path, root)
+        )
 
     def get_relative_source_path(self) -> str:
         return self._relative
@@ -275,20 +336,24 @@ def drop_duplicates(heads: dict[str, Head], reporter, slug_line) -> dict[str, He
 
     for path in sorted(heads):
         head = heads[path]
-        first = slugs.get(head.slug) or (places.get(os.path.normpath(head.save_as)) if head.save_as else None)
+        first = slugs.get(head.slug) or (places.get(head.save_as) if head.save_as else None)
         if first is not None:
             if reporter is not None:
                 what = f"slug '{head.slug}'" if slugs.get(head.slug) else f"output path '{head.save_as}'"
-                reporter.error(path, slug_line(path), f"duplicate {what} (already used by {display_path(first)})")
+                reporter.error(
+                    path, slug_line(path), f"duplicate {what} (already used by {display_path(first)})"
+                )
             continue
         slugs[head.slug] = path
         if head.save_as:
-            places[os.path.normpath(head.save_as)] = path
+            places[head.save_as] = path
         kept[path] = head
     return kept
 
 
-def plan_changes(build: Build, old: dict[str, Head], new: dict[str, Head], full: bool) -> tuple[SiteLists, Plan]:
+def plan_changes(
+    build: Build, old: dict[str, Head], new: dict[str, Head], full: bool
+) -> tuple[SiteLists, Plan]:
     """The site's lists as they are now, and what changed in them: each change applied as
     remove(old) then add(new) to the lists as the last build left them. Every output is dirty when
     the store cannot say what changed, the output folder is not as the store's build left it, or
@@ -300,7 +365,6 @@ def plan_changes(build: Build, old: dict[str, Head], new: dict[str, Head], full:
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
     span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
-    size = settings["TRACKER_SEARCH_SHARD"]
     for path in sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p)):
         before, after = old.get(path), new.get(path)
         planner.before(lists, before)
@@ -308,7 +372,7 @@ def plan_changes(build: Build, old: dict[str, Head], new: dict[str, Head], full:
             lists.remove(before)
         if after is not None:
             lists.add(after)
-        planner.after(lists, before, after, lambda date: shard_of(date, size))
+        planner.after(lists, before, after)
     plan = planner.plan
     now = _span(lists)
     if now != span:  # a month's calendar marks the days without an entry inside the site's span

@@ -47,7 +47,9 @@ class EventRow:
         return place.fields.get("lon") if place is not None and place.known else None
 
 
-def event_rows(record: Any, link: Callable[[str, Any], Any] = lambda kind, term: None) -> tuple[EventRow, ...]:
+def event_rows(
+    record: Any, link: Callable[[str, Any], Any] = lambda kind, term: None
+) -> tuple[EventRow, ...]:
     """An entry's events as rows, in its order; `link(kind, term)` is how pages link a term."""
     stamp = record.date.date().isoformat()
     return tuple(
@@ -172,8 +174,11 @@ def export_rows(record: Any, absolute: Callable[[str], str]) -> dict[str, list]:
     return {
         "entry": [csv_line(ENTRY_COLUMNS, own), own],
         "events": [
-            [[row.order[0].isoformat(), row.order[1].isoformat(), row.order[2], row.order[3]],
-             csv_line(EVENT_COLUMNS, values), values]
+            [
+                [row.order[0].isoformat(), row.order[1].isoformat(), row.order[2], row.order[3]],
+                csv_line(EVENT_COLUMNS, values),
+                values,
+            ]
             for row in event_rows(record)
             for values in [event_values(row, absolute)]
         ],

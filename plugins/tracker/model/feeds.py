@@ -47,8 +47,13 @@ class Feed:
 
 
 def feeds_for(
-    settings: Mapping[str, Any], prefix: str, values: Mapping[str, str], title: str, page_url: str,
-    list_key: ListKey, term: TermLink | None,
+    settings: Mapping[str, Any],
+    prefix: str,
+    values: Mapping[str, str],
+    title: str,
+    page_url: str,
+    list_key: ListKey,
+    term: TermLink | None,
 ) -> tuple[Feed, ...]:
     """The feeds named by `<prefix>_RSS`, `_ATOM` and `_JSON`, where set and where the site has an
     absolute address (feed links must be absolute)."""
@@ -61,7 +66,12 @@ def feeds_for(
         if pattern:
             save_as = pattern.format(**values)
             found.append(
-                Feed(FeedLink(title, fmt, absolute(base, save_as), absolute(base, page_url)), save_as, list_key, term)
+                Feed(
+                    FeedLink(title, fmt, absolute(base, save_as), absolute(base, page_url)),
+                    save_as,
+                    list_key,
+                    term,
+                )
             )
     return tuple(found)
 

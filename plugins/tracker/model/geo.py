@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..problems import Reporter
@@ -29,6 +30,17 @@ class ProvinceMap:
     path: str
     shapes: dict[str, list[Polygon]] = field(default_factory=dict)
     unmapped: list[Term] = field(default_factory=list)  # provinces marked `map: false`
+
+    @cached_property
+    def extent(self) -> tuple[float, float, float, float]:
+        """(west, north, east, south): the box the map's drawings are fitted to."""
+        points = [p for polygons in self.shapes.values() for polygon in polygons for p in polygon[0]]
+        return (
+            min(p[0] for p in points),
+            max(p[1] for p in points),
+            max(p[0] for p in points),
+            min(p[1] for p in points),
+        )
 
 
 def load_map(path: str, provinces: Vocabulary, reporter: Reporter) -> ProvinceMap | None:
@@ -232,18 +244,8 @@ def check_place_locations(
 
 def on_map(province_map: ProvinceMap, lon: float, lat: float) -> bool:
     """Whether a point lies within the map's extent (the box its drawings are fitted to)."""
-    west, north, east, south = _extent(province_map)
+    west, north, east, south = province_map.extent
     return west <= lon <= east and south <= lat <= north
-
-
-def _extent(province_map: ProvinceMap) -> tuple[float, float, float, float]:
-    points = [p for polygons in province_map.shapes.values() for polygon in polygons for p in polygon[0]]
-    return (
-        min(p[0] for p in points),
-        max(p[1] for p in points),
-        max(p[0] for p in points),
-        min(p[1] for p in points),
-    )
 
 
 def recent_counts(entries: list[Any], newest: dt.datetime | None, kind: str = "provinces") -> dict[str, int]:

@@ -15,17 +15,16 @@ and entries never change, so a link to it, a bookmark or a cache stays right.
 
 from __future__ import annotations
 
-import datetime as dt
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .record import KINDS, Head
+from .record import Head
 
 ListKey = tuple  # ("site",), (kind, term key), ("tag", slug), ("author", slug), ("year", y), ("month", y, m)
 SITE: ListKey = ("site",)
-Entry = tuple[dt.datetime, str, str]  # (date, slug, path): a list's sort key and its entry
+Entry = tuple[float, str, str]  # (moment, slug, path): a list's sort key and its entry (Head.order)
 
 
 class SiteLists:
@@ -42,8 +41,9 @@ class SiteLists:
         for head in heads:
             self.heads[head.path] = head
             if head.published:
+                order = head.order
                 for key in self.keys_of(head):
-                    self.lists.setdefault(key, []).append((head.date, head.slug, head.path))
+                    self.lists.setdefault(key, []).append(order)
         for entries in self.lists.values():
             entries.sort()
         self._name_lists(h for h in self.heads.values() if h.published)
@@ -51,19 +51,22 @@ class SiteLists:
 
     def keys_of(self, head: Head) -> list[ListKey]:
         """The lists a published entry is on."""
-        keys: list[ListKey] = [SITE, ("year", head.date.year), ("month", head.date.year, head.date.month)]
-        for kind in KINDS:
-            keys += [(kind, key) for key in head.terms(kind)]
-        keys += [("tag", self.slugify(tag)) for tag in head.tags]
+        date = head.date
+        keys: list[ListKey] = [SITE, ("year", date.year), ("month", date.year, date.month)]
+        keys += [("province", key) for key in head.provinces]
+        keys += [("actor", key) for key in head.actors]
+        keys += [("place", key) for key in head.places]
+        if head.tags:
+            keys += [("tag", self.slugify(tag)) for tag in head.tags]
         if head.author:
             keys.append(("author", self.slugify(head.author)))
-        return list(dict.fromkeys(keys))
+        return keys if not head.tags else list(dict.fromkeys(keys))
 
     def add(self, head: Head) -> None:
         self.heads[head.path] = head
         if head.published:
             for key in self.keys_of(head):
-                insort(self.lists.setdefault(key, []), (head.date, head.slug, head.path))
+                insort(self.lists.setdefault(key, []), head.order)
             self._name_lists([head])
 
     def remove(self, head: Head) -> None:
@@ -72,7 +75,7 @@ class SiteLists:
             return
         for key in self.keys_of(head):
             entries = self.lists[key]
-            at = bisect_left(entries, (head.date, head.slug, head.path))
+            at = bisect_left(entries, head.order)
             del entries[at]
             if not entries:
                 del self.lists[key]
@@ -110,7 +113,7 @@ class SiteLists:
     def rank(self, key: ListKey, head: Head) -> int | None:
         """The entry's place in the list, oldest first (None when it is not on it)."""
         entries = self.lists.get(key, [])
-        at = bisect_left(entries, (head.date, head.slug, head.path))
+        at = bisect_left(entries, head.order)
         return at if at < len(entries) and entries[at][2] == head.path else None
 
     def at(self, key: ListKey, rank: int) -> Head | None:
@@ -164,10 +167,8 @@ def paginate(count: int, size: int, url: str, save_as: str, patterns: Any) -> li
     the site's PAGINATION_PATTERNS for pages after the first."""
     numbers = page_numbers(count, size)
     last = len(numbers) - 1  # the newest numbered page (0: there is only the front page)
-    located = {
-        number: (url, save_as) if number == 0 else numbered(number, url, save_as, patterns)
-        for number, _, _ in numbers
-    }
+    name = numbered(url, save_as, patterns) if last else None
+    located = {number: (url, save_as) if number == 0 else name(number) for number, _, _ in numbers}
     pages = []
     for number, start, stop in numbers:
         if number == 0:
@@ -187,26 +188,30 @@ def paginate(count: int, size: int, url: str, save_as: str, patterns: Any) -> li
     return pages
 
 
-def numbered(number: int, url: str, save_as: str, patterns: Any) -> tuple[str, str]:
-    """(URL, save-as path) of numbered page `number`, by the last pattern for its number (at least 2)."""
+def numbered(url: str, save_as: str, patterns: Any):
+    """A function giving (URL, save-as path) of numbered page `number` of a list, by the last
+    pagination pattern for page numbers from 2 (numbered pages are never the list's first page)."""
     name, extension = save_as.rsplit(".", 1) if "." in save_as.rsplit("/", 1)[-1] else (save_as, "")
     folder, file = save_as.rsplit("/", 1) if "/" in save_as else ("", save_as)
     base_name = folder if file in ("index.htm", "index.html") else name
     rule = None
     for min_page, url_pattern, save_pattern in patterns:
-        if min_page != -1 and min_page <= max(number, 2):
+        if min_page != -1 and min_page <= 2:
             rule = (url_pattern, save_pattern)
-    if rule is None:
-        return url, save_as
     values = {
         "save_as": save_as,
         "url": url,
         "name": name,
         "base_name": base_name,
         "extension": "." + extension if extension else "",
-        "number": number,
     }
-    return tuple(part.format(**values).removeprefix("/") for part in rule)  # type: ignore[return-value]
+
+    def located(number: int) -> tuple[str, str]:
+        if rule is None:
+            return url, save_as
+        return tuple(part.format(number=number, **values).removeprefix("/") for part in rule)  # type: ignore
+
+    return located
 
 
 def page_entries(lists: SiteLists, key: ListKey, page: Page) -> list[Head]:

@@ -22,7 +22,14 @@ class Locations:
     slugify: Callable[[str], str]
 
     def entry(
-        self, relative_path: str, slug: str, status: str, date: dt.datetime, title: str, author: str, **more: Any
+        self,
+        relative_path: str,
+        slug: str,
+        status: str,
+        date: dt.datetime,
+        title: str,
+        author: str,
+        **more: Any,
     ) -> tuple[str, str]:
         """(URL, save-as path) of an entry, from ARTICLE_URL and ARTICLE_SAVE_AS (DRAFT_URL and
         DRAFT_SAVE_AS for a draft): the fields Pelican offers its articles' patterns."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, shade
+from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, on_map, shade
 from .lists import SITE, SiteLists
 from .record import Head
 from .terms import TermLink
@@ -108,9 +108,7 @@ class SiteMap:
         return (self.since + dt.timedelta(days=1)).date() if self.since else None
 
 
-def geometry(
-    province_map: ProvinceMap, provinces: Mapping[str, TermLink], places: Vocabulary
-) -> Geometry:
+def geometry(province_map: ProvinceMap, provinces: Mapping[str, TermLink], places: Vocabulary) -> Geometry:
     """The map's shapes, labels and place positions at both sizes."""
     shorts = abbreviations({key: provinces[key] for key in province_map.shapes})
     drawings = []
@@ -133,11 +131,9 @@ def geometry(
             )
         dots = {}
         for place in places.terms:
-            if place.fields.get("lat") is None:
-                continue
-            x, y = (round(v, 1) for v in projection.point(place.fields["lon"], place.fields["lat"]))
-            if 0 <= x <= projection.width and 0 <= y <= projection.height:  # else off the map
-                dots[place.key] = (x, y)
+            lat, lon = place.fields.get("lat"), place.fields.get("lon")
+            if lat is not None and on_map(province_map, lon, lat):  # else not drawn
+                dots[place.key] = tuple(round(v, 1) for v in projection.point(lon, lat))
         drawings.append(
             Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
         )
@@ -175,10 +171,11 @@ def shaded(
     counts: dict[str, int] = {}
     fatalities: dict[str, int] = {}
     if events and newest is not None:
-        first = (newest - WINDOW).date() + dt.timedelta(days=1)
+        first = ((newest - WINDOW).date() + dt.timedelta(days=1)).isoformat()
+        last = newest.date().isoformat()
         for head in recent:
             for fact in head.events:
-                if fact.province is not None and first <= fact.date <= newest.date():
+                if fact.province is not None and first <= fact.day <= last:
                     counts[fact.province] = counts.get(fact.province, 0) + 1
                     fatalities[fact.province] = fatalities.get(fact.province, 0) + (fact.fatalities or 0)
     else:
@@ -192,7 +189,11 @@ def shaded(
         tuple(
             # Names go on the entries map only: the events map sits under it, and a name raised above a
             # small province would stand on a neighbour whose shade differs from map to map.
-            ShadedShape(replace(s, label=None) if events else s, counts.get(s.key, 0), shade(counts.get(s.key, 0), busiest))
+            ShadedShape(
+                replace(s, label=None) if events else s,
+                counts.get(s.key, 0),
+                shade(counts.get(s.key, 0), busiest),
+            )
             for s in drawn.full.shapes
         ),
     )
@@ -225,7 +226,9 @@ def shaded(
 
 def sorted_known(links: Mapping[str, TermLink]) -> list[tuple[str, TermLink]]:
     """Known terms' links by name."""
-    return sorted(((k, v) for k, v in links.items() if v.known), key=lambda kv: (kv[1].name.casefold(), kv[0]))
+    return sorted(
+        ((k, v) for k, v in links.items() if v.known), key=lambda kv: (kv[1].name.casefold(), kv[0])
+    )
 
 
 def dot_radius(count: int, most: int) -> float:
@@ -239,7 +242,9 @@ def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
     shorts = {}
     for key, word in letters.items():
         size = 3
-        while size < len(word) and any(other != key and o[:size] == word[:size] for other, o in letters.items()):
+        while size < len(word) and any(
+            other != key and o[:size] == word[:size] for other, o in letters.items()
+        ):
             size += 1
         shorts[key] = word[:size] or links[key].name
     return shorts

@@ -14,7 +14,7 @@ terms, the events. Each kind of output declares the kinds of change that make it
 | the indexes, the feeds page, OPML, the home map and week | changes its date, status, terms or events |
 | archives/, corrections/, the sitemap | changes its title, URL, date, status or correction |
 | the data page and the exports | changes its export rows or events |
-| a search shard | of its period changes its search document |
+| a search shard | in its period changes its page (shards are compared by a digest of their entries) |
 
 Anything the rules cannot see (a theme, settings, vocabulary or map change; a page added to the
 site's navigation; the first build) makes every output dirty. Pure: heads and lists in, names out.
@@ -56,7 +56,6 @@ class Plan:
     fronts: set[ListKey] = field(default_factory=set)  # lists whose front page's aggregates changed
     feeds: set[ListKey] = field(default_factory=set)
     named: set[str] = field(default_factory=set)  # home, indexes, archives, corrections, data ...
-    shards: set[str] = field(default_factory=set)
     months: set[tuple[int, int]] = field(default_factory=set)  # month archives whose calendars changed
     suspects: set[str] = field(default_factory=set)  # entries whose views must be compared
 
@@ -86,7 +85,7 @@ class Planner:
                 self._ranks[(old.path, key)] = (lists.rank(key, old), lists.count(key))
         self._window(lists, old, "before")
 
-    def after(self, lists: SiteLists, old: Head | None, new: Head | None, shard_of) -> None:
+    def after(self, lists: SiteLists, old: Head | None, new: Head | None) -> None:
         """What the change from `old` to `new` (either may be None) makes dirty."""
         plan = self.plan
         if new is not None and new.save_as:
@@ -123,10 +122,6 @@ class Planner:
                 plan.named.add("corrections")
         if (old.export if old else None) != (new.export if new else None) or moved:
             plan.named.add("exports")
-        if old is not None and old.published and (new is None or (old.page != new.page or moved)):
-            plan.shards.add(shard_of(old.date))
-        if new is not None and new.published and (old is None or old.page != new.page or moved):
-            plan.shards.add(shard_of(new.date))
         self._window(lists, new, "after", changed=moved or item or relinked or events)
 
     def _in_feed(self, position: tuple[int, int] | None) -> bool:
@@ -141,7 +136,9 @@ class Planner:
         newest = lists.newest_head
         if head is None or not head.published or newest is None or not changed:
             return
-        if head.date > newest.date - max(WINDOW, WEEKS) or lists.rank(SITE, head) is not None and (
-            page_of(lists.rank(SITE, head), lists.count(SITE), self.size) == 0
+        if (
+            head.date > newest.date - max(WINDOW, WEEKS)
+            or lists.rank(SITE, head) is not None
+            and (page_of(lists.rank(SITE, head), lists.count(SITE), self.size) == 0)
         ):
             self.plan.named.add("home")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .events import Event
 from .vocabulary import Term, Vocabulary
@@ -26,16 +26,19 @@ class Source:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class EventFact:
+class EventFact(NamedTuple):
     """What counts, charts and maps need of an event: its day, type, where, who, how many died."""
 
-    date: dt.date
+    day: str  # ISO 8601, as kept (a day's text sorts as the day does)
     type: str
     province: str | None  # term keys
     place: str | None
     actors: tuple[str, ...]
     fatalities: int | None
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromisoformat(self.day)
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,10 @@ class Unknown:
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Head:
-    """What every list, count, chart, feed list and build plan needs of an entry."""
+    """What every list, count, chart, feed list and build plan needs of an entry (never changed
+    once made: a change of the entry is a new head)."""
 
     path: str  # the source file (absolute): the entry's identity
     status: str  # published | hidden | draft
@@ -74,9 +78,9 @@ class Head:
     export: str = ""
 
     @property
-    def key(self) -> tuple[dt.datetime, str]:
-        """Its place in date order (slugs are unique)."""
-        return self.date, self.slug
+    def order(self) -> tuple[float, str, str]:
+        """Its place in date order (by the moment, then the slug, unique; then the file)."""
+        return self.date.timestamp(), self.slug, self.path
 
     @property
     def published(self) -> bool:
@@ -105,23 +109,21 @@ class Head:
             list(self.tags),
             self.author,
             self.updated.isoformat() if self.updated else None,
-            [
-                [e.date.isoformat(), e.type, e.province, e.place, list(e.actors), e.fatalities]
-                for e in self.events
-            ],
+            [[e.day, e.type, e.province, e.place, list(e.actors), e.fatalities] for e in self.events],
             [[u.kind, u.key, u.name, u.slug] for u in self.unknown],
             [self.page, self.item, self.export],
         ]
 
 
 def head_from_json(path: str, data: list, timezone: dt.tzinfo) -> Head:
-    """The head `Head.to_json` made `data` from; ValueError, KeyError or TypeError when it does not fit."""
+    """The head `Head.to_json` made `data` from (its moments keep the offset they were written with,
+    the site's); ValueError, KeyError or TypeError when it does not fit."""
     (status, date, slug, title, url, save_as, provinces, actors, places, tags, author, updated) = data[:12]
     events, unknown, digests = data[12:]
     return Head(
         path,
         status,
-        dt.datetime.fromisoformat(date).astimezone(timezone),
+        dt.datetime.fromisoformat(date),
         slug,
         title,
         url,
@@ -131,11 +133,13 @@ def head_from_json(path: str, data: list, timezone: dt.tzinfo) -> Head:
         tuple(places),
         tuple(tags),
         author,
-        dt.datetime.fromisoformat(updated).astimezone(timezone) if updated else None,
+        dt.datetime.fromisoformat(updated) if updated else None,
         tuple(
-            EventFact(dt.date.fromisoformat(day), kind, province, place, tuple(who), dead)
+            EventFact(day, kind, province, place, tuple(who), dead)
             for day, kind, province, place, who, dead in events
-        ),
+        )
+        if events
+        else (),
         tuple(Unknown(*item) for item in unknown),
         *digests,
     )
@@ -204,7 +208,7 @@ def unknown_terms(record: EntryRecord) -> tuple[Unknown, ...]:
 
 def event_fact(event: Event) -> EventFact:
     return EventFact(
-        event.date,
+        event.date.isoformat(),
         event.type,
         event.province.key if event.province else None,
         event.place.key if event.place else None,

@@ -61,7 +61,10 @@ def document(record: Any, shard: str, lang: str) -> str:
     # The title and date after the text: a result found by its filters alone starts with the text.
     parts.append(f"<h1>{escape(record.title)}</h1><p>{day}</p>")
     # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
-    parts += [f'<p data-pagefind-weight="0.5">{escape(names(kind, record))}</p>' for kind in ("province", "actor", "place")]
+    parts += [
+        f'<p data-pagefind-weight="0.5">{escape(names(kind, record))}</p>'
+        for kind in ("province", "actor", "place")
+    ]
     parts.append("</main></body></html>")
     return "".join(parts)
 

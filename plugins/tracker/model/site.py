@@ -73,7 +73,10 @@ class Site:
             if kind == "place" and not self.has_gazetteer:
                 found[kind] = [None] * len(terms)
             else:
-                found[kind] = [self.links(kind).get(t.key) if t.known else term_link(kind, t, self.settings) for t in terms]
+                found[kind] = [
+                    self.links(kind).get(t.key) if t.known else term_link(kind, t, self.settings)
+                    for t in terms
+                ]
         return found
 
     # The whole site
@@ -116,7 +119,9 @@ class Site:
     @cached_property
     def archive_years(self) -> tuple[tuple[int, str, int], ...]:
         return tuple(
-            (p.period_num[0], p.url, self.lists.count(p.list_key)) for p in self.periods if p.granularity == "year"
+            (p.period_num[0], p.url, self.lists.count(p.list_key))
+            for p in self.periods
+            if p.granularity == "year"
         )
 
     @cached_property
@@ -167,7 +172,9 @@ class Site:
         }
         for kind in ("province", "actor", "place"):
             overview[kind] = tuple(
-                TermFeeds(page.link, page.stats.count, page.feeds) for page in self.terms.listed(kind) if page.feeds
+                TermFeeds(page.link, page.stats.count, page.feeds)
+                for page in self.terms.listed(kind)
+                if page.feeds
             )
         return overview
 

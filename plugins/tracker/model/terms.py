@@ -123,8 +123,9 @@ def tally(facts: list) -> Tally | None:
     dead: Counter[dt.date] = Counter()
     unknown = 0
     for fact in facts:
-        events[fact.date] += 1
-        dead[fact.date] += fact.fatalities or 0
+        day = dt.date.fromisoformat(fact.day)
+        events[day] += 1
+        dead[day] += fact.fatalities or 0
         unknown += fact.fatalities is None
     return Tally(
         len(facts),
@@ -283,7 +284,9 @@ class Terms:
     def in_write_order(self, kind: str) -> list[TermPage]:
         """Pages in the order their output paths are claimed: vocabulary terms first, in file order,
         then unknown spellings (the first claimant of an output path wins)."""
-        return sorted(self.pages[kind].values(), key=lambda p: (not p.known, p.term.line if p.known else 0, p.key))
+        return sorted(
+            self.pages[kind].values(), key=lambda p: (not p.known, p.term.line if p.known else 0, p.key)
+        )
 
     def by_kind(self) -> tuple[tuple[str, tuple[TermPage, ...]], ...]:
         """Actors grouped by `kind`, groups in order of first appearance in the vocabulary."""
@@ -291,7 +294,9 @@ class Terms:
         for actor in sorted(self.pages["actor"].values(), key=lambda a: a.term.line if a.known else 10**9):
             kind = str(actor.term.fields.get("kind") or "other") if actor.known else "not in the vocabulary"
             groups.setdefault(kind, []).append(actor)
-        return tuple((kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items())
+        return tuple(
+            (kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items()
+        )
 
     def places_by_province(self) -> tuple[tuple[TermLink | None, tuple[TermPage, ...]], ...]:
         """Named places by province (by name), each group by place name; places not in the gazetteer last."""

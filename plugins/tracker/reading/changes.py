@@ -35,6 +35,7 @@ class Changes:
     changed: set[str] = field(default_factory=set)  # paths whose head differs, or that came or went
     problems: list[Problem] = field(default_factory=list)  # of every file, changed or not
     rows: dict[str, Row] = field(default_factory=dict)  # the rows written this build
+    known: dict = field(default_factory=dict)  # path -> (status, digest, head, problems), for the next build
     full: bool = False  # the store could not say what changed: every output is dirty
 
 
@@ -46,24 +47,33 @@ def find_changes(
     make_fragments: MakeFragments,
     vocabularies: dict[str, Vocabulary],
     parallel_from: int,
+    kept: dict | None = None,
+    hint: set[str] | None = None,
 ) -> Changes:
-    """Bring the store up to date with the entry files at `paths`; return what changed."""
+    """Bring the store up to date with the entry files at `paths`; return what changed.
+
+    `kept` is what the last build of this process knew (`Changes.known`), used instead of the
+    store; with it, `hint` names the only files that may have changed (a devserver's watcher saw
+    them), and the others are not even looked at."""
     timezone = reading.parser.timezone
-    stored = {path: (head, problems, digest) for path, head, problems, digest in store.heads(reading.parse_key)}
-    statuses = store.statuses()
-    changes = Changes(full=not stored)
-    read_jobs, remake, unchanged = [], [], []
+    known = kept if kept is not None else _readable(store.known(reading.parse_key), timezone)
+    changes = Changes(full=not any(problems is not None for _, _, _, problems in known.values()))
+    read_jobs, unchanged = [], []
     for path in paths:
-        digest, status = known_stamp(path, statuses.get(path, (None, None)))
-        known = stored.get(path)
-        if known is not None and digest and known[2] == digest:
+        status, digest, _, problems = known.get(path, (None, None, None, None))
+        if kept is not None and hint is not None and path not in hint and problems is not None:
             unchanged.append(path)
-            if status != statuses.get(path, (None, None))[0]:
-                store.set_status(path, status)
+            continue
+        now, new_status = known_stamp(path, (status, digest))
+        if problems is not None and now and now == digest:
+            unchanged.append(path)
+            if new_status != status:
+                store.set_status(path, new_status)
+                known[path] = (new_status, *known[path][1:])
         else:
-            read_jobs.append((path, status))
+            read_jobs.append((path, new_status))
     # Fragments made with another theme, settings or vocabulary are made again.
-    stale = store.stale_fragments(fragment_key, unchanged)
+    stale = store.stale_fragments(fragment_key, unchanged) if kept is None else set()
     remake = [path for path in unchanged if path in stale]
     old_rows = store.rows([path for path, _ in read_jobs] + remake)
     jobs = [("read", path, status, old_rows.get(path)) for path, status in read_jobs]
@@ -71,24 +81,42 @@ def find_changes(
     for row in worker_pool(jobs, _work(reading, make_fragments, vocabularies, fragment_key), parallel_from):
         store.put(row)
         changes.rows[row.path] = row
-    gone = set(stored) | set(statuses)
-    gone -= set(paths)
+    gone = set(known) - set(paths)
     store.remove(gone)
-    for path, (head, problems, _) in stored.items():
+    for path, (status, digest, head, problems) in known.items():
+        if problems is None:
+            continue  # parsed under another parse key: read again, or gone
         if head is not None:
-            changes.old[path] = head_from_json(path, head, timezone)
+            changes.old[path] = head if isinstance(head, Head) else head_from_json(path, head, timezone)
         if path not in changes.rows and path not in gone:
             changes.problems += [Problem(*p) for p in problems]
             if head is not None:
                 changes.new[path] = changes.old[path]
+            changes.known[path] = (status, digest, changes.old.get(path), problems)
     for path, row in changes.rows.items():
         changes.problems += [Problem(*p) for p in row.problems]
         if row.head is not None:
             changes.new[path] = head_from_json(path, row.head, timezone)
+        changes.known[path] = (row.status, row.digest, changes.new.get(path), row.problems)
     changes.changed = {
         path for path in set(changes.old) | set(changes.new) if changes.old.get(path) != changes.new.get(path)
     }
     return changes
+
+
+def _readable(known: dict, timezone: dt.tzinfo) -> dict:
+    """The store's rows with their heads made; a row that cannot be made (a damaged or foreign
+    store) is read again from its file."""
+    found = {}
+    for path, (status, digest, head, problems) in known.items():
+        try:
+            made = head_from_json(path, head, timezone) if head is not None else None
+            [Problem(*p) for p in problems or ()]
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            found[path] = (None, "", None, None)
+            continue
+        found[path] = (status, digest, made, problems)
+    return found
 
 
 def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, fragment_key: str):
@@ -100,18 +128,28 @@ def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, f
         row = read_row(path, reading, old) if kind == "read" else old
         row.status = status if kind == "read" else row.status
         if row.record is not None:
-            record = record_from_json(path, row.record, tuple(row.html), vocabularies, reading.parser.timezone)
+            record = record_from_json(
+                path, row.record, tuple(row.html), vocabularies, reading.parser.timezone
+            )
             fragments, digests = make_fragments(record)
             row.fragments, row.fragment_key = fragments, fragment_key
             head = row.head
-            head[-1] = [digest_bytes(row.digest, reading.parse_key, row.render or ""), digests["item"], digests["export"]]
+            head[-1] = [
+                digest_bytes(row.digest, reading.parse_key, row.render or ""),
+                digests["item"],
+                digests["export"],
+            ]
         return row
 
     return work
 
 
 def load_records(
-    store: Store, paths: list[str], vocabularies: dict[str, Vocabulary], timezone: dt.tzinfo, heads: dict[str, Head]
+    store: Store,
+    paths: list[str],
+    vocabularies: dict[str, Vocabulary],
+    timezone: dt.tzinfo,
+    heads: dict[str, Head],
 ) -> dict[str, EntryRecord]:
     """Whole records of some entries, from the store."""
     found = {}

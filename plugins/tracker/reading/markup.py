@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import nh3
-from markdown import Markdown
 
 URL_SCHEMES = {"http", "https", "mailto"}
 ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -97,18 +96,22 @@ class Renderer:
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.options = markdown_options(settings)
-        self.markdown = Markdown(**self.options)
+        self._markdown: Any = None  # made on first use: a build that renders nothing never imports Markdown
         self.limit = settings.get("TRACKER_MARKDOWN_TIME_LIMIT")
         self.front_matter_limit = settings.get("TRACKER_FRONT_MATTER_TIME_LIMIT")
         self.trusted = bool(settings.get("TRACKER_RAW_HTML"))
 
+    @property
+    def markdown(self) -> Any:
+        if self._markdown is None:
+            from markdown import Markdown
+
+            self._markdown = Markdown(**self.options)
+        return self._markdown
+
     def __getstate__(self) -> dict[str, Any]:
         """Sent to worker processes without the converter, which is made again there."""
-        return {key: value for key, value in self.__dict__.items() if key != "markdown"}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.markdown = Markdown(**self.options)
+        return {**self.__dict__, "_markdown": None}
 
     def html(self, *texts: str | None) -> tuple[list[str | None], list[str]]:
         """Each text as cleaned HTML (None stays None), all within the time limit; and what cleaning
@@ -123,7 +126,7 @@ class Renderer:
                         removed.update(found)
                     results.append(html)
         except (TimedOut, RecursionError):
-            self.markdown = Markdown(**self.options)  # interrupted half-way: start from a fresh converter
+            self._markdown = None  # interrupted half-way: start from a fresh converter
             raise
         return results, sorted(removed)
 

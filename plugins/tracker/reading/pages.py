@@ -40,8 +40,10 @@ class PageReader(BaseReader):
                 (html, summary), removed = self._renderer.html(page.body, page.summary)
                 if removed:
                     parser.reporter.warning(
-                        source_path, 0, f"unsafe HTML removed ({', '.join(removed)}); "
-                        "TRACKER_RAW_HTML = True would trust the authors' HTML"
+                        source_path,
+                        0,
+                        f"unsafe HTML removed ({', '.join(removed)}); "
+                        "TRACKER_RAW_HTML = True would trust the authors' HTML",
                     )
         except YAMLProblem as exc:
             parser.reporter.error(source_path, exc.line, exc.message)
@@ -55,7 +57,12 @@ class PageReader(BaseReader):
         build.inputs.reporter.problems.extend(parser.reporter.problems)
         if page is None:
             return None, {"status": "skip"}
-        metadata: dict[str, Any] = {"title": page.title, "slug": page.slug, "slug_line": page.slug_line, "status": page.status}
+        metadata: dict[str, Any] = {
+            "title": page.title,
+            "slug": page.slug,
+            "slug_line": page.slug_line,
+            "status": page.status,
+        }
         if page.date:
             metadata["date"] = page.date
         if page.updated:

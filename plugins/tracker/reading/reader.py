@@ -110,13 +110,21 @@ def _render(path: str, entry: Entry, reading: Reading, reporter: Reporter) -> tu
     return content, summary, description
 
 
-def make_record(entry: Entry, html: tuple[str, str, str] | list, digest: str, reading: Reading) -> EntryRecord:
+def make_record(
+    entry: Entry, html: tuple[str, str, str] | list, digest: str, reading: Reading
+) -> EntryRecord:
     """The record of a validated entry and its HTML."""
     locations = reading.locations
     relative = os.path.relpath(entry.path, reading.root)
     author = locations.author(entry.author or "")
     url, save_as = locations.entry(
-        relative, entry.slug, entry.status, entry.date, entry.title, author, updated=entry.updated or entry.date
+        relative,
+        entry.slug,
+        entry.status,
+        entry.date,
+        entry.title,
+        author,
+        updated=entry.updated or entry.date,
     )
     return EntryRecord(
         path=entry.path,
@@ -175,7 +183,9 @@ def _in_worker(job: Any) -> Any:
     return _worker["work"](job)
 
 
-def worker_pool(jobs: list, work: Callable[[Any], Any], parallel_from: int, workers: int = 2) -> Iterator[Any]:
+def worker_pool(
+    jobs: list, work: Callable[[Any], Any], parallel_from: int, workers: int = 2
+) -> Iterator[Any]:
     """`work(job)` for every job, in order: in worker processes when there are at least
     `parallel_from` jobs and the machine has two cores, else here."""
     if len(jobs) < max(parallel_from, 1) or (os.cpu_count() or 1) < 2:

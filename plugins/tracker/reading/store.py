@@ -22,7 +22,7 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import orjson
@@ -97,18 +97,21 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def statuses(self) -> dict[str, tuple[list[int] | None, str]]:
-        """Every row's file status and digest, by path: what the unchanged test needs."""
-        return {
-            path: (orjson.loads(status) if status else None, digest)
-            for path, status, digest in self.db.execute("SELECT path, status, digest FROM entries")
-        }
-
-    def heads(self, parse_key: str) -> Iterator[tuple[str, list, list, str]]:
-        """(path, head, problems, digest) of every row parsed under `parse_key`."""
-        query = "SELECT path, head, problems, digest FROM entries WHERE parse_key = ?"
-        for path, head, problems, digest in self.db.execute(query, (parse_key,)):
-            yield path, orjson.loads(head) if head else None, orjson.loads(problems), digest
+    def known(self, parse_key: str) -> dict[str, tuple[list[int] | None, str, list | None, list]]:
+        """Every row's file status and digest, with its head and problems when it was parsed under
+        `parse_key` (else None and []): what telling changed files apart needs, in one query."""
+        query = "SELECT path, status, digest, parse_key, head, problems FROM entries"
+        found = {}
+        loads = orjson.loads
+        for path, status, digest, key, head, problems in self.db.execute(query):
+            same = key == parse_key
+            found[path] = (
+                loads(status) if status else None,
+                digest,
+                loads(head) if same and head else None,
+                loads(problems) if same else None,
+            )
+        return found
 
     def rows(self, paths: Iterable[str]) -> dict[str, Row]:
         """Whole rows by path (missing paths are left out)."""
@@ -200,13 +203,16 @@ class Store:
             self.set_meta("format", FORMAT)
             self.db.commit()
         except sqlite3.Error as exc:
-            print(f"{self.path}: warning: entry store not saved ({exc}); the next build reads every file",
-                  file=sys.stderr)
+            print(
+                f"{self.path}: warning: entry store not saved ({exc}); the next build reads every file",
+                file=sys.stderr,
+            )
 
     def rollback(self) -> None:
         self.db.rollback()
 
     def close(self) -> None:
+        """Close the database (the last connection to close folds the write-ahead log into it)."""
         self.db.close()
 
 
@@ -227,7 +233,9 @@ def _format(db: sqlite3.Connection) -> str | None:
 
 
 def _row(values: tuple) -> Row:
-    path, status, digest, parse_key, problems, head, record, render, html, fragment_key, fragments, view = values
+    path, status, digest, parse_key, problems, head, record, render, html, fragment_key, fragments, view = (
+        values
+    )
 
     def load(value):
         return orjson.loads(value) if value is not None else None

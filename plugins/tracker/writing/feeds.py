@@ -13,8 +13,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from feedgen.entry import FeedEntry
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..model.dataset import plain_text
@@ -34,10 +32,10 @@ class FeedItems:
             "provinces": absolute(self.base, settings["PROVINCES_URL"]),
             "actors": absolute(self.base, settings["ACTORS_URL"]),
         }
-        self._entries: dict[str, FeedEntry] = {}
+        self._entries: dict[str, Any] = {}  # feedgen entries
         self._json: dict[str, dict] = {}
 
-    def entry(self, record: EntryRecord, guid_suffix: str) -> FeedEntry:
+    def entry(self, record: EntryRecord, guid_suffix: str) -> Any:
         """The record's feedgen item, its guid set for the feed at hand (`#kind-slug` in a term's feed)."""
         item = self._entries.get(record.path)
         if item is None:
@@ -47,7 +45,9 @@ class FeedItems:
         item.guid(permalink + guid_suffix, permalink=not guid_suffix)
         return item
 
-    def _make(self, record: EntryRecord) -> FeedEntry:
+    def _make(self, record: EntryRecord) -> Any:
+        from feedgen.entry import FeedEntry  # with lxml: imported when a feed is written
+
         item = FeedEntry()
         item.load_extension("dc", atom=False, rss=True)
         permalink = absolute(self.base, record.url)
@@ -97,7 +97,8 @@ class FeedItems:
         if record.tags:
             item["tags"] = [tag.name for tag in record.tags]
         item["_tracker"] = {
-            group: [term.name for term in getattr(record, group)] for group in ("provinces", "actors", "places")
+            group: [term.name for term in getattr(record, group)]
+            for group in ("provinces", "actors", "places")
         } | {"events": len(record.events)}
         self._json[record.path] = item
         return item
@@ -108,6 +109,8 @@ def render_feed(feed: Feed, records: list[EntryRecord], items: FeedItems) -> byt
     settings = items.settings
     if feed.format == "json":
         return render_json_feed(feed, records, items)
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(feed.page_url)
@@ -166,7 +169,9 @@ def _furniture(record: EntryRecord) -> Markup:
         parts.append(Markup("<h2>Sources</h2>\n<ul>{}</ul>").format(Markup("").join(items)))
     if record.updated:
         note = record.correction or "This entry was corrected."
-        parts.append(Markup("<p><strong>Correction, {}:</strong> {}</p>").format(day_text(record.updated), note))
+        parts.append(
+            Markup("<p><strong>Correction, {}:</strong> {}</p>").format(day_text(record.updated), note)
+        )
     return Markup("").join(Markup("\n") + part for part in parts)
 
 
@@ -179,7 +184,13 @@ def render_opml(title: str, groups: list[tuple[str, list[Any]]]) -> bytes:
         group = ET.SubElement(body, "outline", text=name, title=name)
         for feed in feeds:
             ET.SubElement(
-                group, "outline", type="rss", text=feed.title, title=feed.title, xmlUrl=feed.url, htmlUrl=feed.page_url
+                group,
+                "outline",
+                type="rss",
+                text=feed.title,
+                title=feed.title,
+                xmlUrl=feed.url,
+                htmlUrl=feed.page_url,
             )
     ET.indent(opml)
     return ET.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -41,9 +41,19 @@ class Fragments:
     def make(self, record: EntryRecord) -> tuple[dict[str, Any], dict[str, str]]:
         """(fragments, their digests) of a record."""
         item = self.template.render(
-            {**self.context, "entry": record, "links": self.links(record), "SITEURL": SITEURL_MARK, "level": LEVEL_MARK}
+            {
+                **self.context,
+                "entry": record,
+                "links": self.links(record),
+                "SITEURL": SITEURL_MARK,
+                "level": LEVEL_MARK,
+            }
         )
-        rows = export_rows(record, lambda url: absolute(self.base, url) if self.base else url) if record.status == "published" else None
+        rows = (
+            export_rows(record, lambda url: absolute(self.base, url) if self.base else url)
+            if record.status == "published"
+            else None
+        )
         return {"item": item, "export": rows}, {
             "item": digest_bytes(item),
             "export": digest_bytes(orjson.dumps(rows)) if rows is not None else "",

@@ -8,10 +8,8 @@ its own few values.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from markupsafe import Markup
@@ -25,24 +23,65 @@ from ..model.record import EntryRecord
 from ..model.site import Site
 from ..model.views import view_of
 from .feeds import FeedItems, render_feed, render_opml
+from .paths import normalised
 from .sitemap import render_sitemap
 
 # Stand-ins, which cannot occur in HTML text, for what a list item's page fills in.
 SITEURL_MARK, LEVEL_MARK = "\x00siteurl\x00", "\x00level\x00"
 
+# What every page may read and the build follows: the settings (in the build key), the site's
+# pages and what its header and footer show (the chrome digest), what depends on the vocabulary
+# and the map only (the build key), and the page's own place.
+CHROME = {
+    "pages",
+    "places",
+    "site_feeds",
+    "data_url",
+    "output_file",
+    "SITEURL",
+    "localsiteurl",
+    "url",
+    "site_base",
+    "map_geometry",
+    "province_pages",
+    "actor_pages",
+    "place_pages",
+    "place_provinces",
+}
+LISTS = {"page", "count", "heads", "items"}
+INDEXES = {"site.province_map", "site.events_map", "provinces", "actors", "actor_kinds", "places_by_province"}
+# What each template reads beyond that, which the change rules for its pages follow (model/plan.py).
+# A template that reads anything else has its pages rendered on every build.
+FOLLOWED = {
+    "article": {"article", "entry", "links", "event_rows"},
+    "index": LISTS | {"latest", "latest_links", "site.province_map", "site.events_map", "site.week"},
+    "province": LISTS | {"term", "shown_events", "province"},
+    "actor": LISTS | {"term", "shown_events", "actor"},
+    "place": LISTS | {"term", "shown_events", "place"},
+    "tag": LISTS | {"tag"},
+    "author": LISTS | {"author"},
+    "period_archives": {"period", "period_num", "dates", "items", "archive", "site.archive_months", "tracker_span"},
+    "provinces": INDEXES,
+    "actors": INDEXES,
+    "places": INDEXES,
+    "tags": {"rows"},
+    "authors": {"rows"},
+    "feeds": {"feeds_overview", "opml_url"},
+    "archives": {"archive_index", "site.archive_years"},
+    "corrections": {"articles"},
+    "search": {"search_terms", "search_shards"},
+    "data": {"data_files", "event_tally"},
+    "404": set(),
+}
 
-@dataclass(frozen=True)
-class Output:
+
+class Output(NamedTuple):
     """One file the model makes: where, what kind, which one, and what a message calls it."""
 
     save_as: str
     kind: str  # entry, list, period, index, feed, named, export
     key: Any = None
     owner: Any = None  # an entry's record path, a term page, or a description
-
-    @property
-    def describe(self) -> str:
-        return self.owner if isinstance(self.owner, str) else str(self.key)
 
 
 class ItemList:
@@ -58,7 +97,9 @@ class ItemList:
         return bool(self.items)
 
     def render(self, siteurl: str, level: int = 2) -> Markup:
-        return Markup("\n".join(i.replace(SITEURL_MARK, siteurl).replace(LEVEL_MARK, str(level)) for i in self.items))
+        return Markup(
+            "\n".join(i.replace(SITEURL_MARK, siteurl).replace(LEVEL_MARK, str(level)) for i in self.items)
+        )
 
 
 class Outputs:
@@ -102,20 +143,26 @@ class Outputs:
                 slug, url, where = self._wrapper(key)
                 if where:
                     found += self._list_outputs(key, where, url, f"{kind} '{site.lists.names[key]}'")
-        found += [Output(feed.save_as, "feed", feed, f"the feed '{feed.title}' ({feed.format})") for feed in site.feeds]
+        found += [
+            Output(feed.save_as, "feed", feed, f"the feed '{feed.title}' ({feed.format})")
+            for feed in site.feeds
+        ]
         if site.feeds:
             found.append(Output(settings["TRACKER_FEEDS_SAVE_AS"], "named", "feeds", "the feeds page"))
             found.append(Output(settings["TRACKER_OPML_SAVE_AS"], "named", "opml", "the OPML file"))
         if settings.get("ARCHIVES_SAVE_AS"):
             found.append(Output(settings["ARCHIVES_SAVE_AS"], "named", "archives", "the archives page"))
         found += [Output(p.save_as, "period", p, "the archive of " + p.label) for p in site.periods]
-        found.append(Output(settings["TRACKER_CORRECTIONS_SAVE_AS"], "named", "corrections", "the corrections page"))
+        found.append(
+            Output(settings["TRACKER_CORRECTIONS_SAVE_AS"], "named", "corrections", "the corrections page")
+        )
         if settings["TRACKER_SEARCH"]:
             found.append(Output(settings["TRACKER_SEARCH_SAVE_AS"], "named", "search", "the search page"))
         if site.data_files:
             found.append(Output(settings["TRACKER_DATA_SAVE_AS"], "named", "data", "the data page"))
             found += [
-                Output(f.save_as, "export", f.name, f"the {f.title.lower()} as {f.format.upper()}") for f in site.data_files
+                Output(f.save_as, "export", f.name, f"the {f.title.lower()} as {f.format.upper()}")
+                for f in site.data_files
             ]
         found.append(Output("404.html", "named", "404", "the 404 page"))
         if site.base:
@@ -123,7 +170,10 @@ class Outputs:
         for head in site.lists.heads.values():
             if head.save_as:
                 found.append(Output(head.save_as, "entry", head.path, head.path))
-        return [Output(os.path.normpath(o.save_as), o.kind, o.key, o.owner) for o in found]
+        return [
+            o if normalised(o.save_as) == o.save_as else o._replace(save_as=normalised(o.save_as))
+            for o in found
+        ]
 
     def rebuild(self, site: Site) -> None:
         """Use a model made again (after entries were dropped)."""
@@ -138,24 +188,59 @@ class Outputs:
         name = self.site.lists.names[key]
         slug = key[1]
         values = {"slug": slug, "name": name}
-        return slug, str(self.settings.get(f"{kind}_URL") or "").format(**values), str(
-            self.settings.get(f"{kind}_SAVE_AS") or ""
-        ).format(**values)
+        return (
+            slug,
+            str(self.settings.get(f"{kind}_URL") or "").format(**values),
+            str(self.settings.get(f"{kind}_SAVE_AS") or "").format(**values),
+        )
 
-    def dirty(self, outputs: list[Output], plan: Plan, views: set[str]) -> list[Output]:
-        """The outputs `plan` makes dirty, with the entries whose views changed."""
+    def template_of(self, output: Output) -> str | None:
+        """The template an output is rendered with (None: not a template)."""
+        kind, key = output.kind, output.key
+        if kind == "entry":
+            return "article"
+        if kind == "list":
+            return {"site": "index"}.get(key[0][0], key[0][0])
+        if kind == "period":
+            return "period_archives"
+        if kind == "index":
+            return f"{key}s"
+        if kind == "named" and key in FOLLOWED:
+            return key
+        return None
+
+    def unfollowed(self, reads: Any) -> set[str]:
+        """The templates that read something the change rules do not follow."""
+        known = set(self.settings) | set(self.env.globals) | CHROME | {"loop", "super", "self", "caller"}
+        found = set()
+        every = {name: reads.of(f"{name}.html") for name in FOLLOWED}
+        found_local = reads.local  # names the theme sets itself: never the context's
+        for name, names in every.items():
+            if names is None or names - known - found_local - FOLLOWED[name]:
+                found.add(name)
+        return found
+
+    def dirty(
+        self, outputs: list[Output], plan: Plan, views: set[str], always: set[str] = frozenset()
+    ) -> list[Output]:
+        """The outputs `plan` makes dirty, with the entries whose views changed, and every output of
+        the templates in `always`."""
         if plan.full:
             return outputs
         chosen = []
         for output in outputs:
             kind, key = output.kind, output.key
-            if kind == "entry":
+            if always and self.template_of(output) in always:
+                wanted = True
+            elif kind == "entry":
                 wanted = key in plan.entries or key in views
             elif kind == "list":
                 list_key, page = key
-                wanted = page.number in plan.pages.get(list_key, ()) or (
-                    page.number == 0 and list_key in plan.fronts
-                ) or (list_key == SITE and page.number == 0 and "home" in plan.named)
+                wanted = (
+                    page.number in plan.pages.get(list_key, ())
+                    or (page.number == 0 and list_key in plan.fronts)
+                    or (list_key == SITE and page.number == 0 and "home" in plan.named)
+                )
             elif kind == "period":
                 wanted = (
                     key.list_key in plan.pages
@@ -170,8 +255,10 @@ class Outputs:
             elif kind == "export":
                 wanted = "exports" in plan.named
             else:
-                wanted = key in plan.named or (key in ("feeds", "opml") and "indexes" in plan.named) or (
-                    key == "data" and "exports" in plan.named
+                wanted = (
+                    key in plan.named
+                    or (key in ("feeds", "opml") and "indexes" in plan.named)
+                    or (key == "data" and "exports" in plan.named)
                 )
             if wanted:
                 chosen.append(output)
@@ -227,7 +314,12 @@ class Outputs:
         (list_key, page) = output.key
         site = self.site
         heads = page_entries(site.lists, list_key, page)
-        values: dict[str, Any] = {"url": page.url, "page": page, "count": site.lists.count(list_key), "heads": heads}
+        values: dict[str, Any] = {
+            "url": page.url,
+            "page": page,
+            "count": site.lists.count(list_key),
+            "heads": heads,
+        }
         kind = list_key[0]
         if kind == "site":
             if page.number == 0 and heads:
@@ -274,7 +366,8 @@ class Outputs:
         if kind in ("tag", "author"):
             lists = self.site.lists
             rows = [
-                (lists.names[key], self._wrapper(key)[1], lists.count(key)) for key in sorted(lists.keys(kind))
+                (lists.names[key], self._wrapper(key)[1], lists.count(key))
+                for key in sorted(lists.keys(kind))
             ]
             rows.sort(key=lambda row: row[0].casefold())
             return self.page(f"{kind}s", output, url=self.settings.get(f"{kind.upper()}S_URL", ""), rows=rows)
@@ -313,11 +406,19 @@ class Outputs:
         return render_opml(f"{self.settings['SITENAME']} feeds", groups)
 
     def _named_archives(self, output: Output) -> bytes:
-        return self.page("archives", output, url=self.settings.get("ARCHIVES_URL", ""), archive_index=self.site.archive_index())
+        return self.page(
+            "archives",
+            output,
+            url=self.settings.get("ARCHIVES_URL", ""),
+            archive_index=self.site.archive_index(),
+        )
 
     def _named_corrections(self, output: Output) -> bytes:
         return self.page(
-            "corrections", output, url=self.settings["TRACKER_CORRECTIONS_URL"], articles=self.site.corrections()
+            "corrections",
+            output,
+            url=self.settings["TRACKER_CORRECTIONS_URL"],
+            articles=self.site.corrections(),
         )
 
     def _named_search(self, output: Output) -> bytes:
@@ -345,7 +446,9 @@ class Outputs:
     def _named_404(self, output: Output) -> bytes:
         # Root-absolute URLs, so that it works at any depth.
         site_path = urlparse(self.site.base).path.rstrip("/") if self.site.base else ""
-        local = dict(self.context, output_file="404.html", url="404.html", SITEURL=site_path, localsiteurl=site_path)
+        local = dict(
+            self.context, output_file="404.html", url="404.html", SITEURL=site_path, localsiteurl=site_path
+        )
         return self.template("404").render(local).encode("utf-8")
 
     def _named_sitemap(self, output: Output) -> bytes:

@@ -17,7 +17,9 @@ from .outputs import Output, Outputs
 from .writer import write_bytes
 
 
-def render_all(outputs: Outputs, dirty: list[Output], output_path: str, parallel: bool, workers: int = 2) -> set[str]:
+def render_all(
+    outputs: Outputs, dirty: list[Output], output_path: str, parallel: bool, workers: int = 2
+) -> set[str]:
     """Render and write `dirty`; the paths written (those whose bytes changed)."""
     workers = min(workers, os.cpu_count() or 1)
     if not parallel or workers < 2:

@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import cbor2
-from pagefind.service import get_executable
 
 BUNDLE = "pagefind"  # the index's folder in the output folder
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
@@ -53,6 +52,8 @@ def index_bundle(
     """Pagefind's files for some documents (file name -> HTML), by path in the bundle (the
     ready-made interfaces left out). SearchFailed when Pagefind cannot run or fails. `started` is
     given the Pagefind process, for a caller that may have to stop it."""
+    from pagefind.service import get_executable  # asyncio and more: imported when an index is built
+
     executable = get_executable()
     if executable is None:
         raise SearchFailed("Pagefind is not installed (pagefind[bin] in requirements.txt)")
@@ -65,7 +66,16 @@ def index_bundle(
         for name, text in documents.items():
             with open(os.path.join(site, name), "w", encoding="utf-8") as handle:
                 handle.write(text)
-        command = [str(executable), "--site", site, "--output-path", bundle, "--force-language", lang, "--silent"]
+        command = [
+            str(executable),
+            "--site",
+            site,
+            "--output-path",
+            bundle,
+            "--force-language",
+            lang,
+            "--silent",
+        ]
         try:
             process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=scratch
@@ -84,7 +94,9 @@ def index_bundle(
                 process.wait()
         if process.returncode != 0:
             said = (err or out).strip().splitlines()
-            raise SearchFailed(f"Pagefind failed: {said[-1] if said else f'exit status {process.returncode}'}")
+            raise SearchFailed(
+                f"Pagefind failed: {said[-1] if said else f'exit status {process.returncode}'}"
+            )
         return _read_bundle(bundle)
 
 
@@ -206,14 +218,18 @@ def index_shards(
 ) -> dict[str, dict[str, bytes]]:
     """Each shard's bundle (shard -> files by path in it), two shards indexed at a time."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        bundles = dict(zip(documents, pool.map(lambda docs: index_bundle(docs, lang, started), documents.values())))
+        bundles = dict(
+            zip(documents, pool.map(lambda docs: index_bundle(docs, lang, started), documents.values()))
+        )
     return bundles
 
 
 def shard_files(shard: str, bundle: dict[str, bytes], primary: bool) -> dict[str, bytes]:
     """A shard's files by path in the output folder; only the primary shard keeps the script."""
     return {
-        f"{BUNDLE}/{shard}/{path}": data for path, data in bundle.items() if primary or not PRIMARY_ONLY.match(path)
+        f"{BUNDLE}/{shard}/{path}": data
+        for path, data in bundle.items()
+        if primary or not PRIMARY_ONLY.match(path)
     }
 
 

@@ -38,8 +38,18 @@ class TrackerWriter(Writer):
         super().__init__(output_path, settings=settings)
         self._claimed: set[str] = set()
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         """Pelican's write_file, through `write_bytes`."""
         if not name:
             return
@@ -71,7 +81,9 @@ def stop_on_os_error(name: str):
     try:
         yield
     except OSError as exc:
-        print(f"error: cannot write {name} in the output folder: {exc.strerror}; build stopped", file=sys.stderr)
+        print(
+            f"error: cannot write {name} in the output folder: {exc.strerror}; build stopped", file=sys.stderr
+        )
         raise SystemExit(1) from None
 
 

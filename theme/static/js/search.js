@@ -12,7 +12,11 @@
   var filterBox = document.getElementById("search-filters");
   var order = form.querySelector(".search-order");
   var terms = JSON.parse(document.getElementById("search-terms").textContent);
+  // The index is cut into shards by date (newest first): the newest loads Pagefind, the others
+  // are merged into it. Each document carries its shard as a filter, so newest-first results are
+  // gathered shard by shard.
   var bundle = new URL(form.getAttribute("data-bundle"), location.href);
+  var shards = form.getAttribute("data-shards").split(" ");
   var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
   var GROUPS = [["province", "Province"], ["actor", "Actor"], ["place", "Place"], ["year", "Year"]];
   var PAGE = 20;
@@ -106,6 +110,7 @@
       return;
     }
     var search = await pagefind.search(query || null, options(filters, byRelevance));
+    var found = byRelevance ? search.results : await newestFirst(query, filters, search.filters.shard || {});
     // Each chosen filter's own counts leave that filter out: how many results choosing another would give.
     var counts = Object.assign({}, search.filters);
     for (var name of Object.keys(filters)) {
@@ -114,13 +119,25 @@
     }
     if (id !== latest) return;
     showCounts(counts);
-    results = search.results;
+    results = found;
     shown = 0;
     list.replaceChildren();
     await showMore(false);
     if (id !== latest) return;
     var count = results.length;
     status.textContent = count === 0 ? "No entry matches." : count === 1 ? "1 entry matches." : count + " entries match.";
+  }
+
+  // Results newest first across shards: the shards that have matches, newest first, each in its
+  // own date order (Pagefind orders one index by date; merged indexes it orders by score).
+  async function newestFirst(query, filters, perShard) {
+    var found = [];
+    for (var shard of shards) {
+      if (!perShard[shard]) continue;
+      var one = Object.assign({}, filters, { shard: shard });
+      found = found.concat((await pagefind.search(query || null, options(one, false))).results);
+    }
+    return found;
   }
 
   async function showMore(moveFocus) {
@@ -180,9 +197,10 @@
     form.elements.sort.value = params.get("sort") === "relevance" ? "relevance" : "";
     status.textContent = "Loading the search index…";
     try {
-      pagefind = await import(bundle.href);
+      pagefind = await import(new URL(shards[0] + "/pagefind.js", bundle).href);
       await pagefind.options({ excerptLength: 30 });
       await pagefind.init();
+      for (var shard of shards.slice(1)) await pagefind.mergeIndex(new URL(shard + "/", bundle).href);
       buildFilters(await pagefind.filters(), params);
     } catch (error) {
       status.textContent = "The search index could not be loaded. Browse the entries by province, by actor or by date instead.";
