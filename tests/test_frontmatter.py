@@ -7,10 +7,10 @@ import pytest
 from pelican.settings import DEFAULT_CONFIG
 
 from conftest import ACTORS, PROVINCES, entry
+from tracker.build import site_slugify
 from tracker.model.entries import EntryParser, Source
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
-from tracker.build import site_slugify
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 

@@ -13,14 +13,13 @@ from hypothesis import strategies as st
 from pelican.settings import read_settings
 
 from conftest import ACTORS, PROVINCES, ROOT
-from tracker.model.entries import CONVERTERS, EntryParser
-from tracker.model.vocabulary import load_vocabulary
-from tracker.problems import Reporter
-from tracker.reading.markup import Renderer
-from tracker.model.locations import Locations
-from tracker.problems import Problem
-from tracker.reading.reader import Reading, read_row
 from tracker.build import site_slugify
+from tracker.model.entries import CONVERTERS, EntryParser
+from tracker.model.locations import Locations
+from tracker.model.vocabulary import load_vocabulary
+from tracker.problems import Problem, Reporter
+from tracker.reading.markup import Renderer
+from tracker.reading.reader import Reading, read_row
 
 # Scalars as YAML and authors produce them: text of every kind, control characters and surrogates
 # included, huge and odd numbers, dates that are not dates.

@@ -84,10 +84,15 @@ def test_changing_the_vocabulary_or_theme_settings_rebuilds_everything(site, tmp
     assert site.build().returncode == 0
     site.write("data/provinces.yaml", (site.content / "data/provinces.yaml").read_text() + "- name: Basra\n")
     actors = (site.content / "data/actors.yaml").read_text()
-    site.write("data/actors.yaml", actors.replace("- name: Peshmerga", "- name: Peshmerga forces\n  aliases: [Peshmerga]"))
+    site.write(
+        "data/actors.yaml",
+        actors.replace("- name: Peshmerga", "- name: Peshmerga forces\n  aliases: [Peshmerga]"),
+    )
     assert site.build().returncode == 0
     assert (site.output / "provinces/basra/index.html").is_file()
-    assert "Peshmerga forces" in site.html("2014/06/01/e00/index.html").get_text()  # an unchanged entry's page
+    assert (
+        "Peshmerga forces" in site.html("2014/06/01/e00/index.html").get_text()
+    )  # an unchanged entry's page
     kept, site.output = site.output, tmp_path / "clean"
     assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
     assert tree(kept) == tree(site.output)
@@ -147,7 +152,9 @@ def test_the_store_keeps_a_read_entry_exactly_as_read(tmp_path):
     types = load_event_types(str(ROOT / "content/data/event_types.yaml"), reporter, slugify)
     parser = EntryParser(vocabularies, zone, reporter, slugify, event_types=types)
     settings = {**DEFAULT_CONFIG, "TRACKER_MARKDOWN_TIME_LIMIT": 5, "TRACKER_FRONT_MATTER_TIME_LIMIT": 5}
-    reading = Reading(parser, Renderer(settings), Locations(settings, slugify), str(tmp_path), "p", "r", 50, "…")
+    reading = Reading(
+        parser, Renderer(settings), Locations(settings, slugify), str(tmp_path), "p", "r", 50, "…"
+    )
     path = tmp_path / "2014-06-23-x.md"
     path.write_text(
         entry(
@@ -164,8 +171,9 @@ def test_the_store_keeps_a_read_entry_exactly_as_read(tmp_path):
             author="Desk",
             status="hidden",
             slug="every",
-            events="\n  - {type: battle, sub_type: armed clash, place: Husaybah, actors: [ISIL, Nobody],"
-            " fatalities: 3, date: 2014-06-21, claim: disputed, source: 'https://example.org/e', notes: A note}"
+            events="\n  - {type: battle, sub_type: armed clash, place: Husaybah,"
+            " actors: [ISIL, Nobody], fatalities: 3, date: 2014-06-21, claim: disputed,"
+            " source: 'https://example.org/e', notes: A note}"
             "\n  - {type: protest, province: Atlantis}",
         ),
         encoding="utf-8",
@@ -173,7 +181,9 @@ def test_the_store_keeps_a_read_entry_exactly_as_read(tmp_path):
     row = read_row(str(path), reading)
     assert row.problems  # the unknown province and the source without a URL
     read = make_record(parser.parse(str(path), path.read_bytes()), tuple(row.html), row.digest, reading)
-    again = record_from_json(str(path), json.loads(json.dumps(row.record)), tuple(row.html), vocabularies, zone)
+    again = record_from_json(
+        str(path), json.loads(json.dumps(row.record)), tuple(row.html), vocabularies, zone
+    )
     assert again == read and again.date.tzinfo is zone
     assert again.date == dt.datetime(2014, 6, 23, 7, 30, tzinfo=zone)
     assert again.provinces[0] is vocabularies["province"].resolve("Ninewa")  # the vocabulary's own term

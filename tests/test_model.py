@@ -1,108 +1,243 @@
-"""The site model as a pure function: plain objects in, one immutable model out."""
+"""The site model as pure functions: heads in; lists, pages that never move, change plans, entry
+views and term pages out."""
 
-import dataclasses
 import datetime as dt
-from types import SimpleNamespace
 
-import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tracker.model.site import build_site
+from tracker.model.lists import SITE, SiteLists, page_entries, page_numbers, pages_from, paginate
+from tracker.model.plan import Planner
+from tracker.model.record import EventFact, Head, Unknown, head_from_json
+from tracker.model.terms import Terms
+from tracker.model.views import RELATED_WINDOW, view_of
 from tracker.model.vocabulary import Term, Vocabulary
 from tracker.settings import DEFAULTS
 
 ZONE = dt.timezone(dt.timedelta(hours=3))
-ANBAR, NINEWA = Term("Anbar", "anbar", line=1), Term("Ninewa", "ninewa", line=2)
-ISIS = Term("ISIS", "isis", line=1)
+PATTERNS = [
+    (1, "{base_name}/", "{base_name}/index.html"),
+    (2, "{base_name}/{number}/", "{base_name}/{number}/index.html"),
+]
 
 
-def vocabularies():
-    found = {}
-    for kind, terms in (("province", [ANBAR, NINEWA]), ("actor", [ISIS])):
-        found[kind] = Vocabulary(kind, f"{kind}.yaml", terms, {t.key: t for t in terms})
-    return found
+def vocabulary(kind, *names):
+    terms = [Term(name, name.lower(), line=n + 1) for n, name in enumerate(names)]
+    return Vocabulary(kind, f"{kind}.yaml", terms, {t.key: t for t in terms})
 
 
-def entry(day, slug, provinces, title=None):
-    return SimpleNamespace(
-        source_path=f"{slug}.md",
-        source_digest=f"bytes of {slug} {title}",
-        slug=slug,
-        title=title or slug.title(),
-        url=f"2014/06/{day:02d}/{slug}/",
-        date=dt.datetime(2014, 6, day, tzinfo=ZONE),
-        provinces=provinces,
-        actors=[ISIS],
+VOCABULARIES = {
+    "province": vocabulary("province", "Anbar", "Ninewa", "Kirkuk", "Basra"),
+    "actor": vocabulary("actor", *[f"A{n:02d}" for n in range(14)], "ISIS", "ISF", "Peshmerga"),
+    "place": vocabulary("place"),
+}
+
+
+def head(day, slug, provinces=(), actors=(), status="published", unknown=(), title=None, hour=0):
+    return Head(
+        f"/content/{slug}.md",
+        status,
+        dt.datetime(2014, 6, 1, hour, tzinfo=ZONE) + dt.timedelta(days=day - 1),
+        slug,
+        title or slug.title(),
+        f"{slug}/",
+        f"{slug}/index.html",
+        tuple(p.lower() for p in provinces),
+        tuple(a.lower() for a in actors),
+        unknown=tuple(unknown),
+        page=f"page of {slug} {title}",
+        item=f"item of {slug} {title}",
     )
 
 
-def model(entries, siteurl="https://example.org"):
-    settings = {**DEFAULTS, "SITENAME": "Tracker", "SITEURL": siteurl, "FEED_MAX_ITEMS": 2}
-    return build_site(
-        entries, vocabularies(), settings, {}, None, lambda kind, save_as, url, items: [save_as]
-    )
+def lists_of(*heads):
+    return SiteLists(str.lower).build(heads)
 
 
-def test_neighbours_terms_feeds_and_archives_come_from_the_entries_alone():
-    first, second, third = entry(1, "qaim", [ANBAR]), entry(2, "mosul", [NINEWA]), entry(3, "rawa", [ANBAR])
-    site = model([second, third, first])
-    assert site.entries == (third, second, first)
-    view = site.view(third)
-    assert (view.previous, view.next) == (second, None)
-    assert [(link.name, older, newer) for link, older, newer in view.provinces] == [("Anbar", first, None)]
-    anbar = next(page for page in site.provinces if page.key == "anbar")
-    assert (anbar.stats.count, anbar.url, anbar.save_as) == (
-        2,
-        "provinces/anbar/",
-        "provinces/anbar/index.html",
+def slugs(heads):
+    return [h.slug for h in heads]
+
+
+def test_lists_keep_published_entries_oldest_first_and_same_moments_by_slug():
+    lists = lists_of(
+        head(5, "b", ["Anbar"]),
+        head(5, "a", ["Anbar"]),
+        head(3, "early", ["Ninewa", "Anbar"]),
+        head(9, "draft", ["Anbar"], status="draft"),
+        head(8, "hidden", ["Anbar"], status="hidden"),
     )
-    assert site.entries_of(anbar) == (third, first)
-    assert [(link.name, n) for link, n in anbar.together] == [("ISIS", 2)]
-    assert [f.url for f in site.site_feeds] == [
-        "https://example.org/rss.xml",
-        "https://example.org/atom.xml",
-        "https://example.org/feed.json",
+    assert slugs(lists.entries(("province", "anbar"))) == ["early", "a", "b"]
+    assert slugs(lists.newest(SITE)) == ["b", "a", "early"]
+    assert slugs(lists.newest(SITE, 2)) == ["b", "a"] and lists.newest(SITE, 0) == []
+    assert lists.count(("province", "ninewa")) == 1 and lists.count(("province", "basra")) == 0
+    assert sorted(lists.heads) == sorted(f"/content/{s}.md" for s in ["a", "b", "early", "draft", "hidden"])
+    assert lists.keys("month") == [("month", 2014, 6)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.booleans(), st.sampled_from(["Anbar", "Ninewa"])), max_size=25)
+)
+def test_changing_lists_one_entry_at_a_time_equals_building_them_at_once(steps):
+    """Adding and removing (as a build applies changes) leaves the lists a clean build makes."""
+    lists, current = SiteLists(str.lower), {}
+    for n, (day, remove, province) in enumerate(steps):
+        slug = f"e{day}"
+        if slug in current:
+            lists.remove(current.pop(slug))
+        if not remove:
+            current[slug] = head(day, slug, [province], title=str(n))
+            lists.add(current[slug])
+    assert lists.lists == lists_of(*current.values()).lists
+
+
+def test_a_list_is_cut_from_its_oldest_entry_and_the_front_page_holds_the_newest():
+    assert page_numbers(7, 3) == [(0, 3, 7), (1, 0, 3)]  # front: entries 4 to 7, page 1: the oldest 3
+    assert page_numbers(5, 3) == [(0, 0, 5)]  # one page until there are two full ones
+    assert page_numbers(9, 3) == [(0, 6, 9), (2, 3, 6), (1, 0, 3)]
+    front, second, first = paginate(9, 3, "provinces/anbar/", "provinces/anbar/index.html", PATTERNS)
+    assert (front.url, front.older, front.newer) == ("provinces/anbar/", (2, "provinces/anbar/2/"), None)
+    assert (second.save_as, second.older, second.newer) == (
+        "provinces/anbar/2/index.html",
+        (1, "provinces/anbar/1/"),
+        (0, "provinces/anbar/"),
+    )
+    assert (first.older, first.newer) == (None, (2, "provinces/anbar/2/"))
+    lists = lists_of(*[head(day, f"e{day}", ["Anbar"]) for day in range(1, 10)])
+    assert slugs(page_entries(lists, SITE, front)) == ["e9", "e8", "e7"]
+    assert slugs(page_entries(lists, SITE, first)) == ["e3", "e2", "e1"]
+
+
+@given(st.integers(0, 40), st.integers(1, 5))
+def test_a_numbered_page_never_moves_when_a_newer_entry_comes(count, size):
+    before = {n: (start, stop) for n, start, stop in page_numbers(count, size) if n}
+    after = {n: (start, stop) for n, start, stop in page_numbers(count + 1, size) if n}
+    assert all(after[n] == place for n, place in before.items())
+    assert sum(stop - start for _, start, stop in page_numbers(count, size)) == count
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 30), st.integers(1, 4), st.data())
+def test_the_pages_an_entry_changes_are_the_ones_the_plan_names(count, size, data):
+    """Adding an entry anywhere (or taking it out again) changes only pages `pages_from` names, on
+    either side of the change, as the planner asks for them."""
+    days = [2 * n for n in range(count)]
+    day = data.draw(st.integers(-1, 2 * count + 1))
+    new = head(day + 100, "new")
+    old_lists = lists_of(*[head(d + 100, f"e{d:03d}") for d in days])
+    new_lists = lists_of(*[head(d + 100, f"e{d:03d}") for d in days], new)
+
+    def pages(lists):
+        return {
+            p.number: (slugs(page_entries(lists, SITE, p)), p.older, p.newer)
+            for p in paginate(lists.count(SITE), size, "x/", "x/index.html", PATTERNS)
+        }
+
+    before, after = pages(old_lists), pages(new_lists)
+    changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+    named = pages_from(new_lists.rank(SITE, new), count + 1, size)
+    assert changed <= named
+
+
+def test_the_planner_renders_the_changed_entry_its_lists_pages_and_what_its_neighbours_show():
+    heads = [head(day, f"e{day}", ["Anbar"]) for day in range(1, 8)]
+    lists, planner = lists_of(*heads), Planner(size=3, feed_items=2)
+    old, new = heads[3], head(4, "e4", ["Anbar"], title="Retitled")
+    planner.before(lists, old)
+    lists.remove(old)
+    lists.add(new)
+    planner.after(lists, old, new)
+    plan = planner.plan
+    assert plan.entries == {new.path}
+    assert plan.pages[SITE] == {0}  # the retitled item is on the front page (entries 4 to 7)
+    assert heads[2].path in plan.suspects and heads[4].path in plan.suspects  # its neighbours' views
+    assert not plan.feeds  # its page did not change, only its title: feeds carry the two newest
+    assert "archives" in plan.named and "indexes" not in plan.named  # no counts changed
+
+
+def test_an_entry_view_shows_neighbours_overall_and_per_province():
+    first, second, third = (
+        head(1, "qaim", ["Anbar"]),
+        head(2, "mosul", ["Ninewa"]),
+        head(3, "rawa", ["Anbar"]),
+    )
+    lists = lists_of(second, third, first)
+    links = {"anbar": "Anbar link", "ninewa": "Ninewa link"}
+    view = view_of(lists, third, links)
+    assert (view.previous.title, view.next) == ("Mosul", None)
+    assert [(link, older.title, newer) for link, older, newer in view.provinces] == [
+        ("Anbar link", "Qaim", None)
     ]
-    assert [len(f.entries) for f in site.feeds][:2] == [2, 2]  # at most FEED_MAX_ITEMS
-    assert [(a.granularity, a.save_as) for a in site.archives] == [
-        ("year", "2014/index.html"),
-        ("month", "2014/06/index.html"),
-    ]
-    assert ("provinces/anbar/index.html", anbar) in site.outputs and (
-        "sitemap.xml",
-        "the sitemap",
-    ) in site.outputs
-
-
-def test_the_model_is_immutable_and_its_digests_follow_what_pages_show():
-    entries = [entry(1, "qaim", [ANBAR]), entry(2, "mosul", [NINEWA]), entry(3, "rawa", [ANBAR])]
-    site, again = model(entries), model(list(entries))
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        site.provinces[0].description = "changed"
-    assert site.digest == again.digest
-    assert [v.digest for v in site.views.values()] == [v.digest for v in again.views.values()]
-    retitled = [entries[0], entry(2, "mosul", [NINEWA], title="Mosul falls"), entries[2]]
-    changed = model(retitled)
-    # A new title shows on its neighbours' pages, not on the pages of its terms' other entries.
-    assert changed.view(entries[0]).digest != site.view(entries[0]).digest
-    assert changed.province_links["anbar"].digest == site.province_links["anbar"].digest
-    anbar = next(page for page in site.provinces if page.key == "anbar")
-    assert next(page for page in changed.provinces if page.key == "anbar").digest == anbar.digest
-
-
-def test_without_an_absolute_address_there_are_no_feeds():
-    site = model([entry(1, "qaim", [ANBAR])], siteurl="/tracker")
-    assert site.feeds == () and site.site_feeds == () and site.opml_url == ""
-    assert not [path for path, _ in site.outputs if path.endswith((".xml", ".opml"))]
+    assert view_of(lists, head(4, "draft", ["Anbar"], status="draft"), links) is None
 
 
 def test_related_entries_share_the_most_terms_nearest_first_within_the_window():
-    from tracker.model.site import RELATED_WINDOW, related_positions
+    terms = {1: ["Anbar"], 2: ["Ninewa"], 4: ["ISIS"]}  # three terms as bits
 
-    a, b, c = 1, 2, 4  # three terms as bits
-    masks = [a | b, a, 0, a | b, c, a | b | c] + [c] * RELATED_WINDOW + [a | b]
-    related = related_positions(masks)
-    assert related[0] == [3, 5, 1]  # two terms shared (3 and 5: nearer first), then one
-    assert related[2] == []  # no terms: nothing related
-    assert related[3] == [5, 0, 1]  # two terms shared: the nearer first
-    assert related[5] == [3, 0, 6, 4, 7]  # one term shared at equal distance: the later first
-    assert 0 not in related[len(masks) - 1]  # beyond the window
+    def tagged(day, mask):
+        chosen = [t for bit, names in terms.items() if mask & bit for t in names]
+        return head(
+            day, f"e{day:02d}", [t for t in chosen if t != "ISIS"], [t for t in chosen if t == "ISIS"]
+        )
+
+    masks = [3, 1, 0, 3, 4, 7] + [4] * RELATED_WINDOW + [3]
+    heads = [tagged(n + 1, mask) for n, mask in enumerate(masks)]
+    lists = lists_of(*heads)
+
+    def related(n):
+        return [
+            int(link.url[1:3]) - 1 for link in view_of(lists, heads[n], {"anbar": 0, "ninewa": 0}).related
+        ]
+
+    assert related(0) == [3, 5, 1]  # two terms shared (3 and 5: nearer first), then one
+    assert related(2) == []  # no terms: nothing related
+    assert related(3) == [5, 0, 1]  # two terms shared: the nearer first
+    assert related(5) == [3, 0, 6, 4, 7]  # one term shared at equal distance: the later first
+    assert 0 not in related(len(masks) - 1)  # beyond the window
+
+
+def terms_of(*heads):
+    settings = {**DEFAULTS, "SITEURL": "https://example.org"}
+    return Terms(VOCABULARIES, lists_of(*heads), settings, lambda kind, term: "", lambda page: ())
+
+
+def test_term_pages_count_entries_and_the_actors_named_with_them():
+    terms = terms_of(
+        head(1, "e1", ["Anbar"], ["ISIS", "ISF"]),
+        head(2, "e2", ["Anbar"], ["ISIS", "Peshmerga"]),
+        head(3, "e3", ["Anbar", "Ninewa"], [f"A{n:02d}" for n in range(14)]),
+    )
+    anbar = terms.pages["province"]["anbar"]
+    assert (anbar.stats.count, anbar.stats.first.day, anbar.stats.latest.day) == (3, 1, 3)
+    assert [(link.name, n) for link, n in anbar.together[:4]] == [
+        ("ISIS", 2),
+        ("A00", 1),
+        ("A01", 1),
+        ("A02", 1),
+    ]
+    assert len(anbar.together) == 10
+    isis = terms.pages["actor"]["isis"]
+    assert [(link.name, n) for link, n in isis.together] == [("ISF", 1), ("Peshmerga", 1)]  # never itself
+    assert [(link.name, n) for link, n in isis.in_provinces] == [("Anbar", 2)]
+    basra = terms.pages["province"]["basra"]
+    assert basra.stats.count == 0 and basra.stats.latest is None  # listed without entries
+    assert [p.name for p in terms.listed("province")] == ["Anbar", "Basra", "Kirkuk", "Ninewa"]
+
+
+def test_an_unknown_name_gets_a_page_named_by_its_oldest_entry_while_in_use():
+    def typo(day, spelling):
+        return head(day, f"t{day}", unknown=[Unknown("province", "anbarr", spelling, "anbarr")])
+
+    first, second = typo(1, "Anbarr"), typo(2, "ANBARR")
+    first.provinces = second.provinces = ("anbarr",)
+    terms = terms_of(second, first)
+    unknown = [p for p in terms.listed("province") if not p.known]
+    assert [(p.name, p.stats.count) for p in unknown] == [("Anbarr", 2)]
+    assert all(p.known for p in terms_of().listed("province"))  # no entries: only the vocabulary
+
+
+def test_a_head_goes_to_plain_data_and_back():
+    original = head(3, "qaim", ["Anbar"], ["ISIS"], unknown=[Unknown("actor", "jrtn", "JRTN", "jrtn")])
+    original.events = (EventFact("2014-06-03", "attack", "anbar", None, ("isis",), None),)
+    original.updated = dt.datetime(2014, 6, 4, 9, tzinfo=ZONE)
+    assert head_from_json(original.path, original.to_json(), ZONE) == original

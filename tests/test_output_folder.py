@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT, devserver, entry, fetch, wait_for
 from test_workflow import make, publishconf, tree
+from tracker.build import store_path
 from tracker.writing.outfolder import MARKER, OutputLock
 
 
@@ -285,7 +286,7 @@ def test_a_full_rebuild_removes_pages_of_removed_drafted_and_hidden_entries(site
             f"entries/2014-06-1{n}-e{n}.md", entry(title=f"E{n}", date=f"2014-06-1{n}", provinces="[Kirkuk]")
         )
     assert site.build("-e", "DEFAULT_PAGINATION=2").returncode == 0
-    assert (site.output / "provinces/kirkuk/page/3/index.html").is_file()
+    assert (site.output / "provinces/kirkuk/page/2/index.html").is_file()  # six entries: three pages
     os.remove(site.content / "entries/2014-06-13-e3.md")
     site.write(
         "entries/2014-06-14-e4.md", entry(title="E4", date="2014-06-14", provinces="[Kirkuk]", status="draft")
@@ -299,7 +300,7 @@ def test_a_full_rebuild_removes_pages_of_removed_drafted_and_hidden_entries(site
     )  # full rebuild
     assert site.build("-e", "DEFAULT_PAGINATION=2").returncode == 0
     assert not (site.output / "2014/06/13").exists() and not (site.output / "2014/06/14").exists()
-    assert not (site.output / "provinces/kirkuk/page/3").exists()
+    assert not (site.output / "provinces/kirkuk/page/2").exists()  # three entries: the front page only
     assert tree(site.output) == clean_build(site, tmp_path, "DEFAULT_PAGINATION=2")
 
 
@@ -320,11 +321,9 @@ def test_a_build_that_died_half_way_is_not_trusted_by_the_next(site, tmp_path):
 
 
 def cache_file(site):
-    """The build cache of the test site's output folder, or None."""
-    for path in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json"):
-        if str(site.content) in path.read_text(encoding="utf-8", errors="replace"):
-            return path
-    return None
+    """The entry store of the test site's output folder, or None."""
+    path = Path(store_path({"OUTPUT_PATH": str(site.output)}))
+    return path if path.is_file() else None
 
 
 def test_make_clean_removes_what_builds_wrote_and_the_cache_and_keeps_the_rest(site):
@@ -349,23 +348,23 @@ class Planted:
         return (os.system, (f"touch {self.sentinel}",))
 
 
-def test_a_planted_cache_never_runs_code_and_drafts_never_sit_beside_the_output(site):
+def test_a_planted_store_never_runs_code_and_drafts_never_sit_beside_the_output(site):
     fill(site)
     sentinel = site.root / "pwned"
     assert site.build().returncode == 0
     path = cache_file(site)
     assert path is not None and path.stat().st_mode & 0o077 == 0  # the user's only
+    assert path.parent.stat().st_mode & 0o077 == 0
     payload = pickle.dumps({"format": 1, "key": "x", "entries": Planted(sentinel), "outputs": {}})
-    for planted in (
-        site.root / ".output.tracker-cache",
-        path,
-    ):  # where the old cache was, and where the cache is
+    for planted in (site.root / ".output.tracker-cache", path):  # where the old cache was, and the store
         planted.write_bytes(payload)
-    (path.parent / (path.name + ".tmp")).symlink_to(site.root / "victim")
     (site.root / "victim").write_text("untouched")
+    for suffix in ("-wal", "-journal"):
+        Path(str(path) + suffix).symlink_to(site.root / "victim")
     result = site.build()
-    assert result.returncode == 0 and not sentinel.exists()
+    assert result.returncode == 0 and not sentinel.exists(), result.stderr
     assert (site.root / "victim").read_text() == "untouched"
+    assert cache_file(site) is not None  # a store started again
     for other in site.root.iterdir():  # nothing beside the output folder holds a draft's text
         if other.is_file():
             assert b"Secret draft" not in other.read_bytes(), other

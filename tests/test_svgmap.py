@@ -8,11 +8,11 @@ from types import SimpleNamespace
 from pelican.settings import DEFAULT_CONFIG
 
 from conftest import PROVINCES
+from tracker.build import site_slugify
 from tracker.model.charts import BOTTOM, TOP, activity, value_ticks
 from tracker.model.geo import Projection, load_map, path_data, recent_counts, shade
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
-from tracker.build import site_slugify
 
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
 HOLE = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from pelican.settings import DEFAULT_CONFIG
 
+from tracker.build import site_slugify
 from tracker.model.vocabulary import load_vocabulary, normalise
 from tracker.problems import Reporter
-from tracker.build import site_slugify
 
 ROOT = Path(__file__).resolve().parents[1]
 slugify = site_slugify(DEFAULT_CONFIG)

@@ -101,6 +101,7 @@ def start_build(pelican) -> list[type]:
 
 
 def use_writer(pelican) -> type[TrackerWriter]:
+    """Pelican's pages and static files go through the writer that skips unchanged bytes."""
     return TrackerWriter
 
 

@@ -246,7 +246,9 @@ class SearchRefresher:
                 self._queued = None
             started = time.perf_counter()
             try:
-                bundles = index_shards({name: docs for name, (_, docs) in pending.items()}, lang, self._started)
+                bundles = index_shards(
+                    {name: docs for name, (_, docs) in pending.items()}, lang, self._started
+                )
                 result = {name: (pending[name][0], bundle) for name, bundle in bundles.items()}
                 print(f"search index built in {time.perf_counter() - started:.2f} s", flush=True)
             except SearchFailed as failed:
@@ -315,7 +317,9 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
         search.stop()  # no Pagefind left running, no scratch folder left behind
 
 
-def rebuild(instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None) -> None:
+def rebuild(
+    instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None
+) -> None:
     """One build. The pages open in a browser are rendered first and told at once when the build
     has no error; the rest are told when it is done. With `search`, bundles it finished are
     written, and shards that changed are indexed in the background."""
@@ -344,7 +348,10 @@ def rebuild(instance: Any, settings: dict[str, Any], builds: Builds, search: Sea
     finished = isinstance(build, Build) and build.finished
     if finished and not build.inputs.reporter.count("error"):
         builds.publish(build.output.changed - told)
-        print(f"rebuilt in {time.perf_counter() - started:.2f} s: {len(build.output.changed)} files changed", flush=True)
+        print(
+            f"rebuilt in {time.perf_counter() - started:.2f} s: {len(build.output.changed)} files changed",
+            flush=True,
+        )
     else:
         print("not reloading the browser: fix the problems above and save again", flush=True)
     if finished:

@@ -25,7 +25,7 @@ from .model.maps import geometry
 from .model.periods import months_between
 from .model.plan import Plan, Planner
 from .model.record import EntryRecord, Head, record_from_json
-from .model.search import document, shard_of
+from .model.search import document
 from .model.site import Site
 from .model.views import view_of
 from .reading.changes import find_changes, load_records
@@ -202,7 +202,9 @@ class TrackerGenerator(Generator):
         build = Build.of(self.settings)
         outputs = self.outputs()
         views = self._changed_views()
-        dirty = outputs.dirty(self.all_outputs, self.plan, views, outputs.unfollowed(self._template_reads(build)))
+        dirty = outputs.dirty(
+            self.all_outputs, self.plan, views, outputs.unfollowed(self._template_reads(build))
+        )
         first = self.settings.get(FIRST_KEY)
         if first is not None:  # the devserver: the pages open in a browser first, and tell them
             open_pages, tell = first
@@ -278,7 +280,9 @@ class TrackerGenerator(Generator):
         if not dirty:
             return
         ready = self.settings.get(READY_KEY) or {}
-        bundles = {name: ready[name][1] for name in dirty if name in ready and ready[name][0] == digests[name]}
+        bundles = {
+            name: ready[name][1] for name in dirty if name in ready and ready[name][0] == digests[name]
+        }
         waiting = dirty - set(bundles)
         if waiting:
             lang = index_language(self.settings)
@@ -303,7 +307,9 @@ class TrackerGenerator(Generator):
     def _documents(self, paths: list[str], shard: str, lang: str) -> dict[str, str]:
         """The search documents of a shard's entries."""
         records = self.records(paths)
-        return {document_name(records[p].url): document(records[p], shard, lang) for p in paths if p in records}
+        return {
+            document_name(records[p].url): document(records[p], shard, lang) for p in paths if p in records
+        }
 
 
 class _Linked:

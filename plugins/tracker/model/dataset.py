@@ -208,6 +208,7 @@ def _cell(value: Any) -> str:
 
 
 def header(columns: tuple[tuple[str, str], ...]) -> str:
+    """A CSV file's first line: its column names."""
     return csv_line(columns, {name: name for name, _ in columns})
 
 

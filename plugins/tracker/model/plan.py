@@ -2,19 +2,24 @@
 
 A build applies each changed entry as `remove(old)` then `add(new)` to the site's lists, and
 describes the change by its kinds: the body or summary, the title, URL or date, the status or
-terms, the events. Each kind of output declares the kinds of change that make it dirty:
+terms, the events. Each kind of output is dirty for the kinds of change it shows:
 
-| output | dirty when an entry |
-| --- | --- |
-| the entry's own page | changes at all |
-| another entry's page | near it in date order or in a province changes its title, URL, date, status or terms (its view changed) |
-| a list page (home, province, actor, place, tag, author, year, month) | on it changes its list item (title, URL, date, summary, terms, correction) or events; or joins, leaves or moves in the list at or before it |
-| a term's front page (profile, counts, charts) | of the term changes its date, status, terms or events |
-| a feed | among its newest items changes |
-| the indexes, the feeds page, OPML, the home map and week | changes its date, status, terms or events |
-| archives/, corrections/, the sitemap | changes its title, URL, date, status or correction |
-| the data page and the exports | changes its export rows or events |
-| a search shard | in its period changes its page (shards are compared by a digest of their entries) |
+- the entry's own page: when it changes at all;
+- another entry's page: when an entry near it in date order or in a province changes its title,
+  URL, date, status or terms (its view changed);
+- a list page (home, province, actor, place, tag, author, year, month): when an entry on it
+  changes its list item (title, URL, date, summary, terms, correction) or events, or an entry
+  joins, leaves or moves in the list at or before it;
+- a term's front page (profile, counts, charts): when an entry of the term changes its date,
+  status, terms or events;
+- a feed: when an entry among its newest items changes;
+- the indexes, the feeds page, OPML, the home map and week: when an entry changes its date,
+  status, terms or events;
+- archives/, corrections/, the sitemap: when an entry changes its title, URL, date, status or
+  correction;
+- the data page and the exports: when an entry changes its export rows or events;
+- a search shard: when an entry in its period changes its page (shards are compared by a
+  digest of their entries).
 
 Anything the rules cannot see (a theme, settings, vocabulary or map change; a page added to the
 site's navigation; the first build) makes every output dirty. Pure: heads and lists in, names out.

@@ -207,6 +207,7 @@ def unknown_terms(record: EntryRecord) -> tuple[Unknown, ...]:
 
 
 def event_fact(event: Event) -> EventFact:
+    """What a head keeps of an event."""
     return EventFact(
         event.date.isoformat(),
         event.type,

@@ -41,6 +41,7 @@ class EntryView:
 
 
 def link_of(head: Head | None) -> EntryLink | None:
+    """How a view links an entry (None for none)."""
     return EntryLink(head.title, head.url, head.date) if head is not None else None
 
 

@@ -135,7 +135,9 @@ def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, f
             row.fragments, row.fragment_key = fragments, fragment_key
             head = row.head
             head[-1] = [
-                digest_bytes(row.digest, reading.parse_key, row.render or ""),
+                digest_bytes(
+                    path, row.digest, reading.parse_key, row.render or ""
+                ),  # a file's page: its path too
                 digests["item"],
                 digests["export"],
             ]

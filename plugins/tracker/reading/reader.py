@@ -99,7 +99,8 @@ def _render(path: str, entry: Entry, reading: Reading, reporter: Reporter) -> tu
         reporter.warning(
             path,
             0,
-            f"unsafe HTML removed ({', '.join(removed)}); TRACKER_RAW_HTML = True would trust the authors' HTML",
+            f"unsafe HTML removed ({', '.join(removed)}); "
+            "TRACKER_RAW_HTML = True would trust the authors' HTML",
         )
     content, summary = content or "", summary or ""
     description = summary or (

@@ -40,7 +40,8 @@ class TemplateReads:
         self.env = env
         known = known or {}
         self._reads: dict[str, frozenset[str] | None] = {
-            name: None if names is None else frozenset(names) for name, names in known.get("reads", {}).items()
+            name: None if names is None else frozenset(names)
+            for name, names in known.get("reads", {}).items()
         }
         self.local: set[str] = set(known.get("local", ()))
         self._files: dict[str, _File] = {}
@@ -104,7 +105,11 @@ class TemplateReads:
             for node in tree.find_all((nodes.FromImport, nodes.Import)):
                 if not isinstance(node.template, nodes.Const):
                     raise Unknown(name)
-                names = [n if isinstance(n, str) else n[0] for n in node.names] if isinstance(node, nodes.FromImport) else None
+                names = (
+                    [n if isinstance(n, str) else n[0] for n in node.names]
+                    if isinstance(node, nodes.FromImport)
+                    else None
+                )
                 imported.append((node.template.value, names))
             imported_names = {t for t, _ in imported}
             whole = [other for other in referenced if other not in imported_names]
@@ -112,7 +117,9 @@ class TemplateReads:
                 macro.name: _reads(nodes.Template([macro]).set_environment(self.env))
                 for macro in tree.find_all(nodes.Macro)
             }
-            body = nodes.Template([n for n in tree.body if not isinstance(n, nodes.Macro)]).set_environment(self.env)
+            body = nodes.Template([n for n in tree.body if not isinstance(n, nodes.Macro)]).set_environment(
+                self.env
+            )
             self._files[name] = _File(_reads(body), macros, whole, imported)
             self.local |= _set_names(tree)
         return self._files[name]
