@@ -11,22 +11,26 @@ from pelican import Pelican
 
 from conftest import ROOT, Site, entry
 from test_workflow import tree
-from tracker.build import CHANGED_KEY, DEFER_KEY
-from tracker.devserver import Builds, rebuild
+from tracker.build import BUILD_KEY, CHANGED_KEY, DEFER_KEY
+from tracker.devserver import Builds, SearchRefresher, rebuild
 
 EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 30 or 1
 PROVINCES = ["Anbar", "Ninewa", "Kirkuk", "Basra"]
 ACTORS = ["ISIS", "ISF", "Peshmerga"]
+PLACES = {"Anbar": "Ramadi", "Ninewa": "Mosul", "Kirkuk": "Hawija", "Basra": "Basra"}  # the sample's
 
 steps = st.one_of(
     st.tuples(st.just("add"), st.integers(1, 28), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
     st.tuples(st.just("body"), st.integers(0, 99), st.text(alphabet="abc *#\n", max_size=30)),
     st.tuples(st.just("terms"), st.integers(0, 99), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
     st.tuples(st.just("title"), st.integers(0, 99), st.sampled_from(["Qaim", "Rawa", "Ana"])),
+    st.tuples(st.just("events"), st.integers(0, 99), st.sampled_from([None, 0, 3, 12]), st.integers(0, 2)),
     st.tuples(st.just("status"), st.integers(0, 99), st.sampled_from(["draft", "hidden", "published"])),
     st.tuples(st.just("rename"), st.integers(0, 99)),
     st.tuples(st.just("remove"), st.integers(0, 99)),
-    st.tuples(st.just("vocabulary"), st.sampled_from(["add Basra", "alias", "rename Kirkuk"])),
+    st.tuples(
+        st.just("vocabulary"), st.sampled_from(["add Atlantis", "alias", "rename Kirkuk", "move Ramadi"])
+    ),
     st.tuples(st.just("template"), st.sampled_from(["footer", "entry count"])),
 )
 
@@ -41,8 +45,10 @@ class Edits:
             self.add(n * 3 + 1, PROVINCES[n % 3], ACTORS[n % 3])
 
     def write(self, name: str) -> None:
-        title, day, province, actor, body, status = self.fields[name]
+        title, day, province, actor, body, status, (fatalities, count) = self.fields[name]
         self.touched.add(str(self.site.content / f"entries/{name}.md"))
+        figure = "" if fatalities is None else f", fatalities: {fatalities}"
+        event = f"\n  - {{type: battle, place: {PLACES[province]}, actors: [{actor}]{figure}}}"
         self.site.write(
             f"entries/{name}.md",
             entry(
@@ -50,6 +56,8 @@ class Edits:
                 date=f"2014-06-{day:02d}",
                 provinces=f"[{province}]",
                 actors=f"[{actor}]",
+                places=f"[{PLACES[province]}]",
+                events=event * count if count else "[]",
                 body=body,
                 status=status,
             ),
@@ -62,7 +70,7 @@ class Edits:
     def add(self, day: int, province: str, actor: str) -> None:
         self.serial += 1
         name = f"2014-06-{day:02d}-e{self.serial}"
-        self.fields[name] = [f"Entry {self.serial}", day, province, actor, "Body.", "published"]
+        self.fields[name] = [f"Entry {self.serial}", day, province, actor, "Body.", "published", (2, 1)]
         self.write(name)
 
     def apply(self, step: tuple) -> None:
@@ -91,21 +99,28 @@ class Edits:
             self.write(name + "-moved")
             return
         column = {"body": 4, "title": 0, "status": 5}
-        if kind == "terms":
+        if kind == "events":
+            self.fields[name][6] = tuple(args[1:3])
+        elif kind == "terms":
             self.fields[name][2:4] = args[1:3]
         else:
             self.fields[name][column[kind]] = args[1]
         self.write(name)
 
     def vocabulary(self, change: str) -> None:
-        path = self.site.content / "data/provinces.yaml"
+        path = self.site.content / ("data/places.yaml" if change == "move Ramadi" else "data/provinces.yaml")
         text = path.read_text(encoding="utf-8")
-        if change == "add Basra" and "Basra" not in text:
-            text += "- name: Basra\n"
+        if change == "add Atlantis" and "Atlantis" not in text:
+            text += "\n- name: Atlantis\n  map: false\n"
         elif change == "alias":
-            text = text.replace("aliases: [Al Anbar]", "aliases: [Al Anbar, Anbar Province]")
+            text = text.replace('aliases: ["Al Anbar",', 'aliases: ["Anbar Province", "Al Anbar",')
         elif change == "rename Kirkuk":
-            text = text.replace("- name: Kirkuk\n", "- name: Kirkuk Governorate\n  aliases: [Kirkuk]\n")
+            text = text.replace(
+                '- name: Kirkuk\n  slug: kirkuk\n  aliases: ["Kerkuk",',
+                '- name: Kirkuk Governorate\n  slug: kirkuk\n  aliases: ["Kirkuk", "Kerkuk",',
+            )
+        elif change == "move Ramadi":
+            text = text.replace("lat: 33.42\n  lon: 43.30", "lat: 33.43\n  lon: 43.31")
         path.write_text(text, encoding="utf-8")
         self.touched.add(str(path))
 
@@ -144,6 +159,7 @@ def small_site(tmp_path_factory) -> tuple[Site, tuple[str, ...], Edits]:
     """A small site with its own copy of the theme (so that steps can edit it), and its options."""
     site = Site(tmp_path_factory.mktemp("sequence"))
     shutil.copytree(ROOT / "theme", site.root / "theme")
+    shutil.copytree(ROOT / "content/data", site.content / "data", dirs_exist_ok=True)  # map, places, events
     options = (
         "-e",
         "DEFAULT_PAGINATION=2",
@@ -177,17 +193,36 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
 def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory, sequence):
     """As `make devserver` rebuilds: one Pelican and one settings dict for every build, the store
     and the last build's heads kept in memory, only the files the watcher names looked at, the
-    store saved after the pages are told, templates compiled once."""
+    store saved after the pages are told, templates compiled once, search shards indexed in the
+    background and written by the next rebuild."""
     site, options, edits = small_site(tmp_path_factory)
     settings_ = site.settings(*options)
     settings_[DEFER_KEY] = True
-    instance, builds = Pelican(settings_), Builds()
-    with contextlib.redirect_stdout(io.StringIO()):
-        rebuild(instance, settings_, builds)
-        for number, step in enumerate(sequence):
-            edits.touched.clear()
-            edits.apply(step)
-            settings_[CHANGED_KEY] = set(edits.touched)
-            rebuild(instance, settings_, builds)
-            assert builds.number == number + 2  # every rebuild finished without an error
-            assert_equals_a_clean_build(site, options, sequence, number)
+    instance, builds, search = Pelican(settings_), Builds(), SearchRefresher()
+    done = 0
+
+    def build_and_index():
+        """A rebuild, and when it left search shards to index, the rebuild that writes them once
+        they are ready (as the devserver's loop does)."""
+        nonlocal done
+        rebuild(instance, settings_, builds, search)
+        done += 1
+        if settings_[BUILD_KEY].pending_shards:
+            assert search.ready.wait(120)
+            settings_[CHANGED_KEY] = set()
+            rebuild(instance, settings_, builds, search)
+            done += 1
+            assert not settings_[BUILD_KEY].pending_shards
+        assert builds.number == done  # every rebuild finished without an error
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            build_and_index()
+            for number, step in enumerate(sequence):
+                edits.touched.clear()
+                edits.apply(step)
+                settings_[CHANGED_KEY] = set(edits.touched)
+                build_and_index()
+                assert_equals_a_clean_build(site, options, sequence, number)
+    finally:
+        search.stop()

@@ -43,8 +43,8 @@ def generate(n: int, vocabulary: Path, tracker_dir: Path, stock_dir: Path, seed:
     (tracker_dir / "data").mkdir(parents=True, exist_ok=True)
     types = yaml.safe_load((vocabulary / "event_types.yaml").read_text(encoding="utf-8"))
     kinds = [(t["name"], s if isinstance(s, str) else s["name"]) for t in types for s in t["sub_types"]]
-    for name in ("provinces.yaml", "actors.yaml", "places.yaml", "event_types.yaml"):
-        (tracker_dir / "data" / name).write_text(
+    for name in ("provinces.yaml", "actors.yaml", "places.yaml", "event_types.yaml", "provinces.geojson"):
+        (tracker_dir / "data" / name).write_text(  # the sample's vocabulary, gazetteer and map
             (vocabulary / name).read_text(encoding="utf-8"), encoding="utf-8"
         )
     start = dt.date(2014, 6, 1)
