@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -315,12 +316,24 @@ def test_a_damaged_store_costs_a_full_build_and_nothing_else(site, tmp_path):
     site.output = kept
 
     def wrong_shapes(database):
-        database.execute("UPDATE entries SET head = '[1, 2]', record = '{\"title\": 5}'")
+        database.execute("UPDATE entries SET head = '[1, 2]'")
+        database.execute("UPDATE bodies SET record = '{\"title\": 5}'")
+
+    def wrong_records(database):  # the heads are right: only a page that shows the body finds out
+        database.execute("UPDATE bodies SET record = '{\"title\": 5}', html = 'not a list'")
+        database.execute("UPDATE fragments SET item = '5', export = '[1]'")
+        database.execute("UPDATE entries SET fragment_key = 'another build'")
 
     def another_format(database):
         database.execute("UPDATE meta SET value = 'another' WHERE key = 'format'")
 
-    for damage in (b"\x00\xff not a database at all", good[: len(good) // 2], wrong_shapes, another_format):
+    for damage in (
+        b"\x00\xff not a database at all",
+        good[: len(good) // 2],
+        wrong_shapes,
+        wrong_records,
+        another_format,
+    ):
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         if callable(damage):
@@ -334,3 +347,17 @@ def test_a_damaged_store_costs_a_full_build_and_nothing_else(site, tmp_path):
         result = site.build()
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         assert tree(site.output) == tree(clean)
+    # Damaged bodies and fragments under the right keys show only when a page needs them: here
+    # every page, as the output folder is gone.
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    path.write_bytes(good)
+    database = sqlite3.connect(path)
+    database.execute("UPDATE bodies SET record = '{\"title\": 5}', html = '[1'")
+    database.execute("UPDATE fragments SET item = '[', export = '{\"entry\": 5}'")
+    database.commit()
+    database.close()
+    shutil.rmtree(site.output)
+    result = site.build()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert tree(site.output) == tree(clean)

@@ -10,6 +10,7 @@ plugins see").
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -31,6 +32,9 @@ from .writing.outfolder import remove_files, static_outputs, user_cache_folder, 
 from .writing.paths import Claim, check_claims
 from .writing.writer import TrackerWriter
 
+# A build makes many small objects that live until it ends (heads, list entries): the cyclic
+# collector, run at Python's default of every 700 allocations, would scan them again and again.
+GC_THRESHOLDS = (50_000, 20, 20)
 # The direct templates this plugin writes itself (Pelican's would list no entry).
 OWN_TEMPLATES = ("index", "tags", "authors", "archives", "categories")
 # Signals Pelican sends for articles: the tracker's entries are not Pelican articles.
@@ -96,6 +100,8 @@ def warn_article_plugins() -> None:
 
 def start_build(pelican) -> list[type]:
     """Every build starts from the settings: vocabularies loaded and checked, the store opened."""
+    gc.freeze()  # what is loaded so far (modules, settings) lives as long as the process
+    gc.set_threshold(*GC_THRESHOLDS)
     Build.start(pelican.settings)
     return [TrackerGenerator]
 

@@ -28,7 +28,7 @@ from .model.record import EntryRecord, Head, record_from_json
 from .model.search import document
 from .model.site import Site
 from .model.views import view_of
-from .reading.changes import find_changes, load_records
+from .reading.changes import find_changes, load_records, reread
 from .reading.markup import Renderer, TimedOut
 from .writing.fragments import Fragments
 from .writing.outputs import Outputs
@@ -92,6 +92,7 @@ class TrackerGenerator(Generator):
             if head is not None:
                 self.lists.remove(head)
         self.plan.full = True
+        self._exports = None
         self.site = Site(
             self.lists,
             self.site.terms.vocabularies,
@@ -115,7 +116,7 @@ class TrackerGenerator(Generator):
         return (record or {}).get("slug_line", 1)
 
     def records(self, paths: list[str]) -> dict[str, EntryRecord]:
-        """Whole records by path: this build's reading, else the store."""
+        """Whole records by path: this build's reading, else the store's."""
         build = Build.of(self.settings)
         inputs = build.inputs
         found, missing = {}, []
@@ -138,32 +139,58 @@ class TrackerGenerator(Generator):
                     build.store, missing, inputs.vocabularies, inputs.parser.timezone, self.lists.heads
                 )
             )
+            damaged = [path for path in missing if path not in found and self._reread(path)]
+            if damaged:
+                found.update(self.records(damaged))
         return found
 
     def items(self, paths: list[str]) -> dict[str, str]:
         """List items by path: this build's, else the store's."""
-        return {path: fragments["item"] for path, fragments in self._fragments(paths).items()}
+        return self._fragments("item", paths)
 
-    def _fragments(self, paths: list[str]) -> dict[str, dict]:
+    def _fragments(self, part: str, paths: list[str]) -> dict[str, Any]:
+        """One part of some entries' fragments (`item` or `export`): this build's, else the store's."""
         found, missing = {}, []
         for path in paths:
             row = self.changes.rows.get(path)
             if row is not None and row.fragments is not None:
-                found[path] = row.fragments
+                found[path] = row.fragments[part]
             else:
                 missing.append(path)
         if missing:
-            found.update(Build.of(self.settings).store.column("fragments", missing))
+            found.update(Build.of(self.settings).store.column(part, missing))
+            damaged = [path for path in missing if path not in found and self._reread(path)]
+            if damaged:
+                found.update(self._fragments(part, damaged))
         return found
 
+    def _reread(self, path: str) -> bool:
+        """Read an entry file again whose stored record or fragments are damaged (True when it has
+        a record now)."""
+        if path in self.changes.rows or path not in self.lists.heads:
+            return False  # read this build already, or not an entry
+        build = Build.of(self.settings)
+        inputs = build.inputs
+        rows = reread(
+            build.store, [path], inputs.reading(), inputs.build_key, self.fragments.make, inputs.vocabularies
+        )
+        self.changes.rows.update(rows)
+        return rows[path].record is not None
+
     def exports(self) -> dict[str, bytes]:
+        """The export files, made once per build from every published entry's rows."""
+        if self._exports is None:
+            self._exports = self._make_exports()
+        return self._exports
+
+    _exports: dict[str, bytes] | None = None
+
+    def _make_exports(self) -> dict[str, bytes]:
         from .model.dataset import exports
 
         heads = list(self.lists.published())
-        fragments = self._fragments([h.path for h in heads])
-        return exports(
-            [fragments[h.path]["export"] for h in heads if fragments.get(h.path, {}).get("export")]
-        )
+        rows = self._fragments("export", [h.path for h in heads])
+        return exports([rows[h.path] for h in heads if rows.get(h.path)])
 
     def _describe(self, kind: str, term: Any) -> str:
         """A term's Markdown description as cleaned HTML; a problem is reported at the term's line."""
@@ -271,7 +298,7 @@ class TrackerGenerator(Generator):
             name: digest_bytes(key, name, str(name == newest), *(heads[p].page for p in paths))
             for name, paths in shards.items()
         }
-        kept = build.store.shards()
+        kept = build.store.shards() if build.output.trusted else {}  # else its files may be gone
         output = build.output
         dirty = {name for name in shards if kept.get(name, ("", []))[0] != digests[name]}
         build.shards = {name: kept[name] for name in shards if name in kept}

@@ -168,16 +168,16 @@ def entry_values(record: Any, url: str) -> dict[str, Any]:
 
 
 def export_rows(record: Any, absolute: Callable[[str], str]) -> dict[str, list]:
-    """An entry's rows of the exports: its own ([CSV line, JSON object]) and its events'
-    ([order, CSV line, JSON object] each)."""
+    """An entry's rows of the exports, as text: its own ([CSV line, JSON object]) and its events'
+    ([order, CSV line, JSON object] each); an export is then joined, not serialised again."""
     own = entry_values(record, absolute(record.url))
     return {
-        "entry": [csv_line(ENTRY_COLUMNS, own), own],
+        "entry": [csv_line(ENTRY_COLUMNS, own), json_item(own)],
         "events": [
             [
                 [row.order[0].isoformat(), row.order[1].isoformat(), row.order[2], row.order[3]],
                 csv_line(EVENT_COLUMNS, values),
-                values,
+                json_item(values),
             ]
             for row in event_rows(record)
             for values in [event_values(row, absolute)]
@@ -212,15 +212,25 @@ def header(columns: tuple[tuple[str, str], ...]) -> str:
     return csv_line(columns, {name: name for name, _ in columns})
 
 
+def json_item(values: dict[str, Any]) -> str:
+    """An object as an item of an indented JSON array (what `json_array` joins)."""
+    return "  " + orjson.dumps(values, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n  ")
+
+
+def json_array(items: list[str]) -> bytes:
+    """The JSON array of items made by `json_item`, as orjson would indent it."""
+    return (("[\n" + ",\n".join(items) + "\n]") if items else "[]").encode("utf-8") + b"\n"
+
+
 def exports(rows: list[dict[str, list]]) -> dict[str, bytes]:
     """The four files from every published entry's rows, its entries oldest first: events.csv and
     events.json (oldest event first), entries.csv and entries.json."""
     events = sorted((row for entry in rows for row in entry["events"]), key=lambda row: row[0])
     return {
         "events.csv": (header(EVENT_COLUMNS) + "".join(row[1] for row in events)).encode("utf-8"),
-        "events.json": orjson.dumps([row[2] for row in events], option=orjson.OPT_INDENT_2) + b"\n",
+        "events.json": json_array([row[2] for row in events]),
         "entries.csv": (header(ENTRY_COLUMNS) + "".join(e["entry"][0] for e in rows)).encode("utf-8"),
-        "entries.json": orjson.dumps([e["entry"][1] for e in rows], option=orjson.OPT_INDENT_2) + b"\n",
+        "entries.json": json_array([e["entry"][1] for e in rows]),
     }
 
 

@@ -14,8 +14,8 @@ def day_text(date: dt.date) -> str:
 
 
 def day_element(date: dt.date) -> Markup:
-    """The day as a `<time>` element (filter `day`)."""
-    return Markup('<time datetime="{}">{}</time>').format(f"{date:%Y-%m-%d}", day_text(date))
+    """The day as a `<time>` element (filter `day`): digits and a month's name, nothing to escape."""
+    return Markup(f'<time datetime="{date:%Y-%m-%d}">{date.day} {date:%B %Y}</time>')
 
 
 def moment_element(date: dt.datetime, timed: bool) -> Markup:

@@ -119,31 +119,47 @@ def _readable(known: dict, timezone: dt.tzinfo) -> dict:
     return found
 
 
+DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)  # a stored value of the wrong shape
+
+
 def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, fragment_key: str):
     """What a worker does with one job: read a file (its row, with fragments), or remake the
-    fragments of an unchanged one."""
+    fragments of an unchanged one (reading it again when its stored record is damaged)."""
 
     def work(job: tuple) -> Row:
         kind, path, status, old = job
+        record = None
+        if kind == "fragments":
+            try:
+                record = _record(path, old.record, old.html, vocabularies, reading.parser.timezone)
+            except DAMAGED:
+                kind, status, old = "read", old.status, None
         row = read_row(path, reading, old) if kind == "read" else old
         row.status = status if kind == "read" else row.status
         if row.record is not None:
-            record = record_from_json(
-                path, row.record, tuple(row.html), vocabularies, reading.parser.timezone
-            )
+            record = record or _record(path, row.record, row.html, vocabularies, reading.parser.timezone)
             fragments, digests = make_fragments(record)
             row.fragments, row.fragment_key = fragments, fragment_key
-            head = row.head
-            head[-1] = [
-                digest_bytes(
-                    path, row.digest, reading.parse_key, row.render or ""
-                ),  # a file's page: its path too
+            row.head[-1] = [
+                digest_bytes(path, row.digest, reading.parse_key, row.render or ""),  # its page: the path too
                 digests["item"],
                 digests["export"],
             ]
         return row
 
     return work
+
+
+def _record(
+    path: str, data: Any, html: Any, vocabularies: dict, timezone: dt.tzinfo, head=None
+) -> EntryRecord:
+    """A stored record; one of DAMAGED when it is not what `record_to_json` makes."""
+    if not (isinstance(html, list) and len(html) == 3 and all(isinstance(part, str) for part in html)):
+        raise ValueError("damaged HTML")
+    record = record_from_json(path, data, tuple(html), vocabularies, timezone, head)
+    if not isinstance(record.title, str) or not isinstance(record.url, str):
+        raise ValueError("damaged record")
+    return record
 
 
 def load_records(
@@ -153,10 +169,33 @@ def load_records(
     timezone: dt.tzinfo,
     heads: dict[str, Head],
 ) -> dict[str, EntryRecord]:
-    """Whole records of some entries, from the store."""
+    """Whole records of some entries, from the store (a damaged one is left out: see `reread`)."""
     found = {}
     records = store.column("record", paths)
     html = store.column("html", paths)
     for path, data in records.items():
-        found[path] = record_from_json(path, data, tuple(html[path]), vocabularies, timezone, heads.get(path))
+        try:
+            found[path] = _record(path, data, html.get(path), vocabularies, timezone, heads.get(path))
+        except DAMAGED:
+            continue
+    return found
+
+
+def reread(
+    store: Store,
+    paths: list[str],
+    reading: Reading,
+    fragment_key: str,
+    make_fragments: MakeFragments,
+    vocabularies: dict[str, Vocabulary],
+) -> dict[str, Row]:
+    """Read some unchanged files again, because what the store kept of them was damaged; their
+    rows are stored again."""
+    work = _work(reading, make_fragments, vocabularies, fragment_key)
+    found = {}
+    for path in paths:
+        row = work(("read", path, None, None))
+        row.status = None  # digested again next build: the status was not taken
+        store.put(row)
+        found[path] = row
     return found

@@ -4,8 +4,8 @@ library), so that a build reads, parses and renders only the files that changed.
 Why SQLite: a row is updated in place when its file changes, instead of a whole cache file being
 written again on every build (34 MB at 5,000 entries); a transaction either happens whole or not
 at all, so a build killed at any moment leaves the store as the last build that finished left it;
-the heads, which every build needs, are read without the bodies, which few builds need; and
-loading runs no code (rows hold text and JSON). The file lives in the user's cache folder, never
+the heads, which every build needs, are kept in a narrow table of their own, read without the
+bodies and fragments, which few builds need; and loading runs no code (rows hold text and JSON). The file lives in the user's cache folder, never
 beside the output (which may be served): it holds the text of drafts.
 
 A row keeps: the file's status when it was last digested (the fast unchanged test) and the
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import orjson
 
-FORMAT = "1"
+FORMAT = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -37,15 +37,16 @@ CREATE TABLE IF NOT EXISTS entries (
     parse_key TEXT NOT NULL,
     problems BLOB NOT NULL,
     head BLOB,
-    record BLOB,
-    render TEXT,
-    html BLOB,
     fragment_key TEXT,
-    fragments BLOB,
     view TEXT
 );
+CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, record BLOB, render TEXT, html BLOB);
+CREATE TABLE IF NOT EXISTS fragments (path TEXT PRIMARY KEY, item BLOB, export BLOB);
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, digest TEXT NOT NULL, files BLOB NOT NULL);
 """
+TABLES = ("entries", "bodies", "fragments")
+# Where each of a row's columns is kept.
+COLUMNS = {"record": "bodies", "html": "bodies", "item": "fragments", "export": "fragments"}
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Row:
     render: str | None  # the render key its HTML was made under
     html: list | None  # [content, summary, description]
     fragment_key: str | None
-    fragments: dict | None
+    fragments: dict | None  # {"item": HTML, "export": rows or None}
     view: str | None
 
 
@@ -115,29 +116,35 @@ class Store:
 
     def rows(self, paths: Iterable[str]) -> dict[str, Row]:
         """Whole rows by path (missing paths are left out)."""
-        found = {}
-        paths = list(paths)
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for values in self.db.execute(f"SELECT * FROM entries WHERE path IN ({marks})", chunk):
-                found[values[0]] = _row(values)
-        return found
+        query = (
+            "SELECT e.path, status, digest, parse_key, problems, head, record, render, html, fragment_key, "
+            "item, export, view FROM entries e LEFT JOIN bodies b ON b.path = e.path "
+            "LEFT JOIN fragments f ON f.path = e.path WHERE e.path IN ({})"
+        )
+        return {values[0]: _row(values) for values in self._chunked(query, paths)}
 
     def column(self, name: str, paths: Iterable[str] | None = None) -> dict[str, object]:
         """One JSON column of the given rows (every row when `paths` is None), decoded."""
-        assert name in ("fragments", "record", "html")
+        table = COLUMNS[name]
         if paths is None:
-            query = self.db.execute(f"SELECT path, {name} FROM entries WHERE {name} IS NOT NULL")
-            return {path: orjson.loads(value) for path, value in query}
-        found: dict[str, object] = {}
+            rows = self.db.execute(f"SELECT path, {name} FROM {table} WHERE {name} IS NOT NULL")
+        else:
+            query = f"SELECT path, {name} FROM {table} WHERE path IN ({{}}) AND {name} IS NOT NULL"
+            rows = self._chunked(query, paths)
+        found = {}
+        for path, value in rows:
+            try:
+                found[path] = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                continue  # damaged: left out, as if missing
+        return found
+
+    def _chunked(self, query: str, paths: Iterable[str]) -> Iterable[tuple]:
+        """The rows of `query` (its `{}` a list of paths) for every path, 500 at a time."""
         paths = list(paths)
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT path, {name} FROM entries WHERE path IN ({marks}) AND {name} IS NOT NULL"
-            found.update((path, orjson.loads(value)) for path, value in self.db.execute(query, chunk))
-        return found
+            yield from self.db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
     def stale_fragments(self, key: str, paths: Iterable[str]) -> set[str]:
         """Which of `paths` have no fragments made under `key` (the build key)."""
@@ -146,22 +153,31 @@ class Store:
 
     def put(self, row: Row) -> None:
         """Write one row (a new or changed file)."""
+
+        def dumps(value):
+            return orjson.dumps(value) if value is not None else None
+
+        fragments = row.fragments or {}
         self.db.execute(
-            "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?)",
             (
                 row.path,
-                orjson.dumps(row.status) if row.status else None,
+                dumps(row.status or None),
                 row.digest,
                 row.parse_key,
                 orjson.dumps(row.problems),
-                orjson.dumps(row.head) if row.head is not None else None,
-                orjson.dumps(row.record) if row.record is not None else None,
-                row.render,
-                orjson.dumps(row.html) if row.html is not None else None,
+                dumps(row.head),
                 row.fragment_key,
-                orjson.dumps(row.fragments) if row.fragments is not None else None,
                 row.view,
             ),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO bodies VALUES (?,?,?,?)",
+            (row.path, dumps(row.record), row.render, dumps(row.html)),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO fragments VALUES (?,?,?)",
+            (row.path, dumps(fragments.get("item")), dumps(fragments.get("export"))),
         )
 
     def set_status(self, path: str, status: list[int] | None) -> None:
@@ -173,17 +189,12 @@ class Store:
         self.db.executemany("UPDATE entries SET view = ? WHERE path = ?", [(v, p) for p, v in views.items()])
 
     def views(self, paths: Iterable[str]) -> dict[str, str | None]:
-        found = {}
-        paths = list(paths)
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT path, view FROM entries WHERE path IN ({marks})"
-            found.update(self.db.execute(query, chunk))
-        return found
+        return dict(self._chunked("SELECT path, view FROM entries WHERE path IN ({})", paths))
 
     def remove(self, paths: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM entries WHERE path = ?", [(p,) for p in paths])
+        paths = list(paths)
+        for table in TABLES:
+            self.db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in paths])
 
     def shards(self) -> dict[str, tuple[str, list[str]]]:
         """The search index's shards as last written: name -> (digest, files)."""
@@ -233,24 +244,39 @@ def _format(db: sqlite3.Connection) -> str | None:
 
 
 def _row(values: tuple) -> Row:
-    path, status, digest, parse_key, problems, head, record, render, html, fragment_key, fragments, view = (
-        values
-    )
+    (
+        path,
+        status,
+        digest,
+        parse_key,
+        problems,
+        head,
+        record,
+        render,
+        html,
+        fragment_key,
+        item,
+        export,
+        view,
+    ) = values
 
     def load(value):
-        return orjson.loads(value) if value is not None else None
+        try:
+            return orjson.loads(value) if value is not None else None
+        except orjson.JSONDecodeError:
+            return None  # damaged: as if missing
 
     return Row(
         path,
         load(status),
         digest,
         parse_key,
-        orjson.loads(problems),
+        load(problems) or [],
         load(head),
         load(record),
         render,
         load(html),
         fragment_key,
-        load(fragments),
+        {"item": load(item), "export": load(export)} if item is not None else None,
         view,
     )

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from ..model.feeds import absolute
 
+HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+)
+
 
 def render_sitemap(base: str, pages: list[tuple[str, dt.datetime | None]]) -> bytes:
-    """The sitemap of (output path, last change) pairs: HTML pages other than 404.html."""
-    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    seen = set()
+    """The sitemap of (output path, last change) pairs: HTML pages other than 404.html (written
+    as text, one formatted line per page: the archive's thousands of pages make no tree)."""
+    lines, seen = [HEAD], set()
     for path, date in sorted(pages, key=lambda item: item[0]):
         if not path.endswith(".html") or path == "404.html" or path in seen:
             continue
         seen.add(path)
-        url = ET.SubElement(urlset, "url")
         location = path[: -len("index.html")] if path.endswith("index.html") else path
-        ET.SubElement(url, "loc").text = absolute(base, location)
+        lines.append(f"  <url>\n    <loc>{escape(absolute(base, location))}</loc>\n")
         if isinstance(date, dt.datetime):
-            ET.SubElement(url, "lastmod").text = date.isoformat()
-    ET.indent(urlset)
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+            lines.append(f"    <lastmod>{date.isoformat()}</lastmod>\n")
+        lines.append("  </url>\n")
+    lines.append("</urlset>\n")
+    return "".join(lines).encode("utf-8")
