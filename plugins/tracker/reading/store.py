@@ -5,15 +5,16 @@ Why SQLite: a row is updated in place when its file changes, instead of a whole 
 written again on every build (34 MB at 5,000 entries); a transaction either happens whole or not
 at all, so a build killed at any moment leaves the store as the last build that finished left it;
 the heads, which every build needs, are kept in a narrow table of their own, read without the
-bodies and fragments, which few builds need; and loading runs no code (rows hold text and JSON). The file lives in the user's cache folder, never
-beside the output (which may be served): it holds the text of drafts.
+bodies and fragments, which few builds need; and loading runs no code (rows hold text and JSON).
+The file lives in the user's cache folder, never beside the output (which may be served): it
+holds the text of drafts.
 
 A row keeps: the file's status when it was last digested (the fast unchanged test) and the
 digest of its bytes (its identity); the problems, head and record that parsing gave under a
 parse key (the vocabularies and the settings parsing reads); the body's HTML under a render key
 (the Markdown settings and the text rendered), so that a vocabulary edit parses again without
-rendering again; and the fragments other pages reuse (list item, feed items, search document,
-export rows) under the build key they were made with.
+rendering again; and the fragments other pages reuse (list item, export rows) under the build
+key they were made with. A value that is damaged is read again from its file.
 """
 
 from __future__ import annotations
