@@ -107,6 +107,45 @@ def test_unchanged_entries_keep_their_warnings(site):
     assert "unknown province 'Anbarr'" in first.stderr and first.stderr == second.stderr
 
 
+def test_a_build_with_nothing_changed_writes_nothing_and_says_the_same(site, tmp_path, monkeypatch):
+    monkeypatch.setattr("tracker.reading.inventory.SETTLED_NS", 0)  # files count as settled at once
+    static = ("-e", 'STATIC_PATHS=["images"]')
+    write_site(site, 6)
+    site.write("images/logo.svg", "<svg/>")
+    site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))
+    site.write(
+        "pages/about.md",
+        "---\ntitle: About\n---\nAbout [an entry]({filename}../entries/2014-06-20-typo.md).\n",
+    )
+    first = site.build(*static)
+    assert first.returncode == 0 and "unknown province 'Anbarr'" in first.stderr
+    marker = (site.output / ".tracker-build.json").stat().st_mtime_ns
+    time.sleep(0.05)
+    since = time.time_ns()
+    again = site.build(*static)
+    assert again.returncode == 0 and again.stderr == first.stderr  # the same problems, said again
+    # Nothing is written (Pelican copies static files on every build, as it always did).
+    assert [p for p in rewritten_since(site.output, since) if not p.startswith(("theme/", "images/"))] == []
+    assert (site.output / ".tracker-build.json").stat().st_mtime_ns == marker
+    strict = site.build(*static, "-e", "TRACKER_STRICT=true")  # another setting: not the same build
+    assert strict.returncode == 1 and "unknown province 'Anbarr'" in strict.stderr
+
+    site.write("images/map.png", b"\x89PNG not really")  # a static file came: the build goes on
+    site.write(
+        "pages/about.md",
+        "---\ntitle: About us\n---\nAbout [an entry]({filename}../entries/2014-06-20-typo.md).\n",
+    )
+    assert site.build(*static).returncode == 0
+    assert (site.output / "images/map.png").is_file()
+    assert "images/map.png" in json.loads((site.output / ".tracker-build.json").read_text())["files"]
+    page = site.html("about/index.html")
+    assert page.h1.get_text() == "About us" and page.select_one("main a[href$='typo/']") is not None
+    clean = tmp_path / "clean"
+    kept, site.output = site.output, clean
+    assert site.build(*static, "-e", "TRACKER_CACHE=null").returncode == 0
+    assert tree(kept) == tree(clean)
+
+
 def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_path):
     write_site(site, 12)
     site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))

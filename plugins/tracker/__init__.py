@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import sys
+from dataclasses import astuple
 from functools import partial
 from importlib import metadata
 from typing import Any
@@ -24,8 +25,9 @@ from pelican import signals
 from .build import Build
 from .generator import TrackerGenerator
 from .model.dates import day_element, moment_element
+from .model.digests import digest_bytes
 from .model.periods import month_calendar
-from .problems import Reporter, display_path
+from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
 from .settings import DEFAULTS
 from .writing.outfolder import remove_files, static_outputs, user_cache_folder, write_marker
@@ -127,6 +129,19 @@ def check_before_writing(generators) -> None:
     settings = tracker.settings
     build = Build.of(settings)
     reporter = build.inputs.reporter
+    statics = static_outputs(settings, generators)
+    build.statics = digest_bytes(*sorted(statics))
+    if build.unchanged and build.statics == build.store.meta("statics"):
+        # Nothing changed: the output folder is the last build's, and so are its problems.
+        reporter.problems = [Problem(*p) for p in json.loads(build.store.meta("problems", "[]"))]
+        if settings["TRACKER_STRICT"] and reporter.failing:
+            reporter.print()
+            build.stop()
+            raise SystemExit(1)
+        return
+    if build.unchanged:  # a static file came or went: the build goes on as any other
+        build.unchanged = False
+        tracker.model()
     claims = claims_of(generators, tracker)
     describe = partial(describe_owner, tracker)
     checked = check_claims(claims, reporter, describe)
@@ -160,13 +175,13 @@ def check_before_writing(generators) -> None:
             )
             reporter.add("info", os.path.join(settings["PATH"], build.inputs.entry_folders[0]), 0, message)
         reporter.print()
+        build.stop()
         raise SystemExit(1 if reporter.failing else 0)
     if settings["TRACKER_STRICT"] and reporter.failing:
         reporter.print()
-        build.output.release()
+        build.stop()
         raise SystemExit(1)
     # Before the first write: the marker lists every file this build may write, as incomplete.
-    statics = static_outputs(settings, generators)
     output = build.output
     output.planned = {os.path.normpath(c.path) for c in claims} | statics | set(output.marker.files)
     output.produced |= statics
@@ -245,6 +260,11 @@ def report(pelican) -> None:
     build = Build.of(settings)
     tracker_outputs = build.output
     build.inputs.reporter.print()
+    if build.unchanged:
+        build.store.close()
+        tracker_outputs.release()
+        build.finished = True
+        return
     stale = (set(tracker_outputs.marker.files) | tracker_outputs.planned) - tracker_outputs.produced
     remove_files(pelican.output_path, stale)
     tracker_outputs.changed |= stale
@@ -256,6 +276,10 @@ def report(pelican) -> None:
     store.set_meta("build_key", build.inputs.build_key)
     store.set_meta("chrome", build.chrome)
     store.set_meta("refused", json.dumps(build.refused))
+    store.set_meta("fingerprint", build.fingerprint)
+    store.set_meta("statics", build.statics)
+    store.set_meta("problems", json.dumps([astuple(p) for p in build.inputs.reporter.problems]))
+    store.set_meta("links", json.dumps(build.generator.links()))
     if build.template_reads is not None:
         store.set_meta("template_reads", json.dumps([build.inputs.build_key, build.template_reads.found()]))
     if not settings.get(DEFER_KEY):

@@ -12,12 +12,14 @@ import datetime as dt
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pelican import signals
 from pelican.utils import slugify
 
 from .model.digests import digest_bytes
@@ -28,7 +30,8 @@ from .model.geo import ProvinceMap, check_place_locations, load_map
 from .model.locations import Locations
 from .model.vocabulary import Vocabulary, load_vocabulary
 from .problems import Reporter
-from .reading.inventory import Inventory, pelican_settings, take_inventory
+from .reading import inventory as files
+from .reading.inventory import Inventory, file_status, pelican_settings, take_inventory
 from .reading.markup import Renderer
 from .reading.reader import Reading
 from .reading.store import Store
@@ -122,6 +125,17 @@ class Build:
     refused: list[str] = field(default_factory=list)  # entries whose output path was refused
     template_reads: Any = None  # which names each template reads (writing/templates.py)
     generator: Any = None  # the tracker's generator of this build
+    fingerprint: str = ""  # every input's identity ("" when one cannot be told: see `fingerprint`)
+    unchanged: bool = False  # nothing changed since the last build: nothing to read, model or write
+    statics: str = ""  # a digest of the static files' output paths
+
+    def stop(self) -> None:
+        """A build that stops before writing: the store as it was (closed unless a devserver keeps
+        it open), the output folder unlocked."""
+        self.store.rollback()
+        if self.inputs.settings.get(STORE_KEY) is not self.store:
+            self.store.close()
+        self.output.release()
 
     @staticmethod
     def of(settings: dict[str, Any]) -> Build:
@@ -156,7 +170,29 @@ class Build:
             and store.meta("build_key") == inputs.build_key
         )
         build = settings[BUILD_KEY] = cls(inputs, store, output)
+        if not settings.get("TRACKER_CHECK") and not settings.get(DEFER_KEY):
+            build.fingerprint = fingerprint(inputs)
+            build.unchanged = bool(
+                output.trusted
+                and build.fingerprint
+                and build.fingerprint == store.meta("fingerprint")
+                and not (signals.content_written.receivers or signals.feed_written.receivers)
+            )
         return build
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """The identity of everything a build reads: the build key (code, libraries, settings, theme,
+    vocabularies, map) and the status of every entry and page file; "" when a file changed too
+    recently to tell a later change in the same clock tick apart (see `known_stamp`)."""
+    settled = time.time_ns() - files.SETTLED_NS
+    parts = [inputs.build_key]
+    for path in inputs.inventory.sources:
+        status = file_status(path)
+        if status is None or status[2] >= settled:
+            return ""
+        parts.append(f"{path}\0{status}")
+    return digest_bytes(*parts)
 
 
 def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:

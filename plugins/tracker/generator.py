@@ -44,12 +44,22 @@ class TrackerGenerator(Generator):
     def generate_context(self) -> None:
         build = Build.of(self.settings)
         build.generator = self
+        self.fragments = Fragments(self.env, self.context, build.inputs.vocabularies)
+        if build.unchanged:  # pages may still link entries: by their paths and URLs, as last built
+            for relative, url in json.loads(build.store.meta("links", "[]")):
+                self.add_source_path(_Kept(relative, url))
+        else:
+            self.model()
+
+    def model(self) -> None:
+        """Find what changed, apply it to the lists, and model the site."""
+        build = Build.of(self.settings)
         inputs, store = build.inputs, build.store
+        store.verify()
         pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
         entry_files = [
             p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))
         ]
-        self.fragments = Fragments(self.env, self.context, inputs.vocabularies)
         kept = self.settings.get(KEPT_KEY)  # a devserver's last build, if it read under the same keys
         kept = kept[1] if kept and kept[0] == (inputs.parse_key, store.path) else None
         self.changes = changes = find_changes(
@@ -84,6 +94,12 @@ class TrackerGenerator(Generator):
             self.plan.full = True  # every page's header or footer changed
         for head in self.lists.heads.values():
             self.add_source_path(_Linked(head, inputs.root))
+
+    def links(self) -> list[tuple[str, str]]:
+        """(path in the content folder, URL) of every entry, as pages' `{filename}` links find them."""
+        root = Build.of(self.settings).inputs.root
+        found = [_Linked(head, root) for head in self.lists.heads.values()]
+        return [(linked.get_relative_source_path(), linked.url) for linked in found]
 
     def drop(self, paths: list[str]) -> None:
         """Take entries whose output path was refused out of the lists, and model the site again."""
@@ -226,6 +242,8 @@ class TrackerGenerator(Generator):
         return self._outputs
 
     def generate_output(self, writer: Any) -> None:
+        if Build.of(self.settings).unchanged:
+            return
         build = Build.of(self.settings)
         outputs = self.outputs()
         views = self._changed_views()
@@ -337,6 +355,16 @@ class TrackerGenerator(Generator):
         return {
             document_name(records[p].url): document(records[p], shard, lang) for p in paths if p in records
         }
+
+
+class _Kept:
+    """An entry as the last build linked it (see `_Linked`)."""
+
+    def __init__(self, relative: str, url: str) -> None:
+        self._relative, self.url = relative, url
+
+    def get_relative_source_path(self) -> str:
+        return self._relative
 
 
 class _Linked:

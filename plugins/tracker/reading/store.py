@@ -74,26 +74,44 @@ class Store:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.db = self._open(path)
+        self.verified = path is None
 
     @staticmethod
     def _open(path: str | None) -> sqlite3.Connection:
-        """The database at `path`; a damaged or foreign file is started again (a full build)."""
+        """The database at `path`; a file that is not one, or of another format, is started again."""
         if path is None:
             return _connect(":memory:")
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         try:
             db = _connect(path)
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok" or _format(db) not in (None, FORMAT):
+            if _format(db) not in (None, FORMAT):
+                db.close()
                 raise sqlite3.DatabaseError("not this version's store")
             return db
         except sqlite3.DatabaseError:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(path + suffix)
+            _remove(path)
             return _connect(path)
 
+    def verify(self) -> None:
+        """Check every page of the database before its rows are used (a build that has nothing to
+        read skips this); a damaged one is started again, which costs a full build."""
+        if self.verified:
+            return
+        self.verified = True
+        try:
+            ok = self.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError:
+            ok = False
+        if not ok:
+            self.db.close()
+            _remove(self.path)
+            self.db = _connect(self.path)
+
     def meta(self, key: str, default: str = "") -> str:
-        found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        try:
+            found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return default  # damaged: `verify` starts the store again before any row is used
         return found[0] if found else default
 
     def set_meta(self, key: str, value: str) -> None:
@@ -226,6 +244,12 @@ class Store:
     def close(self) -> None:
         """Close the database (the last connection to close folds the write-ahead log into it)."""
         self.db.close()
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path + suffix)
 
 
 def _connect(path: str) -> sqlite3.Connection:

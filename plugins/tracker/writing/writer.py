@@ -51,9 +51,10 @@ class TrackerWriter(Writer):
         **kwargs,
     ):
         """Pelican's write_file, through `write_bytes`."""
-        if not name:
+        build = Build.of(self.settings)
+        if not name or build.unchanged:  # nothing changed: the page is as the last build wrote it
             return
-        output = Build.of(self.settings).output
+        output = build.output
         relative = os.path.normpath(name)
         if relative in self._claimed and not override_output:
             return
