@@ -55,7 +55,6 @@ class TrackerGenerator(Generator):
         """Find what changed, apply it to the lists, and model the site."""
         build = Build.of(self.settings)
         inputs, store = build.inputs, build.store
-        store.verify()
         pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
         entry_files = [
             p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))

@@ -14,17 +14,21 @@ digest of its bytes (its identity); the problems, head and record that parsing g
 parse key (the vocabularies and the settings parsing reads); the body's HTML under a render key
 (the Markdown settings and the text rendered), so that a vocabulary edit parses again without
 rendering again; and the fragments other pages reuse (list item, export rows) under the build
-key they were made with. A value that is damaged is read again from its file.
+key they were made with. A damaged value is read again from its file; a damaged database (a
+query fails) is started again at the end of the build, which then costs the next one a full build.
+Nothing checks the whole file before a build: that would read all of it every time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -68,13 +72,31 @@ class Row:
     view: str | None
 
 
+def _tolerant(default: Any) -> Callable:
+    """A query that finds the database damaged gives `default()` and marks the store damaged: the
+    build reads what it needs from the files instead (see `Store.commit`)."""
+
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def guarded(self: Store, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.DatabaseError:
+                self.damaged = True
+                return default() if default is not None else None
+
+        return guarded
+
+    return wrap
+
+
 class Store:
     """The entry store of one output folder (`path`), or one in memory (`path` None)."""
 
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.db = self._open(path)
-        self.verified = path is None
+        self.damaged = False  # a query found the database damaged: it is started again at the end
 
     @staticmethod
     def _open(path: str | None) -> sqlite3.Connection:
@@ -92,28 +114,18 @@ class Store:
             _remove(path)
             return _connect(path)
 
-    def verify(self) -> None:
-        """Check every page of the database before its rows are used (a build that has nothing to
-        read skips this); a damaged one is started again, which costs a full build."""
-        if self.verified:
-            return
-        self.verified = True
-        try:
-            ok = self.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        except sqlite3.DatabaseError:
-            ok = False
-        if not ok:
-            self.db.close()
+    def _start_again(self) -> None:
+        self.db.close()
+        if self.path is not None:
             _remove(self.path)
-            self.db = _connect(self.path)
+        self.db = _connect(self.path or ":memory:")
 
+    @_tolerant(str)
     def meta(self, key: str, default: str = "") -> str:
-        try:
-            found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError:
-            return default  # damaged: `verify` starts the store again before any row is used
+        found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return found[0] if found else default
 
+    @_tolerant(None)
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
@@ -123,16 +135,21 @@ class Store:
         query = "SELECT path, status, digest, parse_key, head, problems FROM entries"
         found = {}
         loads = orjson.loads
-        for path, status, digest, key, head, problems in self.db.execute(query):
-            same = key == parse_key
-            found[path] = (
-                loads(status) if status else None,
-                digest,
-                loads(head) if same and head else None,
-                loads(problems) if same else None,
-            )
+        try:
+            for path, status, digest, key, head, problems in self.db.execute(query):
+                same = key == parse_key
+                found[path] = (
+                    loads(status) if status else None,
+                    digest,
+                    loads(head) if same and head else None,
+                    loads(problems) if same else None,
+                )
+        except (sqlite3.DatabaseError, orjson.JSONDecodeError):
+            self._start_again()  # damaged: every file is read
+            return {}
         return found
 
+    @_tolerant(dict)
     def rows(self, paths: Iterable[str]) -> dict[str, Row]:
         """Whole rows by path (missing paths are left out)."""
         query = (
@@ -142,6 +159,7 @@ class Store:
         )
         return {values[0]: _row(values) for values in self._chunked(query, paths)}
 
+    @_tolerant(dict)
     def column(self, name: str, paths: Iterable[str] | None = None) -> dict[str, object]:
         """One JSON column of the given rows (every row when `paths` is None), decoded."""
         table = COLUMNS[name]
@@ -165,11 +183,13 @@ class Store:
             chunk = paths[start : start + 500]
             yield from self.db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
+    @_tolerant(set)
     def stale_fragments(self, key: str, paths: Iterable[str]) -> set[str]:
         """Which of `paths` have no fragments made under `key` (the build key)."""
         query = "SELECT path FROM entries WHERE fragment_key IS NOT ? AND head IS NOT NULL"
         return {path for (path,) in self.db.execute(query, (key,))} & set(paths)
 
+    @_tolerant(None)
     def put(self, row: Row) -> None:
         """Write one row (a new or changed file)."""
 
@@ -199,27 +219,33 @@ class Store:
             (row.path, dumps(fragments.get("item")), dumps(fragments.get("export"))),
         )
 
+    @_tolerant(None)
     def set_status(self, path: str, status: list[int] | None) -> None:
         self.db.execute(
             "UPDATE entries SET status = ? WHERE path = ?", (orjson.dumps(status) if status else None, path)
         )
 
+    @_tolerant(None)
     def set_views(self, views: dict[str, str]) -> None:
         self.db.executemany("UPDATE entries SET view = ? WHERE path = ?", [(v, p) for p, v in views.items()])
 
+    @_tolerant(dict)
     def views(self, paths: Iterable[str]) -> dict[str, str | None]:
         return dict(self._chunked("SELECT path, view FROM entries WHERE path IN ({})", paths))
 
+    @_tolerant(None)
     def remove(self, paths: Iterable[str]) -> None:
         paths = list(paths)
         for table in TABLES:
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in paths])
 
+    @_tolerant(dict)
     def shards(self) -> dict[str, tuple[str, list[str]]]:
         """The search index's shards as last written: name -> (digest, files)."""
         query = "SELECT name, digest, files FROM shards"
         return {name: (digest, orjson.loads(files)) for name, digest, files in self.db.execute(query)}
 
+    @_tolerant(None)
     def set_shards(self, shards: dict[str, tuple[str, list[str]]]) -> None:
         self.db.execute("DELETE FROM shards")
         self.db.executemany(
@@ -229,6 +255,11 @@ class Store:
 
     def commit(self) -> None:
         """Make this build's changes the store's, in one step; a problem costs the next build time only."""
+        if self.damaged and self.path is not None:
+            warning = "entry store damaged; the next build reads every file"
+            print(f"{self.path}: warning: {warning}", file=sys.stderr)
+            self._start_again()
+            return
         try:
             self.set_meta("format", FORMAT)
             self.db.commit()
