@@ -20,7 +20,13 @@ ACTORS = ["ISIS", "ISF", "Peshmerga"]
 PLACES = {"Anbar": "Ramadi", "Ninewa": "Mosul", "Kirkuk": "Hawija", "Basra": "Basra"}  # the sample's
 
 steps = st.one_of(
-    st.tuples(st.just("add"), st.integers(1, 28), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
+    st.tuples(
+        st.just("add"),
+        st.integers(1, 28),
+        st.sampled_from(PROVINCES),
+        st.sampled_from(ACTORS),
+        st.sampled_from([6, 6, 6, 4, 7, 10]),  # other months: other archives, search shards, map windows
+    ),
     st.tuples(st.just("body"), st.integers(0, 99), st.text(alphabet="abc *#\n", max_size=30)),
     st.tuples(st.just("terms"), st.integers(0, 99), st.sampled_from(PROVINCES), st.sampled_from(ACTORS)),
     st.tuples(st.just("title"), st.integers(0, 99), st.sampled_from(["Qaim", "Rawa", "Ana"])),
@@ -45,7 +51,7 @@ class Edits:
             self.add(n * 3 + 1, PROVINCES[n % 3], ACTORS[n % 3])
 
     def write(self, name: str) -> None:
-        title, day, province, actor, body, status, (fatalities, count) = self.fields[name]
+        title, date, province, actor, body, status, (fatalities, count) = self.fields[name]
         self.touched.add(str(self.site.content / f"entries/{name}.md"))
         figure = "" if fatalities is None else f", fatalities: {fatalities}"
         event = f"\n  - {{type: battle, place: {PLACES[province]}, actors: [{actor}]{figure}}}"
@@ -53,7 +59,7 @@ class Edits:
             f"entries/{name}.md",
             entry(
                 title=title,
-                date=f"2014-06-{day:02d}",
+                date=date,
                 provinces=f"[{province}]",
                 actors=f"[{actor}]",
                 places=f"[{PLACES[province]}]",
@@ -67,10 +73,11 @@ class Edits:
         names = sorted(self.fields)
         return names[n % len(names)] if names else None
 
-    def add(self, day: int, province: str, actor: str) -> None:
+    def add(self, day: int, province: str, actor: str, month: int = 6) -> None:
         self.serial += 1
-        name = f"2014-06-{day:02d}-e{self.serial}"
-        self.fields[name] = [f"Entry {self.serial}", day, province, actor, "Body.", "published", (2, 1)]
+        date = f"2014-{month:02d}-{day:02d}"
+        name = f"{date}-e{self.serial}"
+        self.fields[name] = [f"Entry {self.serial}", date, province, actor, "Body.", "published", (2, 1)]
         self.write(name)
 
     def apply(self, step: tuple) -> None:

@@ -241,3 +241,22 @@ def test_a_head_goes_to_plain_data_and_back():
     original.events = (EventFact("2014-06-03", "attack", "anbar", None, ("isis",), None),)
     original.updated = dt.datetime(2014, 6, 4, 9, tzinfo=ZONE)
     assert head_from_json(original.path, original.to_json(), ZONE) == original
+
+
+def test_search_shards_by_quarter_with_the_newest_quarter_by_month():
+    from tracker.model.search import newest_first, shards_of
+
+    heads = [head(day, f"e{day:03d}") for day in (1, 40, 95, 100, 130, 131)]  # June 1 ... October 9
+    shards = shards_of(heads, "quarter")
+    assert {name: [p[len("/content/") : -3] for p in paths] for name, paths in shards.items()} == {
+        "2014-q2": ["e001"],
+        "2014-q3": ["e040", "e095", "e100"],
+        "2014-10": ["e130", "e131"],  # the newest quarter, by month
+    }
+    assert list(shards_of(heads, "month")) == ["2014-06", "2014-07", "2014-09", "2014-10"]
+    assert newest_first(["2014-q2", "2014-10", "2013", "2014-q3"]) == [
+        "2014-10",
+        "2014-q3",
+        "2014-q2",
+        "2013",
+    ]

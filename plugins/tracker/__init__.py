@@ -277,6 +277,7 @@ def report(pelican) -> None:
     store.set_meta("chrome", build.chrome)
     store.set_meta("refused", json.dumps(build.refused))
     store.set_meta("fingerprint", build.fingerprint)
+    store.set_meta("shard_order", json.dumps(build.generator.site.shard_order))
     store.set_meta("statics", build.statics)
     store.set_meta("problems", json.dumps([astuple(p) for p in build.inputs.reporter.problems]))
     store.set_meta("links", json.dumps(build.generator.links()))

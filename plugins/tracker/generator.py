@@ -245,6 +245,8 @@ class TrackerGenerator(Generator):
             return
         build = Build.of(self.settings)
         outputs = self.outputs()
+        if self.site.shard_order != json.loads(build.store.meta("shard_order", "[]")):
+            self.plan.named.add("search")  # the search page lists the shards it merges
         views = self._changed_views()
         dirty = outputs.dirty(
             self.all_outputs, self.plan, views, outputs.unfollowed(self._template_reads(build))
@@ -308,7 +310,7 @@ class TrackerGenerator(Generator):
         if not self.settings["TRACKER_SEARCH"]:
             return
         shards = self.site.shards
-        newest = max(shards, default=None)
+        newest = self.site.shard_order[0] if shards else None
         heads = self.lists.heads
         key = build.inputs.build_key
         digests = {

@@ -8,13 +8,16 @@ for `Daesh` finds the entries tagged ISIS.
 
 **Shards.** Pagefind builds an index of a whole site at once, so the index is cut by the entries'
 dates into shards (a quarter each by default: `TRACKER_SEARCH_SHARD`) that the search page merges
-in the browser; an edit indexes its entry's shard again, not the archive. Each document carries
-its shard as a hidden filter, so that the search page can list results newest first across shards.
+in the browser; an edit indexes its entry's shard again, not the archive. The newest period is cut
+by month, so that today's entry indexes a month of entries again, not a quarter; once a newer
+period starts, its months are indexed again as one shard. Each document carries its shard as a
+hidden filter, so that the search page can list results newest first across shards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
@@ -30,6 +33,33 @@ def shard_of(date: dt.datetime | dt.date, size: str) -> str:
     if size == "quarter":
         return f"{date.year}-q{(date.month - 1) // 3 + 1}"
     return f"{date.year}-{date.month:02d}"
+
+
+def shards_of(heads: Iterable[Any], size: str) -> dict[str, list[str]]:
+    """Shard name -> paths of the entries in it (heads oldest first, published only): by `size`,
+    the newest period by month."""
+    heads = list(heads)
+    newest = shard_of(heads[-1].date, size) if heads else None
+    found: dict[str, list[str]] = {}
+    for head in heads:
+        name = shard_of(head.date, size)
+        found.setdefault(shard_of(head.date, "month") if name == newest else name, []).append(head.path)
+    return found
+
+
+def shard_start(name: str) -> str:
+    """The first month a shard covers (`YYYY-MM`): what orders shards of any size by date."""
+    year, _, part = name.partition("-")
+    if not part:
+        return f"{year}-01"
+    if part.startswith("q"):
+        return f"{year}-{(int(part[1:]) - 1) * 3 + 1:02d}"
+    return name
+
+
+def newest_first(names: Iterable[str]) -> list[str]:
+    """Shard names, the newest shard first."""
+    return sorted(names, key=shard_start, reverse=True)
 
 
 def sort_key(record: Any) -> str:

@@ -18,7 +18,7 @@ from .lists import SITE, SiteLists
 from .maps import Geometry, SiteMap, shaded
 from .periods import Period, periods
 from .record import EntryRecord
-from .search import shard_of
+from .search import newest_first, shards_of
 from .terms import FeedLink, TermLink, TermPage, Terms, facts_of, tally, term_link
 from .vocabulary import Term, Vocabulary
 from .week import WeekPanel, week_panel
@@ -193,8 +193,9 @@ class Site:
     @cached_property
     def shards(self) -> dict[str, list[str]]:
         """The search index's shards: name -> paths of the published entries in it, oldest first."""
-        size = self.settings["TRACKER_SEARCH_SHARD"]
-        found: dict[str, list[str]] = {}
-        for head in self.lists.published():
-            found.setdefault(shard_of(head.date, size), []).append(head.path)
-        return found
+        return shards_of(self.lists.published(), self.settings["TRACKER_SEARCH_SHARD"])
+
+    @cached_property
+    def shard_order(self) -> list[str]:
+        """The shards' names, newest first."""
+        return newest_first(self.shards)

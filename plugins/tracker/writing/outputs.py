@@ -77,7 +77,7 @@ FOLLOWED = {
     "feeds": {"feeds_overview", "opml_url"},
     "archives": {"archive_index", "site.archive_years"},
     "corrections": {"articles"},
-    "search": {"search_terms", "search_shards"},
+    "search": {"search_terms", "search_shards", "site.shard_order"},
     "data": {"data_files", "event_tally"},
     "404": set(),
 }
@@ -439,7 +439,7 @@ class Outputs:
             output,
             url=self.settings["TRACKER_SEARCH_URL"],
             search_terms=terms,
-            search_shards=sorted(self.site.shards, reverse=True),
+            search_shards=self.site.shard_order,
         )
 
     def _named_data(self, output: Output) -> bytes:
