@@ -24,7 +24,7 @@ from .model.lists import SiteLists
 from .model.maps import geometry
 from .model.periods import months_between
 from .model.plan import Plan, Planner
-from .model.record import EntryRecord, Head, record_from_json
+from .model.record import EntryRecord, Head
 from .model.search import document
 from .model.site import Site
 from .model.views import view_of
@@ -122,61 +122,31 @@ class TrackerGenerator(Generator):
     # What the model loads
 
     def _slug_line(self, path: str) -> int:
-        row = self.changes.rows.get(path)
-        record = (
-            row.record
-            if row is not None
-            else Build.of(self.settings).store.column("record", [path]).get(path)
-        )
-        return (record or {}).get("slug_line", 1)
+        record = Build.of(self.settings).store.column("record", [path]).get(path)
+        return record.get("slug_line", 1) if isinstance(record, dict) else 1
 
-    def records(self, paths: list[str]) -> dict[str, EntryRecord]:
-        """Whole records by path: this build's reading, else the store's."""
+    def records(self, paths: list[str], bodies: bool = True) -> dict[str, EntryRecord]:
+        """Whole records by path, from the store (which holds this build's reading too); without
+        `bodies`, their HTML is left empty."""
         build = Build.of(self.settings)
         inputs = build.inputs
-        found, missing = {}, []
-        for path in paths:
-            row = self.changes.rows.get(path)
-            if row is not None and row.record is not None:
-                found[path] = record_from_json(
-                    path,
-                    row.record,
-                    tuple(row.html),
-                    inputs.vocabularies,
-                    inputs.parser.timezone,
-                    self.lists.heads.get(path),
-                )
-            else:
-                missing.append(path)
-        if missing:
-            found.update(
-                load_records(
-                    build.store, missing, inputs.vocabularies, inputs.parser.timezone, self.lists.heads
-                )
-            )
-            damaged = [path for path in missing if path not in found and self._reread(path)]
-            if damaged:
-                found.update(self.records(damaged))
+        heads, zone = self.lists.heads, inputs.parser.timezone
+        found = load_records(build.store, paths, inputs.vocabularies, zone, heads, bodies)
+        damaged = [path for path in paths if path not in found and self._reread(path)]
+        if damaged:
+            found.update(self.records(damaged, bodies))
         return found
 
     def items(self, paths: list[str]) -> dict[str, str]:
-        """List items by path: this build's, else the store's."""
+        """List items by path."""
         return self._fragments("item", paths)
 
     def _fragments(self, part: str, paths: list[str]) -> dict[str, Any]:
-        """One part of some entries' fragments (`item` or `export`): this build's, else the store's."""
-        found, missing = {}, []
-        for path in paths:
-            row = self.changes.rows.get(path)
-            if row is not None and row.fragments is not None:
-                found[path] = row.fragments[part]
-            else:
-                missing.append(path)
-        if missing:
-            found.update(Build.of(self.settings).store.column(part, missing))
-            damaged = [path for path in missing if path not in found and self._reread(path)]
-            if damaged:
-                found.update(self._fragments(part, damaged))
+        """One part of some entries' fragments (`item` or `export`), from the store."""
+        found = Build.of(self.settings).store.column(part, paths)
+        damaged = [path for path in paths if path not in found and self._reread(path)]
+        if damaged:
+            found.update(self._fragments(part, damaged))
         return found
 
     def _reread(self, path: str) -> bool:
@@ -190,7 +160,7 @@ class TrackerGenerator(Generator):
             build.store, [path], inputs.reading(), inputs.build_key, self.fragments.make, inputs.vocabularies
         )
         self.changes.rows.update(rows)
-        return rows[path].record is not None
+        return rows[path].head is not None
 
     def exports(self) -> dict[str, bytes]:
         """The export files, made once per build from every published entry's rows."""
@@ -260,7 +230,10 @@ class TrackerGenerator(Generator):
             if not build.inputs.reporter.count("error"):
                 tell(changed)
             dirty = [o for o in dirty if o not in shown]
-        changed = render_all(outputs, dirty, self.output_path, parallel=self.plan.full and len(dirty) > 200)
+        parallel = self.plan.full and len(dirty) > 200
+        if parallel:  # what the workers read is committed, and each opens the store again
+            build.store.commit()
+        changed = render_all(outputs, dirty, self.output_path, parallel, in_worker=build.store.reopen)
         build.output.changed |= changed
         build.output.produced |= {o.save_as for o in self.all_outputs}
         self._write_search(build)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import orjson
 
 from ..model.digests import digest_bytes
 from ..model.record import EntryRecord, Head, head_from_json, record_from_json
@@ -34,7 +36,7 @@ class Changes:
     new: dict[str, Head] = field(default_factory=dict)  # every entry now
     changed: set[str] = field(default_factory=set)  # paths whose head differs, or that came or went
     problems: list[Problem] = field(default_factory=list)  # of every file, changed or not
-    rows: dict[str, Row] = field(default_factory=dict)  # the rows written this build
+    rows: dict[str, Row] = field(default_factory=dict)  # the rows written this build (bodies in the store)
     known: dict = field(default_factory=dict)  # path -> (status, digest, head, problems), for the next build
     full: bool = False  # the store could not say what changed: every output is dirty
 
@@ -80,7 +82,7 @@ def find_changes(
     jobs += [("fragments", path, None, old_rows[path]) for path in remake if path in old_rows]
     for row in worker_pool(jobs, _work(reading, make_fragments, vocabularies, fragment_key), parallel_from):
         store.put(row)
-        changes.rows[row.path] = row
+        changes.rows[row.path] = _slim(row)
     gone = set(known) - set(paths)
     store.remove(gone)
     for path, (status, digest, head, problems) in known.items():
@@ -145,9 +147,21 @@ def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, f
                 digests["item"],
                 digests["export"],
             ]
+        # As the store keeps them: bytes cross from a worker process at once, and take less room.
+        row.record, row.html, row.fragments = (
+            orjson.dumps(row.record) if row.record is not None else None,
+            orjson.dumps(row.html) if row.html is not None else None,
+            {part: orjson.dumps(value) for part, value in row.fragments.items()} if row.fragments else None,
+        )
         return row
 
     return work
+
+
+def _slim(row: Row) -> Row:
+    """A written row without what the store now holds (a build reads bodies and fragments from
+    the store, as it reads the unchanged entries': a full build does not hold the archive twice)."""
+    return replace(row, record=None, html=None, fragments=None)
 
 
 def _record(
@@ -168,14 +182,17 @@ def load_records(
     vocabularies: dict[str, Vocabulary],
     timezone: dt.tzinfo,
     heads: dict[str, Head],
+    bodies: bool = True,
 ) -> dict[str, EntryRecord]:
-    """Whole records of some entries, from the store (a damaged one is left out: see `reread`)."""
+    """Whole records of some entries, from the store (a damaged one is left out: see `reread`);
+    without `bodies`, their HTML is left empty."""
     found = {}
     records = store.column("record", paths)
-    html = store.column("html", paths)
+    html = store.column("html", paths) if bodies else None
     for path, data in records.items():
+        text = html.get(path) if html is not None else ["", "", ""]
         try:
-            found[path] = _record(path, data, html.get(path), vocabularies, timezone, heads.get(path))
+            found[path] = _record(path, data, text, vocabularies, timezone, heads.get(path))
         except DAMAGED:
             continue
     return found
@@ -197,5 +214,5 @@ def reread(
         row = work(("read", path, None, None))
         row.status = None  # digested again next build: the status was not taken
         store.put(row)
-        found[path] = row
+        found[path] = _slim(row)
     return found

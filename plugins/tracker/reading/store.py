@@ -28,6 +28,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -114,6 +115,14 @@ class Store:
             _remove(path)
             return _connect(path)
 
+    def reopen(self) -> None:
+        """A connection of this process's own, after a fork (a connection must not be shared with
+        the parent); the store in memory is the process's own copy already. Reads only: what the
+        parent writes later is not seen."""
+        if self.path is not None:
+            self._inherited = self.db  # never closed here: closing it could disturb the parent's locks
+            self.db = _connect(self.path, readonly=True)
+
     def _start_again(self) -> None:
         self.db.close()
         if self.path is not None:
@@ -193,8 +202,8 @@ class Store:
     def put(self, row: Row) -> None:
         """Write one row (a new or changed file)."""
 
-        def dumps(value):
-            return orjson.dumps(value) if value is not None else None
+        def dumps(value):  # values come as Python data or already as bytes (from `changes._work`)
+            return value if value is None or isinstance(value, bytes) else orjson.dumps(value)
 
         fragments = row.fragments or {}
         self.db.execute(
@@ -283,7 +292,9 @@ def _remove(path: str) -> None:
             os.remove(path + suffix)
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: str, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        return sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     if path != ":memory:" and not os.path.exists(path):
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # readable by the user only
     db = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)

@@ -119,7 +119,7 @@ class Outputs:
         env: Any,
         context: dict[str, Any],
         settings: Mapping[str, Any],
-        load: Callable[[list[str]], dict[str, EntryRecord]],
+        load: Callable[..., dict[str, EntryRecord]],  # (paths, bodies=True) -> records
         items: Callable[[list[str]], dict[str, str]],
         exports: Callable[[], dict[str, bytes]],
     ) -> None:
@@ -129,6 +129,7 @@ class Outputs:
         self.patterns = settings["PAGINATION_PATTERNS"]
         self.feed_items = FeedItems(settings)
         self._templates: dict[str, Any] = {}
+        self._events: dict[str, tuple] = {}  # entry path -> its event rows, made once per build
 
     # What there is
 
@@ -314,6 +315,14 @@ class Outputs:
             return None
         return self.site.links(kind).get(term.key)
 
+    def _event_rows(self, heads: list) -> dict[str, tuple]:
+        """The event rows of some entries (an entry is on many term pages: its rows are made once)."""
+        missing = [h.path for h in heads if h.path not in self._events]
+        if missing:
+            for path, record in self.load(missing, bodies=False).items():
+                self._events[path] = event_rows(record, self._link)
+        return {h.path: self._events.get(h.path, ()) for h in heads}
+
     def _items(self, heads: list) -> ItemList:
         found = self.items([h.path for h in heads])
         return ItemList([found[h.path] for h in heads])
@@ -340,14 +349,9 @@ class Outputs:
         values["items"] = self._items(heads)
         if kind in ("province", "actor", "place"):
             term = site.terms.pages[kind][list_key[1]]
-            records = self.load([h.path for h in heads])
+            rows = self._event_rows(heads)
             shown = sorted(
-                (
-                    row
-                    for h in heads
-                    for row in event_rows(records[h.path], self._link)
-                    if _involves(row, kind, term.key)
-                ),
+                (row for h in heads for row in rows[h.path] if _involves(row, kind, term.key)),
                 key=lambda row: row.order,
                 reverse=True,
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 
 import orjson
 
@@ -18,9 +19,15 @@ from .writer import write_bytes
 
 
 def render_all(
-    outputs: Outputs, dirty: list[Output], output_path: str, parallel: bool, workers: int = 2
+    outputs: Outputs,
+    dirty: list[Output],
+    output_path: str,
+    parallel: bool,
+    workers: int = 2,
+    in_worker: Callable[[], None] | None = None,
 ) -> set[str]:
-    """Render and write `dirty`; the paths written (those whose bytes changed)."""
+    """Render and write `dirty`; the paths written (those whose bytes changed). `in_worker` runs
+    first in each worker process (to open its own connection to the store)."""
     workers = min(workers, os.cpu_count() or 1)
     if not parallel or workers < 2:
         return _render(outputs, dirty, output_path)
@@ -34,6 +41,8 @@ def render_all(
             status = 0
             try:
                 default_signals()
+                if in_worker is not None:
+                    in_worker()
                 result = {"changed": sorted(_render(outputs, share, output_path))}
             except SystemExit as stop:
                 result, status = {"exit": stop.code if isinstance(stop.code, int) else 1}, 1
