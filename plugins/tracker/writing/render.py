@@ -6,6 +6,7 @@ bytes are the same whichever worker renders it, and however many there are.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -31,7 +32,9 @@ def render_all(
     workers = min(workers, os.cpu_count() or 1)
     if not parallel or workers < 2:
         return _render(outputs, dirty, output_path)
-    shares = [dirty[n::workers] for n in range(workers)]
+    shares = shared_out(dirty, workers)
+    gc.collect()
+    gc.freeze()  # the collector never walks (and so never copies) the parent's objects in a worker
     children = []
     for share in shares:
         read, write = os.pipe()
@@ -68,6 +71,23 @@ def render_all(
         print(failure, file=sys.stderr)
         raise RuntimeError("rendering failed in a worker process")
     return changed
+
+
+# Rough relative costs of rendering an output, to share the work out evenly.
+COSTS = {"entry": 1.0, "list": 1.3, "period": 1.3, "feed": 2.0, "index": 3.0, "named": 5.0, "export": 1.0}
+# Outputs that share what a worker makes once (feed items, the export rows) go to one worker.
+TOGETHER = ("feed", "export")
+
+
+def shared_out(dirty: list[Output], workers: int) -> list[list[Output]]:
+    """`dirty` in `workers` shares of about equal cost; feeds and exports all in the first."""
+    shares: list[list[Output]] = [[] for _ in range(workers)]
+    costs = [0.0] * workers
+    for output in sorted(dirty, key=lambda o: o.kind not in TOGETHER):  # stable: the rest keep their order
+        at = 0 if output.kind in TOGETHER else costs.index(min(costs))
+        shares[at].append(output)
+        costs[at] += COSTS.get(output.kind, 1.0)
+    return shares
 
 
 def _render(outputs: Outputs, dirty: list[Output], output_path: str) -> set[str]:
