@@ -50,6 +50,7 @@ SCRIPT = b"""(function () {
 """
 KEEPALIVE = 15  # seconds between comments on an idle event stream
 WATCH_POLL_MS = 200  # an empty batch this often while nothing changes (watching goes on between)
+WATCH_STEP_MS = 20  # a batch of changes ends after this long without another (an editor's save)
 REMEMBERED = 64  # rebuilds whose changed files the server keeps for late event streams
 
 
@@ -404,6 +405,7 @@ def watch(settings_file: str, settings: dict[str, Any]):
         watch_filter=FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", []))),
         rust_timeout=WATCH_POLL_MS,
         yield_on_timeout=True,
+        step=WATCH_STEP_MS,
     )
     next(changes)  # a generator watches from its first step: take it now (an empty batch)
     return changes

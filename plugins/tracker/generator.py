@@ -174,7 +174,10 @@ class TrackerGenerator(Generator):
         from .model.dataset import exports
 
         heads = list(self.lists.published())
-        rows = self._fragments("export", [h.path for h in heads])
+        rows = Build.of(self.settings).store.column("export")  # every row in one pass, then in order
+        missing = [h.path for h in heads if h.path not in rows]
+        if missing:
+            rows.update(self._fragments("export", missing))
         return exports([rows[h.path] for h in heads if rows.get(h.path)])
 
     def _describe(self, kind: str, term: Any) -> str:

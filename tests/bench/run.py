@@ -116,7 +116,7 @@ def devserver_reloads(work: Path, victim: Path, times: int = 3) -> float:
                 raise SystemExit(f"the devserver stopped:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        connection.request("GET", "/.tracker-live/events")
+        connection.request("GET", "/.tracker-live/events?page=" + page)  # as the open tab asks
         stream = connection.getresponse()
         for number in range(times):
             time.sleep(1)

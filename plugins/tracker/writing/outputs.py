@@ -110,6 +110,9 @@ class ItemList:
         )
 
 
+RECENT_RECORDS = 300  # records kept for the next feeds: a few feeds' worth
+
+
 class Outputs:
     """The model's outputs and their rendering, for one build."""
 
@@ -130,6 +133,7 @@ class Outputs:
         self.feed_items = FeedItems(settings)
         self._templates: dict[str, Any] = {}
         self._events: dict[str, tuple] = {}  # entry path -> its event rows, made once per build
+        self._recent: dict[str, EntryRecord] = {}  # the records loaded last (see `_records`)
 
     # What there is
 
@@ -315,6 +319,17 @@ class Outputs:
             return None
         return self.site.links(kind).get(term.key)
 
+    def _records(self, paths: list[str]) -> dict[str, EntryRecord]:
+        """Whole records, the last few kept: a term's RSS, Atom and JSON feeds carry the same ones."""
+        found = {path: self._recent[path] for path in paths if path in self._recent}
+        missing = [path for path in paths if path not in found]
+        if missing:
+            found.update(self.load(missing))
+            self._recent.update(found)
+            while len(self._recent) > RECENT_RECORDS:
+                del self._recent[next(iter(self._recent))]
+        return found
+
     def _event_rows(self, heads: list) -> dict[str, tuple]:
         """The event rows of some entries (an entry is on many term pages: its rows are made once)."""
         missing = [h.path for h in heads if h.path not in self._events]
@@ -388,7 +403,7 @@ class Outputs:
     def _render_feed(self, output: Output) -> bytes:
         feed: Feed = output.key
         heads = self.site.carried(feed)
-        records = self.load([h.path for h in heads])
+        records = self._records([h.path for h in heads])
         return render_feed(feed, [records[h.path] for h in heads], self.feed_items)
 
     def _render_export(self, output: Output) -> bytes:
