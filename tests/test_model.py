@@ -262,13 +262,13 @@ def test_search_shards_by_quarter_with_the_newest_quarter_by_month():
     ]
 
 
-def test_rendering_is_shared_out_whole_with_feeds_and_exports_in_one_worker():
+def test_rendering_is_shared_out_whole_with_feeds_in_one_worker():
     from tracker.writing.outputs import Output
     from tracker.writing.render import shared_out
 
     dirty = [Output(f"e{n}", "entry") for n in range(20)] + [Output(f"f{n}", "feed") for n in range(4)]
-    dirty += [Output("data/events.csv", "export"), Output("index.html", "list")]
+    dirty += [Output("index.html", "list")]
     first, second = shared_out(dirty, 2)
     assert sorted(first + second) == sorted(dirty)  # each output once
-    assert {o.kind for o in second} <= {"entry", "list"}  # feeds and exports all in the first
+    assert {o.kind for o in second} <= {"entry", "list"}  # feeds all in the first
     assert abs(len(first) - len(second)) <= 4  # about even, by cost

@@ -247,10 +247,14 @@ class SearchRefresher:
                 self._queued = None
             started = time.perf_counter()
             try:
-                bundles = index_shards(
-                    {name: docs for name, (_, docs) in pending.items()}, lang, self._started
+                result: dict[str, tuple[str, dict[str, bytes]]] = {}
+                index_shards(
+                    sorted(pending),
+                    lambda name: pending[name][1],
+                    lang,
+                    lambda name, bundle: result.__setitem__(name, (pending[name][0], bundle)),
+                    self._started,
                 )
-                result = {name: (pending[name][0], bundle) for name, bundle in bundles.items()}
                 print(f"search index built in {time.perf_counter() - started:.2f} s", flush=True)
             except SearchFailed as failed:
                 if not self._stopped:

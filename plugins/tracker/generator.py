@@ -77,6 +77,12 @@ class TrackerGenerator(Generator):
         new = drop_duplicates(changes.new, inputs.reporter, self._slug_line)
         old = drop_duplicates(changes.old, None, None)
         self.lists, self.plan = plan_changes(build, old, new, changes.full)
+        # What finding the changes held and the rest of the build does not need (rendering
+        # workers would each copy it): the entries as they were, and the rows as read.
+        changes.old, changes.new, changes.problems = {}, {}, []
+        changes.rows = dict.fromkeys(changes.rows)  # which files were read: see `_reread`
+        if not self.settings.get(DEFER_KEY):
+            changes.known = {}  # a devserver keeps it for its next build
         self.site = Site(
             self.lists,
             inputs.vocabularies,
@@ -301,22 +307,8 @@ class TrackerGenerator(Generator):
             output.produced |= set(kept[name][1])
         if not dirty:
             return
-        ready = self.settings.get(READY_KEY) or {}
-        bundles = {
-            name: ready[name][1] for name in dirty if name in ready and ready[name][0] == digests[name]
-        }
-        waiting = dirty - set(bundles)
-        if waiting:
-            lang = index_language(self.settings)
-            documents = {name: self._documents(shards[name], name, lang) for name in sorted(waiting)}
-            if self.settings.get(DEFER_KEY):
-                build.pending_shards = {name: (digests[name], documents[name]) for name in waiting}
-            else:
-                try:
-                    bundles.update(index_shards(documents, lang))
-                except SearchFailed as failed:
-                    build.inputs.reporter.error("search", 0, f"{failed}; the last index is kept")
-        for name, bundle in bundles.items():
+
+        def write(name: str, bundle: dict[str, bytes]) -> None:
             files = shard_files(name, bundle, name == newest)
             for path, data in files.items():
                 if write_bytes(self.output_path, path, data):
@@ -325,6 +317,22 @@ class TrackerGenerator(Generator):
                 output.produced.discard(path)
             output.produced |= {os.path.normpath(p) for p in files}
             build.shards[name] = (digests[name], sorted(os.path.normpath(p) for p in files))
+
+        ready = self.settings.get(READY_KEY) or {}
+        for name in sorted(dirty):
+            if name in ready and ready[name][0] == digests[name]:
+                write(name, ready[name][1])  # indexed by a devserver after the last build
+        waiting = sorted(name for name in dirty if name not in ready or ready[name][0] != digests[name])
+        lang = index_language(self.settings)
+        if waiting and self.settings.get(DEFER_KEY):
+            build.pending_shards = {
+                name: (digests[name], self._documents(shards[name], name, lang)) for name in waiting
+            }
+        elif waiting:
+            try:
+                index_shards(waiting, lambda name: self._documents(shards[name], name, lang), lang, write)
+            except SearchFailed as failed:
+                build.inputs.reporter.error("search", 0, f"{failed}; the last index is kept")
 
     def _documents(self, paths: list[str], shard: str, lang: str) -> dict[str, str]:
         """The search documents of a shard's entries."""

@@ -21,8 +21,8 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import cbor2
@@ -214,14 +214,37 @@ def in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def index_shards(
-    documents: dict[str, dict[str, str]], lang: str, started: Callable[[subprocess.Popen], None] | None = None
-) -> dict[str, dict[str, bytes]]:
-    """Each shard's bundle (shard -> files by path in it), two shards indexed at a time."""
+    names: list[str],
+    documents_of: Callable[[str], dict[str, str]],
+    lang: str,
+    done: Callable[[str, dict[str, bytes]], None],
+    started: Callable[[subprocess.Popen], None] | None = None,
+) -> None:
+    """Index shards two at a time, each shard's documents made (`documents_of`) when its turn
+    comes, so that no more than three shards' are held at once; `done(shard, bundle)` is called
+    here as each finishes. SearchFailed once the shards under way are done, if one failed."""
+    failed: SearchFailed | None = None
+    running: dict[Future, str] = {}
+
+    def settle(futures: Iterable[Future]) -> None:
+        nonlocal failed
+        for future in futures:
+            name = running.pop(future)
+            try:
+                done(name, future.result())
+            except SearchFailed as exc:
+                failed = failed or exc
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        bundles = dict(
-            zip(documents, pool.map(lambda docs: index_bundle(docs, lang, started), documents.values()))
-        )
-    return bundles
+        for name in names:
+            if failed is not None:
+                break
+            if len(running) >= 2:
+                settle(wait(running, return_when=FIRST_COMPLETED)[0])
+            running[pool.submit(index_bundle, documents_of(name), lang, started)] = name
+        settle(list(running))
+    if failed is not None:
+        raise failed
 
 
 def shard_files(shard: str, bundle: dict[str, bytes], primary: bool) -> dict[str, bytes]:
