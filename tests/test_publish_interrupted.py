@@ -86,7 +86,8 @@ def copy_of(sites, tmp_path) -> tuple[Site, object]:
 
 
 def siblings(site: Site) -> list[str]:
-    return sorted(p.name for p in site.root.iterdir())
+    """What is beside the output folder (Python's compiled copy of the settings file aside)."""
+    return sorted(p.name for p in site.root.iterdir() if p.name != "__pycache__")
 
 
 STOPS = [
