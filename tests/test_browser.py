@@ -308,3 +308,81 @@ def test_axe_finds_no_accessibility_violations(served_site, browser, name, width
         assert violations == [], f"{name} at {width}px, {scheme}: {violations}"
     finally:
         context.close()
+
+
+TERM_PAGES = {"province": "provinces/anbar/", "actor": "actors/isis/", "place": "places/mosul/"}
+
+
+@pytest.mark.parametrize("width, height", ((1280, 800), (390, 844)))
+@pytest.mark.parametrize("name", list(TERM_PAGES))
+def test_a_term_page_shows_its_newest_entry_in_the_first_screen(served_site, browser, name, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(served_site + TERM_PAGES[name], wait_until="load")
+        first = page.locator(".term-entries ol.entries > li").first
+        box = first.bounding_box()
+        assert box is not None and box["y"] + 40 <= height, f"{name}: first entry at {box} at {width}px"
+        dates = page.locator(".term-entries ol.entries > li .meta time:first-child").evaluate_all(
+            "ts => ts.map(t => t.dateTime)"
+        )
+        assert len(dates) > 1 and dates == sorted(dates, reverse=True)  # newest first
+        # everything the page gave before is still on it, below or beside the entries
+        assert page.locator(".term-more figure.chart").count() >= 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["province", "actor", "entry", "data", "place"])
+def test_no_table_overflows_a_phone_without_a_scroll_cue(served_site, browser, name):
+    path = {**AUDITED}[name]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(served_site + path, wait_until="load")
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('main table')].filter(t => {
+                 const box = t.closest('.visually-hidden'); if (box) return false;
+                 const scroller = t.closest('.table-scroll');
+                 const wide = t.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                   || (scroller && scroller.scrollWidth > scroller.clientWidth + 1);
+                 return wide; }).map(t => (t.caption || {}).textContent || t.className)"""
+        )
+        assert overflowing == [], f"{name}: tables wider than a 390 px screen: {overflowing}"
+        cards = page.locator("table.events td[data-label='Fatalities']")
+        if cards.count():  # each event a card: every column, under its name
+            assert cards.first.is_visible()
+            label = cards.first.evaluate("td => getComputedStyle(td, '::before').content")
+            assert "Fatalities" in label
+    finally:
+        context.close()
+
+
+A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "province", "actor", "place", "entry", "provinces", "actors", "data"]
+)
+def test_no_printed_page_is_wider_than_a4(served_site, browser, name):
+    context = browser.new_context(viewport={"width": A4_WIDTH_PX, "height": 1123})
+    try:
+        page = context.new_page()
+        page.goto(served_site + AUDITED[name], wait_until="load")
+        page.emulate_media(media="print")
+        # the @page margins leave 170 mm (643 px) for the text
+        widest = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('main table, main figure, main pre')]
+                 .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden'))
+                 .map(e => e.scrollWidth), 0)"""
+        )
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= A4_WIDTH_PX and widest <= A4_WIDTH_PX, (name, width, widest)
+        if name in ("province", "actor"):
+            assert page.locator("figure.chart").first.is_visible()  # charts print
+            assert "Highest:" in page.locator("figure.chart figcaption").first.inner_text()
+        if name == "home":
+            assert page.locator("p.more").first.is_hidden()  # no link text that means nothing on paper
+        page.pdf(path=str(ARTIFACTS / f"{name}-print.pdf"), format="A4") if ARTIFACTS.is_dir() else None
+    finally:
+        context.close()

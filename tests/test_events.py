@@ -276,6 +276,8 @@ def test_entries_csv_and_json_list_published_entries_only(site):
         "Anbar",
         "ISIS; ISF",
     )
+    assert qaim["events_without_figure"] == "1"  # the air strike gives none: 34 is a minimum
+    assert (mosul["fatalities"], mosul["events_without_figure"]) == ("5", "0")
     assert (mosul["covers_from"], mosul["covers_to"], mosul["tags"]) == ("2014-06-20", "2014-06-21", "city")
     # an event's place, province and actors are the entry's own, as if it had named them
     assert (mosul["provinces"], mosul["actors"], mosul["places"]) == (
@@ -294,13 +296,43 @@ def test_entries_csv_and_json_list_published_entries_only(site):
     assert b"The draft" not in everything and b"The hidden" not in everything
 
 
+def test_no_figure_is_never_zero_in_exports_tallies_and_map_titles(site):
+    site.write(
+        "data/provinces.geojson", (ROOT / "content/data/provinces.geojson").read_text(encoding="utf-8")
+    )
+    unknown = "\n  - type: battle\n    province: Kirkuk\n  - type: explosions\n    province: Kirkuk"
+    site.write("entries/2014-07-01-kirkuk.md", entry("No toll yet", "2014-07-01", events=unknown))
+    assert site.build().returncode == 0
+    rows = {r["title"]: r for r in rows_of(site, "entries.csv")}
+    assert (rows["No toll yet"]["fatalities"], rows["No toll yet"]["events_without_figure"]) == ("", "2")
+    as_json = {r["title"]: r for r in rows_of(site, "entries.json")}
+    assert (
+        as_json["No toll yet"]["fatalities"] is None and as_json["No toll yet"]["events_without_figure"] == 2
+    )
+    assert (
+        as_json["July in Qaim"]["fatalities"] == 2 and as_json["July in Qaim"]["events_without_figure"] == 0
+    )
+    kirkuk = " ".join(
+        site.html("provinces/kirkuk/index.html").select_one(".events-summary").get_text().split()
+    )
+    assert "2 events recorded; reported fatalities: no figure given" in kirkuk
+    first = site.html("index.html").select_one(".where figure.map")  # the events map
+    titles = {a["data-province"]: a.title.get_text() for a in first.select("svg a.region")}
+    assert titles["kirkuk"].startswith("Kirkuk: 2 events, reported fatalities: no figure given")
+    assert titles["anbar"].startswith("Anbar: 3 events, reported fatalities: at least 36 (1 event without")
+    assert "0 reported" not in " ".join(titles.values())
+    assert "No figure is not zero" in site.html("data/index.html").get_text()
+
+
 def test_term_pages_tally_events_and_chart_them_by_month(site):
     site.build()
     anbar = site.html("provinces/anbar/index.html")
     summary = anbar.select_one(".events-summary")
-    assert "3 events recorded, with 36 reported fatalities" in " ".join(summary.get_text().split())
+    assert "3 events recorded; reported fatalities: at least 36 (1 event without a figure)" in " ".join(
+        summary.get_text().split()
+    )
     months = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in summary.select("table tbody tr")]
-    assert months == [["June 2014", "2", "34"], ["July 2014", "1", "2"]]
+    assert months == [["June 2014", "2", "at least 34"], ["July 2014", "1", "2"]]
     assert [c.get("aria-label", "")[:40] for c in summary.select("figure.chart svg")] == [
         "Bar chart: events per month in Anbar, Ju",
         "Bar chart: reported fatalities per month",
@@ -309,12 +341,12 @@ def test_term_pages_tally_events_and_chart_them_by_month(site):
     dates = [tr.select_one("td.date").get_text() for tr in table.select("tbody tr")]
     assert dates == ["2 Jul 2014", "21 Jun 2014", "21 Jun 2014"]  # newest first
     peshmerga = site.html("actors/peshmerga/index.html")  # named only by an event
-    assert "1 event recorded, with 5 reported fatalities" in " ".join(
+    assert "1 event recorded; reported fatalities: 5" in " ".join(
         peshmerga.select_one(".events-summary").get_text().split()
     )
     assert peshmerga.select_one(".term-entries a[href$='2014/06/22/mosul/']")
     qaim = site.html("places/qaim/index.html")
-    assert "2 events recorded, with 36 reported fatalities" in " ".join(
+    assert "2 events recorded; reported fatalities: 36" in " ".join(
         qaim.select_one(".events-summary").get_text().split()
     )
     assert site.html("provinces/kirkuk/index.html").select_one(".events-summary") is None
@@ -383,19 +415,29 @@ def test_the_data_page_lists_the_files_their_columns_and_the_licence(site):
     assert "states no licence" in site.html("data/index.html").get_text()
 
 
-def test_the_events_map_is_a_second_map_behind_a_switch(site):
+def test_the_home_map_counts_events_and_the_entries_map_is_behind_a_switch(site):
     site.write(
         "data/provinces.geojson", (ROOT / "content/data/provinces.geojson").read_text(encoding="utf-8")
     )
     site.build()
     home = site.html("index.html")
-    switch = home.select_one("details.events-map")
-    assert switch.summary.get_text().startswith("Map of events")
-    titles = {a["data-province"]: a.title.get_text() for a in switch.select("svg a.region")}
-    assert titles["anbar"] == "Anbar: 3 events, 36 reported fatalities, 3 Jun – 2 Jul 2014"
+    first = home.select_one(".where figure.map")
+    assert first.figcaption.get_text().startswith("Events recorded in each province")
+    assert "Events per province, fewer to more" in first.figcaption.get_text()
+    titles = {a["data-province"]: a.title.get_text() for a in first.select("svg a.region")}
+    assert titles["anbar"] == (
+        "Anbar: 3 events, reported fatalities: at least 36 (1 event without a figure), 3 Jun – 2 Jul 2014"
+    )
     assert titles["kirkuk"].startswith("Kirkuk: 0 events")
-    assert len(home.select("[id=hatch]")) == 1 and home.select_one("#events-map-caption")
+    assert [t.get_text() for t in first.select("a.place-label text.abbr")]  # labelled like the other
+    switch = home.select_one("details.events-map")
+    assert switch.summary.get_text().startswith("Map of entries")
+    assert switch.select_one("figcaption").get_text().startswith("Entries naming each province")
+    assert len(home.select("[id=hatch]")) == 1 and home.select_one("#entries-map-caption")
     assert site.html("provinces/index.html").select_one("details.events-map svg")
+    week = home.select_one("section.week")
+    assert week.select_one("thead").get_text(" ", strip=True).startswith("Province Events")
+    assert "1 event recorded in 1 entry" in week.select_one(".note").get_text()
 
 
 def test_exports_are_byte_identical_across_builds_and_after_an_incremental_rebuild(site, tmp_path):

@@ -272,3 +272,29 @@ def test_rendering_is_shared_out_whole_with_feeds_in_one_worker():
     assert sorted(first + second) == sorted(dirty)  # each output once
     assert {o.kind for o in second} <= {"entry", "list"}  # feeds all in the first
     assert abs(len(first) - len(second)) <= 4  # about even, by cost
+
+
+def test_a_fatality_total_says_what_it_leaves_out():
+    from tracker.model.figures import Fatalities
+
+    assert Fatalities.of([]).total is None
+    assert Fatalities.of([None, None]).total is None and Fatalities.of([None]).text() == "no figure given"
+    assert Fatalities.of([0]).total == 0 and Fatalities.of([0]).text() == "0"  # a figure of none dead
+    mixed = Fatalities.of([30, None, 5, None])
+    assert (mixed.total, mixed.without, mixed.events) == (35, 2, 4)
+    assert mixed.text() == "at least 35 (2 events without a figure)" and mixed.short() == "at least 35"
+    assert (Fatalities.of([1]) + Fatalities.of([None])).text() == "at least 1 (1 event without a figure)"
+
+
+def test_places_at_one_spot_share_a_dot_sized_by_their_counts_together():
+    from tracker.model.maps import place_dots
+    from tracker.model.terms import TermLink
+
+    links = {
+        k: TermLink("place", k, k.title(), k, f"places/{k}/", True) for k in ("kadhimiya", "baghdad", "mosul")
+    }
+    spots = {"kadhimiya": (100.0, 100.0), "baghdad": (101.0, 102.0), "mosul": (10.0, 10.0)}
+    dots = place_dots({"kadhimiya": 1, "baghdad": 3, "mosul": 2}, spots, links)
+    assert [(d.link.name, d.count) for d in dots] == [("Baghdad", 4), ("Mosul", 2)]
+    assert [(link.name, n) for link, n in dots[0].places] == [("Baghdad", 3), ("Kadhimiya", 1)]
+    assert dots[0].r == 9.0 and dots[1].r < dots[0].r

@@ -135,6 +135,7 @@ def test_a_record_holds_its_text_its_filters_and_every_alias():
         date=dt.datetime(2014, 6, 21, 15, tzinfo=dt.timezone(dt.timedelta(hours=3))),
         content="<p>Body <b>text</b></p>",
         summary="",
+        description="<p>Body text</p>",
         sources=(),
         correction=None,
         provinces=[Term("Ninewa", "ninewa", ("Nineveh", "Ninawa"))],
@@ -149,6 +150,10 @@ def test_a_record_holds_its_text_its_filters_and_every_alias():
     assert '<p data-pagefind-sort="date">2014-06-21T12:00:00Z 2014/06/21/qaim/</p>' in html
     assert "Ninewa (also Nineveh, Ninawa)" in html and "ISIS (also Daesh)" in html
     assert "<p>Body <b>text</b></p>" in html
+    assert '<p data-pagefind-meta="summary">Body text</p>' in html
+    # the brief, a mark, title and date, a mark, then the other names: excerpts come from the brief
+    assert html.index("Body") < html.index("\u2042") < html.index("<h1>Qaim") < html.rindex("\u2042")
+    assert html.rindex("\u2042") < html.index("ISIS (also Daesh)")
 
 
 def test_a_word_in_one_entry_finds_that_entry_first(served, browser):  # noqa: F811
@@ -173,6 +178,38 @@ def test_an_alias_finds_the_entries_of_its_term(served, browser):  # noqa: F811
     context, page, titles, problems, _ = search(browser, served, "q=Nineveh")
     try:
         assert sorted(titles) == ["Peshmerga hold Bashir", "Quiet day in Mosul"]
+    finally:
+        context.close()
+
+
+def test_an_alias_shows_an_excerpt_of_the_brief_never_the_alias_list(served, browser):  # noqa: F811
+    for query in ("q=Daesh", "q=Ninawa", "q=Insurgents"):  # an alias, another alias, a headline word
+        context, page, titles, problems, _ = search(browser, served, query)
+        try:
+            excerpts = page.locator(".search-result .excerpt").all_inner_texts()
+            assert excerpts and all(text.strip() for text in excerpts), (query, excerpts)
+            for text in excerpts:
+                assert "(also" not in text and "Actors:" not in text and "Provinces:" not in text, (
+                    query,
+                    text,
+                )
+            assert problems == []
+        finally:
+            context.close()
+    context, page, titles, problems, _ = search(browser, served, "q=Rutba")
+    try:  # a word of the brief: its excerpt, with the word marked
+        assert (
+            "Fighting near the Waleed crossing" in page.locator(".search-result .excerpt").first.inner_text()
+        )
+    finally:
+        context.close()
+
+
+def test_a_local_name_in_the_vocabulary_finds_its_entries(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "q=" + quote("الدولة الإسلامية"))
+    try:
+        assert titles == ["Insurgents take Qaim"]  # ISIS's Arabic name in actors.yaml
+        assert problems == []
     finally:
         context.close()
 

@@ -44,17 +44,16 @@ def test_every_page_passes_the_nu_html_checker(sample):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_home_leads_with_the_latest_brief_the_map_and_the_week_then_the_brief_in_full(sample):
+def test_home_keeps_the_latest_brief_whole_beside_the_map_and_the_week(sample):
     home = soup(sample, "index.html")
     assert home.select_one("header.site h1.site-name").get_text() == "Iraq Daily Tracker"
     assert [h.get_text() for h in home.select("h1")] == ["Iraq Daily Tracker"]
     situation = home.select_one("main .situation")
-    lead = situation.select_one("section.lead")
+    lead = situation.select_one("article.lead")
     assert lead.select_one("h2.headline").get_text() == "Warning signs around Sinjar and Zummar"
     assert "massing west of Mosul" in lead.select_one(".standfirst").get_text()
     assert situation.select_one("svg.map-svg") is not None and situation.select_one("section.week table")
-    latest = home.select_one("main section.entry.latest")
-    assert "Yezidi residents of Sinjar" in latest.select_one(".body").get_text()  # the body, not a summary
+    assert "Yezidi residents of Sinjar" in lead.select_one(".body").get_text()  # the body, in the lead
     recent = [a.get_text() for a in home.select("main section.recent .entry-title a")]
     assert recent[0] == "Shelling of Fallujah continues as Ramadi fighting grinds on"
     assert {a["href"].removeprefix("./") for a in home.select("main section.browse a")} == {
@@ -68,33 +67,33 @@ def test_home_leads_with_the_latest_brief_the_map_and_the_week_then_the_brief_in
 
 def test_the_week_panel_counts_provinces_against_the_week_before_with_its_rule(sample):
     week = soup(sample, "index.html").select_one("section.week")
-    assert "3 entries, 25 Jul – 31 Jul 2014" in week.select_one(".note").get_text()
+    assert "3 events recorded in 3 entries, 25 Jul – 31 Jul 2014" in week.select_one(".note").get_text()
     rows = {
         tr.th.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")]
         for tr in week.select("tbody tr")
     }
-    # 25-31 July: Ramadi-Fallujah, Haditha (Anbar), Sinjar (Ninewa, Duhok); 18-24 July: Christians
-    # of Mosul (Ninewa), Baghdad bombings, Taji convoy (Baghdad, Ninewa).
-    assert rows["Anbar"] == ["2", "▲ up", "0"]
-    assert rows["Ninewa"] == ["1", "▼ down", "2"]
-    assert rows["Baghdad"] == ["0", "▼ down", "2"]
-    assert list(rows)[:2] == ["Anbar", "Ninewa"]  # busiest first
+    # The sample records events, so the panel counts them, by the day each happened: 25-31 July,
+    # three in Anbar (Ramadi, Fallujah, Haditha); 18-24 July, Baghdad's bombings and Ninewa's.
+    assert rows["Anbar"] == ["3", "▲ up", "0"]
+    assert rows["Baghdad"] == ["0", "▼ down", "3"]
+    assert rows["Ninewa"] == ["0", "▼ down", "2"]
+    assert list(rows)[:2] == ["Anbar", "Baghdad"]  # busiest first
 
 
 def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessible_table(sample):
     page = soup(sample, "provinces/index.html")
-    entries_map, events_map = page.select("svg.map-svg")  # the second behind the events switch
+    events_map, entries_map = page.select("svg.map-svg")  # the entries map behind a switch
     regions = entries_map.select("a.region")
     provinces = (ROOT / "content/data/provinces.yaml").read_text(encoding="utf-8").count("\n- name:")
     assert len(regions) == provinces - 1  # every province but Halabja, which the map data has no shape for
     assert len(events_map.select("a.region")) == len(regions)
-    caption = page.select_one("figcaption").get_text()
+    caption = page.select_one("details.events-map figcaption").get_text()
     assert "Halabja has no boundary of its own" in caption
     assert "Entries naming each province, 2 Jul – 31 Jul 2014" in caption
     titles = {a["data-province"]: a.title.get_text() for a in regions}
     table = {
         row.th.get_text(): int(row.td.get_text())
-        for row in page.select_one("div.visually-hidden table").select("tbody tr")  # the provinces' table
+        for row in page.select_one("details.events-map div.visually-hidden table").select("tbody tr")
     }
     assert len(table) == provinces
     # 30 days up to the newest entry (31 July): 2 July .. 31 July
@@ -107,7 +106,12 @@ def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessibl
         assert (sample / a["href"] / "index.html").is_file() or (
             sample / "provinces" / a["href"].split("/")[-2] / "index.html"
         ).is_file()
-    labels = {a.select_one("text.abbr").get_text(): a for a in page.select("svg.map-svg a.place-label")}
+    labels = {a.select_one("text.abbr").get_text(): a for a in entries_map.select("a.place-label")}
+    for svg in (events_map, entries_map):  # labels are drawn last: no dot covers a label
+        order = [a["class"][0] for a in svg.find_all("a", class_=["place-dot", "place-label"])]
+        assert "place-dot" in order and order.index("place-label") > max(
+            i for i, kind in enumerate(order) if kind == "place-dot"
+        )
     assert len(labels) == provinces - 1 and {"ANB", "BAG", "NIN", "SAL", "SUL"} <= set(labels)
     assert labels["ANB"].select_one("text.name").get_text() == "Anbar"  # a large province: its name fits
     assert labels["BAG"].select_one("text.name") is None  # Baghdad: too small for its name
@@ -340,12 +344,15 @@ def test_a_place_page_shows_its_dot_in_its_province(sample):
 
 def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sample):
     home = soup(sample, "index.html")
-    dots = home.select("svg.map-svg a.place-dot")
+    dots = home.select_one("details.events-map svg.map-svg").select("a.place-dot")  # the entries map
     assert dots and all(a["href"].startswith("./places/") and a.select_one("circle") for a in dots)
     sinjar = next(a for a in dots if a["href"] == "./places/sinjar/")
     assert sinjar.select_one("title").get_text().startswith("Sinjar: 1 entry, ")
     table = home.find("caption", string=re.compile("^Places named in entries")).parent
-    assert len(table.select("tbody tr")) == len(dots)
+    named = [t.split(": ")[0] for a in dots for t in a.select_one("title").get_text().split("; ")]
+    assert len(table.select("tbody tr")) == len(named) > len(dots)  # places at one spot share a dot
+    spots = [(a.circle["cx"], a.circle["cy"]) for a in dots]
+    assert len(spots) == len(set(spots))
     radii = [float(a.select_one("circle")["r"]) for a in dots]
     assert radii == sorted(radii, reverse=True) and 3 <= min(radii) and max(radii) == 9
     entry_map = soup(sample, "2014/06/23/rawa-ana/index.html").select_one("figure.entry-places svg")

@@ -19,6 +19,7 @@ import orjson
 from markupsafe import Markup
 
 from .events import Event
+from .figures import Fatalities
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,12 @@ ENTRY_COLUMNS = (
     ("summary", "Its summary as plain text; empty when the author wrote none."),
     ("updated", "When it was corrected; empty when it never was."),
     ("events", "How many events it records."),
-    ("fatalities", "The reported fatalities of its events (0 when none gives a figure)."),
+    (
+        "fatalities",
+        "The reported fatalities of its events: empty when none of them gives a figure (not the same"
+        " as 0); a minimum when events_without_figure is more than 0.",
+    ),
+    ("events_without_figure", "How many of its events give no fatality figure."),
 )
 
 
@@ -150,6 +156,7 @@ def event_values(row: EventRow, absolute: Callable[[str], str]) -> dict[str, Any
 def entry_values(record: Any, url: str) -> dict[str, Any]:
     """An entry's metadata as export values, by column."""
     covers, updated = record.covers, record.updated
+    figures = Fatalities.of(event.fatalities for event in record.events)
     return {
         "date": record.date.isoformat(),
         "covers_from": covers[0].isoformat() if covers else "",
@@ -163,7 +170,8 @@ def entry_values(record: Any, url: str) -> dict[str, Any]:
         "summary": plain_text(record.summary) if record.summary else "",
         "updated": updated.isoformat() if updated else "",
         "events": len(record.events),
-        "fatalities": sum(event.fatalities or 0 for event in record.events),
+        "fatalities": figures.total,
+        "events_without_figure": figures.without,
     }
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .figures import Fatalities
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, on_map, shade
 from .lists import SITE, SiteLists
 from .record import Head
@@ -79,13 +80,15 @@ class ShadedDrawing:
 
 @dataclass(frozen=True)
 class PlaceDot:
-    """A place on the full map: its link, its entries in the map's 30 days, where, how big."""
+    """Places on the full map at one spot: the link of the one named most, the entries (or events)
+    of all of them in the map's 30 days, where, how big, and each place with its own count."""
 
     link: TermLink
     count: int
     x: float
     y: float
     r: float
+    places: tuple[tuple[TermLink, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class SiteMap:
     legend: tuple[tuple[int, str], ...]
     place_dots: tuple[PlaceDot, ...] = ()
     unit: str = "entries"
-    fatalities: Mapping[str, int] = field(default_factory=dict)
+    fatalities: Mapping[str, Fatalities] = field(default_factory=dict)  # by province, on the events map
 
     @property
     def first_day(self) -> dt.date | None:
@@ -169,15 +172,15 @@ def shaded(
     recent = window_heads(lists)
     newest = recent[0].date if recent else None
     counts: dict[str, int] = {}
-    fatalities: dict[str, int] = {}
+    figures: dict[str, list] = {}
+    first = ((newest - WINDOW).date() + dt.timedelta(days=1)).isoformat() if newest else ""
+    last = newest.date().isoformat() if newest else ""
     if events and newest is not None:
-        first = ((newest - WINDOW).date() + dt.timedelta(days=1)).isoformat()
-        last = newest.date().isoformat()
         for head in recent:
             for fact in head.events:
                 if fact.province is not None and first <= fact.day <= last:
                     counts[fact.province] = counts.get(fact.province, 0) + 1
-                    fatalities[fact.province] = fatalities.get(fact.province, 0) + (fact.fatalities or 0)
+                    figures.setdefault(fact.province, []).append(fact.fatalities)
     else:
         for head in recent:
             for key in head.provinces:
@@ -187,10 +190,8 @@ def shaded(
         drawn.full.width,
         drawn.full.height,
         tuple(
-            # Names go on the entries map only: the events map sits under it, and a name raised above a
-            # small province would stand on a neighbour whose shade differs from map to map.
             ShadedShape(
-                replace(s, label=None) if events else s,
+                s,
                 counts.get(s.key, 0),
                 shade(counts.get(s.key, 0), busiest),
             )
@@ -198,18 +199,16 @@ def shaded(
         ),
     )
     rows = tuple((link, counts.get(key, 0)) for key, link in sorted_known(provinces))
-    dots: tuple[PlaceDot, ...] = ()
-    if not events:
-        place_counts: dict[str, int] = {}
-        for head in recent:
+    place_counts: dict[str, int] = {}
+    for head in recent:
+        if events:
+            for fact in head.events:
+                if fact.place is not None and first <= fact.day <= last:
+                    place_counts[fact.place] = place_counts.get(fact.place, 0) + 1
+        else:
             for key in head.places:
                 place_counts[key] = place_counts.get(key, 0) + 1
-        most = max(place_counts.values(), default=0)
-        dots = tuple(
-            PlaceDot(places[key], n, *drawn.full.dots[key], dot_radius(n, most))
-            for key, n in sorted(place_counts.items(), key=lambda kv: (-kv[1], places[kv[0]].name))
-            if key in drawn.full.dots and key in places
-        )
+    dots = place_dots(place_counts, drawn.full.dots, places)
     return SiteMap(
         full,
         drawn.locator,
@@ -217,10 +216,10 @@ def shaded(
         newest,
         rows,
         drawn.notes,
-        tuple(map_legend(busiest)),
+        tuple(map_legend(busiest, "events" if events else "entries")),
         dots,
         "events" if events else "entries",
-        MappingProxyType(fatalities),
+        MappingProxyType({key: Fatalities.of(given) for key, given in figures.items()}),
     )
 
 
@@ -229,6 +228,43 @@ def sorted_known(links: Mapping[str, TermLink]) -> list[tuple[str, TermLink]]:
     return sorted(
         ((k, v) for k, v in links.items() if v.known), key=lambda kv: (kv[1].name.casefold(), kv[0])
     )
+
+
+SAME_SPOT = 6.0  # map units: places whose dots are closer than this are drawn as one dot
+
+
+def place_dots(
+    counts: Mapping[str, int], spots: Mapping[str, tuple[float, float]], places: Mapping[str, TermLink]
+) -> tuple[PlaceDot, ...]:
+    """One dot per spot, largest first: places that share a spot (or nearly) are one dot, sized
+    by their counts together and linked to the place named most."""
+    groups: list[list[tuple[str, int]]] = []
+    for key, n in sorted(
+        counts.items(), key=lambda kv: (-kv[1], places[kv[0]].name if kv[0] in places else "")
+    ):
+        if key not in spots or key not in places:
+            continue
+        x, y = spots[key]
+        for group in groups:
+            gx, gy = spots[group[0][0]]
+            if math.hypot(x - gx, y - gy) < SAME_SPOT:
+                group.append((key, n))
+                break
+        else:
+            groups.append([(key, n)])
+    totals = [sum(n for _, n in group) for group in groups]
+    most = max(totals, default=0)
+    dots = [
+        PlaceDot(
+            places[group[0][0]],
+            total,
+            *spots[group[0][0]],
+            dot_radius(total, most),
+            tuple((places[key], n) for key, n in group),
+        )
+        for group, total in zip(groups, totals)
+    ]
+    return tuple(sorted(dots, key=lambda dot: (-dot.count, dot.link.name)))
 
 
 def dot_radius(count: int, most: int) -> float:
@@ -250,10 +286,10 @@ def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
     return shorts
 
 
-def map_legend(busiest: int) -> list[tuple[int, str]]:
+def map_legend(busiest: int, unit: str = "entries") -> list[tuple[int, str]]:
     """(shade class, label) pairs for the map legend."""
     if busiest <= 0:
-        return [(0, "no entries")]
+        return [(0, f"no {unit}")]
     found, previous = [(0, "none")], 0
     for count in range(1, busiest + 1):
         level = shade(count, busiest)

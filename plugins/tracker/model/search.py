@@ -21,8 +21,11 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from .dataset import plain_text
 from .dates import day_text
 
+# A word no search finds (Pagefind indexes no punctuation) that ends the brief in a document's text.
+MARK = "\u2042"
 SHARD_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 
@@ -71,7 +74,12 @@ def document(record: Any, shard: str, lang: str) -> str:
     """The HTML Pagefind indexes for one published entry (built with `escape`, not templates:
     thousands are written when the whole index is built)."""
     day = day_text(record.date)
-    meta = (("title", record.title), ("date", day), ("url", record.url))
+    meta = (
+        ("title", record.title),
+        ("date", day),
+        ("url", record.url),
+        ("summary", plain_text(record.description)),
+    )
     parts = [f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>']
     parts += [f'<p data-pagefind-meta="{key}">{escape(value)}</p>' for key, value in meta]
     parts.append(f'<p data-pagefind-sort="date">{escape(sort_key(record))}</p>')
@@ -88,8 +96,10 @@ def document(record: Any, shard: str, lang: str) -> str:
         parts.append(f"<p>Sources: {escape('; '.join(sources))}.</p>")
     if record.correction:
         parts.append(f"<p>Correction: {escape(record.correction)}</p>")
-    # The title and date after the text: a result found by its filters alone starts with the text.
-    parts.append(f"<h1>{escape(record.title)}</h1><p>{day}</p>")
+    # The title and date after the text, and the other names after a mark that ends the brief:
+    # the search page takes its excerpts from the text before the first mark (the brief) and shows
+    # the summary when only the title, a filter or another name matched.
+    parts.append(f"<p>{MARK}</p><h1>{escape(record.title)}</h1><p>{day}</p><p>{MARK}</p>")
     # Other names rank below the entry's own words: an entry that says "Daesh" comes first.
     parts += [
         f'<p data-pagefind-weight="0.5">{escape(names(kind, record))}</p>'
@@ -111,9 +121,10 @@ def filters(record: Any, shard: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def names(kind: str, record: Any) -> str:
-    """'Actors: ISIS (also ISIL, Daesh); ISF.': every name of the record's terms of one kind."""
-    named = [
-        f"{t.name} (also {', '.join(t.aliases)})" if t.aliases else t.name
-        for t in getattr(record, kind + "s")
-    ]
+    """'Actors: ISIS (also ISIL, Daesh, الدولة الإسلامية); ISF.': every name of the record's terms of
+    one kind, local names included."""
+    named = []
+    for t in getattr(record, kind + "s"):
+        others = [*t.aliases, *([t.fields["local_name"]] if t.fields.get("local_name") else [])]
+        named.append(f"{t.name} (also {', '.join(others)})" if others else t.name)
     return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""

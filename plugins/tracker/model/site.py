@@ -95,13 +95,18 @@ class Site:
 
     @cached_property
     def events_map(self) -> SiteMap | None:
-        if self.geometry is None or not any(h.events for h in self.lists.published()):
+        if self.geometry is None or not self.has_events:
             return None
         return shaded(self.geometry, self.lists, self.links("province"), self.links("place"), events=True)
 
     @cached_property
     def week(self) -> WeekPanel | None:
-        return week_panel(self.lists, self.links("province"))
+        return week_panel(self.lists, self.links("province"), events=self.has_events)
+
+    @cached_property
+    def has_events(self) -> bool:
+        """Whether any published entry records events: then the home page counts events, not entries."""
+        return any(h.events for h in self.lists.published())
 
     @cached_property
     def event_tally(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from .charts import Chart, activity, bar_chart
+from .figures import Fatalities
 from .gazetteer import province_of
 from .lists import SiteLists
 from .record import Head
@@ -94,25 +96,22 @@ def term_links(
 
 @dataclass(frozen=True)
 class Tally:
-    """Events counted: how many, their reported fatalities (the lowest figure each reports), how
-    many gave no figure, and charts of both per month."""
+    """Events counted: how many, their reported fatalities (the lowest figure each reports; events
+    without a figure counted apart), and charts of both per month."""
 
     count: int
-    fatalities: int
-    without_figure: int
+    fatalities: Fatalities
     events_chart: Chart | None
     fatalities_chart: Chart | None
     first: dt.date | None = None
     latest: dt.date | None = None
+    by_month: tuple[Fatalities, ...] = ()  # the fatalities of each month of the charts
 
-    def months(self) -> list[tuple[str, int, int]]:
+    def months(self) -> list[tuple[str, int, Fatalities]]:
         """The charts' text equivalent: (period, events, fatalities)."""
-        if self.events_chart is None or self.fatalities_chart is None:
+        if self.events_chart is None:
             return []
-        return [
-            (bar.label, bar.count, other.count)
-            for bar, other in zip(self.events_chart.bars, self.fatalities_chart.bars)
-        ]
+        return [(bar.label, bar.count, dead) for bar, dead in zip(self.events_chart.bars, self.by_month)]
 
 
 def tally(facts: list) -> Tally | None:
@@ -121,20 +120,23 @@ def tally(facts: list) -> Tally | None:
         return None
     events: Counter[dt.date] = Counter()
     dead: Counter[dt.date] = Counter()
-    unknown = 0
     for fact in facts:
         day = dt.date.fromisoformat(fact.day)
         events[day] += 1
         dead[day] += fact.fatalities or 0
-        unknown += fact.fatalities is None
+    chart = bar_chart(events, monthly=True)
+    periods: list[list] = [[] for _ in chart.bars] if chart else []
+    starts = [bar.start for bar in chart.bars] if chart else []
+    for fact in facts:
+        periods[bisect_right(starts, dt.date.fromisoformat(fact.day)) - 1].append(fact.fatalities)
     return Tally(
         len(facts),
-        sum(dead.values()),
-        unknown,
-        bar_chart(events, monthly=True),
+        Fatalities.of(fact.fatalities for fact in facts),
+        chart,
         bar_chart(dead, monthly=True),
         min(events),
         max(events),
+        tuple(Fatalities.of(figures) for figures in periods),
     )
 
 

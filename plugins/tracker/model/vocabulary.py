@@ -18,7 +18,7 @@ from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
     "province": COMMON_KEYS + ("iso", "capital", "local_name"),
-    "actor": COMMON_KEYS + ("kind", "description"),
+    "actor": COMMON_KEYS + ("kind", "local_name", "description"),
     "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description", "map"),
     "event type": COMMON_KEYS + ("sub_types", "description"),
 }

@@ -166,7 +166,7 @@
     meta.textContent = data.meta.date;
     var excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    excerpt.innerHTML = data.excerpt; // Pagefind's excerpt: the entry's escaped text with <mark> around matches
+    excerpt.innerHTML = briefExcerpt(data);
     li.append(title, meta, excerpt);
     var chips = document.createElement("ul");
     chips.className = "chips";
@@ -175,6 +175,45 @@
     });
     if (chips.children.length) li.append(chips);
     return li;
+  }
+
+  // An excerpt of the brief, never of the other names an entry is found by. A document's text is
+  // the brief, a mark, the title and date, a mark, then the other names of its terms (see
+  // model/search.py). Pagefind's content is escaped text whose words its locations count.
+  var MARK = "\u2042", EXCERPT = 30;
+  function briefExcerpt(data) {
+    var words = data.content.split(/[\r\n\s]+/g);
+    var end = words.lastIndexOf(MARK);
+    end = end > 0 ? words.lastIndexOf(MARK, end - 1) : -1;
+    if (end < 0) return data.excerpt; // an index written before the mark
+    var hits = (data.weighted_locations || []).filter(function (w) { return w.location < end; });
+    if (!hits.length) return escapeText(data.meta.summary || ""); // matched by title, filter or other name
+    var start = densest(hits, Math.min(end, words.length));
+    var marked = {};
+    hits.forEach(function (w) { marked[w.location] = true; });
+    var shown = [];
+    for (var i = start; i < Math.min(start + EXCERPT, end); i++) {
+      shown.push(marked[i] ? "<mark>" + words[i] + "</mark>" : words[i]);
+    }
+    return (start > 0 ? "… " : "") + shown.join(" ") + (start + EXCERPT < end ? " …" : "");
+  }
+
+  // Where the excerpt starts: ten words before the match with the most weight of matches in the
+  // thirty words from there, kept inside the brief.
+  function densest(hits, end) {
+    var best = -1, bestAt = 0;
+    hits.forEach(function (hit) {
+      var at = Math.max(0, hit.location - 10), sum = 0;
+      hits.forEach(function (w) { if (w.location >= at && w.location < at + EXCERPT) sum += w.balanced_score; });
+      if (sum > best) { best = sum; bestAt = at; }
+    });
+    return Math.max(0, Math.min(bestAt, end - EXCERPT));
+  }
+
+  function escapeText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
   }
 
   function chip(kind, label, name) {
