@@ -136,10 +136,11 @@ def test_clicking_a_map_region_opens_its_province(served_site, browser, width):
 def test_a_place_dot_on_the_map_opens_its_place(served_site, browser):
     context, page, problems = open_page(browser, served_site, 1280)
     try:
-        dot = page.locator('svg.map-svg a.place-dot[href$="places/sinjar/"] circle')
+        page.locator("details.events-map summary").click()  # the entries map, behind its switch
+        dot = page.locator('details.events-map a.place-dot[href$="places/sinjar/"] circle')
         dot.scroll_into_view_if_needed()
         box = dot.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # what is on top
         page.wait_for_url("**/places/sinjar/")
         assert page.locator("h1").inner_text() == "Sinjar"
         assert page.locator("figure.locator circle.dot").count() == 1
@@ -323,8 +324,8 @@ def test_a_term_page_shows_its_newest_entry_in_the_first_screen(served_site, bro
         first = page.locator(".term-entries ol.entries > li").first
         box = first.bounding_box()
         assert box is not None and box["y"] + 40 <= height, f"{name}: first entry at {box} at {width}px"
-        dates = page.locator(".term-entries ol.entries > li .meta time:first-child").evaluate_all(
-            "ts => ts.map(t => t.dateTime)"
+        dates = page.locator(".term-entries ol.entries > li .meta").evaluate_all(
+            "ms => ms.map(m => m.querySelector('time').dateTime)"
         )
         assert len(dates) > 1 and dates == sorted(dates, reverse=True)  # newest first
         # everything the page gave before is still on it, below or beside the entries
