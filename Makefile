@@ -8,6 +8,9 @@ PELICANOPTS ?=
 
 INPUTDIR ?= $(BASEDIR)/content
 OUTPUTDIR ?= $(BASEDIR)/output
+# The published site: never the preview's folder, so that a publish leaves the preview (and a
+# running devserver) alone.
+PUBLISHDIR ?= $(BASEDIR)/public
 CONFFILE ?= $(BASEDIR)/pelicanconf.py
 PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 
@@ -30,11 +33,11 @@ help:
 	@echo 'make devserver   rebuild on change and serve'
 	@echo 'make new TITLE="..."  create today'"'"'s entry file'
 	@echo 'make check       run every check of a strict build, write nothing (Q=1: no info lines)'
-	@echo 'make publish     strict build with PUBLISHCONF, swapped into OUTPUTDIR only on success'
+	@echo 'make publish     strict build with PUBLISHCONF, swapped into PUBLISHDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
 	@echo 'make lint        check the code with ruff'
 	@echo 'make test        lint, then run the test suite'
-	@echo 'Variables: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
+	@echo 'Variables: INPUTDIR, OUTPUTDIR, PUBLISHDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
 
 html: $(STAMP)
 	@$(TRACKER) html --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" $(PELICANOPTS)
@@ -64,7 +67,7 @@ check: $(STAMP)
 	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" $(if $(Q),--quiet) $(PELICANOPTS)
 
 publish: $(STAMP)
-	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(PUBLISHCONF)" $(PELICANOPTS)
+	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(PUBLISHDIR)" --conf "$(PUBLISHCONF)" $(PELICANOPTS)
 
 # `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.
 N ?= 1000

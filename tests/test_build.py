@@ -127,7 +127,7 @@ def test_broken_vocabulary_is_reported_with_its_lines(site):
 
 def test_sample_site_builds_cleanly_with_the_publish_settings(tmp_path):
     result = subprocess.run(
-        ["make", "-s", "publish", f"OUTPUTDIR={tmp_path / 'out'}"],
+        ["make", "-s", "publish", f"PUBLISHDIR={tmp_path / 'out'}"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pelican.settings import DEFAULT_CONFIG
 
-from conftest import ACTORS, PROVINCES, entry
+from conftest import ACTORS, PROVINCES, Site, entry
 from tracker.build import site_slugify
 from tracker.model.entries import EntryParser, Source
 from tracker.model.vocabulary import load_vocabulary
@@ -214,3 +214,39 @@ def test_a_correction_is_dated_by_updated_on_or_after_the_entry_day(parser):
     assert problems(parser) == [
         (4, "warning", "correction without 'updated:'; add the date of the correction")
     ]
+
+
+def test_a_source_without_a_link_is_a_source_and_passes_a_strict_check(tmp_path):
+    from test_hostile_input import check, problem_lines
+
+    site = Site(tmp_path)
+    site.write(
+        "entries/2014-06-22-phone.md",
+        entry(
+            "Reached by phone",
+            "2014-06-22",
+            summary="A call.",
+            provinces="[Anbar]",
+            actors="[ISIS]",
+            sources='["local council by phone", "Reuters <https://www.reuters.com/x>", "Bad <https://[oops/x>"]',
+        ),
+    )
+    result = check(site)
+    lines = problem_lines(result)
+    assert not any("local council" in line for line in lines)  # a name is a source
+    assert any("source 'Bad <https://[oops/x>' is not a valid link" in line for line in lines)
+    site.write(  # without the malformed link, the strict check passes
+        "entries/2014-06-22-phone.md",
+        entry(
+            "Reached by phone",
+            "2014-06-22",
+            summary="A call.",
+            provinces="[Anbar]",
+            actors="[ISIS]",
+            sources='["local council by phone"]',
+        ),
+    )
+    assert check(site).returncode == 0
+    assert site.build().returncode == 0
+    page = site.html("2014/06/22/phone/index.html")
+    assert [li.get_text() for li in page.select(".sources li")] == ["local council by phone"]

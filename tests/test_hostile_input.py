@@ -267,7 +267,7 @@ def test_unsafe_html_is_removed_from_every_page_and_feed_and_the_author_is_told(
     ) in lines
     assert (
         "content/entries/2014-06-01-x.md:6: warning: source 'Bad <javascript:alert(4)>' "
-        "has no http(s) or mailto: URL; shown without a link" in lines
+        "is not a valid link; shown without a link" in lines
     )
     assert any(
         line.startswith(

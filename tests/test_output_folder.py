@@ -70,6 +70,7 @@ def test_no_command_writes_into_or_replaces_a_folder_holding_the_archive(site, t
                 command,
                 f"INPUTDIR={site.content}",
                 f"OUTPUTDIR={folders[target]}",
+                f"PUBLISHDIR={folders[target]}",
             ],
             cwd=site.root,
             capture_output=True,
@@ -279,7 +280,7 @@ def test_html_after_publish_into_the_same_folder_is_a_clean_preview_build(site, 
     assert publish(site).returncode == 0
     assert make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root).returncode == 0
     assert tree(site.output) == clean_build(site, tmp_path)
-    assert "https://tracker.example.org" not in (site.output / "index.html").read_text(encoding="utf-8")
+    assert "https://tracker.test" not in (site.output / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_full_rebuild_removes_pages_of_removed_drafted_and_hidden_entries(site, tmp_path):

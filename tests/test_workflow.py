@@ -19,6 +19,11 @@ def make(*args, cwd=ROOT, timeout=300):
     site's minimal entries are built without the authoring rules unless PELICANOPTS is given."""
     if not any(a.startswith(("PELICANOPTS=", f"INPUTDIR={ROOT}")) for a in args):
         args = (*args, "PELICANOPTS=-e TRACKER_ENTRY_RULES={}")
+    if not any(a.startswith("PUBLISHDIR=") for a in args):  # a test's one folder, for publish too
+        args = (
+            *args,
+            *[a.replace("OUTPUTDIR=", "PUBLISHDIR=", 1) for a in args if a.startswith("OUTPUTDIR=")],
+        )
     return subprocess.run(
         ["make", "-s", "-f", str(ROOT / "Makefile"), *args],
         cwd=cwd,

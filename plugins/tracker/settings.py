@@ -16,6 +16,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model.yamlnodes import CONTROL, describe_character
@@ -355,6 +356,10 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_SEARCH": _plugin(boolean, True),
     # The search index is cut by the entries' dates into shards, each indexed again only when one of
     # its entries changes: a "year", "quarter" or "month" each.
+    # What the site calls its first-level divisions, singular and plural ("Governorate",
+    # "Governorates"; "Oblast", "Oblasts"): in navigation, headings, search filters and feeds.
+    "TRACKER_PROVINCE_WORD": _plugin(text, "Province"),
+    "TRACKER_PROVINCES_WORD": _plugin(text, "Provinces"),
     "TRACKER_SEARCH_SHARD": _plugin(one_of("year", "quarter", "month"), "quarter"),
     "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),
     "TRACKER_SEARCH_SAVE_AS": _plugin(pattern("none", save_as=True), "search/index.html"),
@@ -437,4 +442,27 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
                 "address; feed links must be absolute, so no feed is written",
             )
         )
+    host = (urlsplit(base).hostname or "") if ABSOLUTE.match(base) else ""
+    if values.get("TRACKER_STRICT") is True and is_placeholder(host):
+        key = "FEED_DOMAIN" if values.get("FEED_DOMAIN") else "SITEURL"
+        problems.append(
+            Problem(
+                "settings",
+                0,
+                "error",
+                f"{key} '{base}' is a placeholder address: set the site's real address in its publish "
+                "settings (or TRACKER_SITEURL=https://… for the sample's)",
+            )
+        )
     return problems
+
+
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1", "0.0.0.0", "::1")
+
+
+def is_placeholder(host: str) -> bool:
+    """Whether `host` is an address no published site has (RFC 2606's example domains, this machine)."""
+    host = host.lower().rstrip(".")
+    return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS) or host.endswith(
+        (".example", ".invalid", ".localhost")
+    )

@@ -306,10 +306,14 @@ class EntryParser:
         for text, line in items:
             if len(text) > MAX_TEXT:
                 raise YAMLProblem(line, f"a source of {len(text):,} characters; at most {MAX_TEXT:,}")
+            # A source is a name, with a link when there is one ("local council by phone" is a
+            # source); only a link that is malformed is a problem.
             title, url = split_source(text)
             if not link_of(url):
-                problem = "is not a valid link" if looks_like_link(url) else "has no http(s) or mailto: URL"
-                self.reporter.warning(path, line, f"source '{text}' {problem}; shown without a link")
+                if looks_like_link(url) or title:
+                    self.reporter.warning(
+                        path, line, f"source '{text}' is not a valid link; shown without a link"
+                    )
                 title, url = text.strip(), ""
             sources.append(Source(url, title))
         return sources

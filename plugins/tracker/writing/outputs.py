@@ -425,7 +425,10 @@ class Outputs:
         overview = self.site.feeds_overview
         groups = [
             ("Site", [f for f in self.site.site_feeds if f.format == "rss"]),
-            ("Provinces", [f for row in overview["province"] for f in row.feeds if f.format == "rss"]),
+            (
+                self.settings["TRACKER_PROVINCES_WORD"],
+                [f for row in overview["province"] for f in row.feeds if f.format == "rss"],
+            ),
             ("Actors", [f for row in overview["actor"] for f in row.feeds if f.format == "rss"]),
         ]
         places = [f for row in overview["place"] for f in row.feeds if f.format == "rss"]

@@ -18,7 +18,8 @@
   var bundle = new URL(form.getAttribute("data-bundle"), location.href);
   var shards = form.getAttribute("data-shards").split(" ");
   var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
-  var GROUPS = [["province", "Province"], ["actor", "Actor"], ["place", "Place"], ["year", "Year"]];
+  var PROVINCE = form.getAttribute("data-province-word") || "Province";
+  var GROUPS = [["province", PROVINCE], ["actor", "Actor"], ["place", "Place"], ["year", "Year"]];
   var PAGE = 20;
   var pagefind = null;
   var selects = {};
@@ -170,7 +171,7 @@
     li.append(title, meta, excerpt);
     var chips = document.createElement("ul");
     chips.className = "chips";
-    [["province", "Province: "], ["actor", "Actor: "]].forEach(function (kind) {
+    [["province", PROVINCE + ": "], ["actor", "Actor: "]].forEach(function (kind) {
       (data.filters[kind[0]] || []).forEach(function (name) { chips.append(chip(kind[0], kind[1], name)); });
     });
     if (chips.children.length) li.append(chips);
