@@ -6,6 +6,21 @@ VENV ?= $(BASEDIR)/.venv
 PELICAN ?= $(VENV)/bin/pelican
 PELICANOPTS ?=
 
+# SITE=folder: a site folder made by `make new-site`, which holds its content, its settings and
+# its publish settings; every target then uses that site's own files.
+ifdef SITE
+SITEDIR := $(abspath $(SITE))
+INPUTDIR ?= $(SITEDIR)/content
+OUTPUTDIR ?= $(SITEDIR)/output
+PUBLISHDIR ?= $(SITEDIR)/public
+CONFFILE ?= $(SITEDIR)/pelicanconf.py
+PUBLISHCONF ?= $(SITEDIR)/publishconf.py
+endif
+# Settings given on the command line bring their own publish settings: the publishconf.py beside
+# them (publish refuses publish settings that name another site).
+ifeq ($(origin CONFFILE),command line)
+PUBLISHCONF ?= $(dir $(abspath $(CONFFILE)))publishconf.py
+endif
 INPUTDIR ?= $(BASEDIR)/content
 OUTPUTDIR ?= $(BASEDIR)/output
 # The published site: never the preview's folder, so that a publish leaves the preview (and a
@@ -32,12 +47,14 @@ help:
 	@echo 'make serve       serve OUTPUTDIR on http://$(BIND):$(PORT)'
 	@echo 'make devserver   rebuild on change and serve'
 	@echo 'make new TITLE="..."  create today'"'"'s entry file'
+	@echo 'make new-site DIR=... COUNTRY=YE TITLE="..."  start a tracker for a country'
+	@echo 'make boundaries FILE=...  the map file from admin-1 boundaries (GeoJSON, TopoJSON, shapefile)'
 	@echo 'make check       run every check of a strict build, write nothing (Q=1: no info lines)'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into PUBLISHDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
 	@echo 'make lint        check the code with ruff'
 	@echo 'make test        lint, then run the test suite'
-	@echo 'Variables: INPUTDIR, OUTPUTDIR, PUBLISHDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
+	@echo 'Variables: SITE (a site folder), INPUTDIR, OUTPUTDIR, PUBLISHDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
 
 html: $(STAMP)
 	@$(TRACKER) html --input "$(INPUTDIR)" --output "$(OUTPUTDIR)" --conf "$(CONFFILE)" $(PELICANOPTS)
@@ -64,10 +81,20 @@ new: $(STAMP)
 	@$(TRACKER) new --input "$(INPUTDIR)" --conf "$(CONFFILE)" --title $(call quoted,TITLE) $(if $(value DATE),--date $(call quoted,DATE))
 
 check: $(STAMP)
-	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" $(if $(Q),--quiet) $(PELICANOPTS)
+	@$(TRACKER) check --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" --site-conf "$(CONFFILE)" $(if $(Q),--quiet) $(PELICANOPTS)
 
 publish: $(STAMP)
-	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(PUBLISHDIR)" --conf "$(PUBLISHCONF)" $(PELICANOPTS)
+	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(PUBLISHDIR)" --conf "$(PUBLISHCONF)" --site-conf "$(CONFFILE)" $(PELICANOPTS)
+
+# `make new-site DIR=../yemen-tracker COUNTRY=YE TITLE="Yemen Daily Tracker" [WORD=Governorate]`
+unexport WORD
+new-site: $(STAMP)
+	@$(TRACKER) new-site --dir "$(DIR)" --country "$(COUNTRY)" --title $(call quoted,TITLE) --word "$(WORD)"
+
+# `make boundaries SITE=../yemen-tracker FILE=geoBoundaries-YEM-ADM1.topojson`: the site's map file.
+BUDGET ?= 400
+boundaries: $(STAMP)
+	@$(TRACKER) boundaries --input "$(INPUTDIR)" --conf "$(CONFFILE)" --file "$(FILE)" --budget "$(BUDGET)"
 
 # `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.
 N ?= 1000
@@ -93,4 +120,4 @@ lint: $(STAMP)
 test: $(STAMP) browser $(AXE) lint
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench
+.PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench new-site boundaries

@@ -22,6 +22,7 @@ TRACKER_PROVINCES = "data/provinces.yaml"
 TRACKER_ACTORS = "data/actors.yaml"
 TRACKER_STRICT = False
 TRACKER_MAP = "data/provinces.geojson"  # boundaries for the province map (no file: no map)
+TRACKER_MAP_ATTRIBUTION = "Map boundaries: made with Natural Earth; simplified."
 TRACKER_EVENT_TYPES = "data/event_types.yaml"  # the types of the entries' `events:` (ACLED's names)
 # The licence the data page states for the site's content (the sample's; choose your site's own).
 TRACKER_LICENSE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"

@@ -9,7 +9,7 @@ from pelicanconf import *  # noqa: E402,F403
 # The address the site is published at. The sample has none: write yours here, or give it in
 # the environment (TRACKER_SITEURL=https://… make publish). A placeholder address (example.org,
 # example.com, localhost) is refused.
-SITEURL = os.environ.get("TRACKER_SITEURL", "https://tracker.example.org")
+SITEURL = os.environ.get("TRACKER_SITEURL") or "https://tracker.example.org"
 FEED_DOMAIN = SITEURL
 # Pages and assets link relatively, so the published folder also works served locally
 # (`make serve OUTPUTDIR=public`); feeds, the sitemap, canonical links, OPML, JSON Feed and Open

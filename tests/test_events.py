@@ -187,14 +187,21 @@ def test_an_event_with_an_error_is_left_out_and_a_strict_build_fails(site):
     assert site.build("-e", "TRACKER_STRICT=true").returncode != 0
 
 
-def test_events_are_a_site_without_event_types_error(tmp_path):
+def test_a_site_without_its_own_event_types_uses_the_built_in_ones(tmp_path):
     site = Site(tmp_path)
     site.write(
         "entries/2014-06-22-x.md",
         entry("X", "2014-06-22", provinces="[Anbar]", events="\n  - type: battle\n    province: Anbar"),
     )
     lines = problem_lines(check(site))
-    assert f"{BAD}:6: error: event: the site has no event types (TRACKER_EVENT_TYPES)" in lines, lines
+    assert not any("event" in line for line in lines), lines  # ACLED's types, built in
+    assert site.build().returncode == 0
+    assert rows_of(site, "events.csv")[0]["event_type"] == "Battles"
+    site.write("data/event_types.yaml", "- name: Clash\n")  # the site's own types replace them
+    lines = problem_lines(check(site))
+    assert any("unknown type 'battle'" in line for line in lines), lines
+    off = site.build("-e", "TRACKER_EVENT_TYPES=null")
+    assert "the site has no event types (TRACKER_EVENT_TYPES)" in off.stderr
 
 
 def rows_of(site, name):

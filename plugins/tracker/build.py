@@ -35,7 +35,7 @@ from .reading.inventory import Inventory, file_status, pelican_settings, take_in
 from .reading.markup import Renderer
 from .reading.reader import Reading
 from .reading.store import Store
-from .settings import DEFAULT_MAP, check_settings
+from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, check_settings
 from .writing.outfolder import (
     FolderRefused,
     Marker,
@@ -315,13 +315,26 @@ def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Re
     return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
 
 
-def load_types(settings: dict[str, Any], reporter: Reporter, slug) -> EventTypes | None:
-    """The event types named by TRACKER_EVENT_TYPES; None for a site without the default file."""
+# ACLED's event types, built in: a site without its own file (at the default place) uses these.
+BUILT_IN_TYPES = os.path.join(PLUGIN, "event_types.yaml")
+
+
+def types_file(settings: dict[str, Any]) -> str | None:
+    """The event types' file: the one TRACKER_EVENT_TYPES names, the built-in ones when the site
+    has none at the default place, or None when the setting is None (a site without events)."""
     setting = settings.get("TRACKER_EVENT_TYPES")
-    path = os.path.join(settings["PATH"], setting or "")
-    if not setting or not os.path.isfile(path):
+    if not setting:
         return None
-    return load_event_types(path, reporter, slug)
+    path = os.path.join(settings["PATH"], setting)
+    if os.path.isfile(path):
+        return path
+    return BUILT_IN_TYPES if setting == DEFAULT_EVENT_TYPES else None
+
+
+def load_types(settings: dict[str, Any], reporter: Reporter, slug) -> EventTypes | None:
+    """The event types of the site (see `types_file`)."""
+    path = types_file(settings)
+    return load_event_types(path, reporter, slug) if path else None
 
 
 def load_province_map(

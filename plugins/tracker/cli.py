@@ -208,7 +208,7 @@ def html(content: str, output: str, conf: str, options: list[str]) -> int:
 def check(content: str, conf: str, quiet: bool = False, options: list[str] = ()) -> int:
     """Every check of a strict build, drafts included, without writing anything."""
     load_settings(content, conf)
-    extra = ["TRACKER_CHECK=true", "DELETE_OUTPUT_DIRECTORY=false"] + (
+    extra = ["TRACKER_CHECK=true", "TRACKER_PUBLISHING=true", "DELETE_OUTPUT_DIRECTORY=false"] + (
         ["TRACKER_QUIET=true"] if quiet else []
     )
     with tempfile.TemporaryDirectory() as scratch:
@@ -231,6 +231,7 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
             fresh,
             conf,
             "TRACKER_STRICT=true",
+            "TRACKER_PUBLISHING=true",
             'DRAFT_SAVE_AS=""',
             'DRAFT_PAGE_SAVE_AS=""',
             "TRACKER_CACHE=null",
@@ -245,6 +246,81 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
     if status == 0:
         print(f"published to {output}" + (f" ({target})" if target != os.path.abspath(output) else ""))
     return status
+
+
+def same_site(content: str, site_conf: str, publish_conf: str) -> None:
+    """Refuse publish settings that are another site's: a second tracker never publishes under
+    the first one's name."""
+    published = load_settings(content, publish_conf)
+    forget_settings_modules(site_conf, publish_conf)
+    own = load_settings(content, site_conf)
+    forget_settings_modules(site_conf, publish_conf)
+    if own.get("SITENAME") != published.get("SITENAME"):
+        raise Refused(
+            f"the publish settings {publish_conf} are another site's "
+            f"(SITENAME '{published.get('SITENAME')}', while {site_conf} says '{own.get('SITENAME')}'): "
+            "give this site's own (PUBLISHCONF=…, or SITE=folder)"
+        )
+
+
+def forget_settings_modules(*files: str) -> None:
+    """Forget the settings modules imported so far (and those they import by the same names), so
+    that a publish settings file imports its own site's `pelicanconf`, not another's."""
+    for name in {os.path.splitext(os.path.basename(f))[0] for f in files} | {"pelicanconf", "publishconf"}:
+        sys.modules.pop(name, None)
+
+
+def new_site(folder: str, country: str, title: str, word: str) -> int:
+    """`make new-site`: a tracker for any country (see newsite.py)."""
+    from .newsite import NewSiteError, create
+
+    tool = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        files = create(folder, country, title, tool, word or None)
+    except NewSiteError as error:
+        raise Refused(str(error)) from None
+    print(f"new site in {folder}: {', '.join(f for f in files if not f.endswith('.keep'))}")
+    print(
+        f"next: make boundaries SITE={folder} FILE=<admin-1 boundaries>, "
+        f'then make new SITE={folder} TITLE="…"'
+    )
+    return 0
+
+
+def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
+    """`make boundaries`: the site's map file from a boundaries file (see boundaries.py)."""
+    from .boundaries import BoundariesError, convert
+    from .model.vocabulary import load_vocabulary
+
+    settings = load_settings(content, conf)
+    reporter = Reporter()
+    provinces = load_vocabulary(
+        os.path.join(settings["PATH"], settings.get("TRACKER_PROVINCES") or "data/provinces.yaml"),
+        "province",
+        reporter,
+        site_slugify(settings),
+    )
+    if reporter.count("error"):
+        reporter.print()
+        return 1
+    try:
+        text, unmatched, missing, tolerance = convert(source, provinces, budget_kb * 1024)
+    except BoundariesError as error:
+        raise Refused(str(error)) from None
+    target = os.path.join(settings["PATH"], settings.get("TRACKER_MAP") or "data/provinces.geojson")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    for feature in unmatched:
+        print(f"{source}: dropped a feature that matches no province: {feature}", file=sys.stderr)
+    for name in missing:
+        print(
+            f"{source}: no shape for the province '{name}' (give it `map: false` to say so)", file=sys.stderr
+        )
+    size = len(text.encode("utf-8")) / 1024
+    note = f", outlines simplified to {tolerance:g}°" if tolerance else ""
+    print(f"wrote {target} ({size:.0f} KB{note}): {len(provinces.terms) - len(missing)} provinces mapped")
+    return 0
 
 
 def published_folder(output: str, settings: dict) -> str:
@@ -316,6 +392,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; every refusal is one line and exit status 1."""
     parser = argparse.ArgumentParser(prog="tracker")
     commands = parser.add_subparsers(dest="command", required=True)
+    site = commands.add_parser("new-site")
+    site.add_argument("--dir", required=True, help="the new site's folder (DIR)")
+    site.add_argument("--country", required=True, help="an ISO 3166 country code (COUNTRY)")
+    site.add_argument("--title", default="", help="the site's name (TITLE)")
+    site.add_argument("--word", default="", help="what the site calls a province (WORD)")
+    borders = commands.add_parser("boundaries")
+    borders.add_argument("--input", required=True)
+    borders.add_argument("--conf", required=True)
+    borders.add_argument("--file", required=True, help="GeoJSON, TopoJSON or a shapefile (FILE)")
+    borders.add_argument("--budget", type=int, default=400, help="the map file's size in KB at most")
     for name in ("new", "check", "html", "publish", "clean", "serve"):
         command = commands.add_parser(name)
         command.add_argument("--input", required=True, help="the content folder (INPUTDIR)")
@@ -333,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument(
                 "--rebuild", action="store_true", help="rebuild on every change (make devserver)"
             )
+        if name in ("check", "publish"):
+            command.add_argument("--site-conf", default="", help="the site's own settings (CONFFILE)")
         if name in ("html", "check", "publish"):
             command.add_argument(
                 "options", nargs=argparse.REMAINDER, help="more options for pelican (PELICANOPTS)"
@@ -361,6 +449,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     """The command `args` names."""
+    if args.command == "new-site":
+        return new_site(args.dir, args.country, args.title, args.word)
+    if args.command == "boundaries":
+        return boundaries(args.input, args.conf, args.file, args.budget)
+    if args.command in ("check", "publish") and args.site_conf:
+        same_site(args.input, args.site_conf, args.conf)
     if args.command == "new":
         return new_entry(args.input, args.conf, args.title, args.date)
     if args.command == "check":

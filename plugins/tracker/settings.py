@@ -359,6 +359,8 @@ SCHEMA: dict[str, Setting] = {
     # What the site calls its first-level divisions, singular and plural ("Governorate",
     # "Governorates"; "Oblast", "Oblasts"): in navigation, headings, search filters and feeds.
     "TRACKER_PROVINCE_WORD": _plugin(text, "Province"),
+    # Where the map's boundaries come from, under every map ("" for no line).
+    "TRACKER_MAP_ATTRIBUTION": _plugin(text, ""),
     "TRACKER_PROVINCES_WORD": _plugin(text, "Provinces"),
     "TRACKER_SEARCH_SHARD": _plugin(one_of("year", "quarter", "month"), "quarter"),
     "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),
@@ -408,7 +410,7 @@ SCHEMA: dict[str, Setting] = {
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
-INTERNAL = {"TRACKER_BUILD", "TRACKER_ENTRY_PATHS"}
+INTERNAL = {"TRACKER_BUILD", "TRACKER_ENTRY_PATHS", "TRACKER_PUBLISHING"}
 OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_", "PLACE_", "PLACES_")
 
 
@@ -443,8 +445,9 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
             )
         )
     host = (urlsplit(base).hostname or "") if ABSOLUTE.match(base) else ""
-    if values.get("TRACKER_STRICT") is True and is_placeholder(host):
-        key = "FEED_DOMAIN" if values.get("FEED_DOMAIN") else "SITEURL"
+    if values.get("TRACKER_PUBLISHING") is True and is_placeholder(host):
+        feed_domain = values.get("FEED_DOMAIN")
+        key = "FEED_DOMAIN" if feed_domain and feed_domain != values.get("SITEURL") else "SITEURL"
         problems.append(
             Problem(
                 "settings",

@@ -1,0 +1,211 @@
+"""`make boundaries`: a site's map file from the admin-1 boundaries people have.
+
+Reads GeoJSON, TopoJSON or a shapefile (geoBoundaries, Natural Earth and GADM publish all three),
+matches each feature to a province of the site's vocabulary by ISO 3166-2 code or by name and
+alias, says which features and provinces are left unmatched, drops the features that match
+nothing (such as Natural Earth's `-99`), simplifies the outlines until the file fits a size
+budget, and writes the map file the site's settings name (`TRACKER_MAP`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from .model.vocabulary import Vocabulary
+
+ISO_KEYS = ("iso_3166_2", "ISO_3166_2", "iso", "ISO", "shapeISO", "iso_3166_2_code", "HASC_1", "GID_1")
+NAME_KEYS = ("name", "NAME", "NAME_1", "shapeName", "name_en", "NAME_EN", "gn_name", "woe_name", "VARNAME_1")
+DIGITS = 4  # decimal places kept: about 10 m
+
+
+class BoundariesError(Exception):
+    """A reason the file cannot be used, in one line."""
+
+
+def read_features(path: str) -> list[dict[str, Any]]:
+    """GeoJSON features from a .geojson/.json (GeoJSON or TopoJSON) or .shp file."""
+    if path.lower().endswith(".shp"):
+        import shapefile  # pyshp
+
+        try:
+            with shapefile.Reader(path) as shapes:
+                return [dict(feature) for feature in shapes.__geo_interface__["features"]]
+        except (shapefile.ShapefileException, OSError) as error:
+            raise BoundariesError(f"{path}: not a readable shapefile ({error})") from None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BoundariesError(f"{path}: not a readable JSON file ({error})") from None
+    if data.get("type") == "Topology":
+        return topojson_features(data)
+    if data.get("type") == "FeatureCollection":
+        return list(data.get("features") or [])
+    raise BoundariesError(f"{path}: neither a GeoJSON FeatureCollection nor a TopoJSON Topology")
+
+
+def topojson_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
+    """The features of a TopoJSON topology's first object, as GeoJSON (arcs decoded, quantised
+    coordinates transformed back)."""
+    transform = topology.get("transform")
+    arcs = []
+    for arc in topology.get("arcs", []):
+        if transform:
+            x = y = 0
+            points = []
+            for dx, dy, *_ in arc:
+                x, y = x + dx, y + dy
+                points.append(
+                    [
+                        x * transform["scale"][0] + transform["translate"][0],
+                        y * transform["scale"][1] + transform["translate"][1],
+                    ]
+                )
+            arcs.append(points)
+        else:
+            arcs.append([list(p[:2]) for p in arc])
+
+    def ring(indexes: list[int]) -> list[list[float]]:
+        points: list[list[float]] = []
+        for index in indexes:
+            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+            points.extend(arc if not points else arc[1:])
+        return points
+
+    def geometry(item: dict[str, Any]) -> dict[str, Any] | None:
+        kind = item.get("type")
+        if kind == "Polygon":
+            return {"type": "Polygon", "coordinates": [ring(r) for r in item["arcs"]]}
+        if kind == "MultiPolygon":
+            return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in item["arcs"]]}
+        return None
+
+    objects = list(topology.get("objects", {}).values())
+    if not objects:
+        return []
+    items = objects[0].get("geometries", [objects[0]])
+    return [
+        {"type": "Feature", "properties": item.get("properties") or {}, "geometry": geometry(item)}
+        for item in items
+        if geometry(item) is not None
+    ]
+
+
+def match(features: list[dict[str, Any]], provinces: Vocabulary) -> tuple[dict[str, list], list[str]]:
+    """(province key -> its features, descriptions of the features matching none): by ISO code,
+    else by any name or alias."""
+    by_iso = {str(t.fields.get("iso", "")).upper(): t for t in provinces.terms if t.fields.get("iso")}
+    matched: dict[str, list] = {}
+    unmatched = []
+    for feature in features:
+        properties = feature.get("properties") or {}
+        term = None
+        for key in ISO_KEYS:
+            value = str(properties.get(key) or "").upper()
+            if value in by_iso:
+                term = by_iso[value]
+                break
+        if term is None:
+            for key in NAME_KEYS:
+                value = properties.get(key)
+                if isinstance(value, str) and value.strip():
+                    term = provinces.resolve(value) or term
+                    if term is not None:
+                        break
+        if term is None:
+            unmatched.append(describe(properties))
+        else:
+            matched.setdefault(term.key, []).append(feature)
+    return matched, unmatched
+
+
+def describe(properties: dict[str, Any]) -> str:
+    names = [str(properties[k]) for k in (*NAME_KEYS, *ISO_KEYS) if properties.get(k) not in (None, "")]
+    return " / ".join(dict.fromkeys(names)) or "a feature with no name or code"
+
+
+def polygons(geometry: dict[str, Any]) -> list:
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def simplify(points: list, tolerance: float) -> list:
+    """Douglas–Peucker on one closed ring (first point kept; at least a triangle)."""
+    if tolerance <= 0 or len(points) < 5:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first][:2], points[last][:2]
+        length = math.hypot(bx - ax, by - ay)
+        worst, at = 0.0, -1
+        for i in range(first + 1, last):
+            px, py = points[i][:2]
+            distance = (
+                abs((bx - ax) * (ay - py) - (ax - px) * (by - ay)) / length
+                if length
+                else math.hypot(px - ax, py - ay)
+            )
+            if distance > worst:
+                worst, at = distance, i
+        if worst > tolerance and at > 0:
+            keep[at] = True
+            stack += [(first, at), (at, last)]
+    kept = [p for p, k in zip(points, keep) if k]
+    return kept if len(kept) >= 4 else points
+
+
+def map_file(matched: dict[str, list], provinces: Vocabulary, tolerance: float) -> str:
+    """The site's map as GeoJSON text: one feature per province, named and coded as the
+    vocabulary says, outlines simplified by `tolerance` degrees."""
+    features = []
+    for term in sorted(provinces.terms, key=lambda t: t.name):
+        if term.key not in matched:
+            continue
+        shapes = []
+        for feature in matched[term.key]:
+            for polygon in polygons(feature.get("geometry") or {}):
+                rings = [
+                    [[round(x, DIGITS), round(y, DIGITS)] for x, y, *_ in simplify(r, tolerance)]
+                    for r in polygon
+                ]
+                shapes.append(rings)
+        properties = {"name": term.name}
+        if term.fields.get("iso"):
+            properties["iso_3166_2"] = term.fields["iso"]
+        geometry = {"type": "MultiPolygon", "coordinates": shapes}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def convert(source: str, provinces: Vocabulary, budget: int) -> tuple[str, list[str], list[str], float]:
+    """(map GeoJSON text within `budget` bytes when it can be, features matching no province,
+    provinces with no feature, the tolerance used)."""
+    features = read_features(source)
+    if not features:
+        raise BoundariesError(f"{source}: holds no features")
+    matched, unmatched = match(features, provinces)
+    if not matched:
+        raise BoundariesError(
+            f"{source}: no feature matches a province of {provinces.path} by ISO code or name "
+            f"(features: {', '.join(unmatched[:5])}{' …' if len(unmatched) > 5 else ''})"
+        )
+    missing = [t.name for t in provinces.terms if t.key not in matched and t.fields.get("map") is not False]
+    tolerance = 0.0
+    text = map_file(matched, provinces, tolerance)
+    while len(text.encode("utf-8")) > budget and tolerance < 1.0:
+        tolerance = tolerance * 2 if tolerance else 0.0005
+        text = map_file(matched, provinces, tolerance)
+    return text, unmatched, missing, tolerance
+
+
+__all__ = ["BoundariesError", "convert"]

@@ -1,0 +1,264 @@
+"""`make new-site`: a tracker for any country in one command.
+
+The site folder holds its own settings and publish settings (so that it can never publish under
+another tracker's name), an About page, an empty entries folder, and a vocabulary whose provinces
+are the country's ISO 3166-2 first-level subdivisions, with names, codes and the subdivision type
+from pycountry. Actors start empty, with a commented example; event types are the built-in ones
+(ACLED's) until the site writes its own `data/event_types.yaml`. The map comes later, from a
+boundaries file (`make boundaries`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pycountry
+import yaml
+
+SETTINGS = '''"""Settings of {title} (development build)."""
+
+import os
+
+tool = {tool!r}  # the tracker's code, its theme and plugins (lower case: not a setting)
+
+AUTHOR = "Desk"
+SITENAME = {title!r}
+SITESUBTITLE = {subtitle!r}
+SITEURL = ""
+TIMEZONE = {timezone!r}
+DEFAULT_LANG = "en"
+PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
+ARTICLE_PATHS = ["entries"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+THEME = os.path.join(tool, "theme")
+THEME_STATIC_PATHS = ["static"]
+PLUGIN_PATHS = [os.path.join(tool, "plugins")]
+PLUGINS = ["tracker"]
+
+TRACKER_PROVINCES = "data/provinces.yaml"
+TRACKER_ACTORS = "data/actors.yaml"
+TRACKER_MAP = "data/provinces.geojson"  # written by `make boundaries`; no file: no map
+# Where the boundaries come from, e.g. "Map boundaries: geoBoundaries (CC BY 4.0)"
+TRACKER_MAP_ATTRIBUTION = ""
+TRACKER_PROVINCE_WORD = {word!r}
+TRACKER_PROVINCES_WORD = {words!r}
+TRACKER_STRICT = False
+
+# Sections the sample site uses; see the tool's README for every setting.
+ARTICLE_URL = "{{date:%Y}}/{{date:%m}}/{{date:%d}}/{{slug}}/"
+ARTICLE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/{{date:%d}}/{{slug}}/index.html"
+PAGE_URL = "{{slug}}/"
+PAGE_SAVE_AS = "{{slug}}/index.html"
+DRAFT_URL = "drafts/{{slug}}/"
+DRAFT_SAVE_AS = "drafts/{{slug}}/index.html"
+TAG_URL = "tags/{{slug}}/"
+TAG_SAVE_AS = "tags/{{slug}}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_URL = "authors/{{slug}}/"
+AUTHOR_SAVE_AS = "authors/{{slug}}/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+TRACKER_YEAR_ARCHIVE_URL = "{{date:%Y}}/"
+TRACKER_YEAR_ARCHIVE_SAVE_AS = "{{date:%Y}}/index.html"
+TRACKER_MONTH_ARCHIVE_URL = "{{date:%Y}}/{{date:%m}}/"
+TRACKER_MONTH_ARCHIVE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/index.html"
+FILENAME_METADATA = ""
+PATH_METADATA = ""
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "entries"
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{{url}}", "{{save_as}}"),
+    (2, "{{base_name}}/page/{{number}}/", "{{base_name}}/page/{{number}}/index.html"),
+)
+FEED_DOMAIN = "http://127.0.0.1:8000"
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+'''
+
+PUBLISH_SETTINGS = '''"""Publish settings of {title}: its own settings, strict, with its address."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402,F403
+
+# The address the site is published at: write it here (a placeholder is refused), or give it in
+# the environment (TRACKER_SITEURL=https://… make publish SITE=…).
+SITEURL = os.environ.get("TRACKER_SITEURL") or "https://tracker.example.org"
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = True
+TRACKER_STRICT = True
+DRAFT_SAVE_AS = ""
+DELETE_OUTPUT_DIRECTORY = True
+'''
+
+ABOUT = """---
+title: About
+---
+{title} is a daily briefing on security events across {country}, {word_lower} by
+{word_lower}. Each entry is dated, names the {words_lower} and actors it concerns, and cites its
+sources; the events it records can be downloaded as data.
+"""
+
+ACTORS = """# Actors of {title}: the groups, forces and governments named in entries.
+#
+# A list of mappings. `name` is the canonical name shown on every page; `aliases` are other names
+# and abbreviations an author may type; `kind` groups the actors index (state, insurgent,
+# militia, foreign, political, tribal, ...); `local_name` is the name in the country's language
+# (search finds it); `description` is Markdown. For example:
+#
+# - name: Armed Forces
+#   aliases: [army, the military]
+#   kind: state
+#   description: The country's regular army.
+[]
+"""
+
+
+class NewSiteError(Exception):
+    """A reason the site cannot be started, in one line."""
+
+
+def country_of(code: str):
+    """The country of an ISO 3166-1 alpha-2 or alpha-3 code or name."""
+    found = pycountry.countries.get(alpha_2=code.upper()) or pycountry.countries.get(alpha_3=code.upper())
+    if found is None:
+        try:
+            found = pycountry.countries.lookup(code)
+        except LookupError:
+            raise NewSiteError(f"COUNTRY '{code}' is not an ISO 3166 country code (YE, UA, SYR …)") from None
+    return found
+
+
+def subdivisions(country) -> list:
+    """The country's first-level subdivisions (those with no parent), by name."""
+    found = [s for s in pycountry.subdivisions.get(country_code=country.alpha_2) or () if not s.parent_code]
+    return sorted(found, key=lambda s: s.name)
+
+
+def plain(text: str) -> str:
+    """`text` without diacritics or typographic marks: what an author may type."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[‘’ʼʻ`]", "", kept).strip()
+
+
+def slug_of(text: str) -> str:
+    """A URL slug: the plain name, lower case, words joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", plain(text).lower()).strip("-")
+
+
+def plural(word: str) -> str:
+    """The English plural of a subdivision type ("Governorate", "Municipality")."""
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def provinces_yaml(country, parts: list) -> str:
+    """The vocabulary of provinces: each subdivision's name, slug, ISO code and type, with the
+    name as typed without diacritics as an alias."""
+    items = []
+    for part in parts:
+        name = re.sub(r"\s*\[.*?\]\s*", "", part.name).strip()  # "Kyïv [city]" -> "Kyïv"
+        item = {"name": name, "slug": slug_of(name)}
+        aliases = sorted({plain(name)} - {name})
+        if aliases:
+            item["aliases"] = aliases
+        item["iso"] = part.code
+        item["type"] = part.type
+        items.append(item)
+    header = (
+        f"# Provinces of the tracker: the first-level subdivisions of {country.name} (ISO 3166-2),\n"
+        f"# names, codes and types from pycountry {pycountry_version()}. Add `aliases` (other\n"
+        "# spellings authors type), `local_name` (the name in the country's language, which search\n"
+        "# finds) and `capital`; `map: false` for a subdivision the boundaries file has no shape for.\n"
+    )
+    return header + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=100)
+
+
+def pycountry_version() -> str:
+    """The installed pycountry's version (its data's date)."""
+    from importlib import metadata
+
+    return metadata.version("pycountry")
+
+
+def create(folder: str, code: str, title: str, tool: str, word: str | None = None) -> list[str]:
+    """Write a new site into `folder` (which must be new or empty); the files written."""
+    country = country_of(code)
+    parts = subdivisions(country)
+    if not parts:
+        raise NewSiteError(f"pycountry lists no subdivisions for {country.name}")
+    root = Path(folder)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise NewSiteError(f"DIR {folder} exists and is not empty: give a new folder")
+    kind = Counter(p.type for p in parts).most_common(1)[0][0]
+    word = word or kind
+    words = plural(word)
+    title = title or f"{country.name} Daily Tracker"
+    timezone = first_timezone(country.alpha_2)
+    values = {
+        "title": title,
+        "subtitle": f"A daily security briefing, {word.lower()} by {word.lower()}",
+        "tool": os.path.abspath(tool),
+        "timezone": timezone,
+        "word": word,
+        "words": words,
+        "country": getattr(country, "common_name", country.name),
+        "word_lower": word.lower(),
+        "words_lower": words.lower(),
+    }
+    files = {
+        "pelicanconf.py": SETTINGS.format(**values),
+        "publishconf.py": PUBLISH_SETTINGS.format(**values),
+        "content/pages/about.md": ABOUT.format(**values),
+        "content/data/provinces.yaml": provinces_yaml(country, parts),
+        "content/data/actors.yaml": ACTORS.format(**values),
+        "content/entries/.keep": "",
+    }
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def first_timezone(alpha_2: str) -> str:
+    """The country's first time zone in the tz database (UTC when it has none listed)."""
+    try:
+        from zoneinfo import available_timezones
+
+        zones = Path("/usr/share/zoneinfo/zone1970.tab")
+        if zones.is_file():
+            for line in zones.read_text(encoding="utf-8").splitlines():
+                fields = line.split("\t")
+                if not line.startswith("#") and len(fields) > 2 and alpha_2 in fields[0].split(","):
+                    if fields[2] in available_timezones():
+                        return fields[2]
+    except OSError:
+        pass
+    return "UTC"

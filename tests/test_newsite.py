@@ -1,0 +1,206 @@
+"""A tracker for another country in a few commands (`make new-site`, `make boundaries`), with its
+own settings; publishing beside a running preview."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, Site, devserver, entry, fetch, wait_for
+
+DATA = Path(__file__).parent / "data"
+
+
+def make(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "-s", "-f", str(ROOT / "Makefile"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def mapped_only(site: Path, codes: set[str]) -> None:
+    """Give `map: false` to the provinces the boundaries file has no shape for, as the command says."""
+    path = site / "content/data/provinces.yaml"
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        lines.append(line)
+        found = re.match(r"  iso: (\S+)$", line)
+        if found and found.group(1) not in codes:
+            lines.append("  map: false")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def first_entry(site: Path, province: str, actor: str) -> None:
+    (site / "content/data/actors.yaml").write_text(f"- name: {actor}\n  kind: state\n", encoding="utf-8")
+    (site / "content/entries/2015-03-26-first.md").write_text(
+        entry(
+            "Strikes overnight, the first night",
+            "2015-03-26",
+            "Residents reported explosions through the night.",
+            summary="Strikes overnight.",
+            provinces=f"[{province}]",
+            actors=f"[{actor}]",
+            sources='["Residents reached by phone"]',
+            events="\n  - type: explosions\n    sub_type: air strike"
+            f"\n    province: {province}\n    fatalities: 13",
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_yemen_tracker_from_new_site_to_publish(tmp_path):
+    site = tmp_path / "yemen-tracker"
+    made = make("new-site", f"DIR={site}", "COUNTRY=YE", "TITLE=Yemen Daily Tracker")
+    assert made.returncode == 0, made.stderr
+    provinces = yaml.safe_load((site / "content/data/provinces.yaml").read_text(encoding="utf-8"))
+    assert len(provinces) == 22 and all(p["iso"].startswith("YE-") for p in provinces)
+    assert {p["type"] for p in provinces} == {"Governorate", "Municipality"}  # Sanaa city
+    assert "TRACKER_PROVINCES_WORD = 'Governorates'" in (site / "pelicanconf.py").read_text(encoding="utf-8")
+    sanaa = next(p for p in provinces if p["iso"] == "YE-SN")
+    assert sanaa["name"] == "Şanʻā’" and "Sana" in sanaa["aliases"]  # as an author may type it
+    assert (site / "publishconf.py").is_file() and (site / "content/pages/about.md").is_file()
+    assert not (site / "content/data/event_types.yaml").exists()  # the built-in (ACLED's) apply
+    again = make("new-site", f"DIR={site}", "COUNTRY=YE")
+    assert again.returncode != 0 and "exists and is not empty" in again.stderr
+
+    mapped = make("boundaries", f"SITE={site}", f"FILE={DATA / 'yemen-adm1.topojson'}")
+    assert mapped.returncode == 0, mapped.stderr
+    assert "dropped a feature that matches no province: Disputed area / -99" in mapped.stderr
+    assert "no shape for the province 'Abyan'" in mapped.stderr
+    geojson = yaml.safe_load((site / "content/data/provinces.geojson").read_text(encoding="utf-8"))
+    assert sorted(f["properties"]["iso_3166_2"] for f in geojson["features"]) == ["YE-AD", "YE-MA", "YE-SN"]
+    mapped_only(site, {"YE-AD", "YE-MA", "YE-SN"})
+    first_entry(site, "Sana", "Houthis")
+
+    checked = make("check", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.test"})
+    assert checked.returncode == 0, checked.stderr
+    placeholder = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": ""})
+    assert placeholder.returncode != 0 and "SITEURL 'https://tracker.example.org' is a placeholder" in (
+        placeholder.stderr
+    )
+    assert not (site / "public").exists()
+    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.test"})
+    assert published.returncode == 0, published.stderr
+    home = html(site / "public/index.html")
+    assert home.title.get_text() == "Yemen Daily Tracker"
+    assert [a.get_text() for a in home.select("header.site nav a")][0] == "Governorates"
+    assert home.select_one(".where svg.map-svg a.region[data-province='sana']") is not None
+    assert home.select_one("link[rel=canonical]")["href"] == "https://yemen.test/"
+    stylesheet = home.select_one("link[rel=stylesheet]")["href"]
+    assert stylesheet == "./theme/css/tracker.css"  # relative: the folder works served locally
+    text = " ".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in (site / "public").rglob("*.html")
+    )
+    for word in ("Iraq", "ISIS", "Daesh", "Anbar", "Natural Earth", "tracker.example.org"):
+        assert word not in text, word
+    assert "Governorate" in html(site / "public/search/index.html").select_one("form")["data-province-word"]
+
+
+def test_a_ukraine_tracker_from_a_shapefile_with_its_own_word(tmp_path):
+    shapefile = pytest.importorskip("shapefile")
+    site = tmp_path / "ukraine"
+    made = make("new-site", f"DIR={site}", "COUNTRY=UA", "TITLE=Ukraine Daily Tracker", "WORD=Oblast")
+    assert made.returncode == 0, made.stderr
+    boxes = {"UA-14": (37.0, 47.5, 38.5, 48.8), "UA-09": (38.5, 48.0, 40.0, 49.5), "XX": (20, 40, 21, 41)}
+    with shapefile.Writer(str(tmp_path / "adm1"), shapeType=shapefile.POLYGON) as shapes:
+        shapes.field("ISO", "C")
+        shapes.field("NAME_1", "C")
+        for code, (x0, y0, x1, y1) in boxes.items():
+            shapes.poly([[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]])
+            shapes.record(code, "Nowhere" if code == "XX" else code)
+    mapped = make("boundaries", f"SITE={site}", f"FILE={tmp_path / 'adm1.shp'}")
+    assert mapped.returncode == 0, mapped.stderr
+    assert "dropped a feature that matches no province: Nowhere / XX" in mapped.stderr
+    mapped_only(site, {"UA-14", "UA-09"})
+    first_entry(site, "Donetska oblast", "Armed Forces")
+    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://ukraine.test"})
+    assert published.returncode == 0, published.stderr
+    home = html(site / "public/index.html")
+    assert home.title.get_text() == "Ukraine Daily Tracker"
+    assert "Oblasts" in [a.get_text() for a in home.select("header.site nav a")]
+    assert html(site / "public/provinces/index.html").h1.get_text() == "Oblasts"
+    assert home.select_one(".where svg.map-svg a.region[data-province='donetska-oblast']") is not None
+
+
+def test_a_second_site_never_publishes_with_the_first_ones_settings(tmp_path):
+    site = tmp_path / "yemen"
+    assert make("new-site", f"DIR={site}", "COUNTRY=YE", "TITLE=Yemen Daily Tracker").returncode == 0
+    first_entry(site, "Sana", "Houthis")
+    env = {"TRACKER_SITEURL": "https://yemen.test"}
+    conf = site / "pelicanconf.py"
+    # CONFFILE alone: its own publish settings, beside it
+    own = make(
+        "publish",
+        f"INPUTDIR={site / 'content'}",
+        f"CONFFILE={conf}",
+        f"PUBLISHDIR={tmp_path / 'out'}",
+        env=env,
+    )
+    assert own.returncode == 0, own.stderr
+    assert html(tmp_path / "out/index.html").title.get_text() == "Yemen Daily Tracker"
+    # the sample's publish settings with the second site's settings: refused, naming both
+    mixed = make(
+        "publish",
+        f"INPUTDIR={site / 'content'}",
+        f"CONFFILE={conf}",
+        f"PUBLISHCONF={ROOT / 'publishconf.py'}",
+        f"PUBLISHDIR={tmp_path / 'mixed'}",
+        env=env,
+    )
+    assert mixed.returncode != 0 and "are another site's (SITENAME 'Iraq Daily Tracker'" in mixed.stderr
+    assert not (tmp_path / "mixed").exists()
+
+
+def test_publish_while_the_devserver_runs_and_both_keep_working(tmp_path):
+    site = Site(tmp_path)
+    site.write("entries/2014-06-01-one.md", entry("One", "2014-06-01", provinces="[Anbar]"))
+    public = tmp_path / "public"
+    with devserver(site, "PELICANOPTS=-e TRACKER_ENTRY_RULES={}") as (port, log, server):
+        base = f"http://127.0.0.1:{port}/"
+        assert wait_for(lambda: fetch(base + "2014/06/01/one/") is not None, 120), log.read_text()
+        published = subprocess.run(
+            [
+                "make",
+                "-s",
+                "-f",
+                str(ROOT / "Makefile"),
+                "publish",
+                f"INPUTDIR={site.content}",
+                f"PUBLISHDIR={public}",
+                "PELICANOPTS=-e TRACKER_ENTRY_RULES={}",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert published.returncode == 0, published.stderr
+        assert (public / "2014/06/01/one/index.html").is_file() and not (
+            site.output / ".tracker-build.json"
+        ).samefile(public / ".tracker-build.json")
+        page = fetch(base + "2014/06/01/one/")
+        assert (
+            page is not None and 'href="../../../../theme/css/tracker.css"' in page
+        )  # the preview, as it was
+        time.sleep(2.1)  # past the settle time, so the save is seen as a change
+        site.write("entries/2014-06-01-one.md", entry("One, edited", "2014-06-01", provinces="[Anbar]"))
+        assert wait_for(lambda: "One, edited" in (fetch(base + "2014/06/01/one/") or ""), 60), log.read_text()
+        assert "restart" not in log.read_text()
+    assert "<title>One ·" in (public / "2014/06/01/one/index.html").read_text(
+        encoding="utf-8"
+    )  # publish untouched
