@@ -32,12 +32,18 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 BIND ?= 127.0.0.1
 PORT ?= 8000
 
-# The virtualenv is rebuilt whenever a requirements file is newer than its stamp.
+# The virtualenv holds what building needs (requirements.txt); testing adds its own tools
+# (requirements-dev.txt) when `make test` first runs. Each is installed again whenever its
+# requirements file is newer than its stamp.
 STAMP = $(VENV)/.installed
-$(STAMP): $(BASEDIR)/requirements.txt $(BASEDIR)/requirements-dev.txt
+DEVSTAMP = $(VENV)/.installed-dev
+$(STAMP): $(BASEDIR)/requirements.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements.txt
 	touch $(STAMP)
+$(DEVSTAMP): $(STAMP) $(BASEDIR)/requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements-dev.txt
+	touch $(DEVSTAMP)
 
 venv: $(STAMP)
 
@@ -99,7 +105,7 @@ boundaries: $(STAMP)
 # `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.
 N ?= 1000
 RUNS ?= 3
-bench: $(STAMP)
+bench: $(DEVSTAMP)
 	cd $(BASEDIR) && $(VENV)/bin/python -m tests.bench.run --n $(N) --runs $(RUNS)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
@@ -114,10 +120,10 @@ $(AXE): $(BASEDIR)/package.json $(BASEDIR)/package-lock.json
 	cd $(BASEDIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-lint: $(STAMP)
+lint: $(DEVSTAMP)
 	cd $(BASEDIR) && $(VENV)/bin/ruff check plugins tests
 
-test: $(STAMP) browser $(AXE) lint
+test: $(DEVSTAMP) browser $(AXE) lint
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
 .PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench new-site boundaries

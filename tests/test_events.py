@@ -103,12 +103,14 @@ BAD = "content/entries/2014-06-22-x.md"
         (
             "\n  - type: battle\n    place: Qaim\n    fatalities: -3",
             8,
-            "error: event: fatalities: '-3' is not a whole number of 0 or more",
+            "error: event: fatalities: '-3' is not a whole number of 0 or more (for an estimate or a range, "
+            "record the lowest figure reported and the rest in notes, as ACLED does)",
         ),
         (
             "\n  - type: battle\n    place: Qaim\n    fatalities: 2.5",
             8,
-            "error: event: fatalities: '2.5' is not a whole number of 0 or more",
+            "error: event: fatalities: '2.5' is not a whole number of 0 or more (for an estimate or a range, "
+            "record the lowest figure reported and the rest in notes, as ACLED does)",
         ),
         (
             "\n  - type: battle\n    place: Qaimm\n    province: Anbar",

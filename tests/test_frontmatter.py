@@ -250,3 +250,18 @@ def test_a_source_without_a_link_is_a_source_and_passes_a_strict_check(tmp_path)
     assert site.build().returncode == 0
     page = site.html("2014/06/22/phone/index.html")
     assert [li.get_text() for li in page.select(".sources li")] == ["local council by phone"]
+
+
+def test_an_unquoted_colon_says_to_quote_the_value(tmp_path):
+    from test_hostile_input import check, problem_lines
+
+    site = Site(tmp_path)
+    site.write(
+        "entries/2014-06-22-mosul.md", "---\ntitle: Mosul: the day after\ndate: 2014-06-22\n---\nBody.\n"
+    )
+    lines = problem_lines(check(site))
+    assert any(
+        line.startswith("content/entries/2014-06-22-mosul.md:2: error: invalid YAML")
+        and 'must be quoted: title: "Mosul: the day after"' in line
+        for line in lines
+    ), lines

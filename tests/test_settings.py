@@ -119,3 +119,12 @@ def test_every_default_passes_its_own_check(tmp_path):
     assert all(key.startswith(("TRACKER_", "PROVINCE", "ACTOR", "PLACE")) for key in DEFAULTS) and len(
         DEFAULTS
     ) < len(SCHEMA)
+
+
+def test_compiled_templates_are_kept_apart_by_the_environment_options_that_change_the_code():
+    from tracker import compiled_templates
+
+    plain = compiled_templates({"trim_blocks": True})
+    escaping = compiled_templates({"trim_blocks": True, "autoescape": True})
+    assert plain is not None and escaping is not None and plain.directory != escaping.directory
+    assert compiled_templates({"autoescape": True, "trim_blocks": True}).directory == escaping.directory

@@ -49,9 +49,9 @@ def test_make_new_creates_todays_entry_and_never_overwrites(site):
     path = Path(result.stdout.strip())
     assert path == site.content / "entries" / f"{today:%Y}" / f"{today:%Y-%m-%d}-qaim-falls-border-lost.md"
     text = path.read_text(encoding="utf-8")
-    assert (
-        'title: "Qaim falls: \\"border\\" lost"' in text and "provinces: []" in text and "# sources:" in text
-    )
+    assert 'title: "Qaim falls: \\"border\\" lost"' in text and "provinces: []" in text
+    assert "\nsummary:" in text and "\nsources: []" in text  # lines to fill in
+    assert "\n# events:\n#   - type: explosions" in text and "lowest figure reported" in text
     again = make("new", f"INPUTDIR={site.content}", 'TITLE=Qaim falls: "border" lost')
     assert (
         again.returncode != 0
@@ -73,9 +73,9 @@ def test_make_new_creates_todays_entry_and_never_overwrites(site):
     assert [line for line in check.stderr.splitlines() if ": warning: " in line] == [
         f"{relative}:1: warning: no sources: readers cannot check what the entry reports",
         f"{relative}:1: warning: no summary: lists and feeds show the start of the text instead",
-        f"{relative}:4: warning: no provinces: the entry is on no province's page",
-        f"{relative}:5: warning: no actors: the entry is on no actor's page",
-        f"{relative}:13: warning: the entry has no text",
+        f"{relative}:5: warning: no provinces: the entry is on no province's page",
+        f"{relative}:6: warning: no actors: the entry is on no actor's page",
+        f"{relative}:23: warning: the entry has no text",
     ]
 
 

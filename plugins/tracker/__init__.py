@@ -63,21 +63,28 @@ def merge_defaults(pelican) -> None:
         settings["ARTICLE_PATHS"] = []  # Pelican needs its article generator, which may be empty
         settings["DIRECT_TEMPLATES"] = [t for t in settings["DIRECT_TEMPLATES"] if t not in OWN_TEMPLATES]
     settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
-    settings["JINJA_ENVIRONMENT"] = {
-        "bytecode_cache": compiled_templates(),
-        **settings["JINJA_ENVIRONMENT"],
-    }
+    # The theme escapes nothing by hand: autoescaping is always on, whatever a site's settings say.
+    environment = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
+    settings["JINJA_ENVIRONMENT"] = {"bytecode_cache": compiled_templates(environment), **environment}
     settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
     settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
     warn_article_plugins()
 
 
-def compiled_templates() -> FileSystemBytecodeCache | None:
-    """Templates compiled once and kept in the user's cache folder (by the Jinja2 version, each
-    template by its name and source), so that a build does not compile the theme again. The
-    folder holds code: like the rest of the cache folder, it is the user's own (0700)."""
+def compiled_templates(environment: dict) -> FileSystemBytecodeCache | None:
+    """Templates compiled once and kept in the user's cache folder (by the Jinja2 version and the
+    environment's options, each template by its name and source), so that a build does not
+    compile the theme again. Jinja2 keys compiled code by name and source only, while options
+    such as autoescaping change the code: a folder per set of options keeps two sites with
+    different options apart. The folder holds code: like the rest of the cache folder, it is
+    the user's own (0700)."""
+    options = sorted((key, getattr(value, "__qualname__", repr(value))) for key, value in environment.items())
     try:
-        folder = os.path.join(user_cache_folder(), "templates", f"jinja2-{metadata.version('jinja2')}")
+        folder = os.path.join(
+            user_cache_folder(),
+            "templates",
+            f"jinja2-{metadata.version('jinja2')}-{digest_bytes(repr(options))[:16]}",
+        )
         os.makedirs(folder, mode=0o700, exist_ok=True)
         return FileSystemBytecodeCache(folder)
     except OSError:

@@ -48,13 +48,23 @@ TEMPLATE = """\
 ---
 title: {title}
 date: {date}
+summary:  # one or two sentences, shown in lists, feeds and on the home page
 provinces: []
 actors: []
 # places: []
-# tags: []
-# summary: One sentence shown in lists and feeds.
+sources: []  # ["Reuters <https://www.reuters.com/…>", "local council by phone"]: a link when there is one
+# Events: one per incident, with ACLED's types (battles, explosions, violence against
+# civilians, protests, riots, strategic developments). Remove the # to fill one in.
+# events:
+#   - type: explosions
+#     sub_type: air strike
+#     place:           # or province:
+#     actors: []
+#     fatalities:      # the lowest figure reported; leave it out when none was given (no figure
+#                      # is not 0); a range or an estimate goes in notes
+#     notes: ""
 # covers: {day}/{day}
-# sources: ["Title <https://example.org/report>"]
+# tags: []
 # updated: {day}
 status: draft  # remove this line to publish
 ---
@@ -202,7 +212,11 @@ def check_extra_settings(items: list[str]) -> None:
 def html(content: str, output: str, conf: str, options: list[str]) -> int:
     """`make html`: the pelican command, after the checks it would otherwise answer with a traceback."""
     check_output_folder(os.path.abspath(output), load_settings(content, conf, output))
-    return build(content, output, conf, options=tuple(options))
+    status = build(content, output, conf, options=tuple(options))
+    if status == 0 and "-r" not in options and "--autoreload" not in options:
+        index = os.path.join(os.path.relpath(os.path.abspath(output)), "index.html")
+        print(f"the site is in {index}: see it with make serve (http://127.0.0.1:8000) or make devserver")
+    return status
 
 
 def check(content: str, conf: str, quiet: bool = False, options: list[str] = ()) -> int:

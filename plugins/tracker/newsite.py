@@ -79,6 +79,7 @@ CATEGORIES_SAVE_AS = ""
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+JINJA_ENVIRONMENT = {{"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}}
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{{url}}", "{{save_as}}"),

@@ -341,7 +341,11 @@ class EventReader:
 
     def _fatalities(self, given: str, line: int) -> int | None:
         if not given.isascii() or not given.isdigit():
-            self._error(line, f"fatalities: '{given}' is not a whole number of 0 or more")
+            self._error(
+                line,
+                f"fatalities: '{given}' is not a whole number of 0 or more (for an estimate or a range, "
+                "record the lowest figure reported and the rest in notes, as ACLED does)",
+            )
             return None
         if len(given) > 7:
             self._error(line, f"fatalities: {given} is not a plausible count")

@@ -138,6 +138,8 @@ def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
         if "\t" in line_text[: max(mark.column, 0) + 1] or "'\\t'" in str(exc.problem):
             return "tab used for indentation (YAML allows only spaces)"
     problem = exc.problem or "invalid YAML"
+    if problem == "mapping values are not allowed here":
+        problem += ' (a value with ": " in it must be quoted: title: "Mosul: the day after")'
     if exc.context:
         started = exc.context_mark
         where = (
