@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, entry
+from conftest import ROOT, Site, entry
 from test_workflow import tree
 from tracker.build import store_path
 
@@ -400,3 +400,29 @@ def test_a_damaged_store_costs_a_full_build_and_nothing_else(site, tmp_path):
     result = site.build()
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert tree(site.output) == tree(clean)
+
+
+def test_a_broken_save_keeps_the_last_good_page_in_the_preview_until_it_is_fixed(tmp_path):
+    from test_hostile_input import check, problem_lines
+
+    site = Site(tmp_path)
+    path = site.write(
+        "entries/2014-06-22-one.md", entry("One", "2014-06-22", "First text.", provinces="[Anbar]")
+    )
+    assert site.build().returncode == 0
+    page = site.output / "2014/06/22/one/index.html"
+    good = page.read_bytes()
+    time.sleep(2.1)  # past the settle time: the store remembers the file's status
+    path.write_text("---\ntitle: One: broken\ndate: 2014-06-22\n---\nHalf-written text.\n", encoding="utf-8")
+    broken = site.build()
+    assert broken.returncode == 0 and "Traceback" not in broken.stderr
+    assert "2014-06-22-one.md:2: error: invalid YAML" in broken.stderr
+    assert "keeps the entry's last good version until this file is fixed" in broken.stderr
+    assert page.read_bytes() == good  # the page, its lists and feeds as they were
+    assert "One" in site.html("index.html").get_text()
+    again = site.build()  # unchanged and still broken: still kept, still said
+    assert page.read_bytes() == good and "invalid YAML" in again.stderr
+    assert any("invalid YAML" in line for line in problem_lines(check(site)))  # check says it
+    path.write_text(entry("One, fixed", "2014-06-22", "Fixed text.", provinces="[Anbar]"), encoding="utf-8")
+    assert site.build().returncode == 0
+    assert "Fixed text." in page.read_text(encoding="utf-8")

@@ -71,6 +71,7 @@ class TrackerGenerator(Generator):
             self.settings["TRACKER_PARALLEL_READING_MIN"],
             kept,
             self.settings.get(CHANGED_KEY) if kept is not None else None,
+            keep_last_good=not self.settings.get("TRACKER_STRICT") and not self.settings.get("TRACKER_CHECK"),
         )
         self.settings.pop(KEPT_KEY, None)  # kept again once this build finishes (see `report`)
         inputs.reporter.problems.extend(changes.problems)

@@ -51,12 +51,15 @@ def find_changes(
     parallel_from: int,
     kept: dict | None = None,
     hint: set[str] | None = None,
+    keep_last_good: bool = False,
 ) -> Changes:
     """Bring the store up to date with the entry files at `paths`; return what changed.
 
     `kept` is what the last build of this process knew (`Changes.known`), used instead of the
     store; with it, `hint` names the only files that may have changed (a devserver's watcher saw
-    them), and the others are not even looked at."""
+    them), and the others are not even looked at. With `keep_last_good` (a preview build), an
+    entry whose file no longer gives one (a broken save) keeps its last good version, with the
+    file's problems, until the file is fixed."""
     timezone = reading.parser.timezone
     known = kept if kept is not None else _readable(store.known(reading.parse_key), timezone)
     changes = Changes(full=not any(problems is not None for _, _, _, problems in known.values()))
@@ -80,7 +83,8 @@ def find_changes(
     old_rows = store.rows([path for path, _ in read_jobs] + remake)
     jobs = [("read", path, status, old_rows.get(path)) for path, status in read_jobs]
     jobs += [("fragments", path, None, old_rows[path]) for path in remake if path in old_rows]
-    for row in worker_pool(jobs, _work(reading, make_fragments, vocabularies, fragment_key), parallel_from):
+    work = _work(reading, make_fragments, vocabularies, fragment_key, keep_last_good)
+    for row in worker_pool(jobs, work, parallel_from):
         store.put(row)
         changes.rows[row.path] = _slim(row)
     gone = set(known) - set(paths)
@@ -124,7 +128,16 @@ def _readable(known: dict, timezone: dt.tzinfo) -> dict:
 DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)  # a stored value of the wrong shape
 
 
-def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, fragment_key: str):
+KEPT_NOTE = "the preview keeps the entry's last good version until this file is fixed"
+
+
+def _work(
+    reading: Reading,
+    make_fragments: MakeFragments,
+    vocabularies: dict,
+    fragment_key: str,
+    keep_last_good: bool,
+):
     """What a worker does with one job: read a file (its row, with fragments), or remake the
     fragments of an unchanged one (reading it again when its stored record is damaged)."""
 
@@ -138,6 +151,9 @@ def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, f
                 kind, status, old = "read", old.status, None
         row = read_row(path, reading, old) if kind == "read" else old
         row.status = status if kind == "read" else row.status
+        if kind == "read" and keep_last_good and row.head is None and _good(old, reading):
+            note = [path, 0, "info", KEPT_NOTE]
+            row = replace(old, status=row.status, digest=row.digest, problems=[*row.problems, note])
         if row.record is not None:
             record = record or _record(path, row.record, row.html, vocabularies, reading.parser.timezone)
             fragments, digests = make_fragments(record)
@@ -156,6 +172,17 @@ def _work(reading: Reading, make_fragments: MakeFragments, vocabularies: dict, f
         return row
 
     return work
+
+
+def _good(old: Row | None, reading: Reading) -> bool:
+    """Whether `old` is a whole entry parsed as this build parses (its last good version)."""
+    return (
+        old is not None
+        and old.head is not None
+        and old.record is not None
+        and old.html is not None
+        and old.parse_key == reading.parse_key
+    )
 
 
 def _slim(row: Row) -> Row:
@@ -208,7 +235,7 @@ def reread(
 ) -> dict[str, Row]:
     """Read some unchanged files again, because what the store kept of them was damaged; their
     rows are stored again."""
-    work = _work(reading, make_fragments, vocabularies, fragment_key)
+    work = _work(reading, make_fragments, vocabularies, fragment_key, keep_last_good=False)
     found = {}
     for path in paths:
         row = work(("read", path, None, None))
