@@ -325,6 +325,10 @@ def test_no_figure_is_never_zero_in_exports_tallies_and_map_titles(site):
         site.html("provinces/kirkuk/index.html").select_one(".events-summary").get_text().split()
     )
     assert "2 events recorded; reported fatalities: no figure given" in kirkuk
+    charts = site.html("provinces/kirkuk/index.html").select(".events-summary figure.chart figcaption")
+    assert [c.get_text()[:10] for c in charts] == ["Events per"]  # no chart of fatalities never given
+    anbar = site.html("provinces/anbar/index.html").select(".events-summary figure.chart")[1]
+    assert "Highest: at least 34 (June 2014)" in " ".join(anbar.figcaption.get_text().split())
     first = site.html("index.html").select_one(".where figure.map")  # the events map
     titles = {a["data-province"]: a.title.get_text() for a in first.select("svg a.region")}
     assert titles["kirkuk"].startswith("Kirkuk: 2 events, reported fatalities: no figure given")

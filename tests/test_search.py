@@ -205,6 +205,28 @@ def test_an_alias_shows_an_excerpt_of_the_brief_never_the_alias_list(served, bro
         context.close()
 
 
+def test_an_excerpt_shows_the_entrys_text_and_never_runs_it_as_markup(tmp_path, browser):  # noqa: F811
+    site = Site(tmp_path)
+    site.write(
+        "entries/2014-06-21-code.md",
+        entry(
+            "Markup quoted",
+            "2014-06-21",
+            "The zanzibarite report quoted `<img src=x onerror=alert(1)>` and said fewer than <10 died.",
+            provinces="[Anbar]",
+        ),
+    )
+    assert site.build().returncode == 0
+    with serving(site.output) as base:
+        context, page, titles, problems, _ = search(browser, base, "q=zanzibarite")
+        try:
+            excerpt = page.locator(".search-result .excerpt").first
+            assert "<img src=x onerror=alert(1)>" in excerpt.inner_text() and "<10" in excerpt.inner_text()
+            assert excerpt.locator("img").count() == 0 and problems == []
+        finally:
+            context.close()
+
+
 def test_a_local_name_in_the_vocabulary_finds_its_entries(served, browser):  # noqa: F811
     context, page, titles, problems, _ = search(browser, served, "q=" + quote("نينوى"))
     try:

@@ -61,6 +61,13 @@ def test_home_keeps_the_latest_brief_whole_beside_the_map_and_the_week(sample):
         "actors/",
         "archives/",
     }
+    entry_page = soup(sample, "2014/06/23/rawa-ana/index.html")
+    cards = {m.get("name") or m.get("property"): m["content"] for m in entry_page.select("meta[content]")}
+    assert cards["twitter:card"] == "summary" and cards["twitter:title"] == cards["og:title"]
+    assert (
+        cards["og:title"] == entry_page.h1.get_text()
+        and cards["twitter:description"] == cards["og:description"]
+    )
     other = soup(sample, "provinces/index.html").select_one("header.site .site-name")
     assert other.name == "p" and other.a is not None  # a link back home elsewhere
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .model.vocabulary import Vocabulary
 
-ISO_KEYS = ("iso_3166_2", "ISO_3166_2", "iso", "ISO", "shapeISO", "iso_3166_2_code", "HASC_1", "GID_1")
+ISO_KEYS = ("iso_3166_2", "ISO_3166_2", "iso", "ISO", "ISO_1", "shapeISO", "iso_3166_2_code")
 NAME_KEYS = ("name", "NAME", "NAME_1", "shapeName", "name_en", "NAME_EN", "gn_name", "woe_name", "VARNAME_1")
 DIGITS = 4  # decimal places kept: about 10 m
 
@@ -39,10 +39,14 @@ def read_features(path: str) -> list[dict[str, Any]]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise BoundariesError(f"{path}: not a readable JSON file ({error})") from None
-    if data.get("type") == "Topology":
-        return topojson_features(data)
-    if data.get("type") == "FeatureCollection":
-        return list(data.get("features") or [])
+    kind = data.get("type") if isinstance(data, dict) else None
+    try:
+        if kind == "Topology":
+            return topojson_features(data)
+        if kind == "FeatureCollection":
+            return [f for f in data.get("features") or [] if isinstance(f, dict)]
+    except (IndexError, KeyError, TypeError, ValueError) as error:
+        raise BoundariesError(f"{path}: a damaged {kind} ({type(error).__name__}: {error})") from None
     raise BoundariesError(f"{path}: neither a GeoJSON FeatureCollection nor a TopoJSON Topology")
 
 
@@ -82,10 +86,9 @@ def topojson_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
             return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in item["arcs"]]}
         return None
 
-    objects = list(topology.get("objects", {}).values())
-    if not objects:
-        return []
-    items = objects[0].get("geometries", [objects[0]])
+    items = [
+        item for found in topology.get("objects", {}).values() for item in found.get("geometries", [found])
+    ]  # every object's geometries: a file may hold countries and provinces
     return [
         {"type": "Feature", "properties": item.get("properties") or {}, "geometry": geometry(item)}
         for item in items
@@ -127,10 +130,13 @@ def describe(properties: dict[str, Any]) -> str:
 
 
 def polygons(geometry: dict[str, Any]) -> list:
+    """The polygons of a Polygon, MultiPolygon or GeometryCollection (lines and points: none)."""
     if geometry.get("type") == "Polygon":
         return [geometry["coordinates"]]
     if geometry.get("type") == "MultiPolygon":
         return list(geometry["coordinates"])
+    if geometry.get("type") == "GeometryCollection":
+        return [p for part in geometry.get("geometries") or [] for p in polygons(part)]
     return []
 
 
@@ -159,7 +165,9 @@ def simplify(points: list, tolerance: float) -> list:
             keep[at] = True
             stack += [(first, at), (at, last)]
     kept = [p for p, k in zip(points, keep) if k]
-    return kept if len(kept) >= 4 else points
+    if len(kept) < 4:  # a ring needs three corners: the first, two far apart, and the first again
+        kept = [points[0], points[len(points) // 3], points[2 * len(points) // 3], points[-1]]
+    return kept
 
 
 def map_file(matched: dict[str, list], provinces: Vocabulary, tolerance: float) -> str:
@@ -194,6 +202,10 @@ def convert(source: str, provinces: Vocabulary, budget: int) -> tuple[str, list[
     if not features:
         raise BoundariesError(f"{source}: holds no features")
     matched, unmatched = match(features, provinces)
+    for key in [
+        k for k, found in matched.items() if not any(polygons(f.get("geometry") or {}) for f in found)
+    ]:
+        del matched[key]  # matched, but with no area to draw: as if missing
     if not matched:
         raise BoundariesError(
             f"{source}: no feature matches a province of {provinces.path} by ISO code or name "

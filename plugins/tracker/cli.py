@@ -214,8 +214,12 @@ def html(content: str, output: str, conf: str, options: list[str]) -> int:
     check_output_folder(os.path.abspath(output), load_settings(content, conf, output))
     status = build(content, output, conf, options=tuple(options))
     if status == 0 and "-r" not in options and "--autoreload" not in options:
-        index = os.path.join(os.path.relpath(os.path.abspath(output)), "index.html")
-        print(f"the site is in {index}: see it with make serve (http://127.0.0.1:8000) or make devserver")
+        folder = os.path.relpath(os.path.abspath(output))
+        folder = os.path.abspath(output) if folder.startswith("..") else folder
+        print(
+            f"the site is in {os.path.join(folder, 'index.html')}: see it with make serve or make devserver "
+            "(with the same SITE= or OUTPUTDIR=), on http://127.0.0.1:8000"
+        )
     return status
 
 
@@ -332,6 +336,12 @@ def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
             f"{source}: no shape for the province '{name}' (give it `map: false` to say so)", file=sys.stderr
         )
     size = len(text.encode("utf-8")) / 1024
+    if size > budget_kb:
+        print(
+            f"{source}: the map file is {size:.0f} KB, over the budget of {budget_kb} KB even simplified "
+            "(BUDGET= to allow more)",
+            file=sys.stderr,
+        )
     note = f", outlines simplified to {tolerance:g}°" if tolerance else ""
     print(f"wrote {target} ({size:.0f} KB{note}): {len(provinces.terms) - len(missing)} provinces mapped")
     return 0

@@ -79,6 +79,7 @@ CATEGORIES_SAVE_AS = ""
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+OUTPUT_RETENTION = [".git", ".hg", ".bzr", "CNAME"]  # kept in the published folder by every publish
 JINJA_ENVIRONMENT = {{"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}}
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
@@ -183,8 +184,10 @@ def provinces_yaml(country, parts: list) -> str:
     """The vocabulary of provinces: each subdivision's name, slug, ISO code and type, with the
     name as typed without diacritics as an alias."""
     items = []
-    for part in parts:
-        name = re.sub(r"\s*\[.*?\]\s*", "", part.name).strip()  # "Kyïv [city]" -> "Kyïv"
+    short = [re.sub(r"\s*\[.*?\]\s*", "", part.name).strip() for part in parts]  # "Kyïv [city]"
+    for part, name in zip(parts, short):
+        if short.count(name) > 1:  # "Maputo" the city and "Maputo" the province: say which
+            name = f"{name} ({part.type.lower()})"
         item = {"name": name, "slug": slug_of(name)}
         aliases = sorted({plain(name)} - {name})
         if aliases:
@@ -220,7 +223,7 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
     kind = Counter(p.type for p in parts).most_common(1)[0][0]
     word = word or kind
     words = plural(word)
-    title = title or f"{country.name} Daily Tracker"
+    title = title or f"{short_name(country)} Daily Tracker"
     timezone = first_timezone(country.alpha_2)
     values = {
         "title": title,
@@ -229,7 +232,7 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
         "timezone": timezone,
         "word": word,
         "words": words,
-        "country": getattr(country, "common_name", country.name),
+        "country": short_name(country),
         "word_lower": word.lower(),
         "words_lower": words.lower(),
     }
@@ -248,18 +251,28 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
     return list(files)
 
 
-def first_timezone(alpha_2: str) -> str:
-    """The country's first time zone in the tz database (UTC when it has none listed)."""
-    try:
-        from zoneinfo import available_timezones
+def short_name(country) -> str:
+    """The name a reader knows: "Syria", "Iran", not "Syrian Arab Republic", "Iran, Islamic Republic of"."""
+    return getattr(country, "common_name", None) or country.name.split(",")[0].strip()
 
-        zones = Path("/usr/share/zoneinfo/zone1970.tab")
-        if zones.is_file():
-            for line in zones.read_text(encoding="utf-8").splitlines():
-                fields = line.split("\t")
-                if not line.startswith("#") and len(fields) > 2 and alpha_2 in fields[0].split(","):
-                    if fields[2] in available_timezones():
-                        return fields[2]
-    except OSError:
-        pass
+
+def first_timezone(alpha_2: str) -> str:
+    """The country's main time zone in the tz database's zone.tab (the first one listed for it;
+    UTC when the database or the country is not there). Edit TIMEZONE if it is not the desk's."""
+    from zoneinfo import available_timezones
+
+    for zones in (Path("/usr/share/zoneinfo/zone.tab"), Path("/usr/share/zoneinfo/zone1970.tab")):
+        try:
+            lines = zones.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        found = [
+            fields
+            for fields in (line.split("\t") for line in lines if not line.startswith("#"))
+            if len(fields) > 2 and fields[0].split(",")[0] == alpha_2 and fields[2] in available_timezones()
+        ]
+        # The zone of "most of" the country when the database says so (Ukraine: Kyiv, not Crimea).
+        found.sort(key=lambda fields: "most" not in (fields[3] if len(fields) > 3 else ""))
+        if found:
+            return found[0][2]
     return "UTC"

@@ -354,14 +354,14 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_LICENSE_URL": _plugin(optional_text, None),
     # Search: an index of the published entries (Pagefind) and a search page; False: neither.
     "TRACKER_SEARCH": _plugin(boolean, True),
-    # The search index is cut by the entries' dates into shards, each indexed again only when one of
-    # its entries changes: a "year", "quarter" or "month" each.
     # What the site calls its first-level divisions, singular and plural ("Governorate",
     # "Governorates"; "Oblast", "Oblasts"): in navigation, headings, search filters and feeds.
     "TRACKER_PROVINCE_WORD": _plugin(text, "Province"),
+    "TRACKER_PROVINCES_WORD": _plugin(text, "Provinces"),
     # Where the map's boundaries come from, under every map ("" for no line).
     "TRACKER_MAP_ATTRIBUTION": _plugin(text, ""),
-    "TRACKER_PROVINCES_WORD": _plugin(text, "Provinces"),
+    # The search index is cut by the entries' dates into shards, each indexed again only when one of
+    # its entries changes: a "year", "quarter" or "month" each.
     "TRACKER_SEARCH_SHARD": _plugin(one_of("year", "quarter", "month"), "quarter"),
     "TRACKER_SEARCH_URL": _plugin(pattern("none"), "search/"),
     "TRACKER_SEARCH_SAVE_AS": _plugin(pattern("none", save_as=True), "search/index.html"),

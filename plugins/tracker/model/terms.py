@@ -107,6 +107,11 @@ class Tally:
     latest: dt.date | None = None
     by_month: tuple[Fatalities, ...] = ()  # the fatalities of each month of the charts
 
+    @property
+    def fatalities_texts(self) -> list[str]:
+        """Each period's fatalities as words for the chart: '12', 'at least 12', '–' (no figure)."""
+        return [dead.short() for dead in self.by_month]
+
     def months(self) -> list[tuple[str, int, Fatalities]]:
         """The charts' text equivalent: (period, events, fatalities)."""
         if self.events_chart is None:

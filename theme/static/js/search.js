@@ -107,7 +107,7 @@
       results = [];
       list.replaceChildren();
       more.hidden = true;
-      status.textContent = "Type a word, or choose a province, an actor or a year.";
+      status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor or a year.";
       return;
     }
     var search = await pagefind.search(query || null, options(filters, byRelevance));
@@ -180,7 +180,8 @@
 
   // An excerpt of the brief, never of the other names an entry is found by. A document's text is
   // the brief, a mark, the title and date, a mark, then the other names of its terms (see
-  // model/search.py). Pagefind's content is escaped text whose words its locations count.
+  // model/search.py). Pagefind's content is the plain text (not escaped) whose words its
+  // locations count: each word is escaped here before it is shown.
   var MARK = "\u2042", EXCERPT = 30;
   function briefExcerpt(data) {
     var words = data.content.split(/[\r\n\s]+/g);
@@ -194,7 +195,8 @@
     hits.forEach(function (w) { marked[w.location] = true; });
     var shown = [];
     for (var i = start; i < Math.min(start + EXCERPT, end); i++) {
-      shown.push(marked[i] ? "<mark>" + words[i] + "</mark>" : words[i]);
+      var word = escapeText(words[i]); // the entry's text, never markup
+      shown.push(marked[i] ? "<mark>" + word + "</mark>" : word);
     }
     return (start > 0 ? "… " : "") + shown.join(" ") + (start + EXCERPT < end ? " …" : "");
   }
@@ -243,7 +245,7 @@
       for (var shard of shards.slice(1)) await pagefind.mergeIndex(new URL(shard + "/", bundle).href);
       buildFilters(await pagefind.filters(), params);
     } catch (error) {
-      status.textContent = "The search index could not be loaded. Browse the entries by province, by actor or by date instead.";
+      status.textContent = "The search index could not be loaded. Browse the entries by " + PROVINCE.toLowerCase() + ", by actor or by date instead.";
       return;
     }
     form.addEventListener("submit", function (event) {
