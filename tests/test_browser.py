@@ -401,3 +401,20 @@ def test_no_printed_page_is_wider_than_a4(served_site, browser, name):
         page.pdf(path=str(ARTIFACTS / f"{name}-print.pdf"), format="A4") if ARTIFACTS.is_dir() else None
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("query", ["Daesh", "Ninawa", "Husaybah", "الموصل"])
+def test_on_the_sample_site_an_alias_or_a_local_name_finds_entries_with_excerpts_of_the_brief(
+    served_site, browser, query
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{served_site}search/?q={query}", wait_until="load")
+        page.wait_for_function("/match/.test(document.getElementById('search-status').textContent)")
+        excerpts = page.locator(".search-result .excerpt").all_inner_texts()
+        assert excerpts, f"{query}: nothing found"
+        for text in excerpts:
+            assert text.strip() and "(also" not in text and "Actors:" not in text, (query, text)
+    finally:
+        context.close()
