@@ -111,19 +111,12 @@ def test_a_yemen_tracker_from_new_site_to_publish(tmp_path):
     assert "Governorate" in html(site / "public/search/index.html").select_one("form")["data-province-word"]
 
 
-def test_a_ukraine_tracker_from_a_shapefile_with_its_own_word(tmp_path):
-    shapefile = pytest.importorskip("shapefile")
+def test_a_ukraine_tracker_from_a_geojson_file_with_its_own_word(tmp_path):
     site = tmp_path / "ukraine"
     made = make("new-site", f"DIR={site}", "COUNTRY=UA", "TITLE=Ukraine Daily Tracker", "WORD=Oblast")
     assert made.returncode == 0, made.stderr
-    boxes = {"UA-14": (37.0, 47.5, 38.5, 48.8), "UA-09": (38.5, 48.0, 40.0, 49.5), "XX": (20, 40, 21, 41)}
-    with shapefile.Writer(str(tmp_path / "adm1"), shapeType=shapefile.POLYGON) as shapes:
-        shapes.field("ISO", "C")
-        shapes.field("NAME_1", "C")
-        for code, (x0, y0, x1, y1) in boxes.items():
-            shapes.poly([[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]])
-            shapes.record(code, "Nowhere" if code == "XX" else code)
-    mapped = make("boundaries", f"SITE={site}", f"FILE={tmp_path / 'adm1.shp'}")
+    assert "TIMEZONE = 'Europe/Kyiv'" in (site / "pelicanconf.py").read_text(encoding="utf-8")
+    mapped = make("boundaries", f"SITE={site}", f"FILE={DATA / 'ukraine-adm1.geojson'}")
     assert mapped.returncode == 0, mapped.stderr
     assert "dropped a feature that matches no province: Nowhere / XX" in mapped.stderr
     mapped_only(site, {"UA-14", "UA-09"})
@@ -135,6 +128,26 @@ def test_a_ukraine_tracker_from_a_shapefile_with_its_own_word(tmp_path):
     assert "Oblasts" in [a.get_text() for a in home.select("header.site nav a")]
     assert html(site / "public/provinces/index.html").h1.get_text() == "Oblasts"
     assert home.select_one(".where svg.map-svg a.region[data-province='donetska-oblast']") is not None
+
+
+def test_boundaries_from_a_shapefile(tmp_path):
+    shapefile = pytest.importorskip("shapefile")
+    site = tmp_path / "ukraine"
+    assert make("new-site", f"DIR={site}", "COUNTRY=UA").returncode == 0
+    with shapefile.Writer(str(tmp_path / "adm1"), shapeType=shapefile.POLYGON) as shapes:
+        shapes.field("ISO", "C")
+        shapes.field("NAME_1", "C")
+        shapes.poly([[[37.0, 47.5], [37.0, 48.8], [38.5, 48.8], [38.5, 47.5], [37.0, 47.5]]])
+        shapes.record("UA-14", "Donetsk")
+    mapped = make("boundaries", f"SITE={site}", f"FILE={tmp_path / 'adm1.shp'}")
+    assert mapped.returncode == 0, mapped.stderr
+    geojson = yaml.safe_load((site / "content/data/provinces.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["iso_3166_2"] for f in geojson["features"]] == ["UA-14"]
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2]", encoding="utf-8")
+    refused = make("boundaries", f"SITE={site}", f"FILE={broken}")
+    assert refused.returncode != 0 and "neither a GeoJSON FeatureCollection nor a TopoJSON" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def test_a_second_site_never_publishes_with_the_first_ones_settings(tmp_path):
