@@ -128,3 +128,16 @@ def test_compiled_templates_are_kept_apart_by_the_environment_options_that_chang
     escaping = compiled_templates({"trim_blocks": True, "autoescape": True})
     assert plain is not None and escaping is not None and plain.directory != escaping.directory
     assert compiled_templates({"autoescape": True, "trim_blocks": True}).directory == escaping.directory
+
+
+def test_a_placeholder_address_is_an_error_when_publishing_or_checking_only():
+    from tracker.settings import check_settings, is_placeholder
+
+    for host in ("example.org", "tracker.example.com", "example.net", "localhost", "127.0.0.1", "x.example"):
+        assert is_placeholder(host), host
+    for host in ("tracker.test", "www.understandingwar.org", "examples.org"):
+        assert not is_placeholder(host), host
+    base = {**DEFAULTS, "PATH": "/tmp", "TIMEZONE": "UTC", "SITEURL": "http://localhost:8000"}
+    publishing = [str(p) for p in check_settings({**base, "TRACKER_PUBLISHING": True})]
+    assert any("SITEURL 'http://localhost:8000' is a placeholder address" in line for line in publishing)
+    assert not any("placeholder" in str(p) for p in check_settings(base))  # a preview may use it
