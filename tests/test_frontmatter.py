@@ -220,32 +220,26 @@ def test_a_source_without_a_link_is_a_source_and_passes_a_strict_check(tmp_path)
     from test_hostile_input import check, problem_lines
 
     site = Site(tmp_path)
-    site.write(
-        "entries/2014-06-22-phone.md",
-        entry(
-            "Reached by phone",
-            "2014-06-22",
-            summary="A call.",
-            provinces="[Anbar]",
-            actors="[ISIS]",
-            sources='["local council by phone", "Reuters <https://www.reuters.com/x>", "Bad <https://[oops/x>"]',
-        ),
-    )
+
+    def write(sources: str) -> None:
+        site.write(
+            "entries/2014-06-22-phone.md",
+            entry(
+                "Reached by phone",
+                "2014-06-22",
+                summary="A call.",
+                provinces="[Anbar]",
+                actors="[ISIS]",
+                sources=sources,
+            ),
+        )
+
+    write('["local council by phone", "Reuters <https://www.reuters.com/x>", "Bad <https://[oops/x>"]')
     result = check(site)
     lines = problem_lines(result)
     assert not any("local council" in line for line in lines)  # a name is a source
     assert any("source 'Bad <https://[oops/x>' is not a valid link" in line for line in lines)
-    site.write(  # without the malformed link, the strict check passes
-        "entries/2014-06-22-phone.md",
-        entry(
-            "Reached by phone",
-            "2014-06-22",
-            summary="A call.",
-            provinces="[Anbar]",
-            actors="[ISIS]",
-            sources='["local council by phone"]',
-        ),
-    )
+    write('["local council by phone"]')  # without the malformed link, the strict check passes
     assert check(site).returncode == 0
     assert site.build().returncode == 0
     page = site.html("2014/06/22/phone/index.html")

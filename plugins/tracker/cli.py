@@ -33,7 +33,7 @@ from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
 from .publishing import Interrupted, Refused, interruptible, publish_into
 from .reading.inventory import take_inventory
-from .settings import check_settings
+from .settings import DEFAULT_MAP, DEFAULTS, check_settings
 from .writing.outfolder import (
     MARKER,
     FolderRefused,
@@ -310,10 +310,10 @@ def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
     from .boundaries import BoundariesError, convert
     from .model.vocabulary import load_vocabulary
 
-    settings = load_settings(content, conf)
+    settings = {**DEFAULTS, **load_settings(content, conf)}
     reporter = Reporter()
     provinces = load_vocabulary(
-        os.path.join(settings["PATH"], settings.get("TRACKER_PROVINCES") or "data/provinces.yaml"),
+        os.path.join(settings["PATH"], settings["TRACKER_PROVINCES"]),
         "province",
         reporter,
         site_slugify(settings),
@@ -325,7 +325,7 @@ def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
         text, unmatched, missing, tolerance = convert(source, provinces, budget_kb * 1024)
     except BoundariesError as error:
         raise Refused(str(error)) from None
-    target = os.path.join(settings["PATH"], settings.get("TRACKER_MAP") or "data/provinces.geojson")
+    target = os.path.join(settings["PATH"], settings["TRACKER_MAP"] or DEFAULT_MAP)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -99,24 +99,6 @@ TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 '''
 
-PUBLISH_SETTINGS = '''"""Publish settings of {title}: its own settings, strict, with its address."""
-
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pelicanconf import *  # noqa: E402,F403
-
-# The address the site is published at: write it here (a placeholder is refused), or give it in
-# the environment (TRACKER_SITEURL=https://… make publish SITE=…).
-SITEURL = os.environ.get("TRACKER_SITEURL") or "https://tracker.example.org"
-FEED_DOMAIN = SITEURL
-RELATIVE_URLS = True
-TRACKER_STRICT = True
-DRAFT_SAVE_AS = ""
-DELETE_OUTPUT_DIRECTORY = True
-'''
-
 ABOUT = """---
 title: About
 ---
@@ -238,7 +220,7 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
     }
     files = {
         "pelicanconf.py": SETTINGS.format(**values),
-        "publishconf.py": PUBLISH_SETTINGS.format(**values),
+        "publishconf.py": publish_settings(tool, title),
         "content/pages/about.md": ABOUT.format(**values),
         "content/data/provinces.yaml": provinces_yaml(country, parts),
         "content/data/actors.yaml": ACTORS.format(**values),
@@ -249,6 +231,13 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)
+
+
+def publish_settings(tool: str, title: str) -> str:
+    """The tool's own publish settings (they import the `pelicanconf` beside them), named for the site."""
+    text = (Path(tool) / "publishconf.py").read_text(encoding="utf-8")
+    _, rest = text.split("\n", 1)  # its docstring's line
+    return f'"""Publish settings of {title}: its own settings, strict, with its address."""\n{rest}'
 
 
 def short_name(country) -> str:

@@ -171,20 +171,24 @@ def shaded(
     in the 30 days up to the newest entry, with the places named in those days as dots."""
     recent = window_heads(lists)
     newest = recent[0].date if recent else None
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {}  # by province
+    place_counts: dict[str, int] = {}
     figures: dict[str, list] = {}
     first = ((newest - WINDOW).date() + dt.timedelta(days=1)).isoformat() if newest else ""
     last = newest.date().isoformat() if newest else ""
-    if events and newest is not None:
-        for head in recent:
-            for fact in head.events:
-                if fact.province is not None and first <= fact.day <= last:
+    for head in recent:
+        if events:
+            for fact in (f for f in head.events if first <= f.day <= last):
+                if fact.province is not None:
                     counts[fact.province] = counts.get(fact.province, 0) + 1
                     figures.setdefault(fact.province, []).append(fact.fatalities)
-    else:
-        for head in recent:
+                if fact.place is not None:
+                    place_counts[fact.place] = place_counts.get(fact.place, 0) + 1
+        else:
             for key in head.provinces:
                 counts[key] = counts.get(key, 0) + 1
+            for key in head.places:
+                place_counts[key] = place_counts.get(key, 0) + 1
     busiest = max(counts.values(), default=0)
     full = ShadedDrawing(
         drawn.full.width,
@@ -199,15 +203,6 @@ def shaded(
         ),
     )
     rows = tuple((link, counts.get(key, 0)) for key, link in sorted_known(provinces))
-    place_counts: dict[str, int] = {}
-    for head in recent:
-        if events:
-            for fact in head.events:
-                if fact.place is not None and first <= fact.day <= last:
-                    place_counts[fact.place] = place_counts.get(fact.place, 0) + 1
-        else:
-            for key in head.places:
-                place_counts[key] = place_counts.get(key, 0) + 1
     dots = place_dots(place_counts, drawn.full.dots, places)
     return SiteMap(
         full,

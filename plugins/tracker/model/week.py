@@ -49,21 +49,20 @@ def week_panel(lists: SiteLists, provinces: Mapping[str, TermLink], events: bool
     before: dict[str, int] = {}
     entries = counted = 0
     last = until.date()
+    # An entry may report an event of days before it: the entries of the map's 30 days count.
+    oldest = until - (WINDOW if events else 2 * WEEK)
     for _, _, path in reversed(lists.lists[SITE]):
         head = lists.heads[path]
-        recent = head.date > until - 2 * WEEK
+        if head.date <= oldest:
+            break
         entries += head.date > until - WEEK
-        if events:  # an entry may report an event of days before it: those of the map's 30 days count
-            if head.date <= until - WINDOW:
-                break
+        if events:
             for fact in head.events:
                 days = (last - fact.date).days
                 if fact.province is not None and 0 <= days < 14:
                     bucket = now if days < 7 else before
                     bucket[fact.province] = bucket.get(fact.province, 0) + 1
                     counted += days < 7
-        elif not recent:
-            break
         else:
             bucket = now if head.date > until - WEEK else before
             for key in head.provinces:
