@@ -16,22 +16,22 @@ import os
 import sys
 from dataclasses import astuple
 from functools import partial
-from importlib import metadata
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
-from .build import Build
+from .build import STORE_KEY, Build
 from .generator import TrackerGenerator
 from .model.dates import day_element, moment_element
 from .model.digests import digest_bytes
 from .model.periods import month_calendar
 from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
+from .reading.store import StoreFailed
 from .settings import DEFAULTS
-from .writing.outfolder import remove_files, static_outputs, user_cache_folder, write_marker
+from .writing.outfolder import file_stat, remove_files, static_outputs, write_marker
 from .writing.paths import Claim, check_claims
+from .writing.templates import compiled_templates
 from .writing.writer import TrackerWriter
 
 # A build makes many small objects that live until it ends (heads, list entries): the cyclic
@@ -69,26 +69,6 @@ def merge_defaults(pelican) -> None:
     settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
     settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
     warn_article_plugins()
-
-
-def compiled_templates(environment: dict) -> FileSystemBytecodeCache | None:
-    """Templates compiled once and kept in the user's cache folder (by the Jinja2 version and the
-    environment's options, each template by its name and source), so that a build does not
-    compile the theme again. Jinja2 keys compiled code by name and source only, while options
-    such as autoescaping change the code: a folder per set of options keeps two sites with
-    different options apart. The folder holds code: like the rest of the cache folder, it is
-    the user's own (0700)."""
-    options = sorted((key, getattr(value, "__qualname__", repr(value))) for key, value in environment.items())
-    try:
-        folder = os.path.join(
-            user_cache_folder(),
-            "templates",
-            f"jinja2-{metadata.version('jinja2')}-{digest_bytes(repr(options))[:16]}",
-        )
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        return FileSystemBytecodeCache(folder)
-    except OSError:
-        return None  # no cache folder: templates are compiled in every build
 
 
 def warn_article_plugins() -> None:
@@ -138,9 +118,10 @@ def check_before_writing(generators) -> None:
     reporter = build.inputs.reporter
     statics = static_outputs(settings, generators)
     build.statics = digest_bytes(*sorted(statics))
-    if build.unchanged and build.statics == build.store.meta("statics"):
+    last = tracker.with_store(lambda: last_build(build))
+    if build.unchanged and build.statics == last["statics"]:
         # Nothing changed: the output folder is the last build's, and so are its problems.
-        reporter.problems = [Problem(*p) for p in json.loads(build.store.meta("problems", "[]"))]
+        reporter.problems = [Problem(*p) for p in json.loads(last["problems"])]
         if settings["TRACKER_STRICT"] and reporter.failing:
             reporter.print()
             build.stop()
@@ -148,7 +129,8 @@ def check_before_writing(generators) -> None:
         return
     if build.unchanged:  # a static file came or went: the build goes on as any other
         build.unchanged = False
-        tracker.model()
+        tracker.with_store(tracker.model)
+        last = tracker.with_store(lambda: last_build(build))
     claims = claims_of(generators, tracker)
     describe = partial(describe_owner, tracker)
     checked = check_claims(claims, reporter, describe)
@@ -192,8 +174,19 @@ def check_before_writing(generators) -> None:
     output = build.output
     output.planned = {os.path.normpath(c.path) for c in claims} | statics | set(output.marker.files)
     output.produced |= statics
-    output.planned |= {path for _, files in build.store.shards().values() for path in files}
+    output.statics = statics
+    output.planned |= {path for _, files in last["shards"].values() for path in files}
     write_marker(settings["OUTPUT_PATH"], False, output.planned)
+
+
+def last_build(build: Build) -> dict[str, Any]:
+    """What the store says of the last build: its static files, problems and search shards."""
+    store = build.store
+    return {
+        "statics": store.meta("statics"),
+        "problems": store.meta("problems", "[]"),
+        "shards": store.shards(),
+    }
 
 
 def claims_of(generators: list, tracker: TrackerGenerator) -> list[Claim]:
@@ -276,10 +269,40 @@ def report(pelican) -> None:
     remove_files(pelican.output_path, stale)
     tracker_outputs.changed |= stale
     marker = write_marker(pelican.output_path, True, tracker_outputs.produced)
+    try:
+        remember(build, marker.state)
+    except StoreFailed as failure:  # the outputs are right; the next build reads every file
+        build.forget_store(failure)
     store = build.store
+    if not settings.get(DEFER_KEY):
+        build.save_store()  # else the devserver saves it once the open pages have been told
+        store.close()
+    elif settings.get(STORE_KEY) is store:  # a devserver's next build starts from what this one knew
+        settings[KEPT_KEY] = ((build.inputs.parse_key, store.path), build.generator.changes.known)
+    settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
+    tracker_outputs.release()
+    build.finished = True
+
+
+def output_statuses(output) -> tuple[dict[str, str], set[str], bool]:
+    """What the store must learn of the output folder's files: (the status of each file written,
+    new or found altered; the files it no longer holds; whether that is every file). Pelican's
+    copies of static files are left out: it copies them again on every build."""
+    kept = output.produced - output.statics
+    if not output.trusted:
+        return {p: file_stat(os.path.join(output.path, p)) for p in kept}, set(), True
+    looked = (output.changed | output.altered | (kept - output.known.keys())) & kept
+    return {p: file_stat(os.path.join(output.path, p)) for p in looked}, output.known.keys() - kept, False
+
+
+def remember(build: Build, output_state: str) -> None:
+    """Keep in the store what the next build compares with: the output folder's state and files,
+    the keys, the views, shards and problems of this build."""
+    store = build.store
+    store.set_outputs(*output_statuses(build.output))
     store.set_views(build.views)
     store.set_shards(build.shards)
-    store.set_meta("output_state", marker.state)
+    store.set_meta("output_state", output_state)
     store.set_meta("build_key", build.inputs.build_key)
     store.set_meta("chrome", build.chrome)
     store.set_meta("refused", json.dumps(build.refused))
@@ -290,15 +313,6 @@ def report(pelican) -> None:
     store.set_meta("links", json.dumps(build.generator.links()))
     if build.template_reads is not None:
         store.set_meta("template_reads", json.dumps([build.inputs.build_key, build.template_reads.found()]))
-    if not settings.get(DEFER_KEY):
-        store.commit()  # else the devserver commits once the open pages have been told
-        store.close()
-    else:  # a devserver's next build starts from what this one knew
-        tracker = build.generator
-        settings[KEPT_KEY] = ((build.inputs.parse_key, store.path), tracker.changes.known)
-    settings[IDENTITY_KEY] = folder_identity(pelican.output_path)
-    tracker_outputs.release()
-    build.finished = True
 
 
 def register() -> None:

@@ -34,12 +34,13 @@ from .reading import inventory as files
 from .reading.inventory import Inventory, file_status, pelican_settings, take_inventory
 from .reading.markup import Renderer
 from .reading.reader import Reading
-from .reading.store import Store
+from .reading.store import Store, StoreFailed, remove_store
 from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, check_settings
 from .writing.outfolder import (
     FolderRefused,
     Marker,
     OutputLock,
+    altered_files,
     check_output_folder,
     output_key,
     read_marker,
@@ -101,6 +102,9 @@ class OutputState:
     produced: set[str] = field(default_factory=set)  # every file the build wrote or kept
     changed: set[str] = field(default_factory=set)  # files the build wrote or removed
     trusted: bool = False  # the folder is as the store's last build left it
+    known: dict[str, str] = field(default_factory=dict)  # its files' statuses when that build ended
+    altered: set[str] = field(default_factory=set)  # files changed or removed since, not by a build
+    statics: set[str] = field(default_factory=set)  # files Pelican copies (again on every build)
 
     def release(self) -> None:
         if self.lock is not None:
@@ -160,25 +164,116 @@ class Build:
             claim_output(output, settings)
             store = settings.get(STORE_KEY)
             if store is None or store.path != store_path(settings):
-                store = Store(store_path(settings))
-                if settings.get(DEFER_KEY):
+                store = open_store(store_path(settings))
+                if settings.get(DEFER_KEY) and store.path is not None:
                     settings[STORE_KEY] = store  # a devserver keeps it open between rebuilds
+        build = settings[BUILD_KEY] = cls(inputs, store, output)
+        try:
+            build.take_stock()
+        except StoreFailed as failure:
+            build.restart_store(failure)
+            build.take_stock()
+        return build
+
+    def take_stock(self) -> None:
+        """Whether the output folder is as the store's last build left it, and whether nothing
+        changed since (nothing to read, model or write)."""
+        store, output, settings = self.store, self.output, self.inputs.settings
         output.trusted = bool(
             output.marker.complete
             and output.marker.state
             and output.marker.state == store.meta("output_state")
-            and store.meta("build_key") == inputs.build_key
+            and store.meta("build_key") == self.inputs.build_key
         )
-        build = settings[BUILD_KEY] = cls(inputs, store, output)
+        if output.trusted:  # a file removed or edited by hand is written again
+            output.known = store.outputs()
+            output.altered = altered_files(output.path, output.known)
         if not settings.get("TRACKER_CHECK") and not settings.get(DEFER_KEY):
-            build.fingerprint = fingerprint(inputs)
-            build.unchanged = bool(
+            self.fingerprint = fingerprint(self.inputs)
+            self.unchanged = bool(
                 output.trusted
-                and build.fingerprint
-                and build.fingerprint == store.meta("fingerprint")
+                and not output.altered
+                and self.fingerprint
+                and self.fingerprint == store.meta("fingerprint")
                 and not (signals.content_written.receivers or signals.feed_written.receivers)
             )
-        return build
+
+    def restart_store(self, failure: StoreFailed) -> None:
+        """The store failed this build: say why, and go on with an empty one (a new file where the
+        damaged one was, else one in memory), so that this build reads every file and renders
+        every output. Nothing the failed store said is used again."""
+        old = self.store
+        say_store_failed(old.path, failure)
+        old.rollback()
+        old.close()
+        store = Store(None)
+        if failure.kind == "damaged" and old.path is not None and not old.fresh:
+            try:
+                store = Store.again(old.path)
+            except StoreFailed as again:
+                say_store_failed(old.path, again)
+        self.store = store
+        settings = self.inputs.settings
+        if STORE_KEY in settings:
+            settings[STORE_KEY] = store if store.path is not None else None
+        settings.pop(KEPT_KEY, None)  # what a devserver kept came from the failed store
+        self.output.trusted = False
+        self.unchanged = False
+
+    def save_store(self) -> None:
+        """Commit the store (see `forget_store` for when that fails)."""
+        try:
+            self.store.commit()
+        except StoreFailed as failure:
+            self.forget_store(failure)
+
+    def forget_store(self, failure: StoreFailed) -> None:
+        """The store cannot keep this build (its outputs are written, and right): say so, and
+        leave the store as the last build left it, which makes the next build read every file
+        (the output folder is not the one it knew), or remove it when it is damaged."""
+        old = self.store
+        say_store_failed(old.path, failure, saving=True)
+        old.rollback()
+        old.close()
+        if failure.kind == "damaged":
+            remove_store(old.path)
+        self.store = Store(None)
+        settings = self.inputs.settings
+        if STORE_KEY in settings:
+            settings[STORE_KEY] = None
+        settings.pop(KEPT_KEY, None)
+
+
+def open_store(path: str | None) -> Store:
+    """The store at `path`; one in memory (and a line that says why) when it cannot be had."""
+    try:
+        store = Store(path)
+    except StoreFailed as failure:
+        say_store_failed(path, failure)
+        return Store(None)
+    if store.damage:
+        say_store_failed(path, StoreFailed("damaged", store.damage))
+    return store
+
+
+def say_store_failed(path: str | None, failure: StoreFailed, saving: bool = False) -> None:
+    """One line on what went wrong with the store and what the build does about it."""
+    consequence = (
+        "the next build reads every file" if saving else "this build reads every file and renders every page"
+    )
+    if failure.kind == "damaged":
+        text = f"entry store damaged ({failure.detail}); started again: {consequence}"
+    elif failure.kind == "busy":
+        text = (
+            f"entry store in use by another build ({failure.detail}; do two sites share TRACKER_CACHE?); "
+            f"{consequence}, and keeps nothing"
+        )
+    else:
+        text = (
+            f"entry store cannot be written ({failure.detail}); {consequence}, and keeps nothing "
+            "(free some space, or make the cache folder yours and writable)"
+        )
+    print(f"{path or 'entry store'}: warning: {text}", file=sys.stderr, flush=True)
 
 
 def fingerprint(inputs: Inputs) -> str:
@@ -299,10 +394,7 @@ def store_path(settings: dict[str, Any]) -> str | None:
     configured = settings.get("TRACKER_CACHE", "auto")
     if configured != "auto":
         return configured or None
-    try:
-        return os.path.join(user_cache_folder(), output_key(settings["OUTPUT_PATH"]) + ".sqlite")
-    except OSError:
-        return None
+    return os.path.join(user_cache_folder(create=False), output_key(settings["OUTPUT_PATH"]) + ".sqlite")
 
 
 def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:

@@ -360,7 +360,7 @@ def rebuild(
     else:
         print("not reloading the browser: fix the problems above and save again", flush=True)
     if finished:
-        build.store.commit()  # once the pages have been told
+        build.save_store()  # once the pages have been told
     elif isinstance(build, Build):  # the next build reads every file again, from the store as it was
         build.store.rollback()
         settings.pop(KEPT_KEY, None)

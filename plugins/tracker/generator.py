@@ -28,8 +28,11 @@ from .model.record import EntryRecord, Head
 from .model.search import document
 from .model.site import Site
 from .model.views import view_of
-from .reading.changes import find_changes, load_records, reread
+from .problems import display_path
+from .reading.changes import find_changes, load_records
 from .reading.markup import Renderer, TimedOut
+from .reading.reader import read_row
+from .reading.store import StoreFailed
 from .writing.fragments import Fragments
 from .writing.outputs import Outputs
 from .writing.render import render_all
@@ -45,16 +48,53 @@ class TrackerGenerator(Generator):
         build = Build.of(self.settings)
         build.generator = self
         self.fragments = Fragments(self.env, self.context, build.inputs.vocabularies)
+        found = len(build.inputs.reporter.problems)
+        self._modelled = (found, found)  # the problems `model` added: problems[start:end]
+        self.with_store(self._context)
+
+    def _context(self) -> None:
+        build = Build.of(self.settings)
         if build.unchanged:  # pages may still link entries: by their paths and URLs, as last built
             for relative, url in json.loads(build.store.meta("links", "[]")):
                 self.add_source_path(_Kept(relative, url))
         else:
             self.model()
 
+    def with_store(self, step: Any) -> Any:
+        """`step()`; when the store fails during it, start the store again, model the site again
+        from the files, and run `step` again (see `Build.restart_store`)."""
+        try:
+            return step()
+        except StoreFailed as failure:
+            self.recover(failure)
+        return step()
+
+    def recover(self, failure: StoreFailed) -> None:
+        """Model the site again from the files alone, after the store failed. The problems the
+        model found are found again; those found after it (output paths) are kept."""
+        build = Build.of(self.settings)
+        problems = build.inputs.reporter.problems
+        start, end = self._modelled
+        later = problems[end:]
+        while True:
+            build.restart_store(failure)
+            del problems[start:]
+            self._exports = None
+            self.__dict__.pop("_outputs", None)
+            try:
+                self.model()
+                break
+            except StoreFailed as again:  # the new store failed too: the next one is in memory
+                failure = again
+        problems.extend(later)
+        if build.refused:
+            self.drop(build.refused)
+
     def model(self) -> None:
         """Find what changed, apply it to the lists, and model the site."""
         build = Build.of(self.settings)
         inputs, store = build.inputs, build.store
+        self._modelled = (len(inputs.reporter.problems), len(inputs.reporter.problems))
         pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
         entry_files = [
             p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))
@@ -81,7 +121,7 @@ class TrackerGenerator(Generator):
         # What finding the changes held and the rest of the build does not need (rendering
         # workers would each copy it): the entries as they were, and the rows as read.
         changes.old, changes.new, changes.problems = {}, {}, []
-        changes.rows = dict.fromkeys(changes.rows)  # which files were read: see `_reread`
+        changes.rows = {}
         if not self.settings.get(DEFER_KEY):
             changes.known = {}  # a devserver keeps it for its next build
         self.site = Site(
@@ -100,6 +140,7 @@ class TrackerGenerator(Generator):
             self.plan.full = True  # every page's header or footer changed
         for head in self.lists.heads.values():
             self.add_source_path(_Linked(head, inputs.root))
+        self._modelled = (self._modelled[0], len(inputs.reporter.problems))
 
     def links(self) -> list[tuple[str, str]]:
         """(path in the content folder, URL) of every entry, as pages' `{filename}` links find them."""
@@ -129,45 +170,29 @@ class TrackerGenerator(Generator):
     # What the model loads
 
     def _slug_line(self, path: str) -> int:
-        record = Build.of(self.settings).store.column("record", [path]).get(path)
+        """The line of an entry's slug (its title's when it has none), for a message about it."""
+        build = Build.of(self.settings)
+        try:
+            record = build.store.column("record", [path]).get(path)
+        except StoreFailed:  # the next use of the store will say so: the file says it too
+            record = read_row(path, build.inputs.reading()).record
         return record.get("slug_line", 1) if isinstance(record, dict) else 1
 
     def records(self, paths: list[str], bodies: bool = True) -> dict[str, EntryRecord]:
         """Whole records by path, from the store (which holds this build's reading too); without
-        `bodies`, their HTML is left empty."""
+        `bodies`, their HTML is left empty. StoreFailed when one is missing."""
         build = Build.of(self.settings)
         inputs = build.inputs
         heads, zone = self.lists.heads, inputs.parser.timezone
         found = load_records(build.store, paths, inputs.vocabularies, zone, heads, bodies)
-        damaged = [path for path in paths if path not in found and self._reread(path)]
-        if damaged:
-            found.update(self.records(damaged, bodies))
+        _all_there(paths, found, "record")
         return found
 
     def items(self, paths: list[str]) -> dict[str, str]:
         """List items by path."""
-        return self._fragments("item", paths)
-
-    def _fragments(self, part: str, paths: list[str]) -> dict[str, Any]:
-        """One part of some entries' fragments (`item` or `export`), from the store."""
-        found = Build.of(self.settings).store.column(part, paths)
-        damaged = [path for path in paths if path not in found and self._reread(path)]
-        if damaged:
-            found.update(self._fragments(part, damaged))
+        found = Build.of(self.settings).store.column("item", paths)
+        _all_there(paths, found, "list item")
         return found
-
-    def _reread(self, path: str) -> bool:
-        """Read an entry file again whose stored record or fragments are damaged (True when it has
-        a record now)."""
-        if path in self.changes.rows or path not in self.lists.heads:
-            return False  # read this build already, or not an entry
-        build = Build.of(self.settings)
-        inputs = build.inputs
-        rows = reread(
-            build.store, [path], inputs.reading(), inputs.build_key, self.fragments.make, inputs.vocabularies
-        )
-        self.changes.rows.update(rows)
-        return rows[path].head is not None
 
     def exports(self) -> dict[str, bytes]:
         """The export files, made once per build from every published entry's rows."""
@@ -182,9 +207,7 @@ class TrackerGenerator(Generator):
 
         heads = list(self.lists.published())
         rows = Build.of(self.settings).store.column("export")  # every row in one pass, then in order
-        missing = [h.path for h in heads if h.path not in rows]
-        if missing:
-            rows.update(self._fragments("export", missing))
+        _all_there([h.path for h in heads], rows, "export row")
         return exports([rows[h.path] for h in heads if rows.get(h.path)])
 
     def _describe(self, kind: str, term: Any) -> str:
@@ -223,6 +246,16 @@ class TrackerGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         if Build.of(self.settings).unchanged:
             return
+        try:
+            self._generate_output()
+        except StoreFailed as failure:  # every output again, from a model made from the files
+            kept, sitemap = {o.save_as for o in self.all_outputs}, self.outputs().sitemap
+            self.recover(failure)
+            self.all_outputs = [o for o in self.outputs().outputs() if o.save_as in kept]
+            self.outputs().sitemap = sitemap
+            self._generate_output()
+
+    def _generate_output(self) -> None:
         build = Build.of(self.settings)
         outputs = self.outputs()
         if self.site.shard_order != json.loads(build.store.meta("shard_order", "[]")):
@@ -231,6 +264,10 @@ class TrackerGenerator(Generator):
         dirty = outputs.dirty(
             self.all_outputs, self.plan, views, outputs.unfollowed(self._template_reads(build))
         )
+        altered = build.output.altered
+        if altered:  # what was removed or edited by hand is written again
+            chosen = set(map(id, dirty))
+            dirty = [o for o in self.all_outputs if id(o) in chosen or o.save_as in altered]
         first = self.settings.get(FIRST_KEY)
         if first is not None:  # the devserver: the pages open in a browser first, and tell them
             open_pages, tell = first
@@ -302,7 +339,11 @@ class TrackerGenerator(Generator):
         }
         kept = build.store.shards() if build.output.trusted else {}  # else its files may be gone
         output = build.output
-        dirty = {name for name in shards if kept.get(name, ("", []))[0] != digests[name]}
+        dirty = {
+            name
+            for name in shards
+            if kept.get(name, ("", []))[0] != digests[name] or output.altered.intersection(kept[name][1])
+        }
         build.shards = {name: kept[name] for name in shards if name in kept}
         for name in build.shards:
             output.produced |= set(kept[name][1])
@@ -464,3 +505,10 @@ def chrome_digest(context: dict[str, Any]) -> str:
         repr([(f.title, f.url, f.type) for f in context["site_feeds"]]),
         context["data_url"],
     )
+
+
+def _all_there(paths: list[str], found: dict, what: str) -> None:
+    """StoreFailed when the store has lost what it kept of an entry the model holds."""
+    missing = [path for path in paths if path not in found]
+    if missing:
+        raise StoreFailed("damaged", f"the {what} of {display_path(missing[0])} is missing")

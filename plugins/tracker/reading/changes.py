@@ -23,7 +23,7 @@ from ..model.vocabulary import Vocabulary
 from ..problems import Problem
 from .inventory import known_stamp
 from .reader import Reading, read_row, worker_pool
-from .store import Row, Store
+from .store import Row, Store, StoreFailed
 
 MakeFragments = Callable[[EntryRecord], tuple[dict[str, Any], dict[str, str]]]
 
@@ -82,7 +82,10 @@ def find_changes(
     remake = [path for path in unchanged if path in stale]
     old_rows = store.rows([path for path, _ in read_jobs] + remake)
     jobs = [("read", path, status, old_rows.get(path)) for path, status in read_jobs]
-    jobs += [("fragments", path, None, old_rows[path]) for path in remake if path in old_rows]
+    lost = [path for path in remake if path not in old_rows]
+    if lost:
+        raise StoreFailed("damaged", f"the row of {lost[0]} is missing")
+    jobs += [("fragments", path, None, old_rows[path]) for path in remake]
     work = _work(reading, make_fragments, vocabularies, fragment_key, keep_last_good)
     for row in worker_pool(jobs, work, parallel_from):
         store.put(row)
@@ -222,24 +225,4 @@ def load_records(
             found[path] = _record(path, data, text, vocabularies, timezone, heads.get(path))
         except DAMAGED:
             continue
-    return found
-
-
-def reread(
-    store: Store,
-    paths: list[str],
-    reading: Reading,
-    fragment_key: str,
-    make_fragments: MakeFragments,
-    vocabularies: dict[str, Vocabulary],
-) -> dict[str, Row]:
-    """Read some unchanged files again, because what the store kept of them was damaged; their
-    rows are stored again."""
-    work = _work(reading, make_fragments, vocabularies, fragment_key, keep_last_good=False)
-    found = {}
-    for path in paths:
-        row = work(("read", path, None, None))
-        row.status = None  # digested again next build: the status was not taken
-        store.put(row)
-        found[path] = _slim(row)
     return found

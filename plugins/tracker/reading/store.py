@@ -14,31 +14,35 @@ digest of its bytes (its identity); the problems, head and record that parsing g
 parse key (the vocabularies and the settings parsing reads); the body's HTML under a render key
 (the Markdown settings and the text rendered), so that a vocabulary edit parses again without
 rendering again; and the fragments other pages reuse (list item, export rows) under the build
-key they were made with. A damaged value is read again from its file; a damaged database (a
-query fails) is started again at the end of the build, which then costs the next one a full build.
-Nothing checks the whole file before a build: that would read all of it every time.
+key they were made with.
+
+Every value is kept with a checksum of its bytes, so that damage is found where it is read (a
+flipped bit inside a title is not valid JSON of another title). Nothing checks the whole file
+before a build: that would read all of it every time. Whatever goes wrong with the store (a
+page SQLite cannot read, a value that fails its checksum, a missing row, a file that cannot be
+written, a store another build holds) is a `StoreFailed`, which the build answers by reading
+every file again (see `Build.restart_store`): damage costs a full build, never a wrong one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import hashlib
 import os
 import sqlite3
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-FORMAT = "2"
+FORMAT = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY,
-    status TEXT,
+    status BLOB,
     digest TEXT NOT NULL,
     parse_key TEXT NOT NULL,
     problems BLOB NOT NULL,
@@ -49,10 +53,81 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, record BLOB, render TEXT, html BLOB);
 CREATE TABLE IF NOT EXISTS fragments (path TEXT PRIMARY KEY, item BLOB, export BLOB);
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, digest TEXT NOT NULL, files BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, stat TEXT NOT NULL);
 """
 TABLES = ("entries", "bodies", "fragments")
 # Where each of a row's columns is kept.
 COLUMNS = {"record": "bodies", "html": "bodies", "item": "fragments", "export": "fragments"}
+BUSY_SECONDS = 2.0  # how long a query waits for another build's transaction before the store is busy
+CHECKSUM = 8  # bytes of a value's checksum, kept before it
+
+
+class StoreFailed(Exception):
+    """The store cannot serve this build: `kind` is "damaged" (a page or value cannot be read,
+    a row is missing), "unwritable" (read-only, a full disk, a folder that cannot be made) or
+    "busy" (another build holds it); `detail` says what was found."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail = kind, detail
+
+
+def failure_of(error: sqlite3.Error | OSError) -> StoreFailed:
+    """What an error of SQLite or of the file system means for the store."""
+    if isinstance(error, OSError):
+        return StoreFailed("unwritable", f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreFailed("busy", text)
+    if any(
+        word in lowered for word in ("readonly", "read-only", "disk is full", "unable to open", "i/o error")
+    ):
+        return StoreFailed("unwritable", text)
+    return StoreFailed("damaged", text)
+
+
+@contextlib.contextmanager
+def _guarded() -> Iterator[None]:
+    """SQLite's and the file system's errors as StoreFailed."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        raise failure_of(error) from None
+
+
+def seal(data: bytes) -> bytes:
+    """`data` with its checksum before it (see `unseal`)."""
+    return hashlib.blake2b(data, digest_size=CHECKSUM).digest() + data
+
+
+def unseal(value: Any) -> bytes:
+    """The bytes `seal` kept; StoreFailed when they are not what was kept."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if not isinstance(value, bytes) or len(value) < CHECKSUM:
+        raise StoreFailed("damaged", "a value is not one the store wrote")
+    data = value[CHECKSUM:]
+    if hashlib.blake2b(data, digest_size=CHECKSUM).digest() != value[:CHECKSUM]:
+        raise StoreFailed("damaged", "a value fails its checksum")
+    return data
+
+
+def _dump(value: Any) -> bytes | None:
+    """A value as the store keeps it (None stays NULL); bytes are JSON already (see `changes._work`)."""
+    if value is None:
+        return None
+    return seal(value if isinstance(value, bytes) else orjson.dumps(value))
+
+
+def _load(value: Any) -> Any:
+    """A kept value, checked and decoded (NULL is None)."""
+    if value is None:
+        return None
+    try:
+        return orjson.loads(unseal(value))
+    except orjson.JSONDecodeError:
+        raise StoreFailed("damaged", "a value is not JSON") from None
 
 
 @dataclass
@@ -73,47 +148,45 @@ class Row:
     view: str | None
 
 
-def _tolerant(default: Any) -> Callable:
-    """A query that finds the database damaged gives `default()` and marks the store damaged: the
-    build reads what it needs from the files instead (see `Store.commit`)."""
-
-    def wrap(method: Callable) -> Callable:
-        @functools.wraps(method)
-        def guarded(self: Store, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.DatabaseError:
-                self.damaged = True
-                return default() if default is not None else None
-
-        return guarded
-
-    return wrap
-
-
 class Store:
-    """The entry store of one output folder (`path`), or one in memory (`path` None)."""
+    """The entry store of one output folder (`path`), or one in memory (`path` None). Every method
+    raises StoreFailed when the store cannot answer it truly."""
 
     def __init__(self, path: str | None) -> None:
         self.path = path
+        self.fresh = False  # started empty by this process (after damage: see `Build.restart_store`)
+        self.damage = ""  # what was wrong with the file when it was started again on opening
         self.db = self._open(path)
-        self.damaged = False  # a query found the database damaged: it is started again at the end
 
-    @staticmethod
-    def _open(path: str | None) -> sqlite3.Connection:
+    def _open(self, path: str | None) -> sqlite3.Connection:
         """The database at `path`; a file that is not one, or of another format, is started again."""
         if path is None:
             return _connect(":memory:")
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
             db = _connect(path)
-            if _format(db) not in (None, FORMAT):
-                db.close()
-                raise sqlite3.DatabaseError("not this version's store")
-            return db
-        except sqlite3.DatabaseError:
-            _remove(path)
+            found = _format(db)
+            if found in (None, FORMAT):
+                return db
+            db.close()  # another version's store (not damage: an upgrade), or a damaged format
+            self.damage = "" if found != "damaged" else "its format record fails its checksum"
+        except (sqlite3.Error, OSError) as error:
+            failure = failure_of(error)
+            if failure.kind != "damaged":
+                raise failure from None
+            self.damage = failure.detail
+        remove_store(path)
+        self.fresh = True
+        with _guarded():
             return _connect(path)
+
+    @classmethod
+    def again(cls, path: str | None) -> Store:
+        """An empty store at `path`, whatever was there."""
+        remove_store(path)
+        store = cls(path)
+        store.fresh = True
+        return store
 
     def reopen(self) -> None:
         """A connection of this process's own, after a fork (a connection must not be shared with
@@ -121,44 +194,37 @@ class Store:
         parent writes later is not seen."""
         if self.path is not None:
             self._inherited = self.db  # never closed here: closing it could disturb the parent's locks
-            self.db = _connect(self.path, readonly=True)
+            with _guarded():
+                self.db = _connect(self.path, readonly=True)
 
-    def _start_again(self) -> None:
-        self.db.close()
-        if self.path is not None:
-            _remove(self.path)
-        self.db = _connect(self.path or ":memory:")
+    def _query(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        with _guarded():
+            return self.db.execute(sql, tuple(parameters)).fetchall()
 
-    @_tolerant(str)
     def meta(self, key: str, default: str = "") -> str:
-        found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return found[0] if found else default
+        found = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return unseal(found[0][0]).decode("utf-8") if found else default
 
-    @_tolerant(None)
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._query("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, seal(value.encode("utf-8"))))
 
-    def known(self, parse_key: str) -> dict[str, tuple[list[int] | None, str, list | None, list]]:
+    def known(self, parse_key: str) -> dict[str, tuple[list[int] | None, str, list | None, list | None]]:
         """Every row's file status and digest, with its head and problems when it was parsed under
-        `parse_key` (else None and []): what telling changed files apart needs, in one query."""
-        query = "SELECT path, status, digest, parse_key, head, problems FROM entries"
+        `parse_key` (else None and None): what telling changed files apart needs, in one query."""
         found = {}
-        loads = orjson.loads
-        try:
-            for path, status, digest, key, head, problems in self.db.execute(query):
-                same = key == parse_key
-                found[path] = (
-                    loads(status) if status else None,
-                    digest,
-                    loads(head) if same and head else None,
-                    loads(problems) if same else None,
-                )
-        except (sqlite3.DatabaseError, orjson.JSONDecodeError):
-            self._start_again()  # damaged: every file is read
-            return {}
+        rows = self._query("SELECT path, status, digest, parse_key, head, problems FROM entries")
+        for path, status, digest, key, head, problems in rows:
+            same = key == parse_key
+            if head is None and not any(p[2] == "error" for p in _load(problems)):
+                raise StoreFailed("damaged", "an entry's head is missing")  # only an error leaves none
+            found[path] = (
+                _load(status),
+                digest,
+                _load(head) if same else None,
+                _load(problems) if same else None,
+            )
         return found
 
-    @_tolerant(dict)
     def rows(self, paths: Iterable[str]) -> dict[str, Row]:
         """Whole rows by path (missing paths are left out)."""
         query = (
@@ -168,136 +234,136 @@ class Store:
         )
         return {values[0]: _row(values) for values in self._chunked(query, paths)}
 
-    @_tolerant(dict)
     def column(self, name: str, paths: Iterable[str] | None = None) -> dict[str, object]:
-        """One JSON column of the given rows (every row when `paths` is None), decoded."""
+        """One JSON column of the given rows (every row when `paths` is None), decoded; rows whose
+        value is NULL are left out."""
         table = COLUMNS[name]
         if paths is None:
-            rows = self.db.execute(f"SELECT path, {name} FROM {table} WHERE {name} IS NOT NULL")
+            rows = self._query(f"SELECT path, {name} FROM {table} WHERE {name} IS NOT NULL")
         else:
             query = f"SELECT path, {name} FROM {table} WHERE path IN ({{}}) AND {name} IS NOT NULL"
             rows = self._chunked(query, paths)
-        found = {}
-        for path, value in rows:
-            try:
-                found[path] = orjson.loads(value)
-            except orjson.JSONDecodeError:
-                continue  # damaged: left out, as if missing
-        return found
+        return {path: _load(value) for path, value in rows}
 
-    def _chunked(self, query: str, paths: Iterable[str]) -> Iterable[tuple]:
+    def _chunked(self, query: str, paths: Iterable[str]) -> list[tuple]:
         """The rows of `query` (its `{}` a list of paths) for every path, 500 at a time."""
         paths = list(paths)
+        found: list[tuple] = []
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
-            yield from self.db.execute(query.format(",".join("?" * len(chunk))), chunk)
+            found += self._query(query.format(",".join("?" * len(chunk))), chunk)
+        return found
 
-    @_tolerant(set)
     def stale_fragments(self, key: str, paths: Iterable[str]) -> set[str]:
         """Which of `paths` have no fragments made under `key` (the build key)."""
         query = "SELECT path FROM entries WHERE fragment_key IS NOT ? AND head IS NOT NULL"
-        return {path for (path,) in self.db.execute(query, (key,))} & set(paths)
+        return {path for (path,) in self._query(query, (key,))} & set(paths)
 
-    @_tolerant(None)
     def put(self, row: Row) -> None:
         """Write one row (a new or changed file)."""
-
-        def dumps(value):  # values come as Python data or already as bytes (from `changes._work`)
-            return value if value is None or isinstance(value, bytes) else orjson.dumps(value)
-
         fragments = row.fragments or {}
-        self.db.execute(
-            "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?)",
-            (
-                row.path,
-                dumps(row.status or None),
-                row.digest,
-                row.parse_key,
-                orjson.dumps(row.problems),
-                dumps(row.head),
-                row.fragment_key,
-                row.view,
-            ),
-        )
-        self.db.execute(
-            "INSERT OR REPLACE INTO bodies VALUES (?,?,?,?)",
-            (row.path, dumps(row.record), row.render, dumps(row.html)),
-        )
-        self.db.execute(
-            "INSERT OR REPLACE INTO fragments VALUES (?,?,?)",
-            (row.path, dumps(fragments.get("item")), dumps(fragments.get("export"))),
-        )
+        with _guarded():
+            self.db.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    row.path,
+                    _dump(row.status or None),
+                    row.digest,
+                    row.parse_key,
+                    _dump(row.problems),
+                    _dump(row.head),
+                    row.fragment_key,
+                    row.view,
+                ),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO bodies VALUES (?,?,?,?)",
+                (row.path, _dump(row.record), row.render, _dump(row.html)),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO fragments VALUES (?,?,?)",
+                (row.path, _dump(fragments.get("item")), _dump(fragments.get("export"))),
+            )
 
-    @_tolerant(None)
     def set_status(self, path: str, status: list[int] | None) -> None:
-        self.db.execute(
-            "UPDATE entries SET status = ? WHERE path = ?", (orjson.dumps(status) if status else None, path)
-        )
+        self._query("UPDATE entries SET status = ? WHERE path = ?", (_dump(status or None), path))
 
-    @_tolerant(None)
     def set_views(self, views: dict[str, str]) -> None:
-        self.db.executemany("UPDATE entries SET view = ? WHERE path = ?", [(v, p) for p, v in views.items()])
+        with _guarded():
+            self.db.executemany(
+                "UPDATE entries SET view = ? WHERE path = ?", [(v, p) for p, v in views.items()]
+            )
 
-    @_tolerant(dict)
     def views(self, paths: Iterable[str]) -> dict[str, str | None]:
         return dict(self._chunked("SELECT path, view FROM entries WHERE path IN ({})", paths))
 
-    @_tolerant(None)
     def remove(self, paths: Iterable[str]) -> None:
         paths = list(paths)
-        for table in TABLES:
-            self.db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in paths])
+        with _guarded():
+            for table in TABLES:
+                self.db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in paths])
 
-    @_tolerant(dict)
     def shards(self) -> dict[str, tuple[str, list[str]]]:
         """The search index's shards as last written: name -> (digest, files)."""
-        query = "SELECT name, digest, files FROM shards"
-        return {name: (digest, orjson.loads(files)) for name, digest, files in self.db.execute(query)}
+        rows = self._query("SELECT name, digest, files FROM shards")
+        return {name: (digest, _load(files)) for name, digest, files in rows}
 
-    @_tolerant(None)
     def set_shards(self, shards: dict[str, tuple[str, list[str]]]) -> None:
-        self.db.execute("DELETE FROM shards")
-        self.db.executemany(
-            "INSERT INTO shards VALUES (?, ?, ?)",
-            [(name, digest, orjson.dumps(files)) for name, (digest, files) in sorted(shards.items())],
-        )
-
-    def commit(self) -> None:
-        """Make this build's changes the store's, in one step; a problem costs the next build time only."""
-        if self.damaged and self.path is not None:
-            warning = "entry store damaged; the next build reads every file"
-            print(f"{self.path}: warning: {warning}", file=sys.stderr)
-            self._start_again()
-            return
-        try:
-            self.set_meta("format", FORMAT)
-            self.db.commit()
-        except sqlite3.Error as exc:
-            print(
-                f"{self.path}: warning: entry store not saved ({exc}); the next build reads every file",
-                file=sys.stderr,
+        with _guarded():
+            self.db.execute("DELETE FROM shards")
+            self.db.executemany(
+                "INSERT INTO shards VALUES (?, ?, ?)",
+                [(name, digest, _dump(files)) for name, (digest, files) in sorted(shards.items())],
             )
 
+    def outputs(self) -> dict[str, str]:
+        """The files of the output folder as the last build left them: path -> their status (see
+        `outfolder.file_stat`; a damaged one differs from the file's and costs its output a render)."""
+        return dict(self._query("SELECT path, stat FROM outputs"))
+
+    def set_outputs(self, statuses: dict[str, str], removed: Iterable[str], whole: bool = False) -> None:
+        """Remember the status of the files this build wrote or found altered, forget the ones it
+        removed (with `whole`, `statuses` is every file)."""
+        with _guarded():
+            if whole:
+                self.db.execute("DELETE FROM outputs")
+            self.db.executemany("DELETE FROM outputs WHERE path = ?", [(p,) for p in removed])
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", sorted(statuses.items()))
+
+    def commit(self) -> None:
+        """Make this build's changes the store's, in one step."""
+        self.set_meta("format", FORMAT)
+        with _guarded():
+            self.db.commit()
+
     def rollback(self) -> None:
-        self.db.rollback()
+        """Forget this build's changes (never raises: the store may be what failed)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.rollback()
 
     def close(self) -> None:
         """Close the database (the last connection to close folds the write-ahead log into it)."""
-        self.db.close()
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
 
 
-def _remove(path: str) -> None:
+def remove_store(path: str | None) -> None:
+    """Remove a store's files (what cannot be removed is left: it is started again next time)."""
+    if path is None:
+        return
     for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.remove(path + suffix)
 
 
 def _connect(path: str, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
-        return sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+        return sqlite3.connect(
+            Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False, timeout=BUSY_SECONDS
+        )
     if path != ":memory:" and not os.path.exists(path):
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # readable by the user only
-    db = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
+    db = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False, timeout=BUSY_SECONDS)
     if path != ":memory:":
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -307,7 +373,12 @@ def _connect(path: str, readonly: bool = False) -> sqlite3.Connection:
 
 def _format(db: sqlite3.Connection) -> str | None:
     found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-    return found[0] if found else None
+    if not found:
+        return None
+    try:
+        return unseal(found[0]).decode("utf-8")
+    except (StoreFailed, UnicodeDecodeError):
+        return "damaged"
 
 
 def _row(values: tuple) -> Row:
@@ -326,24 +397,17 @@ def _row(values: tuple) -> Row:
         export,
         view,
     ) = values
-
-    def load(value):
-        try:
-            return orjson.loads(value) if value is not None else None
-        except orjson.JSONDecodeError:
-            return None  # damaged: as if missing
-
     return Row(
         path,
-        load(status),
+        _load(status),
         digest,
         parse_key,
-        load(problems) or [],
-        load(head),
-        load(record),
+        _load(problems) or [],
+        _load(head),
+        _load(record),
         render,
-        load(html),
+        _load(html),
         fragment_key,
-        {"item": load(item), "export": load(export)} if item is not None else None,
+        {"item": _load(item), "export": _load(export)} if item is not None else None,
         view,
     )

@@ -79,6 +79,22 @@ def write_atomically(path: str, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
+def file_stat(path: str) -> str:
+    """A file's size, modification and change times and inode, as text ("" when there is none):
+    any write, removal or replacement of the file changes it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def altered_files(output: str, known: dict[str, str]) -> set[str]:
+    """The files of `known` (path -> status) that are no longer as they were: removed, edited or
+    replaced by hand, or by another program."""
+    return {path for path, status in known.items() if file_stat(os.path.join(output, path)) != status}
+
+
 def protected_folders(settings: dict[str, Any]) -> dict[str, str]:
     """Folders no output may be or contain, with how a message names them."""
     folders = {
@@ -152,12 +168,13 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def user_cache_folder() -> str:
+def user_cache_folder(create: bool = True) -> str:
     """This tool's folder in the user's cache (`$XDG_CACHE_HOME`, else `~/.cache`), private to the
-    user: never next to an output folder, which may be served."""
+    user: never next to an output folder, which may be served. OSError when it cannot be made."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "conflict-tracker")
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+    if create:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     return folder
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import orjson
 
 from ..publishing import default_signals
+from ..reading.store import StoreFailed
 from .outputs import Output, Outputs
 from .writer import write_bytes
 
@@ -63,9 +64,10 @@ def render_all(
                 os.waitpid(pid, 0)
                 result = orjson.loads(bytes(said)) if said else {"error": "a rendering worker died"}
                 changed |= set(result.get("changed", ()))
-                failure = (
-                    failure or result.get("error") or (("exit", result["exit"]) if "exit" in result else None)
-                )
+                failure = failure or result.get("error") or result.get("store")
+                failure = failure or (("exit", result["exit"]) if "exit" in result else None)
+    if isinstance(failure, list):  # the store failed a worker: the build starts it again
+        raise StoreFailed(*failure)
     if isinstance(failure, tuple):
         raise SystemExit(failure[1])
     if failure:
@@ -91,6 +93,8 @@ def _start_worker(
             result = {"changed": sorted(_render(outputs, share, output_path))}
         except SystemExit as stop:
             result, status = {"exit": stop.code if isinstance(stop.code, int) else 1}, 1
+        except StoreFailed as failure:
+            result, status = {"store": [failure.kind, failure.detail]}, 1
         except BaseException:
             result, status = {"error": traceback.format_exc()}, 1
         with os.fdopen(write, "wb") as stream:

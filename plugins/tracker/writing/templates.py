@@ -11,9 +11,17 @@ which covers the theme.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 from dataclasses import dataclass, field
+from importlib import metadata
 
-from jinja2 import Environment, TemplateNotFound, meta, nodes
+from jinja2 import Environment, FileSystemBytecodeCache, TemplateNotFound, meta, nodes
+from jinja2.bccache import Bucket
+
+from ..model.digests import digest_bytes
+from .outfolder import user_cache_folder, write_atomically
 
 MODEL = "site"  # the site model
 
@@ -152,3 +160,58 @@ def _set_names(tree: nodes.Node) -> set[str]:
     for node in tree.find_all(nodes.FromImport):
         found |= {n if isinstance(n, str) else n[1] for n in node.names}
     return found
+
+
+class CheckedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja2's cache of compiled templates, each file kept with a checksum of its bytes: a file
+    cut short or changed (a full disk, a bit flipped) is compiled again instead of being loaded,
+    and a folder that cannot be written makes builds slower, never failed."""
+
+    SUM = 16
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._get_cache_filename(bucket), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        code = data[self.SUM :]
+        if len(data) < self.SUM or hashlib.blake2b(code, digest_size=self.SUM).digest() != data[: self.SUM]:
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(code))
+        except Exception:  # another version's code: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        stream = io.BytesIO()
+        bucket.write_bytecode(stream)
+        code = stream.getvalue()
+        try:
+            write_atomically(
+                self._get_cache_filename(bucket),
+                hashlib.blake2b(code, digest_size=self.SUM).digest() + code,
+                0o600,
+            )
+        except OSError:
+            pass  # compiled again next time
+
+
+def compiled_templates(environment: dict) -> CheckedBytecodeCache | None:
+    """Templates compiled once and kept in the user's cache folder (by the Jinja2 version and the
+    environment's options, each template by its name and source), so that a build does not
+    compile the theme again. Jinja2 keys compiled code by name and source only, while options
+    such as autoescaping change the code: a folder per set of options keeps two sites with
+    different options apart. The folder holds code: like the rest of the cache folder, it is
+    the user's own (0700)."""
+    options = sorted((key, getattr(value, "__qualname__", repr(value))) for key, value in environment.items())
+    try:
+        folder = os.path.join(
+            user_cache_folder(),
+            "templates",
+            f"jinja2-{metadata.version('jinja2')}-{digest_bytes(repr(options))[:16]}",
+        )
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        return CheckedBytecodeCache(folder)
+    except OSError:
+        return None  # no cache folder: templates are compiled in every build
