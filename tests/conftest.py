@@ -26,8 +26,8 @@ PELICAN = Path(sys.executable).with_name("pelican")
 # Build caches and locks of the tests' sites go to a folder of their own, not the user's cache.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="tracker-tests-cache-")
 # The address the sample's publish settings publish at (its own is a placeholder, which publishing
-# refuses): a test domain (RFC 2606's .test), not a placeholder.
-os.environ["TRACKER_SITEURL"] = "https://tracker.test"
+# refuses); no test ever connects to it.
+os.environ["TRACKER_SITEURL"] = "https://tracker-desk.org"
 
 PROVINCES = """\
 - name: Anbar

@@ -25,7 +25,7 @@ ENTRIES = [
     ("2014-07-02-d", "Kirkuk", "Hawija", "Peshmerga"),
     ("2014-07-18-e", "Ninewa", "Mosul", "ISIS"),
 ]
-OPTIONS = ("-e", "DEFAULT_PAGINATION=2", 'SITEURL="https://tracker.test"')
+OPTIONS = ("-e", "DEFAULT_PAGINATION=2", 'SITEURL="https://tracker-desk.org"')
 
 
 def write_entry(site: Site, name: str, province: str, place: str, actor: str, title: str = "") -> None:

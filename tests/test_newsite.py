@@ -87,20 +87,20 @@ def test_a_yemen_tracker_from_new_site_to_publish(tmp_path):
     mapped_only(site, {"YE-AD", "YE-MA", "YE-SN"})
     first_entry(site, "Sana", "Houthis")
 
-    checked = make("check", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.test"})
+    checked = make("check", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.tracker-desk.org"})
     assert checked.returncode == 0, checked.stderr
     placeholder = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": ""})
     assert placeholder.returncode != 0 and "SITEURL 'https://tracker.example.org' is a placeholder" in (
         placeholder.stderr
     )
     assert not (site / "public").exists()
-    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.test"})
+    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://yemen.tracker-desk.org"})
     assert published.returncode == 0, published.stderr
     home = html(site / "public/index.html")
     assert home.title.get_text() == "Yemen Daily Tracker"
     assert [a.get_text() for a in home.select("header.site nav a")][0] == "Governorates"
     assert home.select_one(".where svg.map-svg a.region[data-province='sana']") is not None
-    assert home.select_one("link[rel=canonical]")["href"] == "https://yemen.test/"
+    assert home.select_one("link[rel=canonical]")["href"] == "https://yemen.tracker-desk.org/"
     stylesheet = home.select_one("link[rel=stylesheet]")["href"]
     assert stylesheet == "./theme/css/tracker.css"  # relative: the folder works served locally
     text = " ".join(
@@ -121,7 +121,7 @@ def test_a_ukraine_tracker_from_a_geojson_file_with_its_own_word(tmp_path):
     assert "dropped a feature that matches no province: Nowhere / XX" in mapped.stderr
     mapped_only(site, {"UA-14", "UA-09"})
     first_entry(site, "Donetska oblast", "Armed Forces")
-    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://ukraine.test"})
+    published = make("publish", f"SITE={site}", env={"TRACKER_SITEURL": "https://ukraine.tracker-desk.org"})
     assert published.returncode == 0, published.stderr
     home = html(site / "public/index.html")
     assert home.title.get_text() == "Ukraine Daily Tracker"
@@ -154,7 +154,7 @@ def test_a_second_site_never_publishes_with_the_first_ones_settings(tmp_path):
     site = tmp_path / "yemen"
     assert make("new-site", f"DIR={site}", "COUNTRY=YE", "TITLE=Yemen Daily Tracker").returncode == 0
     first_entry(site, "Sana", "Houthis")
-    env = {"TRACKER_SITEURL": "https://yemen.test"}
+    env = {"TRACKER_SITEURL": "https://yemen.tracker-desk.org"}
     conf = site / "pelicanconf.py"
     # CONFFILE alone: its own publish settings, beside it
     own = make(

@@ -280,7 +280,7 @@ def test_html_after_publish_into_the_same_folder_is_a_clean_preview_build(site, 
     assert publish(site).returncode == 0
     assert make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", cwd=site.root).returncode == 0
     assert tree(site.output) == clean_build(site, tmp_path)
-    assert "https://tracker.test" not in (site.output / "index.html").read_text(encoding="utf-8")
+    assert "https://tracker-desk.org" not in (site.output / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_full_rebuild_removes_pages_of_removed_drafted_and_hidden_entries(site, tmp_path):

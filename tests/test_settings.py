@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import entry
+from conftest import ROOT, entry
 from test_workflow import make
 from tracker.settings import DEFAULTS, SCHEMA, check_settings
 
@@ -133,11 +133,99 @@ def test_compiled_templates_are_kept_apart_by_the_environment_options_that_chang
 def test_a_placeholder_address_is_an_error_when_publishing_or_checking_only():
     from tracker.settings import check_settings, is_placeholder
 
-    for host in ("example.org", "tracker.example.com", "example.net", "localhost", "127.0.0.1", "x.example"):
+    for host in (
+        "example.org",
+        "tracker.example.com",
+        "example.net",
+        "localhost",
+        "127.0.0.1",
+        "127.8.9.10",
+        "127.1",
+        "2130706433",
+        "0x7f.0.0.1",
+        "[::1]",
+        "0.0.0.0",
+        "169.254.1.1",
+        "192.0.2.10",
+        "2001:db8::1",
+        "x.example",
+        "tracker.test",
+        "newsroom.local",
+        "tracker.internal",
+        "router.home.arpa",
+        "a.invalid",
+    ):
         assert is_placeholder(host), host
-    for host in ("tracker.test", "www.understandingwar.org", "examples.org"):
+    for host in (
+        "www.understandingwar.org",
+        "examples.org",
+        "tracker-desk.org",
+        "10.1.2.3",
+        "8.8.8.8",
+        "test.org",
+    ):
         assert not is_placeholder(host), host
     base = {**DEFAULTS, "PATH": "/tmp", "TIMEZONE": "UTC", "SITEURL": "http://localhost:8000"}
     publishing = [str(p) for p in check_settings({**base, "TRACKER_PUBLISHING": True})]
     assert any("SITEURL 'http://localhost:8000' is a placeholder address" in line for line in publishing)
     assert not any("placeholder" in str(p) for p in check_settings(base))  # a preview may use it
+
+
+def test_a_site_address_with_a_query_fragment_or_user_name_is_an_error():
+    from tracker.settings import check_settings
+
+    base = {**DEFAULTS, "PATH": "/tmp", "TIMEZONE": "UTC"}
+    for key in ("SITEURL", "FEED_DOMAIN"):
+        for value, part in (
+            ("https://tracker-desk.org/news?ref=feed", "a query"),
+            ("https://tracker-desk.org/#top", "a fragment"),
+            ("https://desk:secret@tracker-desk.org", "a user name"),
+        ):
+            lines = [str(p) for p in check_settings({**base, key: value}) if p.severity == "error"]
+            assert f"settings: error: {key}: '{value}' has {part}" in "\n".join(lines), (key, value, lines)
+    assert not [
+        p
+        for p in check_settings({**base, "SITEURL": "https://tracker-desk.org/news"})
+        if p.message.startswith(("SITEURL", "FEED_DOMAIN"))
+    ]
+
+
+def test_the_store_is_an_absolute_file_outside_the_output_and_content_folders(tmp_path):
+    from tracker.settings import check_settings
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    content.mkdir()
+    base = {**DEFAULTS, "PATH": str(content), "OUTPUT_PATH": str(output), "TIMEZONE": "UTC"}
+    for value, said in (
+        ("tracker-store.sqlite", "is not an absolute path"),
+        (str(output), "is inside the output folder"),
+        (str(output / "store.sqlite"), "is inside the output folder"),
+        (str(content / "data/store.sqlite"), "is inside the content folder"),
+        (str(tmp_path), "is a folder"),
+    ):
+        lines = [str(p) for p in check_settings({**base, "TRACKER_CACHE": value})]
+        assert any(line.startswith("settings: error: TRACKER_CACHE:") and said in line for line in lines), (
+            lines
+        )
+    for value in ("auto", None, str(tmp_path / "cache/store.sqlite")):
+        assert not [
+            p for p in check_settings({**base, "TRACKER_CACHE": value}) if "TRACKER_CACHE" in p.message
+        ]
+
+
+def test_make_html_with_a_store_setting_it_cannot_use_says_one_settings_line(site):
+    from test_workflow import make
+
+    site.write("entries/2014-06-22-a.md", "---\ntitle: A\ndate: 2014-06-22\n---\nText.\n")
+    conf = site.root / "conf.py"
+    for value in ("tracker-store.sqlite", str(site.output), str(site.output / "store.sqlite")):
+        conf.write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+            f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+            f"TRACKER_CACHE = {value!r}\n",
+            encoding="utf-8",
+        )
+        result = make("html", f"INPUTDIR={site.content}", f"OUTPUTDIR={site.output}", f"CONFFILE={conf}")
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert "settings: error: TRACKER_CACHE:" in result.stderr, result.stderr
+        assert not (site.output / "store.sqlite").exists()

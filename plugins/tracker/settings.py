@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import os
 import re
+import socket
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,12 +156,30 @@ def content_file(optional: bool = False) -> Check:
 
 
 def cache_setting(value: Any, settings: dict[str, Any]) -> str | None:
-    """'auto', None, or the name of a file (not a folder)."""
+    """'auto', None, or the absolute path of a file outside the output and content folders (the
+    store holds the text of drafts: an output folder may be served, and a content folder is
+    published from)."""
     if value in (None, "", "auto"):
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         return f"{value!r} is not 'auto', None or a file name"
-    return f"'{value}' is a folder (expected a file name)" if os.path.isdir(value) else None
+    if not os.path.isabs(value):
+        return f"'{value}' is not an absolute path (a relative one would follow the current folder)"
+    if os.path.isdir(value):
+        return f"'{value}' is a folder (expected a file name)"
+    real = os.path.realpath(value)
+    for key, what in (("OUTPUT_PATH", "output"), ("PATH", "content")):
+        folder = settings.get(key)
+        if folder and _inside(real, os.path.realpath(str(folder))):
+            return (
+                f"'{value}' is inside the {what} folder {folder} (the store holds drafts' text: "
+                "keep it in the cache folder, 'auto')"
+            )
+    return None
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 FIELDS = {
@@ -430,6 +450,10 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
         near = difflib.get_close_matches(key, list(SCHEMA), n=1, cutoff=0.75)
         hint = f" (did you mean {near[0]}?)" if near else ""
         problems.append(Problem("settings", 0, "warning", f"{key}: unknown setting, ignored{hint}"))
+    for key in ("SITEURL", "FEED_DOMAIN"):
+        wrong = address_parts(values.get(key))
+        if wrong and not any(p.message.startswith(key) for p in problems):
+            problems.append(Problem("settings", 0, "error", f"{key}: {wrong}"))
     base = str(values.get("FEED_DOMAIN") or values.get("SITEURL") or "").rstrip("/")
     if not any(p.message.startswith(("SITEURL", "FEED_DOMAIN")) for p in problems) and not ABSOLUTE.match(
         base
@@ -460,12 +484,80 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1", "0.0.0.0", "::1")
+def address_parts(value: Any) -> str | None:
+    """What is wrong with a site address that every link is made by adding a path to: a query, a
+    fragment or a user name in it would end up in the middle of every link."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:
+        return f"'{value}' is not an address ({exc})"
+    extra = [
+        what
+        for what, there in (
+            ("a query", parts.query),
+            ("a fragment", parts.fragment),
+            ("a user name", parts.username),
+        )
+        if there or (what == "a query" and "?" in value) or (what == "a fragment" and "#" in value)
+    ]
+    if extra:
+        return (
+            f"'{value}' has {' and '.join(extra)}: every link adds a path to this address, so give the "
+            f"address alone ({parts.scheme}://{parts.hostname or ''}{parts.path})"
+        )
+    return None
+
+
+# Names no published site has: RFC 2606's and RFC 6761's reserved names, mDNS's `.local`
+# (RFC 6762), `.internal` (ICANN, 2024) and `home.arpa` (RFC 8375).
+RESERVED_NAMES = (
+    "example.org",
+    "example.com",
+    "example.net",
+    "example",
+    "invalid",
+    "localhost",
+    "test",
+    "local",
+    "internal",
+    "home.arpa",
+)
+# Addresses no reader can reach a site at: documentation ranges (RFC 5737, RFC 3849) and the
+# loopback, unspecified, link-local, multicast and reserved ones (`ipaddress` knows those).
+DOCUMENTATION_NETWORKS = tuple(
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
 
 
 def is_placeholder(host: str) -> bool:
-    """Whether `host` is an address no published site has (RFC 2606's example domains, this machine)."""
-    host = host.lower().rstrip(".")
-    return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS) or host.endswith(
-        (".example", ".invalid", ".localhost")
+    """Whether `host` is an address no published site has: a reserved name, this machine, or an
+    address that is not on the internet."""
+    host = host.lower().rstrip(".").strip("[]")
+    address = ip_of(host)
+    if address is None:
+        return any(host == name or host.endswith("." + name) for name in RESERVED_NAMES)
+    return (
+        address.is_loopback
+        or address.is_unspecified
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or any(address in network for network in DOCUMENTATION_NETWORKS)
     )
+
+
+def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host name is written as, in any form a browser reads (`127.1`,
+    `2130706433`, `0x7f.0.0.1`), or None for a name."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if host and all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", part) for part in host.split(".")):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
