@@ -5,13 +5,14 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, Site, entry
+from conftest import PELICAN, ROOT, Site, entry
 from test_workflow import tree
 from tracker.build import store_path
 
@@ -97,6 +98,90 @@ def test_changing_the_vocabulary_or_theme_settings_rebuilds_everything(site, tmp
     kept, site.output = site.output, tmp_path / "clean"
     assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
     assert tree(kept) == tree(site.output)
+
+
+def own_settings(site, filters: str, overrides) -> Path:
+    """A settings file of the site's own: the sample's, with Jinja filters and template overrides."""
+    conf = site.root / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n{filters}",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def equals_a_clean_build(site, tmp_path, *options, conf=ROOT / "pelicanconf.py", env=None):
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    if env is None:
+        kept, site.output = site.output, clean
+        try:
+            assert site.build(*options, "-e", "TRACKER_CACHE=null", conf=conf).returncode == 0
+        finally:
+            site.output = kept
+    else:
+        command = [str(PELICAN), str(site.content), "-o", str(clean), "-s", str(conf), *options]
+        command += ["-e", "TRACKER_CACHE=null", "TRACKER_ENTRY_RULES={}"]
+        assert subprocess.run(command, cwd=site.root, env=env, capture_output=True).returncode == 0
+    return tree(site.output) == tree(clean)
+
+
+def test_an_edit_of_an_override_template_or_of_a_filter_in_the_settings_rebuilds_what_shows_it(
+    site, tmp_path
+):
+    write_site(site, 6)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    base = (ROOT / "theme/templates/base.html").read_text(encoding="utf-8")
+    footer = "  </div>\n  </footer>"
+    assert footer in base
+    template = base.replace(footer, "  <p class=override>Night desk {{ SITENAME|shout }}</p>\n" + footer, 1)
+    (overrides / "base.html").write_text(template, encoding="utf-8")
+    conf = own_settings(
+        site, "def shout(text):\n    return text.upper()\nJINJA_FILTERS = {'shout': shout}\n", overrides
+    )
+    assert site.build(conf=conf).returncode == 0
+    assert "Night desk IRAQ DAILY TRACKER" in site.html("2014/06/01/e00/index.html").get_text()
+    # The override template edited: every page shows it.
+    (overrides / "base.html").write_text(template.replace("Night desk", "Day desk"), encoding="utf-8")
+    assert site.build(conf=conf).returncode == 0
+    assert "Day desk IRAQ DAILY TRACKER" in site.html("2014/06/01/e00/index.html").get_text()
+    assert equals_a_clean_build(site, tmp_path, conf=conf)
+    # The filter edited in the settings file: every page that uses it.
+    own_settings(
+        site, "def shout(text):\n    return text.upper() + '!'\nJINJA_FILTERS = {'shout': shout}\n", overrides
+    )
+    assert site.build(conf=conf).returncode == 0
+    assert "Day desk IRAQ DAILY TRACKER!" in site.html("2014/06/01/e00/index.html").get_text()
+    assert equals_a_clean_build(site, tmp_path, conf=conf)
+
+
+def test_a_rendering_library_upgraded_outside_site_packages_makes_a_full_build(site, tmp_path):
+    """Markdown upgraded in a folder on PYTHONPATH (as Debian's dist-packages, or pip --target):
+    the bodies are rendered again."""
+    write_site(site, 6)
+    assert site.pelican_process().returncode == 0
+    import markdown
+
+    libraries = tmp_path / "libraries"
+    shutil.copytree(Path(markdown.__file__).parent, libraries / "markdown")
+    core = libraries / "markdown/core.py"
+    source = core.read_text(encoding="utf-8")
+    assert "return output.strip()" in source
+    core.write_text(source.replace("return output.strip()", "return output.strip().replace('Body', 'Corps')"))
+    from importlib import metadata
+
+    info = libraries / "markdown-99.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Markdown\nVersion: 99.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(metadata.distribution("markdown").read_text("entry_points.txt"))
+    env = {**os.environ, "PYTHONPATH": str(libraries)}
+    upgraded = site.pelican_process(**{"PYTHONPATH": str(libraries)})
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Corps" in site.html("2014/06/01/e00/index.html").get_text()
+    assert equals_a_clean_build(site, tmp_path, env=env)
 
 
 def test_unchanged_entries_keep_their_warnings(site):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import os
 import sys
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -339,8 +341,16 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
             repr(settings.get("SUMMARY_MAX_LENGTH")),
             repr(settings.get("SUMMARY_END_SUFFIX")),
         ),
-        digest_bytes("build", code, versions, settings_part, tree_digest(settings["THEME"]), *files),
+        digest_bytes(
+            "build", code, versions, settings_part, tree_digest(*template_folders(settings)), *files
+        ),
     )
+
+
+def template_folders(settings: dict[str, Any]) -> list[str]:
+    """Every folder Pelican loads templates from besides its own: the theme, and the folders of
+    THEME_TEMPLATES_OVERRIDES, which come before it."""
+    return [*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"]]
 
 
 def data_files(settings: dict[str, Any]) -> list[bytes]:
@@ -457,9 +467,11 @@ def site_slugify(settings: dict[str, Any]):
 
 
 def tree_digest(*folders: str) -> str:
-    """A digest of every file's path and bytes under some folders (theme, plugin code)."""
+    """A digest of every file's path and bytes under some folders (theme, plugin code), each
+    folder by its place in the list."""
     h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
+    for number, folder in enumerate(folders):
+        h.update(f"\0folder {number}\0".encode())
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(str(path.relative_to(folder)).encode())
@@ -467,14 +479,43 @@ def tree_digest(*folders: str) -> str:
     return h.hexdigest()
 
 
+# The libraries whose versions change what a build writes: Pelican and what renders Markdown,
+# templates, YAML, feeds, slugs, JSON and the search index.
+RENDERING = (
+    "pelican",
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "feedgen",
+    "lxml",
+    "python-dateutil",
+    "nh3",
+    "pygments",
+    "orjson",
+    "unidecode",
+    "pagefind",
+)
+
+
 def versions_digest() -> str:
-    """The Python version and the version of every installed package (the names of their
-    `.dist-info` folders): an upgrade of anything that renders the site makes a full build."""
-    found = []
+    """The Python version, the version of each library that renders the site (wherever it is
+    installed: a virtualenv, Debian's `dist-packages`, a `PYTHONPATH` folder), and the name of
+    every distribution in any folder Python imports from (Markdown extensions, a theme's
+    filters): an upgrade of anything a build may import makes a full build."""
+    found = [sys.version]
+    for name in RENDERING:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} absent")
     for folder in sys.path:
-        if folder.endswith("site-packages") and os.path.isdir(folder):
-            found += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
-    return digest_bytes(sys.version, *found)
+        try:
+            names = os.listdir(folder or os.curdir)
+        except OSError:
+            continue
+        found += sorted(name for name in names if name.endswith((".dist-info", ".egg-info")))
+    return digest_bytes(*found)
 
 
 # Settings that hold this build's state, not the site's: left out of the keys.
@@ -482,15 +523,38 @@ INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS"}
 
 
 def settings_digest(settings: dict[str, Any]) -> str:
-    """A digest of the plain settings (callables and the build's own state are left out)."""
+    """A digest of the settings (the build's own state left out); a function (a Jinja filter, a
+    Markdown extension) counts by its name and the bytes of the file that defines it, so that an
+    edit of a settings file's filter makes a full build."""
+    files: dict[str, str] = {}  # the digest of each file a function comes from, read once
 
     def plain(value: Any) -> Any:
         if isinstance(value, (str, int, float, bool, type(None))):
             return value
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = [plain(v) for v in value]
+            return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
         if isinstance(value, dict):
             return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-        return type(value).__name__
+        if isinstance(value, partial):
+            return ["partial", plain(value.func), plain(value.args), plain(value.keywords)]
+        return code_identity(value, files)
 
     return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k not in INTERNAL})))
+
+
+def code_identity(value: Any, files: dict[str, str]) -> str:
+    """What a function, class or other object of the settings runs: its module and name, and a
+    digest of the file that defines it (never its address in memory, which differs per run)."""
+    target = inspect.unwrap(value) if callable(value) else value
+    if not (inspect.isfunction(target) or inspect.isclass(target) or inspect.isbuiltin(target)):
+        target = type(target)  # an instance (a Markdown extension): its class
+    module = getattr(target, "__module__", None) or ""
+    code = getattr(target, "__code__", None)
+    source = code.co_filename if code is not None else getattr(sys.modules.get(module), "__file__", None)
+    if source and source not in files:
+        try:
+            files[source] = digest_bytes(Path(source).read_bytes())
+        except OSError:
+            files[source] = "unreadable"
+    return f"{module}.{getattr(target, '__qualname__', '?')}:{files.get(source or '', '')}"

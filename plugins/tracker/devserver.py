@@ -400,10 +400,16 @@ def settings_files(settings_file: str) -> set[str]:
 
 def watch(settings_file: str, settings: dict[str, Any]):
     """Batches of changes to every file the build reads: the settings (and the Python files beside
-    them), the theme and the content (which holds the vocabulary, the map and every data file the
-    settings name). Watching starts before this returns and runs on during builds, so a save made
-    while building (the first build included) is not missed."""
-    paths = [*sorted(settings_files(settings_file)), settings.get("THEME", ""), settings.get("PATH", "")]
+    them), the theme and the folders of THEME_TEMPLATES_OVERRIDES, and the content (which holds the
+    vocabulary, the map and every data file the settings name). Watching starts before this returns
+    and runs on during builds, so a save made while building (the first build included) is not
+    missed."""
+    paths = [
+        *sorted(settings_files(settings_file)),
+        *settings.get("THEME_TEMPLATES_OVERRIDES", []),
+        settings.get("THEME", ""),
+        settings.get("PATH", ""),
+    ]
     changes = watchfiles.watch(
         *(os.path.abspath(p) for p in paths if p and os.path.exists(p)),
         watch_filter=FileChangeFilter(ignore_file_patterns=set(settings.get("IGNORE_FILES", []))),
