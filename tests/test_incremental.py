@@ -184,6 +184,35 @@ def test_a_rendering_library_upgraded_outside_site_packages_makes_a_full_build(s
     assert equals_a_clean_build(site, tmp_path, env=env)
 
 
+def test_an_unknown_name_spelt_otherwise_by_an_older_entry_is_renamed_on_every_page(site, tmp_path):
+    events = "\n  - {type: Battles, province: ANBARR, actors: [ISIS]}"
+    site.write(
+        "entries/2014-06-22-a.md",
+        entry("A", "2014-06-22", provinces="[ANBARR]", actors="[ISIS]", events=events),
+    )
+    site.write("entries/2014-06-25-c.md", entry("C", "2014-06-25", provinces="[Kirkuk]", actors="[ISF]"))
+    assert site.build().returncode == 0
+    assert "ANBARR" in events_text(site)
+    site.write("entries/2014-06-10-b.md", entry("B", "2014-06-10", provinces="[anbarr]", actors="[ISF]"))
+    assert site.build().returncode == 0
+    assert "anbarr" in events_text(site) and "ANBARR" not in events_text(site)  # the oldest entry's spelling
+    assert equals_a_clean_build(site, tmp_path)
+    # A newer entry's spelling renames nothing; fixing the oldest entry's typo renames it again.
+    site.write("entries/2014-06-26-d.md", entry("D", "2014-06-26", provinces="[AnBarr]", actors="[ISF]"))
+    assert site.build().returncode == 0
+    assert "anbarr" in events_text(site)
+    assert equals_a_clean_build(site, tmp_path)
+    site.write("entries/2014-06-10-b.md", entry("B", "2014-06-10", provinces="[Anbar]", actors="[ISF]"))
+    assert site.build().returncode == 0
+    assert "ANBARR" in events_text(site)
+    assert equals_a_clean_build(site, tmp_path)
+
+
+def events_text(site) -> str:
+    """The text of the ISIS page's events table, where a province is named as the site spells it."""
+    return site.html("actors/isis/index.html").select_one("table.events").get_text()
+
+
 def test_unchanged_entries_keep_their_warnings(site):
     write_site(site, 3)
     site.write("entries/2014-06-20-typo.md", entry(title="Typo", date="2014-06-20", provinces="[Anbarr]"))

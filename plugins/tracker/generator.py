@@ -27,6 +27,7 @@ from .model.plan import Plan, Planner
 from .model.record import EntryRecord, Head
 from .model.search import document
 from .model.site import Site
+from .model.terms import unknown_name
 from .model.views import view_of
 from .problems import display_path
 from .reading.changes import find_changes, load_records
@@ -453,7 +454,10 @@ def plan_changes(
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
     span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
-    for path in sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p)):
+    changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
+    unknown = {(u.kind, u.key) for p in changed for h in (old.get(p), new.get(p)) if h for u in h.unknown}
+    spelt = {name: unknown_name(lists, *name) for name in unknown}
+    for path in changed:
         before, after = old.get(path), new.get(path)
         planner.before(lists, before)
         if before is not None:
@@ -462,12 +466,20 @@ def plan_changes(
             lists.add(after)
         planner.after(lists, before, after)
     plan = planner.plan
+    if any(_respelt(spelling, unknown_name(lists, *name)) for name, spelling in spelt.items()):
+        plan.full = True  # every page that shows the name (rare: see `unknown_name`)
     now = _span(lists)
     if now != span:  # a month's calendar marks the days without an entry inside the site's span
         plan.months |= months_between(span[1], now[1]) | months_between(span[0], now[0])
     if periods != set(lists.keys("year")) | set(lists.keys("month")):
         plan.named.add("periods")  # an archive page links the periods before and after it
     return lists, plan
+
+
+def _respelt(before: Any, after: Any) -> bool:
+    """Whether an unknown name in use before and after a change is spelt otherwise (one that came or
+    went is shown only by the entries that changed, and by its own page)."""
+    return before is not None and after is not None and before.name != after.name
 
 
 def _span(lists: SiteLists) -> tuple:

@@ -20,7 +20,7 @@ from .charts import Chart, activity, bar_chart
 from .figures import Fatalities
 from .gazetteer import province_of
 from .lists import SiteLists
-from .record import Head
+from .record import Head, Unknown
 from .vocabulary import Term, Vocabulary
 
 TOP_TOGETHER = 10
@@ -83,15 +83,24 @@ def term_links(
     kind: str, vocabulary: Vocabulary, lists: SiteLists, settings: Mapping[str, Any]
 ) -> dict[str, TermLink]:
     """Every term of a kind that has a page, by key: the vocabulary's (with or without entries) and
-    every unknown name a published entry uses (named by the oldest entry's spelling)."""
+    every unknown name a published entry uses (see `unknown_name`)."""
     found = {term.key: term_link(kind, term, settings) for term in vocabulary.terms}
     for list_key in lists.keys(kind):
         key = list_key[1]
         if key not in found:
-            oldest = lists.at(list_key, 0)
-            unknown = next(u for u in oldest.unknown if (u.kind, u.key) == (kind, key))
+            unknown = unknown_name(lists, kind, key)
             found[key] = term_link(kind, Term(unknown.name, unknown.slug, known=False), settings)
     return found
+
+
+def unknown_name(lists: SiteLists, kind: str, key: str) -> Unknown | None:
+    """How a name the vocabulary does not know is spelt on the pages that show it: as the oldest
+    published entry that uses it spells it (a later entry's spelling never renames a page readers
+    have seen); None when no published entry uses it."""
+    oldest = lists.at((kind, key), 0)
+    if oldest is None:
+        return None
+    return next((u for u in oldest.unknown if (u.kind, u.key) == (kind, key)), None)
 
 
 @dataclass(frozen=True)
