@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import sys
 from dataclasses import astuple
@@ -21,9 +22,10 @@ from typing import Any
 from pelican import signals
 
 from .build import STORE_KEY, Build
-from .generator import TrackerGenerator
+from .generator import TrackerGenerator, unresolved
 from .model.dates import day_element, moment_element
 from .model.digests import digest_bytes
+from .model.intrasite import found_links, line_of
 from .model.periods import month_calendar
 from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
@@ -69,6 +71,15 @@ def merge_defaults(pelican) -> None:
     settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
     settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
     warn_article_plugins()
+    contents = logging.getLogger("pelican.contents")
+    if said_by_the_tracker not in contents.filters:
+        contents.addFilter(said_by_the_tracker)
+
+
+def said_by_the_tracker(record: logging.LogRecord) -> bool:
+    """Pelican's own line for a page link that leads nowhere is left out: the tracker says it, at
+    the page's file and line (see `page_link_problems`)."""
+    return not str(record.msg).startswith("Unable to find")
 
 
 def warn_article_plugins() -> None:
@@ -149,6 +160,8 @@ def check_before_writing(generators) -> None:
                 items[:] = [i for i in items if id(i) not in refused]
     tracker.all_outputs = [o for o in tracker.all_outputs if id(o) not in refused]
     tracker.outputs().sitemap = sitemap_pages(checked.claims, tracker)
+    tracker.link_problems(reporter)
+    page_link_problems(generators, tracker, reporter)
     if not tracker.lists.count(("site",)):
         folder = os.path.join(settings["PATH"], build.inputs.entry_folders[0])
         reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
@@ -177,6 +190,25 @@ def check_before_writing(generators) -> None:
     output.statics = statics
     output.planned |= {path for _, files in last["shards"].values() for path in files}
     write_marker(settings["OUTPUT_PATH"], False, output.planned)
+
+
+def page_link_problems(generators: list, tracker: TrackerGenerator, reporter: Reporter) -> None:
+    """A page's link to the site's own files that leads nowhere is a warning at its line (Pelican
+    leaves it as written)."""
+    root = tracker.settings["PATH"]
+    for generator in generators:
+        for name in ("pages", "hidden_pages", "draft_pages"):
+            for page in getattr(generator, name, None) or []:
+                folder = os.path.dirname(os.path.relpath(page.source_path, root)).replace(os.sep, "/")
+                _, links = found_links(getattr(page, "_content", "") or "", folder)
+                broken = [(what, target) for what, target in links if tracker.lookup(what, target) is None]
+                if broken:
+                    with open(page.source_path, encoding="utf-8", errors="replace") as handle:
+                        text = handle.read()
+                    for what, target in dict.fromkeys(broken):
+                        reporter.warning(
+                            page.source_path, line_of(text, what, target), unresolved(what, target)
+                        )
 
 
 def last_build(build: Build) -> dict[str, Any]:
@@ -311,6 +343,7 @@ def remember(build: Build, output_state: str) -> None:
     store.set_meta("statics", build.statics)
     store.set_meta("problems", json.dumps([astuple(p) for p in build.inputs.reporter.problems]))
     store.set_meta("links", json.dumps(build.generator.links()))
+    store.set_meta("resolved", json.dumps(build.resolved, sort_keys=True))
     if build.template_reads is not None:
         store.set_meta("template_reads", json.dumps([build.inputs.build_key, build.template_reads.found()]))
 

@@ -134,6 +134,7 @@ class Build:
     fingerprint: str = ""  # every input's identity ("" when one cannot be told: see `fingerprint`)
     unchanged: bool = False  # nothing changed since the last build: nothing to read, model or write
     statics: str = ""  # a digest of the static files' output paths
+    resolved: dict[str, str] = field(default_factory=dict)  # entry path -> where its links led (a digest)
 
     def stop(self) -> None:
         """A build that stops before writing: the store as it was (closed unless a devserver keeps

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from typing import Any
 
 from pelican import signals
@@ -20,6 +21,7 @@ from pelican.utils import sanitised_join
 
 from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
 from .model.digests import digest_bytes
+from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
 from .model.maps import geometry
 from .model.periods import months_between
@@ -118,7 +120,8 @@ class TrackerGenerator(Generator):
         inputs.reporter.problems.extend(changes.problems)
         new = drop_duplicates(changes.new, inputs.reporter, self._slug_line)
         old = drop_duplicates(changes.old, None, None)
-        self.lists, self.plan = plan_changes(build, old, new, changes.full)
+        self.lists, self.plan, self.planner = plan_changes(build, old, new, changes.full)
+        self._file_urls = None
         # What finding the changes held and the rest of the build does not need (rendering
         # workers would each copy it): the entries as they were, and the rows as read.
         changes.old, changes.new, changes.problems = {}, {}, []
@@ -240,9 +243,81 @@ class TrackerGenerator(Generator):
     def outputs(self) -> Outputs:
         if not hasattr(self, "_outputs"):
             self._outputs = Outputs(
-                self.site, self.env, self.context, self.settings, self.records, self.items, self.exports
+                self.site,
+                self.env,
+                self.context,
+                self.settings,
+                self.records,
+                self.items,
+                self.exports,
+                self.lookup,
             )
         return self._outputs
+
+    # Links to the site's own files (model/intrasite.py)
+
+    def lookup(self, what: str, target: str) -> str | None:
+        """Where a link to the site's own files leads (its URL), or None when nowhere: an entry or
+        page by its path in the content folder, a static file, a tag, an author, the home page."""
+        if what == "filename":
+            return self._files().get(target.lstrip("/"))
+        if what in ("static", "attach"):
+            found = self.context.get("static_content", {}).get(target.lstrip("/").replace("/", os.sep))
+            return found.url if found is not None and getattr(found, "save_as", None) else None
+        if what in ("tag", "author"):
+            key = (what, self.build_slugify(target))
+            pattern = self.settings.get(f"{what.upper()}_URL")
+            return pattern.format(slug=key[1], name=target) if pattern and self.lists.count(key) else None
+        if what == "index":
+            return ""
+        return None
+
+    @property
+    def build_slugify(self) -> Any:
+        return Build.of(self.settings).inputs.slugify
+
+    def _files(self) -> dict[str, str]:
+        """The URL of every entry and page that is written, by its path in the content folder."""
+        if getattr(self, "_file_urls", None) is None:
+            root = Build.of(self.settings).inputs.root
+            found = {
+                path.replace(os.sep, "/"): item.url
+                for path, item in self.context.get("generated_content", {}).items()
+                if not isinstance(item, (_Linked, _Kept)) and getattr(item, "save_as", None)
+            }
+            for head in self.lists.heads.values():
+                if head.save_as:
+                    found[os.path.relpath(head.path, root).replace(os.sep, "/")] = head.url
+            self._file_urls = found
+        return self._file_urls
+
+    def link_problems(self, reporter: Any) -> None:
+        """A link that leads nowhere is a warning at its line (it is left as written)."""
+        for head in self.lists.heads.values():
+            for what, target, line in head.links:
+                if self.lookup(what, target) is None:
+                    reporter.warning(head.path, line, unresolved(what, target))
+
+    def relink(self) -> dict[str, str]:
+        """Where each entry's links lead now (a digest per entry), and every entry whose links lead
+        elsewhere than when its outputs were last rendered planned again, as if its text changed."""
+        now = {
+            head.path: digest_bytes(repr(resolution(head.links, self.lookup)))
+            for head in self.lists.heads.values()
+            if head.links
+        }
+        planner = getattr(self, "planner", None)
+        if planner is None or self.plan.full:
+            return now
+        before = json.loads(Build.of(self.settings).store.meta("resolved", "{}"))
+        for path in sorted(set(now) | set(before)):
+            head = self.lists.heads.get(path)
+            if head is not None and now.get(path) != before.get(path):
+                moved = replace(head, page=digest_bytes(head.page, now.get(path, "")))
+                moved.item = digest_bytes(head.item, now.get(path, ""))
+                planner.before(self.lists, head)
+                planner.after(self.lists, head, moved)
+        return now
 
     def generate_output(self, writer: Any) -> None:
         if Build.of(self.settings).unchanged:
@@ -259,6 +334,7 @@ class TrackerGenerator(Generator):
     def _generate_output(self) -> None:
         build = Build.of(self.settings)
         outputs = self.outputs()
+        build.resolved = self.relink()
         if self.site.shard_order != json.loads(build.store.meta("shard_order", "[]")):
             self.plan.named.add("search")  # the search page lists the shards it merges
         views = self._changed_views()
@@ -442,7 +518,7 @@ def drop_duplicates(heads: dict[str, Head], reporter, slug_line) -> dict[str, He
 
 def plan_changes(
     build: Build, old: dict[str, Head], new: dict[str, Head], full: bool
-) -> tuple[SiteLists, Plan]:
+) -> tuple[SiteLists, Plan, Planner | None]:
     """The site's lists as they are now, and what changed in them: each change applied as
     remove(old) then add(new) to the lists as the last build left them. Every output is dirty when
     the store cannot say what changed, the output folder is not as the store's build left it, or
@@ -450,7 +526,7 @@ def plan_changes(
     settings = build.inputs.settings
     slugify = build.inputs.slugify
     if full or not build.output.trusted or build.store.meta("refused", "[]") != "[]":
-        return SiteLists(slugify).build(new.values()), Plan(full=True)
+        return SiteLists(slugify).build(new.values()), Plan(full=True), None
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
     span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
@@ -473,7 +549,15 @@ def plan_changes(
         plan.months |= months_between(span[1], now[1]) | months_between(span[0], now[0])
     if periods != set(lists.keys("year")) | set(lists.keys("month")):
         plan.named.add("periods")  # an archive page links the periods before and after it
-    return lists, plan
+    return lists, plan, planner
+
+
+def unresolved(what: str, target: str) -> str:
+    """The warning for a link to the site's own files that leads nowhere."""
+    return (
+        f"link {describe(what, target)} leads to nothing this site writes (no such entry, page or "
+        "file, or a draft); left as written"
+    )
 
 
 def _respelt(before: Any, after: Any) -> bool:

@@ -71,6 +71,7 @@ class Head:
     updated: dt.datetime | None = None
     events: tuple[EventFact, ...] = ()
     unknown: tuple[Unknown, ...] = ()
+    links: tuple[tuple[str, str, int], ...] = ()  # links to the site's own files: (what, target, line)
     # Digests of what other outputs show of the entry: its page (the record: what its feed items
     # and search document are made from too), its item in a list, and its export rows.
     page: str = ""
@@ -111,6 +112,7 @@ class Head:
             self.updated.isoformat() if self.updated else None,
             [[e.day, e.type, e.province, e.place, list(e.actors), e.fatalities] for e in self.events],
             [[u.kind, u.key, u.name, u.slug] for u in self.unknown],
+            [list(link) for link in self.links],
             [self.page, self.item, self.export],
         ]
 
@@ -119,7 +121,7 @@ def head_from_json(path: str, data: list, timezone: dt.tzinfo) -> Head:
     """The head `Head.to_json` made `data` from (its moments keep the offset they were written with,
     the site's); ValueError, KeyError or TypeError when it does not fit."""
     (status, date, slug, title, url, save_as, provinces, actors, places, tags, author, updated) = data[:12]
-    events, unknown, digests = data[12:]
+    events, unknown, links, digests = data[12:]
     return Head(
         path,
         status,
@@ -141,6 +143,7 @@ def head_from_json(path: str, data: list, timezone: dt.tzinfo) -> Head:
         if events
         else (),
         tuple(Unknown(*item) for item in unknown),
+        tuple((what, target, line) for what, target, line in links),
         *digests,
     )
 
@@ -218,8 +221,9 @@ def event_fact(event: Event) -> EventFact:
     )
 
 
-def make_head(record: EntryRecord, **digests: str) -> Head:
-    """The head of a record, with the digests of its fragments."""
+def make_head(record: EntryRecord, links: tuple = (), **digests: str) -> Head:
+    """The head of a record, with its links to the site's own files and the digests of its
+    fragments."""
     return Head(
         record.path,
         record.status,
@@ -236,6 +240,7 @@ def make_head(record: EntryRecord, **digests: str) -> Head:
         record.updated,
         tuple(event_fact(e) for e in record.events),
         unknown_terms(record),
+        links,
         **digests,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,6 +18,7 @@ from pelican.utils import truncate_html_words
 
 from ..model.digests import digest_bytes
 from ..model.entries import Entry, EntryParser
+from ..model.intrasite import found_links, line_of
 from ..model.locations import Locations
 from ..model.record import EntryRecord, make_head, record_to_json
 from ..model.yamlnodes import YAMLProblem
@@ -71,9 +73,10 @@ def read_row(path: str, reading: Reading, old: Row | None = None) -> Row:
         html = _render(path, entry, reading, parser.reporter)
         if html is None:
             return _row(path, digest, reading, problems)
+    html, links = _links(entry, html, reading, data)
     record = make_record(entry, html, digest, reading)
     row = _row(path, digest, reading, problems)
-    row.head = make_head(record).to_json()
+    row.head = make_head(record, links).to_json()
     row.record = {**record_to_json(record), "slug_line": entry.slug_line}
     row.render, row.html = render, list(html)
     return row
@@ -109,6 +112,23 @@ def _render(path: str, entry: Entry, reading: Reading, reporter: Reporter) -> tu
         else content
     )
     return content, summary, description
+
+
+def _links(entry: Entry, html: tuple | list, reading: Reading, data: bytes) -> tuple[tuple, tuple]:
+    """The HTML with its links to the site's own files made relative to the content folder, and
+    those links with the line each is written on (see model/intrasite.py)."""
+    folder = posixpath.dirname(os.path.relpath(entry.path, reading.root).replace(os.sep, "/"))
+    parts, found = [], []
+    for part in html:
+        canonical, links = found_links(part, folder)
+        parts.append(canonical)
+        found += links
+    if not found:
+        return tuple(parts), ()
+    text = data.decode("utf-8", "replace")
+    return tuple(parts), tuple(
+        (what, target, line_of(text, what, target)) for what, target in dict.fromkeys(found)
+    )
 
 
 def make_record(

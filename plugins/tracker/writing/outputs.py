@@ -9,6 +9,7 @@ its own few values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
@@ -17,6 +18,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from ..model.dataset import event_rows
 from ..model.feeds import Feed, absolute
+from ..model.intrasite import Lookup, resolve
 from ..model.lists import SITE, page_entries, paginate
 from ..model.plan import Plan
 from ..model.record import EntryRecord
@@ -93,10 +95,11 @@ class Output(NamedTuple):
 
 
 class ItemList:
-    """A page's entries as the list items made for them, filled in for the page."""
+    """A page's entries as the list items made for them, filled in for the page (their links to
+    the site's own files resolved by `lookup`)."""
 
-    def __init__(self, items: list[str]) -> None:
-        self.items = items
+    def __init__(self, items: list[str], lookup: Lookup | None = None) -> None:
+        self.items, self.lookup = items, lookup
 
     def __len__(self) -> int:
         return len(self.items)
@@ -105,9 +108,10 @@ class ItemList:
         return bool(self.items)
 
     def render(self, siteurl: str, level: int = 2) -> Markup:
-        return Markup(
-            "\n".join(i.replace(SITEURL_MARK, siteurl).replace(LEVEL_MARK, str(level)) for i in self.items)
-        )
+        items = [i.replace(SITEURL_MARK, siteurl).replace(LEVEL_MARK, str(level)) for i in self.items]
+        if self.lookup is not None:
+            items = [resolve(item, self.lookup, siteurl) for item in items]
+        return Markup("\n".join(items))
 
 
 RECENT_RECORDS = 300  # records kept for the next feeds: a few feeds' worth
@@ -125,9 +129,10 @@ class Outputs:
         load: Callable[..., dict[str, EntryRecord]],  # (paths, bodies=True) -> records
         items: Callable[[list[str]], dict[str, str]],
         exports: Callable[[], dict[str, bytes]],
+        lookup: Lookup,
     ) -> None:
         self.site, self.env, self.context, self.settings = site, env, context, settings
-        self.load, self.items, self.exports = load, items, exports
+        self.load, self.items, self.exports, self.lookup = load, items, exports, lookup
         self.size = settings["DEFAULT_PAGINATION"] or 10**9
         self.patterns = settings["PAGINATION_PATTERNS"]
         self.feed_items = FeedItems(settings)
@@ -284,12 +289,29 @@ class Outputs:
             self._templates[name] = self.env.get_template(f"{name}.html")
         return self._templates[name]
 
+    def siteurl(self, output: Output) -> str:
+        """SITEURL as the page of `output` links with it: relative to the page when RELATIVE_URLS."""
+        if self.settings.get("RELATIVE_URLS"):
+            return path_to_url(get_relative_path(output.save_as))
+        return self.context.get("SITEURL", "")
+
+    def linked(self, record: EntryRecord, siteurl: str) -> EntryRecord:
+        """A record whose links to the site's own files lead to where their targets are now."""
+        if record.head is None or not record.head.links:
+            return record
+        return replace(
+            record,
+            content=resolve(record.content, self.lookup, siteurl),
+            summary=resolve(record.summary, self.lookup, siteurl),
+            description=resolve(record.description, self.lookup, siteurl),
+        )
+
     def page(self, template: str, output: Output, **values: Any) -> bytes:
         """A page rendered as Pelican's writer renders one: SITEURL relative to the page when
         RELATIVE_URLS, the shared context, and the page's own values."""
         local = dict(self.context)
         if self.settings.get("RELATIVE_URLS"):
-            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(output.save_as))
+            local["SITEURL"] = local["localsiteurl"] = self.siteurl(output)
         local["output_file"] = output.save_as
         local["url"] = values.pop("url", "")
         local.update(values)
@@ -300,7 +322,7 @@ class Outputs:
         return getattr(self, f"_render_{output.kind}")(output)
 
     def _render_entry(self, output: Output) -> bytes:
-        record = self.load([output.key])[output.key]
+        record = self.linked(self.load([output.key])[output.key], self.siteurl(output))
         site = self.site
         view = view_of(site.lists, record.head, site.links("province")) if record.head.published else None
         rows = event_rows(record, self._link) if record.head.published else ()
@@ -340,7 +362,7 @@ class Outputs:
 
     def _items(self, heads: list) -> ItemList:
         found = self.items([h.path for h in heads])
-        return ItemList([found[h.path] for h in heads])
+        return ItemList([found[h.path] for h in heads], self.lookup if any(h.links for h in heads) else None)
 
     def _render_list(self, output: Output) -> bytes:
         (list_key, page) = output.key
@@ -355,7 +377,9 @@ class Outputs:
         kind = list_key[0]
         if kind == "site":
             if page.number == 0 and heads:
-                values["latest"] = self.load([heads[0].path])[heads[0].path]
+                values["latest"] = self.linked(
+                    self.load([heads[0].path])[heads[0].path], self.siteurl(output)
+                )
                 values["latest_links"] = site.entry_links(values["latest"])
                 values["items"] = self._items(heads[1:])
             else:
@@ -404,7 +428,8 @@ class Outputs:
         feed: Feed = output.key
         heads = self.site.carried(feed)
         records = self._records([h.path for h in heads])
-        return render_feed(feed, [records[h.path] for h in heads], self.feed_items)
+        base = self.site.base
+        return render_feed(feed, [self.linked(records[h.path], base) for h in heads], self.feed_items)
 
     def _render_export(self, output: Output) -> bytes:
         return self.exports()[output.key]

@@ -64,6 +64,9 @@ class TrackerWriter(Writer):
             from pelican.utils import get_relative_path, path_to_url
 
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+            # As Pelican's writer does: a page's `{filename}` links are made relative to the page
+            # from the shared context's `localsiteurl`.
+            context["localsiteurl"] = local["localsiteurl"]
         local["output_file"] = name
         local.update(kwargs)
         if url is not None:
