@@ -177,6 +177,14 @@ def test_a_second_site_never_publishes_with_the_first_ones_settings(tmp_path):
     )
     assert mixed.returncode != 0 and "are another site's (SITENAME 'Iraq Daily Tracker'" in mixed.stderr
     assert not (tmp_path / "mixed").exists()
+    # its content with the sample's settings (INPUTDIR= alone): refused, saying SITE=
+    for target in ("publish", "html", "check"):
+        borrowed = make(target, f"INPUTDIR={site / 'content'}", f"OUTPUTDIR={tmp_path / 'borrowed'}", env=env)
+        assert borrowed.returncode != 0 and "Traceback" not in borrowed.stderr, borrowed.stderr
+        assert (
+            f"belongs to the site folder {site}" in borrowed.stderr and f"give SITE={site}" in borrowed.stderr
+        )
+        assert not (tmp_path / "borrowed").exists()
 
 
 def test_publish_while_the_devserver_runs_and_both_keep_working(tmp_path):

@@ -471,10 +471,25 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + getattr(stop, "signum", 2)
 
 
+def same_folder(content: str, conf: str) -> None:
+    """Refuse a content folder that belongs to a site folder with settings of its own (a folder
+    `make new-site` made, or the sample's) when the settings given are not from that folder: one
+    site's entries never go out under another's name and address."""
+    folder = os.path.dirname(os.path.realpath(content))
+    if not os.path.isfile(os.path.join(folder, "pelicanconf.py")):
+        return
+    if os.path.dirname(os.path.realpath(conf)) != folder:
+        raise Refused(
+            f"the content folder {content} belongs to the site folder {folder}, which has settings of its "
+            f"own ({os.path.join(folder, 'pelicanconf.py')}), not {conf}: give SITE={folder}"
+        )
+
+
 def run_command(args: argparse.Namespace) -> int:
     """The command `args` names."""
     if args.command == "new-site":
         return new_site(args.dir, args.country, args.title, args.word)
+    same_folder(args.input, getattr(args, "site_conf", "") or args.conf)
     if args.command == "boundaries":
         return boundaries(args.input, args.conf, args.file, args.budget)
     if args.command in ("check", "publish") and args.site_conf:
