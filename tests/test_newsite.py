@@ -3,6 +3,7 @@ own settings; publishing beside a running preview."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -148,6 +149,123 @@ def test_boundaries_from_a_shapefile(tmp_path):
     refused = make("boundaries", f"SITE={site}", f"FILE={broken}")
     assert refused.returncode != 0 and "neither a GeoJSON FeatureCollection nor a TopoJSON" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def polygon_feature(coordinates, properties=None) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"ISO": "UA-14"} if properties is None else properties,
+        "geometry": {"type": "Polygon", "coordinates": coordinates},
+    }
+
+
+def collection(coordinates: str) -> str:
+    """A FeatureCollection's text around a polygon's coordinates, written as JSON text."""
+    return (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ISO": "UA-14"}, '
+        f'"geometry": {{"type": "Polygon", "coordinates": {coordinates}}}}}]}}'
+    )
+
+
+SQUARE = [[[37.0, 47.5], [37.0, 48.8], [38.5, 48.8], [38.5, 47.5], [37.0, 47.5]]]
+HOSTILE_BOUNDARIES = {
+    "coordinates as strings": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [polygon_feature([[["37", "47"], ["37", "48"], ["38", "48"], ["37", "47"]]])],
+        }
+    ),
+    "one-number points": json.dumps(
+        {"type": "FeatureCollection", "features": [polygon_feature([[[37.0], [38.0], [39.0], [37.0]]])]}
+    ),
+    "100,000-deep nesting": collection("[" * 100_000 + "]" * 100_000),
+    "NaN coordinates": collection("[[[NaN, 47], [37, 48], [38, 48], [NaN, 47]]]"),
+    "Infinity coordinates": collection("[[[Infinity, 47], [37, 48], [38, 48], [Infinity, 47]]]"),
+    "huge numbers": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [polygon_feature([[[1e400, 47], [37, 48], [38, 48], [1e400, 47]]])],
+        }
+    ).replace("Infinity", "1e400"),
+    "projected coordinates": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                polygon_feature(
+                    [[[4118000, 6040000], [4118000, 6240000], [4290000, 6240000], [4118000, 6040000]]]
+                )
+            ],
+        }
+    ),
+    "a projected crs": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+            "features": [polygon_feature(SQUARE)],
+        }
+    ),
+    "list-valued properties": json.dumps(
+        {"type": "FeatureCollection", "features": [polygon_feature(SQUARE, ["UA-14"])]}
+    ),
+    "list-valued names": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [polygon_feature(SQUARE, {"ISO": ["UA-14"], "NAME_1": ["Donetsk"]})],
+        }
+    ),
+    "a TopoJSON object that is a list": json.dumps(
+        {"type": "Topology", "objects": {"adm1": [{"type": "Polygon", "arcs": [[0]]}]}, "arcs": [SQUARE[0]]}
+    ),
+    "TopoJSON objects that are a list": json.dumps(
+        {"type": "Topology", "objects": [{"type": "Polygon", "arcs": [[0]]}], "arcs": [SQUARE[0]]}
+    ),
+    "TopoJSON arcs of strings": json.dumps(
+        {"type": "Topology", "objects": {"a": {"type": "Polygon", "arcs": [["x"]]}}, "arcs": [[["a", "b"]]]}
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_BOUNDARIES))
+def test_a_hostile_boundaries_file_is_one_line_and_no_map(tmp_path_factory, kind):
+    site = ukraine_site(tmp_path_factory)
+    map_file = site / "content/data/provinces.geojson"
+    before = map_file.read_bytes() if map_file.exists() else None
+    source = site.parent / "hostile.geojson"
+    source.write_text(HOSTILE_BOUNDARIES[kind], encoding="utf-8")
+    refused = make("boundaries", f"SITE={site}", f"FILE={source}")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr, refused.stderr
+    said = [line for line in refused.stderr.splitlines() if line.startswith("make boundaries: error:")]
+    assert len(said) == 1 and str(source) in said[0], refused.stderr
+    assert (map_file.read_bytes() if map_file.exists() else None) == before
+
+
+def test_a_projected_shapefile_and_no_file_are_one_line(tmp_path_factory):
+    shapefile = pytest.importorskip("shapefile")
+    site = ukraine_site(tmp_path_factory)
+    with shapefile.Writer(str(site.parent / "projected"), shapeType=shapefile.POLYGON) as shapes:
+        shapes.field("ISO", "C")
+        shapes.poly([[[4118000, 6040000], [4118000, 6240000], [4290000, 6240000], [4118000, 6040000]]])
+        shapes.record("UA-14")
+    (site.parent / "projected.prj").write_text(
+        'PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",'
+        'SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],'
+        'PROJECTION["Mercator_Auxiliary_Sphere"],UNIT["Meter",1.0]]',
+        encoding="utf-8",
+    )
+    refused = make("boundaries", f"SITE={site}", f"FILE={site.parent / 'projected.shp'}")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "coordinates are projected (WGS_1984_Web_Mercator_Auxiliary_Sphere)" in refused.stderr
+    assert "ogr2ogr -t_srs EPSG:4326" in refused.stderr
+    nothing = make("boundaries", f"SITE={site}")
+    assert nothing.returncode != 0 and "Is a directory" not in nothing.stderr
+    assert "give the boundaries file: make boundaries FILE=" in nothing.stderr
+
+
+def ukraine_site(tmp_path_factory):
+    folder = tmp_path_factory.getbasetemp() / "hostile-boundaries-ukraine"
+    if not folder.exists():
+        assert make("new-site", f"DIR={folder}", "COUNTRY=UA").returncode == 0
+    return folder
 
 
 def test_a_second_site_never_publishes_with_the_first_ones_settings(tmp_path):

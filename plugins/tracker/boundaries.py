@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -26,28 +29,105 @@ class BoundariesError(Exception):
 
 
 def read_features(path: str) -> list[dict[str, Any]]:
-    """GeoJSON features from a .geojson/.json (GeoJSON or TopoJSON) or .shp file."""
-    if path.lower().endswith(".shp"):
-        import shapefile  # pyshp
+    """GeoJSON features from a .geojson/.json (GeoJSON or TopoJSON) or .shp file, each with a
+    mapping of properties and a geometry of longitude/latitude polygons (see `checked`)."""
+    if not path or not os.path.isfile(path):
+        raise BoundariesError(
+            f"{path or 'FILE='}: no such file (give the boundaries file: make boundaries FILE=<file>)"
+        )
+    features = read_shapefile(path) if path.lower().endswith(".shp") else read_json(path)
+    return [checked(path, number, feature) for number, feature in enumerate(features, 1)]
 
-        try:
-            with shapefile.Reader(path) as shapes:
-                return [dict(feature) for feature in shapes.__geo_interface__["features"]]
-        except (shapefile.ShapefileException, OSError) as error:
-            raise BoundariesError(f"{path}: not a readable shapefile ({error})") from None
+
+def read_shapefile(path: str) -> list[dict[str, Any]]:
+    """A shapefile's features, refused when its `.prj` says the coordinates are projected."""
+    import shapefile  # pyshp
+
+    projection = Path(path).with_suffix(".prj")
+    if projection.is_file():
+        text = projection.read_text(encoding="utf-8", errors="replace")
+        if text.lstrip().upper().startswith("PROJCS"):
+            name = text.split('"')[1] if text.count('"') >= 2 else "a projection"
+            raise BoundariesError(
+                f"{path}: its coordinates are projected ({name}), not longitude and latitude: "
+                f"reproject it to WGS 84 first (for example: ogr2ogr -t_srs EPSG:4326 wgs84.shp {path})"
+            )
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with shapefile.Reader(path) as shapes:
+            return [dict(feature) for feature in shapes.__geo_interface__["features"]]
+    except (shapefile.ShapefileException, OSError, ValueError, IndexError, struct.error) as error:
+        raise BoundariesError(f"{path}: not a readable shapefile ({error})") from None
+
+
+def read_json(path: str) -> list[dict[str, Any]]:
+    """The features of a GeoJSON FeatureCollection or a TopoJSON Topology."""
+
+    def refuse_constant(name: str) -> None:
+        raise ValueError(f"{name} is not a number JSON allows")
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=refuse_constant)
     except (OSError, ValueError) as error:
         raise BoundariesError(f"{path}: not a readable JSON file ({error})") from None
+    except RecursionError:
+        raise BoundariesError(f"{path}: not a boundaries file (nested too deeply to read)") from None
     kind = data.get("type") if isinstance(data, dict) else None
+    crs = ((data.get("crs") or {}).get("properties") or {}).get("name") if isinstance(data, dict) else None
+    if isinstance(crs, str) and not re.search(r"CRS84|4326", crs):
+        raise BoundariesError(
+            f"{path}: its coordinates are in {crs}, not longitude and latitude: reproject it to WGS 84 first "
+            f"(for example: ogr2ogr -t_srs EPSG:4326 wgs84.geojson {path})"
+        )
     try:
         if kind == "Topology":
             return topojson_features(data)
-        if kind == "FeatureCollection":
+        if kind == "FeatureCollection" and isinstance(data.get("features") or [], list):
             return [f for f in data.get("features") or [] if isinstance(f, dict)]
-    except (IndexError, KeyError, TypeError, ValueError) as error:
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError) as error:
         raise BoundariesError(f"{path}: a damaged {kind} ({type(error).__name__}: {error})") from None
     raise BoundariesError(f"{path}: neither a GeoJSON FeatureCollection nor a TopoJSON Topology")
+
+
+def checked(path: str, number: int, feature: dict[str, Any]) -> dict[str, Any]:
+    """A feature whose properties are a mapping and whose polygons are rings of positions of two
+    finite numbers within longitude and latitude; BoundariesError naming the feature otherwise."""
+    properties = feature.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    geometry = feature.get("geometry")
+    geometry = geometry if isinstance(geometry, dict) else {}
+    try:
+        shapes = polygons(geometry)
+        for polygon in shapes:
+            if not isinstance(polygon, list):
+                raise ValueError("a polygon is not a list of rings")
+            for ring in polygon:
+                if not isinstance(ring, list) or len(ring) < 4:
+                    raise ValueError("a ring has fewer than four positions")
+                for position in ring:
+                    check_position(position)
+    except ValueError as problem:
+        raise BoundariesError(f"{path}: feature {number} ({describe(properties)}): {problem}") from None
+    return {**feature, "properties": properties, "geometry": {"type": "MultiPolygon", "coordinates": shapes}}
+
+
+def check_position(position: Any) -> None:
+    """ValueError unless `position` is [longitude, latitude, ...] in degrees."""
+    if not isinstance(position, (list, tuple)) or len(position) < 2:
+        raise ValueError(f"{_shown(position)} is not a position of two numbers (longitude, latitude)")
+    x, y = position[0], position[1]
+    for value in (x, y):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{_shown(position)} is not a position of two numbers (longitude, latitude)")
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise ValueError(
+            f"{_shown(position)} is not a longitude and latitude (a projected file? reproject it to WGS 84 "
+            "first, for example with ogr2ogr -t_srs EPSG:4326)"
+        )
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def topojson_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
@@ -86,8 +166,14 @@ def topojson_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
             return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in item["arcs"]]}
         return None
 
+    objects = topology.get("objects")
+    if not isinstance(objects, dict) or not all(isinstance(found, dict) for found in objects.values()):
+        raise ValueError("its objects are not a mapping of named objects")
     items = [
-        item for found in topology.get("objects", {}).values() for item in found.get("geometries", [found])
+        item
+        for found in objects.values()
+        for item in (found.get("geometries") if isinstance(found.get("geometries"), list) else [found])
+        if isinstance(item, dict)
     ]  # every object's geometries: a file may hold countries and provinces
     return [
         {"type": "Feature", "properties": item.get("properties") or {}, "geometry": geometry(item)}
@@ -129,14 +215,19 @@ def describe(properties: dict[str, Any]) -> str:
     return " / ".join(dict.fromkeys(names)) or "a feature with no name or code"
 
 
-def polygons(geometry: dict[str, Any]) -> list:
-    """The polygons of a Polygon, MultiPolygon or GeometryCollection (lines and points: none)."""
-    if geometry.get("type") == "Polygon":
-        return [geometry["coordinates"]]
-    if geometry.get("type") == "MultiPolygon":
-        return list(geometry["coordinates"])
-    if geometry.get("type") == "GeometryCollection":
-        return [p for part in geometry.get("geometries") or [] for p in polygons(part)]
+def polygons(geometry: dict[str, Any], depth: int = 0) -> list:
+    """The polygons of a Polygon, MultiPolygon or GeometryCollection (lines and points: none);
+    ValueError when the coordinates are not lists."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind in ("Polygon", "MultiPolygon") and not isinstance(coordinates, list):
+        raise ValueError(f"its {kind}'s coordinates are not a list")
+    if kind == "Polygon":
+        return [coordinates]
+    if kind == "MultiPolygon":
+        return list(coordinates)
+    if kind == "GeometryCollection" and depth < 8:
+        parts = geometry.get("geometries") or []
+        return [p for part in parts if isinstance(part, dict) for p in polygons(part, depth + 1)]
     return []
 
 
