@@ -108,6 +108,34 @@ def test_duplicate_slug_builds_the_earlier_file_and_reports_the_later(site):
     assert "Second Qaim" not in site.html("index.html").get_text()
 
 
+def test_a_new_file_that_takes_an_existing_entrys_slug_is_the_one_in_error(site):
+    """Even when the new file comes first by name (an older date): the entry the last build kept
+    keeps its page, lists and feeds; the newcomer gets the error until it has a slug of its own."""
+    site.write(
+        "entries/2014-06-20-qaim.md", entry(title="Qaim falls", date="2014-06-20", provinces="[Anbar]")
+    )
+    assert site.build().returncode == 0
+    site.write("entries/2014-06-01-qaim.md", entry(title="Qaim newcomer", date="2014-06-01"))
+    for _ in range(2):  # and on the next build, with nothing changed
+        result = site.build()
+        assert result.returncode == 0
+        assert (
+            "content/entries/2014-06-01-qaim.md:1: error: duplicate slug 'qaim' "
+            "(already used by content/entries/2014-06-20-qaim.md)" in result.stderr
+        ), result.stderr
+        assert site.html("2014/06/20/qaim/index.html").h1.get_text() == "Qaim falls"
+        assert not (site.output / "2014/06/01/qaim").exists()
+        assert "Qaim newcomer" not in site.html("index.html").get_text()
+        assert "Qaim falls" in site.html("provinces/anbar/index.html").get_text()
+    site.write(
+        "entries/2014-06-01-qaim.md", entry(title="Qaim newcomer", date="2014-06-01", slug="qaim-early")
+    )
+    fixed = site.build()
+    assert fixed.returncode == 0 and "duplicate" not in fixed.stderr
+    assert site.html("2014/06/01/qaim-early/index.html").h1.get_text() == "Qaim newcomer"
+    assert site.html("2014/06/20/qaim/index.html").h1.get_text() == "Qaim falls"
+
+
 def test_broken_vocabulary_is_reported_with_its_lines(site):
     site.write(
         "data/actors.yaml",

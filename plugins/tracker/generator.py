@@ -118,8 +118,12 @@ class TrackerGenerator(Generator):
         )
         self.settings.pop(KEPT_KEY, None)  # kept again once this build finishes (see `report`)
         inputs.reporter.problems.extend(changes.problems)
-        new = drop_duplicates(changes.new, inputs.reporter, self._slug_line)
-        old = drop_duplicates(changes.old, None, None)
+        # The entries the last build kept: of two with one slug, the one it kept keeps it (a new
+        # file that takes an existing entry's slug is the one in error, whatever its name).
+        dropped = set(json.loads(store.meta("dropped", "[]")))
+        old = {path: head for path, head in changes.old.items() if path not in dropped}
+        new = drop_duplicates(changes.new, inputs.reporter, self._slug_line, kept_before=old)
+        self.dropped = sorted(set(changes.new) - set(new))
         self.lists, self.plan, self.planner = plan_changes(build, old, new, changes.full)
         self._file_urls = None
         # What finding the changes held and the rest of the build does not need (rendering
@@ -491,15 +495,22 @@ def _province_links(generator: TrackerGenerator, inputs) -> dict:
     return term_links("province", inputs.vocabularies["province"], generator.lists, generator.settings)
 
 
-def drop_duplicates(heads: dict[str, Head], reporter, slug_line) -> dict[str, Head]:
-    """Two entries with one slug, or one output path: the later file (by path) is an error and is
-    not built."""
+def drop_duplicates(
+    heads: dict[str, Head], reporter, slug_line, kept_before: dict[str, Head] | None = None
+) -> dict[str, Head]:
+    """Two entries with one slug, or one output path: the one the last build kept (in
+    `kept_before`, with the same slug) keeps it, else the earlier file by path; the other is an
+    error and is not built."""
     kept: dict[str, Head] = {}
     slugs: dict[str, str] = {}
     places: dict[str, str] = {}
-    from .problems import display_path
+    kept_before = kept_before or {}
 
-    for path in sorted(heads):
+    def order(path: str) -> tuple[bool, str]:
+        before = kept_before.get(path)
+        return (before is None or before.slug != heads[path].slug, path)
+
+    for path in sorted(heads, key=order):
         head = heads[path]
         first = slugs.get(head.slug) or (places.get(head.save_as) if head.save_as else None)
         if first is not None:
