@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,10 +20,10 @@ from conftest import ROOT, Site, devserver, entry, fetch, wait_for
 DATA = Path(__file__).parent / "data"
 
 
-def make(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+def make(*args: str, env: dict | None = None, timeout: int = 300, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["make", "-s", "-f", str(ROOT / "Makefile"), *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -129,6 +130,50 @@ def test_a_ukraine_tracker_from_a_geojson_file_with_its_own_word(tmp_path):
     assert "Oblasts" in [a.get_text() for a in home.select("header.site nav a")]
     assert html(site / "public/provinces/index.html").h1.get_text() == "Oblasts"
     assert home.select_one(".where svg.map-svg a.region[data-province='donetska-oblast']") is not None
+
+
+def test_new_site_takes_its_values_as_typed_and_shows_them_as_text(tmp_path):
+    """DIR, COUNTRY, TITLE and WORD reach the site as typed: nothing runs in the shell or make,
+    the title is text in the About page (never HTML or Markdown) and cannot end the settings' strings."""
+    site = tmp_path / "site `touch made-by-dir` $HOME"
+    title = 'The <b>Bold</b> *Desk* `touch made-by-title` $HOME "q" """ \\ [x](y)'
+    word = 'Region$1 `touch made-by-word` "'
+    made = make("new-site", f"DIR={site}", "COUNTRY=UA", f"TITLE={title}", f"WORD={word}", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert not list(tmp_path.glob("made-by-*")) and not list(site.glob("made-by-*"))
+    settings = (site / "pelicanconf.py").read_text(encoding="utf-8")
+    assert f"SITENAME = {title!r}" in settings and f"TRACKER_PROVINCE_WORD = {word!r}" in settings
+    site = site.rename(tmp_path / "site")  # make's own variables split a SITE= with spaces
+    built = make("html", f"SITE={site}")
+    assert built.returncode == 0, built.stderr
+    about = html(site / "output/about/index.html")
+    assert about.select_one("main b") is None and about.select_one("main em") is None
+    assert title in about.select_one("main").get_text(" ", strip=True).replace("\n", " ")
+    assert about.title.get_text().endswith(title)
+    long = make("new-site", f"DIR={tmp_path / 'other'}", "COUNTRY=UA", f"TITLE={'x' * 201}")
+    assert long.returncode != 0 and "TITLE has 201 characters" in long.stderr
+    command = [
+        sys.executable,
+        "-m",
+        "tracker.cli",
+        "new-site",
+        "--dir",
+        str(tmp_path / "other"),
+        "--country",
+        "UA",
+    ]
+    broken = subprocess.run(
+        [*command, "--title", "Two\nlines"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},
+    )
+    assert (
+        broken.returncode != 0
+        and "TITLE has a line break" in broken.stderr
+        and "Traceback" not in broken.stderr
+    )
+    assert not (tmp_path / "other").exists()
 
 
 def test_boundaries_from_a_shapefile(tmp_path):

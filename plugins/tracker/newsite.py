@@ -10,6 +10,7 @@ boundaries file (`make boundaries`).
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import unicodedata
@@ -19,7 +20,10 @@ from pathlib import Path
 import pycountry
 import yaml
 
-SETTINGS = '''"""Settings of {title} (development build)."""
+from .model.entries import MAX_TITLE
+from .model.yamlnodes import CONTROL
+
+SETTINGS = '''"""Settings of {title_doc} (development build)."""
 
 import os
 
@@ -203,12 +207,13 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise NewSiteError(f"DIR {folder} exists and is not empty: give a new folder")
     kind = Counter(p.type for p in parts).most_common(1)[0][0]
-    word = word or kind
+    word = one_line_text("WORD", word, 60) or kind
     words = plural(word)
-    title = title or f"{short_name(country)} Daily Tracker"
+    title = one_line_text("TITLE", title, MAX_TITLE) or f"{short_name(country)} Daily Tracker"
     timezone = first_timezone(country.alpha_2)
     values = {
         "title": title,
+        "title_doc": docstring_text(title),
         "subtitle": f"A daily security briefing, {word.lower()} by {word.lower()}",
         "tool": os.path.abspath(tool),
         "timezone": timezone,
@@ -218,10 +223,14 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
         "word_lower": word.lower(),
         "words_lower": words.lower(),
     }
+    about = {
+        **values,
+        **{key: markdown_text(values[key]) for key in ("title", "country", "word_lower", "words_lower")},
+    }
     files = {
         "pelicanconf.py": SETTINGS.format(**values),
         "publishconf.py": publish_settings(tool, title),
-        "content/pages/about.md": ABOUT.format(**values),
+        "content/pages/about.md": ABOUT.format(**about),
         "content/data/provinces.yaml": provinces_yaml(country, parts),
         "content/data/actors.yaml": ACTORS.format(**values),
         "content/entries/.keep": "",
@@ -237,7 +246,30 @@ def publish_settings(tool: str, title: str) -> str:
     """The tool's own publish settings (they import the `pelicanconf` beside them), named for the site."""
     text = (Path(tool) / "publishconf.py").read_text(encoding="utf-8")
     _, rest = text.split("\n", 1)  # its docstring's line
-    return f'"""Publish settings of {title}: its own settings, strict, with its address."""\n{rest}'
+    name = docstring_text(title)
+    return f'"""Publish settings of {name}: its own settings, strict, with its address."""\n{rest}'
+
+
+def one_line_text(name: str, text: str | None, longest: int) -> str:
+    """A title or word as typed; NewSiteError for a line break, a control character or too many
+    characters (it goes into settings, YAML comments and Markdown)."""
+    text = (text or "").strip()
+    if CONTROL.search(text) or "\n" in text or "\t" in text:
+        raise NewSiteError(f"{name} has a line break or a control character")
+    if len(text) > longest:
+        raise NewSiteError(f"{name} has {len(text)} characters; at most {longest}")
+    return text
+
+
+def docstring_text(text: str) -> str:
+    """Text that a triple-quoted Python string holds as it is (no quote or backslash ends it)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows as it is: HTML's special characters as entities, Markdown's
+    punctuation escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!])", r"\\\1", html.escape(text, quote=False))
 
 
 def short_name(country) -> str:
