@@ -365,3 +365,47 @@ def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sampl
     # Qaim: the place of one of the entry's events
     assert entry_map["aria-label"] == "Map of the places named: Rawa, Ana, Rutba, Waleed, Trebil, Qaim"
     assert len(entry_map.select("circle.dot")) == 6 and entry_map.select("path.here")
+
+
+THEME_ERRORS = {
+    "a syntax error": ("article.html", "{% endblock %}", "{% endblock %}{% if %}", "article.html:3: error: "),
+    "an error in an entry page": (
+        "article.html",
+        '<div class="body">',
+        '<div class="body">{{ 1 // 0 if article.timed is defined else "" }}',
+        "article.html:27: error: ZeroDivisionError: integer division or modulo by zero (rendering 2014/",
+    ),
+    "an error in a list item": (
+        "entry_item.html",
+        "</li>",
+        "</li>{{ entry.title.missing() }}",
+        "entry_item.html:9: error: 'str object' has no attribute 'missing' (rendering the list item of",
+    ),
+    "an error in a page": (
+        "page.html",
+        "{{ page.content | safe }}",
+        "{{ page.content | safe }}{{ 1 // 0 }}",
+        "page.html:6: error: ZeroDivisionError",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(THEME_ERRORS))
+def test_a_template_that_fails_is_one_line_naming_it_and_its_line(site, kind):
+    """In the build's own process and in its rendering workers (a site of more than 200 pages)."""
+    name, old, new, said = THEME_ERRORS[kind]
+    theme = site.root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    template = theme / "templates" / name
+    text = template.read_text(encoding="utf-8")
+    assert old in text
+    template.write_text(text.replace(old, new, 1), encoding="utf-8")
+    site.write("pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
+    for n in range(150):  # enough pages to be rendered by worker processes
+        site.write(
+            f"entries/2014-06-{n % 28 + 1:02d}-e{n}.md", entry(f"Entry {n}", f"2014-06-{n % 28 + 1:02d}")
+        )
+    built = site.pelican_process("-e", f'THEME="{theme}"', "TRACKER_ENTRY_RULES={}")
+    assert built.returncode == 1 and "Traceback" not in built.stderr, built.stderr
+    lines = [line for line in built.stderr.splitlines() if "error:" in line]
+    assert len(lines) == 1 and said in lines[0] and lines[0].startswith("theme/templates/"), built.stderr

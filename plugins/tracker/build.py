@@ -342,16 +342,19 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
             repr(settings.get("SUMMARY_MAX_LENGTH")),
             repr(settings.get("SUMMARY_END_SUFFIX")),
         ),
-        digest_bytes(
-            "build", code, versions, settings_part, tree_digest(*template_folders(settings)), *files
-        ),
+        digest_bytes("build", code, versions, settings_part, theme_digest(settings), *files),
     )
 
 
+def theme_digest(settings: dict[str, Any]) -> str:
+    """The theme (templates and static files) and the template overrides."""
+    return tree_digest(*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"])
+
+
 def template_folders(settings: dict[str, Any]) -> list[str]:
-    """Every folder Pelican loads templates from besides its own: the theme, and the folders of
-    THEME_TEMPLATES_OVERRIDES, which come before it."""
-    return [*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"]]
+    """Every folder Pelican loads templates from besides its own: the folders of
+    THEME_TEMPLATES_OVERRIDES, then the theme's."""
+    return [*settings.get("THEME_TEMPLATES_OVERRIDES", []), os.path.join(settings["THEME"], "templates")]
 
 
 def data_files(settings: dict[str, Any]) -> list[bytes]:

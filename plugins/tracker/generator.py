@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +20,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
+from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build, template_folders
 from .model.digests import digest_bytes
 from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
@@ -40,7 +41,7 @@ from .writing.fragments import Fragments
 from .writing.outputs import Outputs
 from .writing.render import render_all
 from .writing.search import SearchFailed, document_name, index_language, index_shards, shard_files
-from .writing.templates import TemplateReads
+from .writing.templates import TemplateFailed, TemplateReads, check_templates
 from .writing.writer import write_bytes
 
 
@@ -50,10 +51,20 @@ class TrackerGenerator(Generator):
     def generate_context(self) -> None:
         build = Build.of(self.settings)
         build.generator = self
-        self.fragments = Fragments(self.env, self.context, build.inputs.vocabularies)
         found = len(build.inputs.reporter.problems)
         self._modelled = (found, found)  # the problems `model` added: problems[start:end]
-        self.with_store(self._context)
+        try:
+            check_templates(self.env, template_folders(self.settings))
+            self.fragments = Fragments(self.env, self.context, build.inputs.vocabularies)
+            self.with_store(self._context)
+        except TemplateFailed as failure:
+            self.stop(failure)
+
+    def stop(self, failure: TemplateFailed) -> None:
+        """A template failed: its one line, and the build stops (nothing more is written)."""
+        print(failure, file=sys.stderr, flush=True)
+        Build.of(self.settings).stop()
+        raise SystemExit(1) from None
 
     def _context(self) -> None:
         build = Build.of(self.settings)
@@ -327,13 +338,16 @@ class TrackerGenerator(Generator):
         if Build.of(self.settings).unchanged:
             return
         try:
-            self._generate_output()
-        except StoreFailed as failure:  # every output again, from a model made from the files
-            kept, sitemap = {o.save_as for o in self.all_outputs}, self.outputs().sitemap
-            self.recover(failure)
-            self.all_outputs = [o for o in self.outputs().outputs() if o.save_as in kept]
-            self.outputs().sitemap = sitemap
-            self._generate_output()
+            try:
+                self._generate_output()
+            except StoreFailed as failure:  # every output again, from a model made from the files
+                kept, sitemap = {o.save_as for o in self.all_outputs}, self.outputs().sitemap
+                self.recover(failure)
+                self.all_outputs = [o for o in self.outputs().outputs() if o.save_as in kept]
+                self.outputs().sitemap = sitemap
+                self._generate_output()
+        except TemplateFailed as failure:
+            self.stop(failure)
 
     def _generate_output(self) -> None:
         build = Build.of(self.settings)

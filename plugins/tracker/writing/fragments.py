@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from jinja2 import TemplateError
 
 from ..model.dataset import export_rows
 from ..model.digests import digest_bytes
@@ -17,13 +18,17 @@ from ..model.record import EntryRecord
 from ..model.terms import term_link
 from ..model.vocabulary import Vocabulary
 from .outputs import LEVEL_MARK, SITEURL_MARK
+from .templates import rendered, template_failure
 
 
 class Fragments:
     """Makes an entry's fragments with the site's theme, settings and vocabularies."""
 
     def __init__(self, env: Any, context: Mapping[str, Any], vocabularies: Mapping[str, Vocabulary]) -> None:
-        self.template = env.get_template("entry_item.html")
+        try:
+            self.template = env.get_template("entry_item.html")
+        except TemplateError as error:
+            raise template_failure(error) from None
         self.context = dict(context)
         self.settings = context
         self.base = feed_base(context)
@@ -40,14 +45,16 @@ class Fragments:
 
     def make(self, record: EntryRecord) -> tuple[dict[str, Any], dict[str, str]]:
         """(fragments, their digests) of a record."""
-        item = self.template.render(
+        item = rendered(
+            self.template,
             {
                 **self.context,
                 "entry": record,
                 "links": self.links(record),
                 "SITEURL": SITEURL_MARK,
                 "level": LEVEL_MARK,
-            }
+            },
+            f"the list item of {record.relative_path}",
         )
         rows = (
             export_rows(record, lambda url: absolute(self.base, url) if self.base else url)

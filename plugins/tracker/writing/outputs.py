@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
+from jinja2 import TemplateError
 from markupsafe import Markup
 from pelican.utils import get_relative_path, path_to_url
 
@@ -27,6 +28,7 @@ from ..model.views import view_of
 from .feeds import FeedItems, render_feed, render_opml
 from .paths import normalised
 from .sitemap import render_sitemap
+from .templates import rendered, template_failure
 
 # Stand-ins, which cannot occur in HTML text, for what a list item's page fills in.
 SITEURL_MARK, LEVEL_MARK = "\x00siteurl\x00", "\x00level\x00"
@@ -286,7 +288,10 @@ class Outputs:
 
     def template(self, name: str) -> Any:
         if name not in self._templates:
-            self._templates[name] = self.env.get_template(f"{name}.html")
+            try:
+                self._templates[name] = self.env.get_template(f"{name}.html")
+            except TemplateError as error:
+                raise template_failure(error) from None
         return self._templates[name]
 
     def siteurl(self, output: Output) -> str:
@@ -315,7 +320,7 @@ class Outputs:
         local["output_file"] = output.save_as
         local["url"] = values.pop("url", "")
         local.update(values)
-        return self.template(template).render(local).encode("utf-8")
+        return rendered(self.template(template), local, output.save_as).encode("utf-8")
 
     def render(self, output: Output) -> bytes:
         """One output's bytes."""
@@ -504,7 +509,7 @@ class Outputs:
         local = dict(
             self.context, output_file="404.html", url="404.html", SITEURL=site_path, localsiteurl=site_path
         )
-        return self.template("404").render(local).encode("utf-8")
+        return rendered(self.template("404"), local, "404.html").encode("utf-8")
 
     def _named_sitemap(self, output: Output) -> bytes:
         return render_sitemap(self.site.base, self.sitemap)

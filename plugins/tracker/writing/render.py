@@ -18,6 +18,7 @@ import orjson
 from ..publishing import default_signals
 from ..reading.store import StoreFailed
 from .outputs import Output, Outputs
+from .templates import TemplateFailed
 from .writer import write_bytes
 
 
@@ -65,9 +66,13 @@ def render_all(
                 result = orjson.loads(bytes(said)) if said else {"error": "a rendering worker died"}
                 changed |= set(result.get("changed", ()))
                 failure = failure or result.get("error") or result.get("store")
+                if "template" in result:
+                    failure = TemplateFailed(result["template"])
                 failure = failure or (("exit", result["exit"]) if "exit" in result else None)
     if isinstance(failure, list):  # the store failed a worker: the build starts it again
         raise StoreFailed(*failure)
+    if isinstance(failure, TemplateFailed):
+        raise failure
     if isinstance(failure, tuple):
         raise SystemExit(failure[1])
     if failure:
@@ -95,6 +100,8 @@ def _start_worker(
             result, status = {"exit": stop.code if isinstance(stop.code, int) else 1}, 1
         except StoreFailed as failure:
             result, status = {"store": [failure.kind, failure.detail]}, 1
+        except TemplateFailed as failure:
+            result, status = {"template": str(failure)}, 1
         except BaseException:
             result, status = {"error": traceback.format_exc()}, 1
         with os.fdopen(write, "wb") as stream:

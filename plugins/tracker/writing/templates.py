@@ -14,13 +14,24 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import traceback
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, TemplateNotFound, meta, nodes
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    meta,
+    nodes,
+)
 from jinja2.bccache import Bucket
 
 from ..model.digests import digest_bytes
+from ..problems import display_path, one_line
 from .outfolder import user_cache_folder, write_atomically
 
 MODEL = "site"  # the site model
@@ -215,3 +226,57 @@ def compiled_templates(environment: dict) -> CheckedBytecodeCache | None:
         return CheckedBytecodeCache(folder)
     except OSError:
         return None  # no cache folder: templates are compiled in every build
+
+
+class TemplateFailed(Exception):
+    """A template could not be compiled or rendered; the message is one `path:line:` line."""
+
+
+def in_template(error: BaseException) -> bool:
+    """Whether an error came from a template (Jinja's, or one a template's code raised)."""
+    return isinstance(error, TemplateError) or bool(_template_frames(error))
+
+
+def _template_frames(error: BaseException) -> list:
+    return [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.name == "top-level template code" or frame.name.startswith(("block ", "macro ", "template"))
+    ]
+
+
+def template_failure(error: BaseException, what: str = "") -> TemplateFailed:
+    """One line for an error of the theme: the template and line it is at, and what went wrong
+    (`what`: the page being rendered)."""
+    during = f" (rendering {what})" if what else ""
+    if isinstance(error, TemplateSyntaxError):
+        where = display_path(error.filename) if error.filename else (error.name or "a template")
+        return TemplateFailed(one_line(f"{where}:{error.lineno}: error: {error.message}{during}"))
+    if isinstance(error, TemplateNotFound):
+        return TemplateFailed(one_line(f"theme: error: template '{error.name}' not found{during}"))
+    frames = _template_frames(error)
+    where = f"{display_path(frames[-1].filename)}:{frames[-1].lineno}" if frames else "theme"
+    kind = "" if isinstance(error, TemplateError) else f"{type(error).__name__}: "
+    return TemplateFailed(one_line(f"{where}: error: {kind}{error}{during}"))
+
+
+def check_templates(env: Environment, folders: list[str]) -> None:
+    """Compile every template of the site's template folders (the theme's and the overrides'),
+    so that one with a syntax error stops the build in one line before anything is written."""
+    for name in sorted(env.list_templates()):
+        if name.startswith("!") or not any(os.path.isfile(os.path.join(f, name)) for f in folders):
+            continue
+        try:
+            env.get_template(name)
+        except TemplateError as error:
+            raise template_failure(error) from None
+
+
+def rendered(template: Any, values: dict[str, Any], what: str) -> str:
+    """`template` rendered with `values`; TemplateFailed (one line) when the template fails."""
+    try:
+        return template.render(values)
+    except Exception as error:
+        if in_template(error):
+            raise template_failure(error, what) from None
+        raise

@@ -15,6 +15,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from ..build import Build
+from .templates import TemplateFailed, rendered
 
 
 def write_bytes(output_path: str, name: str, data: bytes) -> bool:
@@ -71,7 +72,11 @@ class TrackerWriter(Writer):
         local.update(kwargs)
         if url is not None:
             local["url"] = url
-        data = template.render(local).encode("utf-8")
+        try:
+            data = rendered(template, local, name).encode("utf-8")
+        except TemplateFailed as failure:
+            print(failure, file=sys.stderr, flush=True)
+            raise SystemExit(1) from None
         if write_bytes(self.output_path, name, data):
             output.changed.add(relative)
         output.produced.add(relative)
