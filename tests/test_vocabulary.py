@@ -83,3 +83,27 @@ def test_sample_vocabularies_load_cleanly():
     assert provinces.resolve("Nineveh").name == "Ninewa"
     assert actors.resolve("Daesh").name == actors.resolve("ISIL").name == "ISIS"
     assert provinces.resolve("Ramadi") is None  # a capital is not an alias
+
+
+def test_an_empty_alias_is_an_error_at_its_line_and_a_null_list_is_no_aliases(tmp_path):
+    for aliases in ("[~]", "[null]", "[ISIL, '']", "\n    - ISIL\n    -"):
+        vocabulary, reporter = load(tmp_path, f"- name: ISIS\n  aliases: {aliases}\n", "actor")
+        [problem] = reporter.problems
+        assert problem.severity == "error" and "an empty item" in problem.message, aliases
+        assert not any(alias in ("None", "~", "null", "") for t in vocabulary.terms for alias in t.aliases)
+    for aliases in ("~", "null", ""):
+        vocabulary, reporter = load(tmp_path, f"- name: ISIS\n  aliases: {aliases}\n", "actor")
+        assert not reporter.problems and vocabulary.terms[0].aliases == (), aliases
+
+
+def test_an_empty_alias_of_an_event_sub_type_is_an_error_and_never_the_alias_none(tmp_path):
+    from tracker.model.events import load_event_types
+
+    path = tmp_path / "event_types.yaml"
+    for aliases, said in (("[~]", True), ("[None]", False), ("~", False)):
+        path.write_text(f"- name: Battles\n  sub_types:\n    - name: Armed clash\n      aliases: {aliases}\n")
+        reporter = Reporter()
+        types = load_event_types(str(path), reporter, slugify)
+        found = [alias for terms in types.sub_types.values() for t in terms.terms for alias in t.aliases]
+        assert ("an empty item" in " ".join(str(p) for p in reporter.problems)) == said, aliases
+        assert "~" not in found and (aliases == "[None]") == ("None" in found)  # None is a name there

@@ -98,7 +98,7 @@ def _sub_type(node: Node, owner: str, slugify: Any) -> Term | YAMLProblem:
     if not isinstance(name_node, ScalarNode) or is_null(name_node) or not name_node.value.strip():
         return shape
     try:
-        aliases = [value for value, _ in string_list(aliases_node)] if aliases_node else []
+        aliases = [value for value, _ in string_list(aliases_node, empty=False)] if aliases_node else []
     except YAMLProblem as exc:
         return YAMLProblem(exc.line, f"aliases of a sub-type of '{owner}': {exc.message}")
     name = " ".join(name_node.value.split())

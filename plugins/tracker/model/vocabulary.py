@@ -206,7 +206,7 @@ def _read_term(
 
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:
     try:
-        return [value for value, _ in string_list(node)]
+        return [value for value, _ in string_list(node, empty=False)]
     except YAMLProblem as exc:
         reporter.error(path, exc.line, f"'{key}' must be a list of names ({exc.message})")
         return []

@@ -177,8 +177,11 @@ def plain(node: Node) -> Any:
     return None if is_null(node) else node.value
 
 
-def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
-    """(value, line) pairs from a YAML list or a comma-separated string."""
+def string_list(node: Node, split: bool = True, empty: bool = True) -> list[tuple[str, int]]:
+    """(value, line) pairs from a YAML list or a comma-separated string; a null (`~`) is no
+    value. With `empty` False (a data file's aliases), an empty item is a YAMLProblem."""
+    if is_null(node):
+        return []
     if isinstance(node, ScalarNode):
         parts = node.value.split(",") if split else [node.value]
         return [(p.strip(), line_of(node)) for p in parts if p.strip()]
@@ -186,6 +189,10 @@ def string_list(node: Node, split: bool = True) -> list[tuple[str, int]]:
         for item in node.value:
             if not isinstance(item, ScalarNode):
                 raise YAMLProblem(line_of(item), f"list items must be names, found {kind_of(item)}")
+            if not empty and (is_null(item) or not item.value.strip()):
+                raise YAMLProblem(
+                    line_of(item), "an empty item (~, null or nothing): write a name, or leave it out"
+                )
         # An empty item (`-` alone, `~`, `null`) is nothing to name: left out, as empty text is.
         return [(i.value.strip(), line_of(i)) for i in node.value if i.value.strip() and not is_null(i)]
     raise YAMLProblem(line_of(node), f"expected a list or a comma-separated string, found {kind_of(node)}")
