@@ -4,14 +4,16 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pelican import Pelican
 
-from conftest import ROOT, Site, entry
+from conftest import PELICAN, ROOT, Site, entry
 from test_workflow import tree
-from tracker.build import BUILD_KEY, CHANGED_KEY, DEFER_KEY
+from tracker.build import BUILD_KEY, CHANGED_KEY, DEFER_KEY, store_path
 from tracker.devserver import Builds, SearchRefresher, rebuild
 
 EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 30 or 1
@@ -38,7 +40,13 @@ steps = st.one_of(
         st.just("vocabulary"), st.sampled_from(["add Atlantis", "alias", "rename Kirkuk", "move Ramadi"])
     ),
     st.tuples(st.just("template"), st.sampled_from(["footer", "entry count"])),
+    # What happens to a store and an output folder: damage, and files removed or edited by hand.
+    st.tuples(st.just("damage"), st.integers(0, 10**6), st.sampled_from(["zero a page", "flip a bit"])),
+    st.tuples(st.just("output"), st.integers(0, 10**6), st.sampled_from(["remove", "edit"])),
 )
+# A read-only store (what a full disk also leaves): the step's build runs without root's power
+# to write read-only files, in a process of its own.
+READ_ONLY = st.tuples(st.just("read-only store"))
 
 
 class Edits:
@@ -91,6 +99,12 @@ class Edits:
         if kind == "template":
             self.template(args[0])
             return
+        if kind == "damage":
+            self.damage(*args)
+            return
+        if kind == "output":
+            self.output(*args)
+            return
         name = self.pick(args[0])
         if name is None:
             return
@@ -130,6 +144,32 @@ class Edits:
             text = text.replace("lat: 33.42\n  lon: 43.30", "lat: 33.43\n  lon: 43.31")
         path.write_text(text, encoding="utf-8")
         self.touched.add(str(path))
+
+    def damage(self, at: int, how: str) -> None:
+        """Zero one 4 KiB page of the store, or flip one bit of it."""
+        path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(self.site.output)}))
+        if not path.exists():
+            return
+        data = bytearray(path.read_bytes())
+        if how == "zero a page":
+            page = at % max(len(data) // 4096, 1)
+            data[page * 4096 : (page + 1) * 4096] = bytes(len(data[page * 4096 : (page + 1) * 4096]))
+        else:
+            data[at % len(data)] ^= 1 << (at % 8)
+        path.write_bytes(bytes(data))
+
+    def output(self, at: int, how: str) -> None:
+        """Remove an output file, or edit one, by hand."""
+        files = sorted(
+            p for p in self.site.output.rglob("*") if p.is_file() and p.name != ".tracker-build.json"
+        )
+        if not files:
+            return
+        chosen = files[at % len(files)]
+        if how == "remove":
+            chosen.unlink()
+        else:
+            chosen.write_bytes(chosen.read_bytes() + b" ")
 
     def template(self, change: str) -> None:
         base = self.site.root / "theme/templates/base.html"
@@ -184,15 +224,38 @@ sequences = settings(
 
 
 @sequences
-@given(sequence=st.lists(steps, min_size=1, max_size=6))
+@given(sequence=st.lists(st.one_of(steps, READ_ONLY), min_size=1, max_size=6))
 def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
     site, options, edits = small_site(tmp_path_factory)
     assert site.build(*options).returncode == 0
     for number, step in enumerate(sequence):
-        edits.apply(step)
-        built = site.build(*options)
-        assert built.returncode == 0, built.stderr
+        if step == ("read-only store",):
+            built = build_with_a_read_only_store(site, options)
+        else:
+            edits.apply(step)
+            built = site.build(*options)
+        assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
         assert_equals_a_clean_build(site, options, sequence, number)
+
+
+def build_with_a_read_only_store(site, options):
+    """A build (after an edit) that finds the store read-only and cannot write it."""
+    from test_damage import restricted
+
+    name = sorted((site.content / "entries").glob("*.md"))[0]
+    name.write_text(name.read_text(encoding="utf-8").replace("Body.", "Body, edited.", 1), encoding="utf-8")
+    path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
+    command = [str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py")]
+    command += [*options, "TRACKER_ENTRY_RULES={}"]
+    path.chmod(0o444)
+    try:
+        built = subprocess.run(
+            restricted(command), cwd=site.root, capture_output=True, text=True, timeout=300
+        )
+    finally:
+        path.chmod(0o600)
+    assert "entry store cannot be written" in built.stderr, built.stderr
+    return built
 
 
 @sequences
