@@ -93,13 +93,14 @@ publish: $(STAMP)
 	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(PUBLISHDIR)" --conf "$(PUBLISHCONF)" --site-conf "$(CONFFILE)" $(PELICANOPTS)
 
 # `make new-site DIR=../yemen-tracker COUNTRY=YE TITLE="Yemen Daily Tracker" [WORD=Governorate]`
-# Every value as typed, as for `make new` (never expanded by make or by the shell).
+# Every value as typed, as for `make new` (never expanded by make or by the shell). (`unexport`
+# defines a variable left undefined: BUDGET's default comes first.)
+BUDGET ?= 400
 unexport WORD DIR COUNTRY FILE BUDGET
 new-site: $(STAMP)
 	@$(TRACKER) new-site --dir $(call quoted,DIR) --country $(call quoted,COUNTRY) --title $(call quoted,TITLE) --word $(call quoted,WORD)
 
 # `make boundaries SITE=../yemen-tracker FILE=geoBoundaries-YEM-ADM1.topojson`: the site's map file.
-BUDGET ?= 400
 boundaries: $(STAMP)
 	@$(TRACKER) boundaries --input "$(INPUTDIR)" --conf "$(CONFFILE)" --file $(call quoted,FILE) --budget $(call quoted,BUDGET)
 
