@@ -44,9 +44,9 @@ steps = st.one_of(
     st.tuples(st.just("damage"), st.integers(0, 10**6), st.sampled_from(["zero a page", "flip a bit"])),
     st.tuples(st.just("output"), st.integers(0, 10**6), st.sampled_from(["remove", "edit"])),
 )
-# A read-only store (what a full disk also leaves): the step's build runs without root's power
-# to write read-only files, in a process of its own.
-READ_ONLY = st.tuples(st.just("read-only store"))
+# A read-only store or cache folder (what a full disk also leaves): the step's build runs without
+# root's power to write read-only files, in a process of its own.
+READ_ONLY = st.tuples(st.just("read-only"), st.sampled_from(["store", "cache folder"]))
 
 
 class Edits:
@@ -229,8 +229,8 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
     site, options, edits = small_site(tmp_path_factory)
     assert site.build(*options).returncode == 0
     for number, step in enumerate(sequence):
-        if step == ("read-only store",):
-            built = build_with_a_read_only_store(site, options)
+        if step[0] == "read-only":
+            built = build_with_a_read_only_store(site, options, step[1])
         else:
             edits.apply(step)
             built = site.build(*options)
@@ -238,8 +238,8 @@ def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_fa
         assert_equals_a_clean_build(site, options, sequence, number)
 
 
-def build_with_a_read_only_store(site, options):
-    """A build (after an edit) that finds the store read-only and cannot write it."""
+def build_with_a_read_only_store(site, options, what: str):
+    """A build (after an edit) that finds the store, or the cache folder it is in, read-only."""
     from test_damage import restricted
 
     name = sorted((site.content / "entries").glob("*.md"))[0]
@@ -247,13 +247,15 @@ def build_with_a_read_only_store(site, options):
     path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
     command = [str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py")]
     command += [*options, "TRACKER_ENTRY_RULES={}"]
-    path.chmod(0o444)
+    made_read_only = path if what == "store" else path.parent
+    mode = made_read_only.stat().st_mode & 0o777
+    made_read_only.chmod(0o444 if what == "store" else 0o555)
     try:
         built = subprocess.run(
             restricted(command), cwd=site.root, capture_output=True, text=True, timeout=300
         )
     finally:
-        path.chmod(0o600)
+        made_read_only.chmod(mode)
     assert "entry store cannot be written" in built.stderr, built.stderr
     return built
 
