@@ -124,6 +124,7 @@ def check_before_writing(generators) -> None:
     """Check every output path; `make check` and a strict build with problems stop here, before
     anything is written; else the marker lists everything the build may write, as incomplete."""
     tracker = next(g for g in generators if isinstance(g, TrackerGenerator))
+    tracker.settle = partial(check_before_writing, generators)  # again, when the store fails later
     settings = tracker.settings
     build = Build.of(settings)
     reporter = build.inputs.reporter

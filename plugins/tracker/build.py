@@ -351,12 +351,6 @@ def theme_digest(settings: dict[str, Any]) -> str:
     return tree_digest(*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"])
 
 
-def template_folders(settings: dict[str, Any]) -> list[str]:
-    """Every folder Pelican loads templates from besides its own: the folders of
-    THEME_TEMPLATES_OVERRIDES, then the theme's."""
-    return [*settings.get("THEME_TEMPLATES_OVERRIDES", []), os.path.join(settings["THEME"], "templates")]
-
-
 def data_files(settings: dict[str, Any]) -> list[bytes]:
     """The bytes of the vocabulary, gazetteer, event types and map files (b"" where absent)."""
     found = []

@@ -20,7 +20,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build, template_folders
+from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
 from .model.digests import digest_bytes
 from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
@@ -38,7 +38,7 @@ from .reading.markup import Renderer, TimedOut
 from .reading.reader import read_row
 from .reading.store import StoreFailed
 from .writing.fragments import Fragments
-from .writing.outputs import Outputs
+from .writing.outputs import FOLLOWED, Outputs
 from .writing.render import render_all
 from .writing.search import SearchFailed, document_name, index_language, index_shards, shard_files
 from .writing.templates import TemplateFailed, TemplateReads, check_templates
@@ -54,11 +54,25 @@ class TrackerGenerator(Generator):
         found = len(build.inputs.reporter.problems)
         self._modelled = (found, found)  # the problems `model` added: problems[start:end]
         try:
-            check_templates(self.env, template_folders(self.settings))
+            check_templates(self.env, self.rendered_templates())
             self.fragments = Fragments(self.env, self.context, build.inputs.vocabularies)
             self.with_store(self._context)
         except TemplateFailed as failure:
             self.stop(failure)
+
+    def rendered_templates(self) -> set[str]:
+        """The templates this build may render: the site's own pages' and the pages' (Pelican's)."""
+        pages = [
+            page
+            for key in ("pages", "hidden_pages", "draft_pages")
+            for page in self.context.get(key, ()) or ()
+        ]
+        return (
+            {f"{name}.html" for name in FOLLOWED}
+            | {"entry_item.html"}
+            | {f"{getattr(page, 'template', 'page')}.html" for page in pages}
+            | {"page.html"}
+        )
 
     def stop(self, failure: TemplateFailed) -> None:
         """A template failed: its one line, and the build stops (nothing more is written)."""
@@ -83,13 +97,14 @@ class TrackerGenerator(Generator):
             self.recover(failure)
         return step()
 
-    def recover(self, failure: StoreFailed) -> None:
+    def recover(self, failure: StoreFailed, keep_later: bool = True) -> None:
         """Model the site again from the files alone, after the store failed. The problems the
-        model found are found again; those found after it (output paths) are kept."""
+        model found are found again; those found after it (output paths) are kept, unless the
+        caller finds them again too (`keep_later` False)."""
         build = Build.of(self.settings)
         problems = build.inputs.reporter.problems
         start, end = self._modelled
-        later = problems[end:]
+        later = problems[end:] if keep_later else []
         while True:
             build.restart_store(failure)
             del problems[start:]
@@ -101,7 +116,7 @@ class TrackerGenerator(Generator):
             except StoreFailed as again:  # the new store failed too: the next one is in memory
                 failure = again
         problems.extend(later)
-        if build.refused:
+        if keep_later and build.refused:  # else the caller checks the output paths again
             self.drop(build.refused)
 
     def model(self) -> None:
@@ -341,10 +356,8 @@ class TrackerGenerator(Generator):
             try:
                 self._generate_output()
             except StoreFailed as failure:  # every output again, from a model made from the files
-                kept, sitemap = {o.save_as for o in self.all_outputs}, self.outputs().sitemap
-                self.recover(failure)
-                self.all_outputs = [o for o in self.outputs().outputs() if o.save_as in kept]
-                self.outputs().sitemap = sitemap
+                self.recover(failure, keep_later=False)
+                self.settle()  # its outputs and their paths checked again, as for any build
                 self._generate_output()
         except TemplateFailed as failure:
             self.stop(failure)

@@ -260,16 +260,20 @@ def template_failure(error: BaseException, what: str = "") -> TemplateFailed:
     return TemplateFailed(one_line(f"{where}: error: {kind}{error}{during}"))
 
 
-def check_templates(env: Environment, folders: list[str]) -> None:
-    """Compile every template of the site's template folders (the theme's and the overrides'),
-    so that one with a syntax error stops the build in one line before anything is written."""
-    for name in sorted(env.list_templates()):
-        if name.startswith("!") or not any(os.path.isfile(os.path.join(f, name)) for f in folders):
-            continue
+def check_templates(env: Environment, names: set[str]) -> None:
+    """Compile the templates a build renders, so that one with a syntax error stops the build in
+    one line before anything is written (other files of the theme's folders are not read)."""
+    for name in sorted(names):
         try:
             env.get_template(name)
+        except TemplateNotFound:
+            continue  # said when (if) a page needs it
         except TemplateError as error:
             raise template_failure(error) from None
+        except UnicodeDecodeError as error:
+            raise TemplateFailed(
+                f"theme: error: template '{name}' is not UTF-8 text ({error.reason})"
+            ) from None
 
 
 def rendered(template: Any, values: dict[str, Any], what: str) -> str:
