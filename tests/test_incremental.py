@@ -158,6 +158,41 @@ def test_an_edit_of_an_override_template_or_of_a_filter_in_the_settings_rebuilds
     assert equals_a_clean_build(site, tmp_path, conf=conf)
 
 
+def test_a_filter_in_a_helper_beside_the_settings_edited_under_a_devserver(site, tmp_path):
+    """The devserver imports the helper again when it changes, and the build key is what the
+    process loaded: a `make html` after it ends equal to a clean build."""
+    from conftest import devserver, fetch, wait_for
+
+    write_site(site, 4)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    base = (ROOT / "theme/templates/base.html").read_text(encoding="utf-8")
+    footer = "  </div>\n  </footer>"
+    (overrides / "base.html").write_text(
+        base.replace(footer, "  <p class=override>Desk {{ SITENAME|shout }}</p>\n" + footer, 1),
+        encoding="utf-8",
+    )
+    helper = site.root / "deskfilters.py"
+    helper.write_text("def shout(text):\n    return text.upper()\n", encoding="utf-8")
+    conf = own_settings(
+        site,
+        f"sys.path.insert(0, {str(site.root)!r})\nfrom deskfilters import shout\n"
+        "JINJA_FILTERS = {'shout': shout}\n",
+        overrides,
+    )
+    page = "2014/06/01/e00/"
+    with devserver(site, f"CONFFILE={conf}") as (port, log, server):
+        url = f"http://127.0.0.1:{port}/{page}"
+        assert wait_for(lambda: "Desk IRAQ DAILY TRACKER" in (fetch(url) or ""), 120), log.read_text()
+        time.sleep(2.1)
+        helper.write_text("def shout(text):\n    return text.upper() + '!!'\n", encoding="utf-8")
+        assert wait_for(lambda: "Desk IRAQ DAILY TRACKER!!" in (fetch(url) or ""), 60), log.read_text()
+    again = site.build(conf=conf)
+    assert again.returncode == 0, again.stderr
+    assert "Desk IRAQ DAILY TRACKER!!" in site.html(page + "index.html").get_text()
+    assert equals_a_clean_build(site, tmp_path, conf=conf)
+
+
 def test_a_rendering_library_upgraded_outside_site_packages_makes_a_full_build(site, tmp_path):
     """Markdown upgraded in a folder on PYTHONPATH (as Debian's dist-packages, or pip --target):
     the bodies are rendered again."""

@@ -1,5 +1,9 @@
 """Settings are checked once, before anything is read: one `settings:` line per problem, exit 1."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from conftest import ROOT, entry
@@ -229,3 +233,28 @@ def test_make_html_with_a_store_setting_it_cannot_use_says_one_settings_line(sit
         assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
         assert "settings: error: TRACKER_CACHE:" in result.stderr, result.stderr
         assert not (site.output / "store.sqlite").exists()
+
+
+def test_a_function_in_the_settings_counts_by_its_code_the_same_in_every_process(tmp_path):
+    module = tmp_path / "deskfilters.py"
+    script = (
+        f"import sys; sys.path[:0] = [{str(ROOT / 'plugins')!r}, {str(tmp_path)!r}]\n"
+        "from tracker.build import settings_digest\nfrom deskfilters import shout\n"
+        "print(settings_digest({'JINJA_FILTERS': {'shout': shout}}))\n"
+    )
+
+    def digest(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONDONTWRITEBYTECODE": "1"}
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True).stdout
+
+    module.write_text("WORDS = {'alpha', 'beta', 'gamma'}\ndef shout(text):\n    return text in WORDS\n")
+    first = digest("1")
+    assert first and first == digest("2") == digest("3")  # a set's order differs by process
+    module.write_text(
+        "# a comment\n\nWORDS = {'alpha', 'beta', 'gamma'}\ndef shout(text):\n    return text in WORDS\n"
+    )
+    assert digest("1") == first  # lines moved: the same code
+    module.write_text("WORDS = {'alpha', 'beta', 'delta'}\ndef shout(text):\n    return text in WORDS\n")
+    assert digest("1") != first  # a value the function reads
+    module.write_text("WORDS = {'alpha', 'beta', 'gamma'}\ndef shout(text):\n    return text not in WORDS\n")
+    assert digest("1") != first  # its code

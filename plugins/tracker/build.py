@@ -522,37 +522,97 @@ INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS"}
 
 def settings_digest(settings: dict[str, Any]) -> str:
     """A digest of the settings (the build's own state left out); a function (a Jinja filter, a
-    Markdown extension) counts by its name and the bytes of the file that defines it, so that an
-    edit of a settings file's filter makes a full build."""
-    files: dict[str, str] = {}  # the digest of each file a function comes from, read once
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, (str, int, float, bool, type(None))):
-            return value
-        if isinstance(value, (list, tuple, set, frozenset)):
-            items = [plain(v) for v in value]
-            return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-        if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-        if isinstance(value, partial):
-            return ["partial", plain(value.func), plain(value.args), plain(value.keywords)]
-        return code_identity(value, files)
-
-    return digest_bytes(repr(plain({k: v for k, v in settings.items() if k.isupper() and k not in INTERNAL})))
+    Markdown extension) counts by the code this process loaded (see `code_identity`)."""
+    return digest_bytes(
+        repr(plain({k: v for k, v in settings.items() if k.isupper() and k not in INTERNAL}, set()))
+    )
 
 
-def code_identity(value: Any, files: dict[str, str]) -> str:
-    """What a function, class or other object of the settings runs: its module and name, and a
-    digest of the file that defines it (never its address in memory, which differs per run)."""
+def plain(value: Any, seen: set[int]) -> Any:
+    """A setting's value as plain data, its functions and objects by what they run."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(v, seen) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, dict):
+        return {str(k): plain(v, seen) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, partial):
+        return ["partial", plain(value.func, seen), plain(value.args, seen), plain(value.keywords, seen)]
+    return code_identity(value, seen)
+
+
+def code_identity(value: Any, seen: set[int]) -> str:
+    """What a function, class or other object of the settings runs, as this process loaded it:
+    its module and name, its compiled code, and what it reads from its own module (the functions,
+    classes and plain values there). Not the file on disk, which the process may not have loaded
+    again (a devserver's settings import their helpers once), nor an address in memory; code from
+    other modules counts by name (the libraries' versions are in the build key)."""
     target = inspect.unwrap(value) if callable(value) else value
+    if inspect.ismethod(target):
+        target = target.__func__
     if not (inspect.isfunction(target) or inspect.isclass(target) or inspect.isbuiltin(target)):
         target = type(target)  # an instance (a Markdown extension): its class
-    module = getattr(target, "__module__", None) or ""
-    code = getattr(target, "__code__", None)
-    source = code.co_filename if code is not None else getattr(sys.modules.get(module), "__file__", None)
-    if source and source not in files:
-        try:
-            files[source] = digest_bytes(Path(source).read_bytes())
-        except OSError:
-            files[source] = "unreadable"
-    return f"{module}.{getattr(target, '__qualname__', '?')}:{files.get(source or '', '')}"
+    name = f"{getattr(target, '__module__', None) or ''}.{getattr(target, '__qualname__', '?')}"
+    if id(target) in seen:
+        return name
+    seen.add(id(target))
+    parts = [name]
+    if inspect.isfunction(target):
+        code = target.__code__
+        parts.append(code_digest(code))
+        parts.append(repr(plain([target.__defaults__, target.__kwdefaults__], seen)))
+        parts += [repr(plain(cell.cell_contents, seen)) for cell in target.__closure__ or () if _filled(cell)]
+        module = target.__module__
+        for read in sorted(code_names(code)):
+            found = target.__globals__.get(read, _NOTHING)
+            if found is _NOTHING or inspect.ismodule(found):
+                continue
+            own = getattr(found, "__module__", None) == module
+            if own or isinstance(found, (str, int, float, bool, list, tuple, dict, set, frozenset)):
+                parts.append(f"{read}={plain(found, seen)!r}")
+    elif inspect.isclass(target) and target.__module__ not in ("builtins",):
+        for attribute, member in sorted(vars(target).items()):
+            function = getattr(member, "__func__", member)
+            if inspect.isfunction(function):
+                parts.append(f"{attribute}:{code_identity(function, seen)}")
+    return digest_bytes(*parts)
+
+
+_NOTHING = object()
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
+
+
+def code_digest(code: Any) -> str:
+    """A compiled function's instructions, constants and names (not its line numbers), nested
+    functions included."""
+    return digest_bytes(
+        code.co_code, repr(_constant(code.co_consts)), repr(code.co_names), repr(code.co_varnames)
+    )
+
+
+def _constant(value: Any) -> Any:
+    """A code object's constant, the same in every process (a frozenset's order is not)."""
+    if inspect.iscode(value):
+        return code_digest(value)
+    if isinstance(value, tuple):
+        return tuple(_constant(v) for v in value)
+    if isinstance(value, frozenset):
+        return ("frozenset", sorted(repr(_constant(v)) for v in value))
+    return repr(value)
+
+
+def code_names(code: Any) -> set[str]:
+    """The global names a function's code (and the code nested in it) reads."""
+    found = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            found |= code_names(const)
+    return found

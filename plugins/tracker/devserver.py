@@ -19,6 +19,7 @@ import http.server
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from typing import Any
@@ -312,6 +313,7 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
                 rebuild(instance, settings, builds, search)
             changed = {os.path.abspath(path) for _, path in next_changes(changes, search.ready)}
             if changed & settings_files(settings_file):
+                forget_modules(settings_files(settings_file))  # helpers beside the settings, read again
                 instance, loaded = load(args)
                 if instance is not None:
                     settings = loaded
@@ -384,6 +386,13 @@ def load(args: Any) -> tuple[Any, Any]:
         return None, None
     settings[DEFER_KEY] = True
     return instance, settings
+
+
+def forget_modules(files: set[str]) -> None:
+    """Forget the modules imported from `files`, so that the settings' next import reads them again."""
+    for name, module in list(sys.modules.items()):
+        if os.path.abspath(getattr(module, "__file__", None) or "") in files:
+            del sys.modules[name]
 
 
 def settings_files(settings_file: str) -> set[str]:
