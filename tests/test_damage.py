@@ -311,3 +311,17 @@ def test_a_store_that_fails_while_pages_are_rendered_still_ends_as_a_clean_build
     assert built.returncode == 0 and "warning: entry store damaged" in built.stderr, built.stderr
     assert tree(site.output) == clean_tree(site)
     assert tree(site.output) == (site.build(*OPTIONS), tree(site.output))[1] == clean_tree(site)
+
+
+def test_an_earlier_versions_store_is_started_again_without_a_word(tmp_path):
+    site = make_site(tmp_path)
+    store = store_of(site)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite3.connect(store)
+    database.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    database.execute("INSERT INTO meta VALUES ('format', '2')")
+    database.commit()
+    database.close()
+    built = site.build(*OPTIONS)
+    assert built.returncode == 0 and "entry store" not in built.stderr, built.stderr
+    assert tree(site.output) == clean_tree(site)

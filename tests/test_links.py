@@ -112,3 +112,16 @@ def test_a_link_follows_its_target_when_it_moves_or_goes(site, tmp_path):
     assert site.build(*options).returncode == 0
     assert "../../../../images/map.png" in hrefs(site.html("2014/06/25/later/index.html"))
     assert equals_a_clean_build(site, tmp_path, *options)
+
+
+def test_a_static_file_an_entry_links_is_copied_as_pelican_copies_those_pages_link(site, tmp_path):
+    site.write(
+        "entries/2014-06-25-map.md", entry("Map", "2014-06-25", "See [the map]({static}/images/map.png).")
+    )
+    site.write("images/map.png", b"\x89PNG not really")
+    for _ in range(2):  # a full build, then one with nothing changed
+        built = site.build()
+        assert built.returncode == 0 and "leads to nothing" not in built.stderr, built.stderr
+        assert (site.output / "images/map.png").read_bytes() == b"\x89PNG not really"
+        assert "../../../../images/map.png" in hrefs(site.html("2014/06/25/map/index.html"))
+    assert equals_a_clean_build(site, tmp_path)

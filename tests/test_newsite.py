@@ -162,17 +162,14 @@ def test_new_site_takes_its_values_as_typed_and_shows_them_as_text(tmp_path):
         "--country",
         "UA",
     ]
-    broken = subprocess.run(
-        [*command, "--title", "Two\nlines"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},
-    )
-    assert (
-        broken.returncode != 0
-        and "TITLE has a line break" in broken.stderr
-        and "Traceback" not in broken.stderr
-    )
+    for title in ("Two\nlines", "Two\u2028lines", "Two\u2029lines", "Two\x85lines"):
+        broken = subprocess.run(
+            [*command, "--title", title],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},
+        )
+        assert broken.returncode != 0 and "TITLE has a line break" in broken.stderr, (title, broken.stderr)
     assert not (tmp_path / "other").exists()
 
 
@@ -256,6 +253,19 @@ HOSTILE_BOUNDARIES = {
         {
             "type": "FeatureCollection",
             "features": [polygon_feature(SQUARE, {"ISO": ["UA-14"], "NAME_1": ["Donetsk"]})],
+        }
+    ),
+    "an integer too large for a float": collection(
+        "[[[" + "9" * 400 + ", 47], [37, 48], [38, 48], [37, 47]]]"
+    ),
+    "a crs that is a list": json.dumps(
+        {"type": "FeatureCollection", "crs": [], "features": [polygon_feature([[[1e9, 47]] * 4])]}
+    ),
+    "a crs whose properties are text": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"properties": "x"},
+            "features": [polygon_feature([[[1e9, 47]] * 4])],
         }
     ),
     "a TopoJSON object that is a list": json.dumps(

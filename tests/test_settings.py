@@ -186,7 +186,9 @@ def test_a_site_address_with_a_query_fragment_or_user_name_is_an_error():
             ("https://desk:secret@tracker-desk.org", "a user name"),
         ):
             lines = [str(p) for p in check_settings({**base, key: value}) if p.severity == "error"]
-            assert f"settings: error: {key}: '{value}' has {part}" in "\n".join(lines), (key, value, lines)
+            shown = value.replace(":secret@", ":…@")
+            assert f"settings: error: {key}: '{shown}' has {part}" in "\n".join(lines), (key, value, lines)
+            assert "secret" not in "\n".join(lines)
     assert not [
         p
         for p in check_settings({**base, "SITEURL": "https://tracker-desk.org/news"})

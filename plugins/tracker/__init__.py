@@ -346,6 +346,7 @@ def remember(build: Build, output_state: str) -> None:
     store.set_meta("links", json.dumps(build.generator.links()))
     store.set_meta("resolved", json.dumps(build.resolved, sort_keys=True))
     store.set_meta("dropped", json.dumps(getattr(build.generator, "dropped", [])))
+    store.set_meta("static_links", json.dumps(build.generator.static_links()))
     if build.template_reads is not None:
         store.set_meta("template_reads", json.dumps([build.inputs.build_key, build.template_reads.found()]))
 

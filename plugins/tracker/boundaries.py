@@ -46,7 +46,7 @@ def read_shapefile(path: str) -> list[dict[str, Any]]:
     projection = Path(path).with_suffix(".prj")
     if projection.is_file():
         text = projection.read_text(encoding="utf-8", errors="replace")
-        if text.lstrip().upper().startswith("PROJCS"):
+        if text.lstrip().upper().startswith(("PROJCS", "PROJCRS")):  # WKT 1 and 2
             name = text.split('"')[1] if text.count('"') >= 2 else "a projection"
             raise BoundariesError(
                 f"{path}: its coordinates are projected ({name}), not longitude and latitude: "
@@ -72,7 +72,9 @@ def read_json(path: str) -> list[dict[str, Any]]:
     except RecursionError:
         raise BoundariesError(f"{path}: not a boundaries file (nested too deeply to read)") from None
     kind = data.get("type") if isinstance(data, dict) else None
-    crs = ((data.get("crs") or {}).get("properties") or {}).get("name") if isinstance(data, dict) else None
+    crs = data.get("crs") if isinstance(data, dict) else None
+    crs = crs.get("properties") if isinstance(crs, dict) else None
+    crs = crs.get("name") if isinstance(crs, dict) else None
     if isinstance(crs, str) and not re.search(r"CRS84|4326", crs):
         raise BoundariesError(
             f"{path}: its coordinates are in {crs}, not longitude and latitude: reproject it to WGS 84 first "
@@ -116,7 +118,7 @@ def check_position(position: Any) -> None:
         raise ValueError(f"{_shown(position)} is not a position of two numbers (longitude, latitude)")
     x, y = position[0], position[1]
     for value in (x, y):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
             raise ValueError(f"{_shown(position)} is not a position of two numbers (longitude, latitude)")
     if not (-180 <= x <= 180 and -90 <= y <= 90):
         raise ValueError(
@@ -125,8 +127,18 @@ def check_position(position: Any) -> None:
         )
 
 
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _shown(value: Any) -> str:
-    text = json.dumps(value, default=str)
+    try:
+        text = json.dumps(value, default=str)
+    except (ValueError, RecursionError):
+        text = type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 

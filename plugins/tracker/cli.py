@@ -104,7 +104,7 @@ def new_entry(content: str, conf: str, title: str, day: str | None) -> int:
         raise Refused('give the entry a title, e.g. make new TITLE="Qaim falls"')
     if len(title) > MAX_TITLE:
         raise Refused(f"the title has {len(title)} characters; at most {MAX_TITLE}")
-    if CONTROL.search(title) or "\n" in title or "\t" in title:
+    if CONTROL.search(title) or any(c in title for c in "\n\t\u2028\u2029"):
         raise Refused("the title has a line break or a control character")
     now = dt.datetime.now(ZoneInfo(settings["TIMEZONE"]))
     date = parse_day(day) if day else now.date()

@@ -85,8 +85,26 @@ class TrackerGenerator(Generator):
         if build.unchanged:  # pages may still link entries: by their paths and URLs, as last built
             for relative, url in json.loads(build.store.meta("links", "[]")):
                 self.add_source_path(_Kept(relative, url))
+            linked = json.loads(build.store.meta("static_links", "[]"))
         else:
             self.model()
+            linked = self.static_links()
+        # Static files the entries link are copied, as Pelican copies those its articles link (a
+        # file that is not there is left to the link's warning).
+        root = build.inputs.root
+        found = [p.replace("/", os.sep) for p in linked if os.path.isfile(os.path.join(root, p))]
+        self.context.setdefault("static_links", set()).update(found)
+
+    def static_links(self) -> list[str]:
+        """The files (in the content folder) the entries link with `{static}` or `{attach}`."""
+        return sorted(
+            {
+                target.lstrip("/")
+                for head in self.lists.heads.values()
+                for what, target, _ in head.links
+                if what in ("static", "attach")
+            }
+        )
 
     def with_store(self, step: Any) -> Any:
         """`step()`; when the store fails during it, start the store again, model the site again

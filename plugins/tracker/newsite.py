@@ -254,7 +254,7 @@ def one_line_text(name: str, text: str | None, longest: int) -> str:
     """A title or word as typed; NewSiteError for a line break, a control character or too many
     characters (it goes into settings, YAML comments and Markdown)."""
     text = (text or "").strip()
-    if CONTROL.search(text) or "\n" in text or "\t" in text:
+    if CONTROL.search(text) or any(c in text for c in "\n\t\u2028\u2029"):
         raise NewSiteError(f"{name} has a line break or a control character")
     if len(text) > longest:
         raise NewSiteError(f"{name} has {len(text)} characters; at most {longest}")

@@ -503,8 +503,9 @@ def address_parts(value: Any) -> str | None:
         if there or (what == "a query" and "?" in value) or (what == "a fragment" and "#" in value)
     ]
     if extra:
+        shown = value.replace(f":{parts.password}@", ":…@") if parts.password else value  # never echoed
         return (
-            f"'{value}' has {' and '.join(extra)}: every link adds a path to this address, so give the "
+            f"'{shown}' has {' and '.join(extra)}: every link adds a path to this address, so give the "
             f"address alone ({parts.scheme}://{parts.hostname or ''}{parts.path})"
         )
     return None

@@ -375,8 +375,11 @@ def _format(db: sqlite3.Connection) -> str | None:
     found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
     if not found:
         return None
+    value = found[0]
+    if isinstance(value, str) and value.isdigit() and len(value) < 4:
+        return value  # an earlier version's store, whose values have no checksum
     try:
-        return unseal(found[0]).decode("utf-8")
+        return unseal(value).decode("utf-8")
     except (StoreFailed, UnicodeDecodeError):
         return "damaged"
 
