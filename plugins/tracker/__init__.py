@@ -317,22 +317,28 @@ def report(pelican) -> None:
     build.finished = True
 
 
-def output_statuses(output) -> tuple[dict[str, str], set[str], bool]:
-    """What the store must learn of the output folder's files: (the status of each file written,
-    new or found altered; the files it no longer holds; whether that is every file). Pelican's
-    copies of static files are left out: it copies them again on every build."""
+def output_statuses(output) -> dict[str, str]:
+    """The status of every file of the output folder a build wrote or kept, for the next build to
+    compare with: those written, new or found altered are looked at again, the others were as
+    the last build left them. Pelican's copies of static files are left out: it copies them again
+    on every build."""
     kept = output.produced - output.statics
     if not output.trusted:
-        return {p: file_stat(os.path.join(output.path, p)) for p in kept}, set(), True
-    looked = (output.changed | output.altered | (kept - output.known.keys())) & kept
-    return {p: file_stat(os.path.join(output.path, p)) for p in looked}, output.known.keys() - kept, False
+        return {p: file_stat(os.path.join(output.path, p)) for p in sorted(kept)}
+    looked = output.changed | output.altered
+    return {
+        p: file_stat(os.path.join(output.path, p))
+        if p in looked or p not in output.known
+        else output.known[p]
+        for p in sorted(kept)
+    }
 
 
 def remember(build: Build, output_state: str) -> None:
     """Keep in the store what the next build compares with: the output folder's state and files,
     the keys, the views, shards and problems of this build."""
     store = build.store
-    store.set_outputs(*output_statuses(build.output))
+    store.set_outputs(output_statuses(build.output))
     store.set_views(build.views)
     store.set_shards(build.shards)
     store.set_meta("output_state", output_state)

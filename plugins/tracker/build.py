@@ -42,6 +42,7 @@ from .writing.outfolder import (
     FolderRefused,
     Marker,
     OutputLock,
+    StatusScan,
     altered_files,
     check_output_folder,
     output_key,
@@ -159,6 +160,7 @@ class Build:
             reporter.print()  # every problem with the settings, then stop before reading anything
             raise SystemExit(1)
         reporter.quiet = settings["TRACKER_QUIET"]
+        scan = None if settings.get("TRACKER_CHECK") else StatusScan(settings["OUTPUT_PATH"])
         inputs = load_inputs(settings, reporter)
         output = OutputState(settings["OUTPUT_PATH"])
         if settings.get("TRACKER_CHECK"):
@@ -172,15 +174,16 @@ class Build:
                     settings[STORE_KEY] = store  # a devserver keeps it open between rebuilds
         build = settings[BUILD_KEY] = cls(inputs, store, output)
         try:
-            build.take_stock()
+            build.take_stock(scan)
         except StoreFailed as failure:
             build.restart_store(failure)
-            build.take_stock()
+            build.take_stock(scan)
         return build
 
-    def take_stock(self) -> None:
-        """Whether the output folder is as the store's last build left it, and whether nothing
-        changed since (nothing to read, model or write)."""
+    def take_stock(self, scan: StatusScan | None = None) -> None:
+        """Whether the output folder is as the store's last build left it (and which of its files
+        were removed or edited since), and whether nothing changed since (nothing to read, model
+        or write)."""
         store, output, settings = self.store, self.output, self.inputs.settings
         output.trusted = bool(
             output.marker.complete
@@ -190,7 +193,13 @@ class Build:
         )
         if output.trusted:  # a file removed or edited by hand is written again
             output.known = store.outputs()
-            output.altered = altered_files(output.path, output.known)
+            output.altered = (
+                scan.altered(output.marker, output.known)
+                if scan
+                else altered_files(output.path, output.known)
+            )
+        elif scan is not None:
+            scan.wait()  # before any worker is forked
         if not settings.get("TRACKER_CHECK") and not settings.get(DEFER_KEY):
             self.fingerprint = fingerprint(self.inputs)
             self.unchanged = bool(

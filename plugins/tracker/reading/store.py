@@ -53,7 +53,6 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, record BLOB, render TEXT, html BLOB);
 CREATE TABLE IF NOT EXISTS fragments (path TEXT PRIMARY KEY, item BLOB, export BLOB);
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, digest TEXT NOT NULL, files BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, stat TEXT NOT NULL);
 """
 TABLES = ("entries", "bodies", "fragments")
 # Where each of a row's columns is kept.
@@ -318,17 +317,13 @@ class Store:
 
     def outputs(self) -> dict[str, str]:
         """The files of the output folder as the last build left them: path -> their status (see
-        `outfolder.file_stat`; a damaged one differs from the file's and costs its output a render)."""
-        return dict(self._query("SELECT path, stat FROM outputs"))
+        `outfolder.file_stat`), kept as one value (read whole on every build)."""
+        found = self._query("SELECT value FROM meta WHERE key = 'outputs'")
+        return _load(found[0][0]) if found else {}
 
-    def set_outputs(self, statuses: dict[str, str], removed: Iterable[str], whole: bool = False) -> None:
-        """Remember the status of the files this build wrote or found altered, forget the ones it
-        removed (with `whole`, `statuses` is every file)."""
-        with _guarded():
-            if whole:
-                self.db.execute("DELETE FROM outputs")
-            self.db.executemany("DELETE FROM outputs WHERE path = ?", [(p,) for p in removed])
-            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", sorted(statuses.items()))
+    def set_outputs(self, statuses: dict[str, str]) -> None:
+        """Remember the status of every file of the output folder."""
+        self._query("INSERT OR REPLACE INTO meta VALUES ('outputs', ?)", (_dump(statuses),))
 
     def commit(self) -> None:
         """Make this build's changes the store's, in one step."""

@@ -89,9 +89,64 @@ def file_stat(path: str) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
+class StatusScan:
+    """The status of every file an output folder's marker lists, taken while the build loads its
+    inputs: by a forked process on another core when there are many (14,700 stat calls take
+    about 45 ms, which threads would not overlap with the parent's Python work)."""
+
+    FORK_FROM = 2000  # files
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.marker = read_marker(output)
+        self.statuses: dict[str, str] | None = None
+        self._child: tuple[int, int] | None = None  # (pid, pipe read end)
+        files = self.marker.files
+        if len(files) >= self.FORK_FROM and (os.cpu_count() or 1) > 1:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: every status, one per line, then leave at once
+                os.close(read)
+                try:
+                    data = "\n".join(file_stat(os.path.join(output, path)) for path in files).encode()
+                    with os.fdopen(write, "wb") as stream:
+                        stream.write(data)
+                finally:
+                    os._exit(0)
+            os.close(write)
+            self._child = (pid, read)
+
+    def wait(self) -> dict[str, str]:
+        """The statuses, once taken (before the build forks workers of its own)."""
+        if self.statuses is None:
+            if self._child is None:
+                self.statuses = {p: file_stat(os.path.join(self.output, p)) for p in self.marker.files}
+            else:
+                pid, read = self._child
+                with os.fdopen(read, "rb") as stream:
+                    lines = stream.read().decode().split("\n")
+                os.waitpid(pid, 0)
+                self._child = None
+                found = dict(zip(self.marker.files, lines))
+                self.statuses = found if len(lines) == len(self.marker.files) else {}
+        return self.statuses
+
+    def altered(self, marker: Marker, known: dict[str, str]) -> set[str]:
+        """The files of `known` (path -> status) that are no longer as they were: removed, edited
+        or replaced by hand, or by another program. `marker` is the one the build found (under its
+        lock): a marker written since the scan began makes every file looked at again."""
+        statuses = self.wait()
+        if marker.state != self.marker.state:
+            statuses = {}
+        return {
+            path
+            for path, status in known.items()
+            if (statuses[path] if path in statuses else file_stat(os.path.join(self.output, path))) != status
+        }
+
+
 def altered_files(output: str, known: dict[str, str]) -> set[str]:
-    """The files of `known` (path -> status) that are no longer as they were: removed, edited or
-    replaced by hand, or by another program."""
+    """The files of `known` that are no longer as they were (see `StatusScan.altered`)."""
     return {path for path, status in known.items() if file_stat(os.path.join(output, path)) != status}
 
 
