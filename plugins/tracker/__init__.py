@@ -319,19 +319,17 @@ def report(pelican) -> None:
 
 def output_statuses(output) -> dict[str, str]:
     """The status of every file of the output folder a build wrote or kept, for the next build to
-    compare with: those written, new or found altered are looked at again, the others were as
+    compare with: those written, new or found altered are looked at again, the others are as
     the last build left them. Pelican's copies of static files are left out: it copies them again
     on every build."""
     kept = output.produced - output.statics
+    join = os.path.join
     if not output.trusted:
-        return {p: file_stat(os.path.join(output.path, p)) for p in sorted(kept)}
-    looked = output.changed | output.altered
-    return {
-        p: file_stat(os.path.join(output.path, p))
-        if p in looked or p not in output.known
-        else output.known[p]
-        for p in sorted(kept)
-    }
+        return {p: file_stat(join(output.path, p)) for p in kept}
+    statuses = {p: output.known[p] for p in kept & output.known.keys()}
+    for p in (output.changed | output.altered | (kept - output.known.keys())) & kept:
+        statuses[p] = file_stat(join(output.path, p))
+    return statuses
 
 
 def remember(build: Build, output_state: str) -> None:
