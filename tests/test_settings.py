@@ -169,10 +169,26 @@ def test_a_placeholder_address_is_an_error_when_publishing_or_checking_only():
         "test.org",
     ):
         assert not is_placeholder(host), host
+    from tracker.settings import address_problems
+
     base = {**DEFAULTS, "PATH": "/tmp", "TIMEZONE": "UTC", "SITEURL": "http://localhost:8000"}
-    publishing = [str(p) for p in check_settings({**base, "TRACKER_PUBLISHING": True})]
+    publishing = [str(p) for p in address_problems({**base, "TRACKER_PUBLISHING": True})]
     assert any("SITEURL 'http://localhost:8000' is a placeholder address" in line for line in publishing)
-    assert not any("placeholder" in str(p) for p in check_settings(base))  # a preview may use it
+    assert "TRACKER_SITEURL=https://… make check / make publish" in publishing[0]
+    assert not address_problems(base)  # a preview may use it
+    assert not any("placeholder" in str(p) for p in check_settings({**base, "TRACKER_PUBLISHING": True}))
+
+
+def test_make_check_with_a_placeholder_address_still_checks_every_entry(site):
+    site.write(
+        "entries/2014-06-22-a.md", "---\ntitle: A\ndate: 2014-06-22\nprovinces: [Anbarr]\n---\nText.\n"
+    )
+    checked = make("check", f"INPUTDIR={site.content}", env={"TRACKER_SITEURL": ""})
+    assert checked.returncode != 0 and "Traceback" not in checked.stderr
+    assert "SITEURL 'https://tracker.example.org' is a placeholder address" in checked.stderr
+    assert "content/entries/2014-06-22-a.md:4: warning: unknown province 'Anbarr'" in checked.stderr.replace(
+        str(site.root) + "/", ""
+    ), checked.stderr
 
 
 def test_a_site_address_with_a_query_fragment_or_user_name_is_an_error():

@@ -107,3 +107,27 @@ def test_an_empty_alias_of_an_event_sub_type_is_an_error_and_never_the_alias_non
         found = [alias for terms in types.sub_types.values() for t in terms.terms for alias in t.aliases]
         assert ("an empty item" in " ".join(str(p) for p in reporter.problems)) == said, aliases
         assert "~" not in found and (aliases == "[None]") == ("None" in found)  # None is a name there
+
+
+def test_a_key_written_twice_is_an_error_at_the_second_line(tmp_path):
+    text = "- name: Anbar\n  aliases: [Al Anbar]\n  iso: IQ-AN\n  aliases: [Anbar Province]\n"
+    vocabulary, reporter = load(tmp_path, text)
+    [problem] = reporter.problems
+    assert (problem.line, problem.severity) == (4, "error")
+    assert problem.message.startswith("duplicate key 'aliases' (first at line 2)")
+
+
+def test_a_key_written_twice_in_event_types_or_places_is_an_error_too(tmp_path):
+    from tracker.model.events import load_event_types
+
+    path = tmp_path / "event_types.yaml"
+    path.write_text(
+        "- name: Battles\n  sub_types: [Armed clash]\n  sub_types: [Air strike]\n", encoding="utf-8"
+    )
+    reporter = Reporter()
+    load_event_types(str(path), reporter, slugify)
+    assert any(p.line == 3 and "duplicate key 'sub_types'" in p.message for p in reporter.problems)
+    _, reporter = load(
+        tmp_path, "- name: Ramadi\n  province: Anbar\n  lat: 33.4\n  lat: 33.5\n  lon: 43.3\n", "place"
+    )
+    assert any(p.line == 4 and "duplicate key 'lat'" in p.message for p in reporter.problems)

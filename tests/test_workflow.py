@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import os
 import re
 import subprocess
 import time
@@ -14,7 +15,7 @@ from conftest import ROOT, devserver, entry, fetch, indexed_text, wait_for
 from tracker.devserver import REMEMBERED, Builds, next_changes, watch
 
 
-def make(*args, cwd=ROOT, timeout=300):
+def make(*args, cwd=ROOT, timeout=300, env=None):
     """Run a make target of the project from `cwd` (messages name files relative to it). A test
     site's minimal entries are built without the authoring rules unless PELICANOPTS is given."""
     if not any(a.startswith(("PELICANOPTS=", f"INPUTDIR={ROOT}")) for a in args):
@@ -30,6 +31,7 @@ def make(*args, cwd=ROOT, timeout=300):
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 

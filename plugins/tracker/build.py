@@ -37,7 +37,7 @@ from .reading.inventory import Inventory, file_status, pelican_settings, take_in
 from .reading.markup import Renderer
 from .reading.reader import Reading
 from .reading.store import Store, StoreFailed, remove_store
-from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, check_settings
+from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, address_problems, check_settings
 from .writing.outfolder import (
     FolderRefused,
     Marker,
@@ -159,6 +159,7 @@ class Build:
         if reporter.count("error"):
             reporter.print()  # every problem with the settings, then stop before reading anything
             raise SystemExit(1)
+        reporter.problems += address_problems(settings)  # fails the build, stops no check
         reporter.quiet = settings["TRACKER_QUIET"]
         scan = None if settings.get("TRACKER_CHECK") else StatusScan(settings["OUTPUT_PATH"])
         inputs = load_inputs(settings, reporter)

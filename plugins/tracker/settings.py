@@ -468,20 +468,28 @@ def check_settings(settings: dict[str, Any]) -> list[Problem]:
                 "address; feed links must be absolute, so no feed is written",
             )
         )
-    host = (urlsplit(base).hostname or "") if ABSOLUTE.match(base) else ""
-    if values.get("TRACKER_PUBLISHING") is True and is_placeholder(host):
-        feed_domain = values.get("FEED_DOMAIN")
-        key = "FEED_DOMAIN" if feed_domain and feed_domain != values.get("SITEURL") else "SITEURL"
-        problems.append(
-            Problem(
-                "settings",
-                0,
-                "error",
-                f"{key} '{base}' is a placeholder address: set the site's real address in its publish "
-                "settings (or TRACKER_SITEURL=https://… for the sample's)",
-            )
-        )
     return problems
+
+
+def address_problems(settings: dict[str, Any]) -> list[Problem]:
+    """When publishing or checking, an address that is a placeholder: an error that fails the
+    build, said with the entries' problems (it stops nothing from being checked)."""
+    values = {**DEFAULTS, **settings}
+    base = str(values.get("FEED_DOMAIN") or values.get("SITEURL") or "").rstrip("/")
+    host = (urlsplit(base).hostname or "") if ABSOLUTE.match(base) else ""
+    if values.get("TRACKER_PUBLISHING") is not True or not host or not is_placeholder(host):
+        return []
+    feed_domain = values.get("FEED_DOMAIN")
+    key = "FEED_DOMAIN" if feed_domain and feed_domain != values.get("SITEURL") else "SITEURL"
+    return [
+        Problem(
+            "settings",
+            0,
+            "error",
+            f"{key} '{base}' is a placeholder address: give the site's address (SITEURL in its "
+            "publishconf.py, or TRACKER_SITEURL=https://… make check / make publish)",
+        )
+    ]
 
 
 def address_parts(value: Any) -> str | None:

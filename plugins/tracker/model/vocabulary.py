@@ -13,7 +13,17 @@ from typing import Any
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..problems import Reporter
-from .yamlnodes import YAMLProblem, compose, is_null, kind_of, line_of, mapping_items, plain, string_list
+from .yamlnodes import (
+    YAMLProblem,
+    compose,
+    duplicate_keys,
+    is_null,
+    kind_of,
+    line_of,
+    mapping_items,
+    plain,
+    string_list,
+)
 
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
@@ -135,6 +145,8 @@ def load_vocabulary(path: str, kind: str, reporter: Reporter, slugify: Callable[
         return vocabulary
     if root is None or is_null(root):
         return vocabulary
+    for line, key, first in duplicate_keys(root):
+        reporter.error(path, line, f"duplicate key '{key}' (first at line {first}); only one is read")
     if not isinstance(root, SequenceNode):
         reporter.error(path, line_of(root), f"a {kind} vocabulary must be a YAML list of mappings")
         return vocabulary

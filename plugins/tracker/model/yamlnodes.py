@@ -168,6 +168,26 @@ def mapping_items(node: MappingNode) -> list[tuple[str, ScalarNode, Node]]:
     return items
 
 
+def duplicate_keys(node: Node | None) -> list[tuple[int, str, int]]:
+    """Every key written twice in one mapping, anywhere under `node`: (its second line, the key,
+    its first line). PyYAML would keep the last value without a word."""
+    found: list[tuple[int, str, int]] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            first: dict[str, int] = {}
+            for key, key_node, value_node in mapping_items(current):
+                if key in first:
+                    found.append((line_of(key_node), key, first[key]))
+                else:
+                    first[key] = line_of(key_node)
+                stack.append(value_node)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return sorted(found)
+
+
 def plain(node: Node) -> Any:
     """Convert a node to strings, lists and dicts, without YAML's implicit typing."""
     if isinstance(node, SequenceNode):
