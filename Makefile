@@ -41,9 +41,14 @@ $(STAMP): $(BASEDIR)/requirements.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements.txt
 	touch $(STAMP)
-$(DEVSTAMP): $(STAMP) $(BASEDIR)/requirements-dev.txt
+$(DEVSTAMP): $(STAMP) $(BASEDIR)/requirements-dev.txt $(BASEDIR)/requirements-boundaries.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements-dev.txt
-	touch $(DEVSTAMP)
+	touch $(DEVSTAMP) $(BOUNDSTAMP)
+# `make boundaries` needs more (requirements-boundaries.txt), installed when it first runs.
+BOUNDSTAMP = $(VENV)/.installed-boundaries
+$(BOUNDSTAMP): $(STAMP) $(BASEDIR)/requirements-boundaries.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(BASEDIR)/requirements-boundaries.txt
+	touch $(BOUNDSTAMP)
 
 venv: $(STAMP)
 
@@ -95,13 +100,13 @@ publish: $(STAMP)
 # `make new-site DIR=../yemen-tracker COUNTRY=YE TITLE="Yemen Daily Tracker" [WORD=Governorate]`
 # Every value as typed, as for `make new` (never expanded by make or by the shell). (`unexport`
 # defines a variable left undefined: BUDGET's default comes first.)
-BUDGET ?= 400
+BUDGET ?= 100
 unexport WORD DIR COUNTRY FILE BUDGET
 new-site: $(STAMP)
 	@$(TRACKER) new-site --dir $(call quoted,DIR) --country $(call quoted,COUNTRY) --title $(call quoted,TITLE) --word $(call quoted,WORD)
 
 # `make boundaries SITE=../yemen-tracker FILE=geoBoundaries-YEM-ADM1.topojson`: the site's map file.
-boundaries: $(STAMP)
+boundaries: $(BOUNDSTAMP)
 	@$(TRACKER) boundaries --input "$(INPUTDIR)" --conf "$(CONFFILE)" --file $(call quoted,FILE) --budget $(call quoted,BUDGET)
 
 # `make bench N=5000 RUNS=3`: this project against stock Pelican on a synthetic corpus.

@@ -124,11 +124,33 @@ def test_clicking_a_map_region_opens_its_province(served_site, browser, width):
             'svg.map-svg a[data-province="kirkuk"]'
         ).first  # the entries map, not the events map
         region.scroll_into_view_if_needed()
-        box = region.locator("path").bounding_box()
+        box = region.locator("use").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_url("**/provinces/kirkuk/")
         assert page.locator("h1").inner_text() == "Kirkuk"
         assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_name", ["home", "province", "entry", "actor"])
+def test_the_outlines_come_from_one_cached_file_and_draw_without_javascript(served_site, browser, page_name):
+    """Every map of the page draws each province from the sprite file: one request, cached, and
+    shaded by the page's CSS; with scripts off, too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    sprites = []
+    page.on("response", lambda res: sprites.append(res) if "/map/outlines-" in res.url else None)
+    try:
+        assert page.goto(served_site + PAGES[page_name], wait_until="load").ok
+        uses = page.locator("svg use >> visible=true")  # not the entries map behind its switch
+        assert uses.count() > 10
+        assert len({response.url for response in sprites}) == 1 and sprites[0].ok
+        for index in (0, uses.count() - 1):
+            box = uses.nth(index).bounding_box()
+            assert box is not None and box["width"] > 1 and box["height"] > 1
+        fill = uses.first.evaluate("u => getComputedStyle(u).fill")
+        assert fill and fill != "none"
     finally:
         context.close()
 

@@ -107,7 +107,7 @@ def test_the_map_shades_labels_and_links_every_mapped_province_with_an_accessibl
     assert table["Anbar"] == 2 and table["Ninewa"] == 4 and table["Basra"] == 0
     assert titles["anbar"] == "Anbar: 2 entries, 2 Jul – 31 Jul 2014"
     assert titles["basra"] == "Basra: 0 entries, 2 Jul – 31 Jul 2014"
-    shades = {a["data-province"]: a.path["class"][0] for a in regions}
+    shades = {a["data-province"]: a.use["class"][0] for a in regions}
     assert shades["basra"] == "shade-0" and shades["ninewa"] == "shade-3" and shades["anbar"] != "shade-0"
     for a in regions:
         assert (sample / a["href"] / "index.html").is_file() or (
@@ -149,7 +149,7 @@ def contrast(a: str, b: str) -> float:
 
 def test_province_pages_have_a_locator_map_and_an_activity_chart(sample):
     page = soup(sample, "provinces/kirkuk/index.html")
-    assert [p["class"] for p in page.select("figure.locator path.here")] == [["here"]]
+    assert [p["class"] for p in page.select("figure.locator use.here")] == [["here"]]
     chart = page.select_one("figure.chart")  # the entries' chart; the events' charts follow
     bars = chart.select("rect.bar")
     table = [
@@ -345,7 +345,7 @@ def test_a_place_page_shows_its_dot_in_its_province(sample):
     page = soup(sample, "places/qaim/index.html")
     svg = page.select_one("figure.locator svg")
     assert svg["aria-label"] == "Location of Qaim in Anbar"
-    assert svg.select_one("path.here") and svg.select_one("circle.dot")
+    assert svg.select_one("use.here") and svg.select_one("circle.dot")
 
 
 def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sample):
@@ -364,7 +364,7 @@ def test_the_maps_show_the_places_of_the_last_30_days_and_an_entry_its_own(sampl
     entry_map = soup(sample, "2014/06/23/rawa-ana/index.html").select_one("figure.entry-places svg")
     # Qaim: the place of one of the entry's events
     assert entry_map["aria-label"] == "Map of the places named: Rawa, Ana, Rutba, Waleed, Trebil, Qaim"
-    assert len(entry_map.select("circle.dot")) == 6 and entry_map.select("path.here")
+    assert len(entry_map.select("circle.dot")) == 6 and entry_map.select("use.here")
 
 
 THEME_ERRORS = {

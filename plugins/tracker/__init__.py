@@ -31,7 +31,7 @@ from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
 from .reading.store import StoreFailed
 from .settings import DEFAULTS
-from .writing.outfolder import file_stat, remove_files, static_outputs, write_marker
+from .writing.outfolder import empty_scratch, file_status, remove_files, static_outputs, write_marker
 from .writing.paths import Claim, check_claims
 from .writing.templates import compiled_templates
 from .writing.writer import TrackerWriter
@@ -300,10 +300,11 @@ def report(pelican) -> None:
         return
     stale = (set(tracker_outputs.marker.files) | tracker_outputs.planned) - tracker_outputs.produced
     remove_files(pelican.output_path, stale)
+    empty_scratch(pelican.output_path)
     tracker_outputs.changed |= stale
     marker = write_marker(pelican.output_path, True, tracker_outputs.produced)
     try:
-        remember(build, marker.state)
+        remember(build, marker.digest)
     except StoreFailed as failure:  # the outputs are right; the next build reads every file
         build.forget_store(failure)
     store = build.store
@@ -318,17 +319,17 @@ def report(pelican) -> None:
 
 
 def output_statuses(output) -> dict[str, str]:
-    """The status of every file of the output folder a build wrote or kept, for the next build to
-    compare with: those written, new or found altered are looked at again, the others are as
-    the last build left them. Pelican's copies of static files are left out: it copies them again
-    on every build."""
+    """What the store keeps of every file of the output folder a build wrote or kept (its status
+    and the digest of its bytes), for the next build to compare with: those written, new, found
+    altered or copied are looked at again, the others are as the last build left them. Pelican's
+    copies of static files are left out: it copies them again on every build."""
     kept = output.produced - output.statics
     join = os.path.join
     if not output.trusted:
-        return {p: file_stat(join(output.path, p)) for p in kept}
+        return {p: file_status(join(output.path, p)) for p in kept}
     statuses = {p: output.known[p] for p in kept & output.known.keys()}
-    for p in (output.changed | output.altered | (kept - output.known.keys())) & kept:
-        statuses[p] = file_stat(join(output.path, p))
+    for p in (output.changed | output.altered | output.copied | (kept - output.known.keys())) & kept:
+        statuses[p] = file_status(join(output.path, p))
     return statuses
 
 

@@ -1,10 +1,13 @@
-"""`make boundaries`: a site's map file from the admin-1 boundaries people have.
+"""`make boundaries`: a site's map file, and the names readers know, from the admin-1 boundaries
+geographers publish.
 
-Reads GeoJSON, TopoJSON or a shapefile (geoBoundaries, Natural Earth and GADM publish all three),
-matches each feature to a province of the site's vocabulary by ISO 3166-2 code or by name and
-alias, says which features and provinces are left unmatched, drops the features that match
-nothing (such as Natural Earth's `-99`), simplifies the outlines until the file fits a size
-budget, and writes the map file the site's settings name (`TRACKER_MAP`).
+Reads GeoJSON, TopoJSON or a shapefile (Natural Earth, geoBoundaries and GADM publish them: the
+whole world in one file, or a country at a time), keeps the site's country (by ISO 3166-2 code,
+else the file's country field), matches each feature to a province of the vocabulary by code,
+then by name or alias, and simplifies the outlines as a topology: each border two provinces
+share is simplified once (the `topojson` package, on shapely), so neighbours never gap or
+overlap, until the map file fits a size budget. It then fills in what the vocabulary lacks from
+the file's names (model/boundary_names.py), never what a writer wrote.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import math
 import os
 import re
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,8 @@ from .model.vocabulary import Vocabulary
 
 ISO_KEYS = ("iso_3166_2", "ISO_3166_2", "iso", "ISO", "ISO_1", "shapeISO", "iso_3166_2_code")
 NAME_KEYS = ("name", "NAME", "NAME_1", "shapeName", "name_en", "NAME_EN", "gn_name", "woe_name", "VARNAME_1")
+# A feature's country, where it has no ISO 3166-2 code: Natural Earth's, geoBoundaries', GADM's.
+COUNTRY_KEYS = ("iso_a2", "adm0_a3", "shapeGroup", "GID_0")
 DIGITS = 4  # decimal places kept: about 10 m
 
 
@@ -30,13 +36,16 @@ class BoundariesError(Exception):
 
 def read_features(path: str) -> list[dict[str, Any]]:
     """GeoJSON features from a .geojson/.json (GeoJSON or TopoJSON) or .shp file, each with a
-    mapping of properties and a geometry of longitude/latitude polygons (see `checked`)."""
+    mapping of properties; their geometries are checked once the country's are kept (`checked`)."""
     if not path or not os.path.isfile(path):
         raise BoundariesError(
             f"{path or 'FILE='}: no such file (give the boundaries file: make boundaries FILE=<file>)"
         )
     features = read_shapefile(path) if path.lower().endswith(".shp") else read_json(path)
-    return [checked(path, number, feature) for number, feature in enumerate(features, 1)]
+    return [
+        {**f, "properties": f["properties"] if isinstance(f.get("properties"), dict) else {}}
+        for f in features
+    ]
 
 
 def read_shapefile(path: str) -> list[dict[str, Any]]:
@@ -194,6 +203,30 @@ def topojson_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def of_country(features: list[dict[str, Any]], country: Any) -> tuple[list[dict[str, Any]], int]:
+    """(the features of `country` (pycountry's), how many of other countries were skipped): by
+    ISO 3166-2 code first (so Natural Earth's Crimea, filed under Russia, is Ukraine's by its
+    code UA-43), else by the file's country field; a feature with neither is kept. With no
+    country (a vocabulary without ISO codes), every feature is kept."""
+    if country is None:
+        return features, 0
+    prefix = country.alpha_2.upper() + "-"
+    names = {country.alpha_2.upper(), country.alpha_3.upper()}
+    kept = []
+    for feature in features:
+        properties = feature["properties"]
+        codes = [str(properties.get(key) or "").upper() for key in ISO_KEYS]
+        codes = [code for code in codes if re.fullmatch(r"[A-Z]{2}-\S+", code)]
+        if codes:
+            mine = any(code.startswith(prefix) for code in codes)
+        else:
+            fields = {str(properties.get(key) or "").upper() for key in COUNTRY_KEYS} - {"", "-99"}
+            mine = not fields or bool(fields & names)
+        if mine:
+            kept.append(feature)
+    return kept, len(features) - len(kept)
+
+
 def match(features: list[dict[str, Any]], provinces: Vocabulary) -> tuple[dict[str, list], list[str]]:
     """(province key -> its features, descriptions of the features matching none): by ISO code,
     else by any name or alias."""
@@ -243,67 +276,71 @@ def polygons(geometry: dict[str, Any], depth: int = 0) -> list:
     return []
 
 
-def simplify(points: list, tolerance: float) -> list:
-    """Douglas–Peucker on one closed ring (first point kept; at least a triangle)."""
-    if tolerance <= 0 or len(points) < 5:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        (ax, ay), (bx, by) = points[first][:2], points[last][:2]
-        length = math.hypot(bx - ax, by - ay)
-        worst, at = 0.0, -1
-        for i in range(first + 1, last):
-            px, py = points[i][:2]
-            distance = (
-                abs((bx - ax) * (ay - py) - (ax - px) * (by - ay)) / length
-                if length
-                else math.hypot(px - ax, py - ay)
-            )
-            if distance > worst:
-                worst, at = distance, i
-        if worst > tolerance and at > 0:
-            keep[at] = True
-            stack += [(first, at), (at, last)]
-    kept = [p for p, k in zip(points, keep) if k]
-    if len(kept) < 4:  # a ring needs three corners: the first, two far apart, and the first again
-        kept = [points[0], points[len(points) // 3], points[2 * len(points) // 3], points[-1]]
-    return kept
-
-
 def map_file(matched: dict[str, list], provinces: Vocabulary, tolerance: float) -> str:
     """The site's map as GeoJSON text: one feature per province, named and coded as the
-    vocabulary says, outlines simplified by `tolerance` degrees."""
+    vocabulary says, its outlines simplified as a topology by `tolerance` degrees (each border
+    between two provinces once, so that they still meet), to DIGITS decimals."""
+    import topojson  # installed for `make boundaries` (requirements-boundaries.txt)
+
+    terms = [t for t in sorted(provinces.terms, key=lambda t: t.name) if t.key in matched]
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"key": term.key},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [p for f in matched[term.key] for p in polygons(f["geometry"])],
+                },
+            }
+            for term in terms
+        ],
+    }
+    topology = topojson.Topology(
+        collection, prequantize=False, toposimplify=tolerance or False, prevent_oversimplify=True
+    )
+    shapes = {
+        f["properties"]["key"]: f["geometry"]
+        for f in json.loads(topology.to_geojson(decimals=DIGITS))["features"]
+        if f.get("geometry")
+    }
     features = []
-    for term in sorted(provinces.terms, key=lambda t: t.name):
-        if term.key not in matched:
-            continue
-        shapes = []
-        for feature in matched[term.key]:
-            for polygon in polygons(feature.get("geometry") or {}):
-                rings = [
-                    [[round(x, DIGITS), round(y, DIGITS)] for x, y, *_ in simplify(r, tolerance)]
-                    for r in polygon
-                ]
-                shapes.append(rings)
+    for term in terms:
         properties = {"name": term.name}
         if term.fields.get("iso"):
             properties["iso_3166_2"] = term.fields["iso"]
-        geometry = {"type": "MultiPolygon", "coordinates": shapes}
+        geometry = shapes.get(term.key)
+        if geometry is None:
+            continue
+        coordinates = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        geometry = {"type": "MultiPolygon", "coordinates": coordinates}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
     )
 
 
-def convert(source: str, provinces: Vocabulary, budget: int) -> tuple[str, list[str], list[str], float]:
-    """(map GeoJSON text within `budget` bytes when it can be, features matching no province,
-    provinces with no feature, the tolerance used)."""
-    features = read_features(source)
+@dataclass
+class Conversion:
+    """What `convert` made of a boundaries file."""
+
+    text: str  # the map file
+    matched: dict[str, list]  # province key -> its features
+    unmatched: list[str]  # features of the country that match no province
+    missing: list[str]  # provinces with no feature (and no `map: false`)
+    tolerance: float  # degrees the outlines were simplified by
+    kept: int  # features of the country
+    skipped: int  # features of other countries
+
+
+def convert(source: str, provinces: Vocabulary, budget: int, country: Any = None) -> Conversion:
+    """The map file within `budget` bytes when it can be, and what was matched and skipped."""
+    features, skipped = of_country(read_features(source), country)
     if not features:
-        raise BoundariesError(f"{source}: holds no features")
+        where = f" of {short_name(country)}" if country is not None else ""
+        raise BoundariesError(f"{source}: holds no features{where} ({skipped:,} of other countries)")
+    features = [checked(source, number, feature) for number, feature in enumerate(features, 1)]
     matched, unmatched = match(features, provinces)
     for key in [
         k for k, found in matched.items() if not any(polygons(f.get("geometry") or {}) for f in found)
@@ -318,9 +355,100 @@ def convert(source: str, provinces: Vocabulary, budget: int) -> tuple[str, list[
     tolerance = 0.0
     text = map_file(matched, provinces, tolerance)
     while len(text.encode("utf-8")) > budget and tolerance < 1.0:
-        tolerance = tolerance * 2 if tolerance else 0.0005
+        tolerance = tolerance * 2 if tolerance else 0.001
         text = map_file(matched, provinces, tolerance)
-    return text, unmatched, missing, tolerance
+    return Conversion(text, matched, unmatched, missing, tolerance, len(features), skipped)
 
 
-__all__ = ["BoundariesError", "convert"]
+def short_name(country: Any) -> str:
+    return getattr(country, "common_name", None) or country.name
+
+
+__all__ = ["BoundariesError", "Conversion", "convert", "of_country"]
+
+
+@dataclass
+class Named:
+    """What `name_provinces` changed in the vocabulary file, and the names it could not use."""
+
+    renamed: list[tuple[str, str]]  # (ISO name, the name readers know)
+    aliases: int
+    local_names: int
+    wikidata: int
+    shared: list  # model.boundary_names.Shared
+    types: int  # pycountry's most common type left to the site's province word
+
+
+def name_provinces(
+    path: str, provinces: Vocabulary, matched: dict[str, list], language: str, country: Any, keep_slugs: bool
+) -> Named:
+    """Fill in what the vocabulary file lacks from the boundaries file's names, and write it back
+    with its comments: the name readers know instead of the ISO name `make new-site` wrote (which
+    becomes an alias), the file's other names as aliases, the local name, the Wikidata id; a
+    writer's own name, local name or id is never changed. With `keep_slugs` (the site has
+    entries), a renamed province keeps its slug, so its address never moves; else the slug
+    follows the new name."""
+    from ruamel.yaml import YAML
+
+    from .model.boundary_names import file_names, without_shared
+    from .model.vocabulary import normalise
+    from .newsite import official_languages, slug_of, tool_names, tool_types
+
+    locals_ = official_languages(country) if country is not None else ()
+    found = {
+        key: file_names(features[0].get("properties") or {}, language, locals_)
+        for key, features in matched.items()
+    }
+    taken = {t.key: {t.name, *t.aliases} for t in provinces.terms}
+    found, shared = without_shared(found, taken)
+    iso_names = tool_names(country) if country is not None else {}
+    common_type = tool_types(country)[1] if country is not None else None
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.load(handle)
+    report = Named([], 0, 0, 0, shared, 0)
+    slugs = {t.slug for t in provinces.terms}
+    for item in data or []:
+        term = provinces.resolve(str(item.get("name", "")))
+        names = found.get(term.key) if term is not None else None
+        iso = str(item.get("iso") or "")
+        if item.get("type") is not None and item.get("type") == common_type and iso in iso_names:
+            del item["type"]  # pycountry's word for most provinces: the profile says the site's
+            report.types += 1
+        if names is None:
+            continue
+        aliases = list(item.get("aliases") or [])
+        known = {normalise(a) for a in [item["name"], *aliases]}
+        if (
+            names.display
+            and item["name"] == iso_names.get(iso)
+            and normalise(names.display) != normalise(item["name"])
+        ):
+            report.renamed.append((str(item["name"]), names.display))
+            aliases.insert(0, str(item["name"]))
+            item["name"] = names.display
+            new_slug = slug_of(names.display)
+            if not keep_slugs and new_slug not in slugs:
+                slugs.discard(str(item.get("slug") or ""))
+                item["slug"] = new_slug
+                slugs.add(new_slug)
+            known.add(normalise(names.display))
+        for alias in names.aliases:
+            if normalise(alias) not in known:
+                aliases.append(alias)
+                known.add(normalise(alias))
+                report.aliases += 1
+        if aliases:
+            item["aliases"] = aliases
+        if names.local and not item.get("local_name"):
+            item["local_name"] = names.local
+            report.local_names += 1
+        if names.wikidata and not item.get("wikidata"):
+            item["wikidata"] = names.wikidata
+            report.wikidata += 1
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    return report

@@ -45,6 +45,7 @@ from .writing.outfolder import (
     StatusScan,
     altered_files,
     check_output_folder,
+    empty_scratch,
     output_key,
     read_marker,
     user_cache_folder,
@@ -107,6 +108,7 @@ class OutputState:
     trusted: bool = False  # the folder is as the store's last build left it
     known: dict[str, str] = field(default_factory=dict)  # its files' statuses when that build ended
     altered: set[str] = field(default_factory=set)  # files changed or removed since, not by a build
+    copied: set[str] = field(default_factory=set)  # files copied since (the same bytes, a new status)
     statics: set[str] = field(default_factory=set)  # files Pelican copies (again on every build)
 
     def release(self) -> None:
@@ -188,13 +190,13 @@ class Build:
         store, output, settings = self.store, self.output, self.inputs.settings
         output.trusted = bool(
             output.marker.complete
-            and output.marker.state
-            and output.marker.state == store.meta("output_state")
+            and output.marker.digest
+            and output.marker.digest == store.meta("output_state")
             and store.meta("build_key") == self.inputs.build_key
         )
         if output.trusted:  # a file removed or edited by hand is written again
             output.known = store.outputs()
-            output.altered = (
+            output.altered, output.copied = (
                 scan.altered(output.marker, output.known)
                 if scan
                 else altered_files(output.path, output.known)
@@ -395,6 +397,7 @@ def claim_output(output: OutputState, settings: dict[str, Any]) -> None:
         print(f"error: {refused}", file=sys.stderr)
         raise SystemExit(1) from None
     output.marker = read_marker(output.path)
+    empty_scratch(output.path)
 
 
 def folder_identity(path: str) -> tuple[int, int] | None:

@@ -21,6 +21,8 @@ import os
 import sys
 import tempfile
 import threading
+from collections import Counter
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pelican
@@ -306,45 +308,99 @@ def new_site(folder: str, country: str, title: str, word: str) -> int:
 
 
 def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
-    """`make boundaries`: the site's map file from a boundaries file (see boundaries.py)."""
-    from .boundaries import BoundariesError, convert
+    """`make boundaries`: the site's map file from a boundaries file, and the names readers know
+    in its vocabulary (see boundaries.py). Its whole report fits on a screen."""
+    from .boundaries import BoundariesError, convert, name_provinces, short_name
     from .model.vocabulary import load_vocabulary
 
     settings = {**DEFAULTS, **load_settings(content, conf)}
     reporter = Reporter()
-    provinces = load_vocabulary(
-        os.path.join(settings["PATH"], settings["TRACKER_PROVINCES"]),
-        "province",
-        reporter,
-        site_slugify(settings),
-    )
+    vocabulary_path = os.path.join(settings["PATH"], settings["TRACKER_PROVINCES"])
+    slugify = site_slugify(settings)
+    provinces = load_vocabulary(vocabulary_path, "province", reporter, slugify)
     if reporter.count("error"):
         reporter.print()
         return 1
+    country = vocabulary_country(provinces)
     try:
-        text, unmatched, missing, tolerance = convert(source, provinces, budget_kb * 1024)
+        made = convert(source, provinces, budget_kb * 1024, country)
     except BoundariesError as error:
         raise Refused(str(error)) from None
+    say = partial(print, file=sys.stderr)
+    where = f" of {short_name(country)}" if country is not None else ""
+    say(
+        f"{source}: {made.kept:,} features{where}"
+        + (f"; {made.skipped:,} of other countries skipped" if made.skipped else "")
+    )
+    for feature in made.unmatched:
+        say(f"{source}: a feature{where} matches no province: {feature}")
+    for name in made.missing:
+        say(f"{source}: no shape for the province '{name}' (give it `map: false` to say so)")
     target = os.path.join(settings["PATH"], settings["TRACKER_MAP"] or DEFAULT_MAP)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    for feature in unmatched:
-        print(f"{source}: dropped a feature that matches no province: {feature}", file=sys.stderr)
-    for name in missing:
-        print(
-            f"{source}: no shape for the province '{name}' (give it `map: false` to say so)", file=sys.stderr
-        )
-    size = len(text.encode("utf-8")) / 1024
+        handle.write(made.text)
+    named = name_provinces(
+        vocabulary_path,
+        provinces,
+        made.matched,
+        str(settings.get("DEFAULT_LANG") or "en")[:2],
+        country,
+        keep_slugs=has_entries(settings),
+    )
+    by_key = {t.key: t.name for t in provinces.terms}
+    for shared in named.shared:
+        both = " and ".join(by_key.get(key, key) for key in shared.keys)
+        say(f"{source}: '{shared.name}' names {both}: used for neither")
+    size = len(made.text.encode("utf-8")) / 1024
     if size > budget_kb:
-        print(
-            f"{source}: the map file is {size:.0f} KB, over the budget of {budget_kb} KB even simplified "
-            "(BUDGET= to allow more)",
-            file=sys.stderr,
+        say(
+            f"{source}: the map file is {size:.0f} KB, over the budget of {budget_kb} KB even "
+            "simplified (BUDGET=)"
         )
-    note = f", outlines simplified to {tolerance:g}°" if tolerance else ""
-    print(f"wrote {target} ({size:.0f} KB{note}): {len(provinces.terms) - len(missing)} provinces mapped")
+    changes = [
+        f"{len(named.renamed)} provinces renamed to the names readers know (their ISO names kept as aliases)"
+        if named.renamed
+        else "",
+        f"{named.aliases} aliases" if named.aliases else "",
+        f"{named.local_names} local names" if named.local_names else "",
+        f"{named.wikidata} Wikidata ids" if named.wikidata else "",
+    ]
+    added = ", ".join(c for c in changes if c)
+    print(f"{display_path(vocabulary_path)}: {added or 'no names to add'}")
+    note = (
+        f", outlines simplified by {made.tolerance:g}° with every shared border kept shared"
+        if made.tolerance
+        else ""
+    )
+    print(f"wrote {display_path(target)} ({size:.0f} KB{note}): {len(made.matched)} provinces mapped")
     return 0
+
+
+def vocabulary_country(provinces):
+    """The country whose ISO 3166-2 codes most of the vocabulary's provinces have (pycountry's),
+    or None."""
+    import pycountry
+
+    codes = Counter(
+        str(t.fields.get("iso", "")).split("-")[0].upper() for t in provinces.terms if t.fields.get("iso")
+    )
+    if not codes:
+        return None
+    return pycountry.countries.get(alpha_2=codes.most_common(1)[0][0])
+
+
+def has_entries(settings: dict) -> bool:
+    """Whether the site has any entry file yet (its addresses are then in use)."""
+    folders = [
+        os.path.join(settings["PATH"], f)
+        for f in settings.get("TRACKER_ENTRY_PATHS") or settings["ARTICLE_PATHS"]
+    ]
+    return bool(
+        take_inventory(
+            settings["PATH"], [os.path.relpath(f, settings["PATH"]) for f in folders], [], Reporter()
+        ).sources
+    )
 
 
 def published_folder(output: str, settings: dict) -> str:
@@ -425,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     borders.add_argument("--input", required=True)
     borders.add_argument("--conf", required=True)
     borders.add_argument("--file", required=True, help="GeoJSON, TopoJSON or a shapefile (FILE)")
-    borders.add_argument("--budget", type=int, default=400, help="the map file's size in KB at most")
+    borders.add_argument("--budget", type=int, default=100, help="the map file's size in KB at most")
     for name in ("new", "check", "html", "publish", "clean", "serve"):
         command = commands.add_parser(name)
         command.add_argument("--input", required=True, help="the content folder (INPUTDIR)")

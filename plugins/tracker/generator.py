@@ -643,6 +643,7 @@ def shared_context(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
         "actor_kinds": site.terms.by_kind(),
         "places_by_province": site.terms.places_by_province(),
         "map_geometry": site.geometry,
+        "map_sprite": site.geometry.sprite_path if site.geometry is not None else "",
         "data_url": settings["TRACKER_DATA_URL"] if site.data_files else "",
         "tracker_span": site.span,
     }

@@ -166,26 +166,56 @@ def plural(word: str) -> str:
     return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
 
 
+def tool_names(country) -> dict[str, str]:
+    """The name `make new-site` gives each subdivision, by ISO code: pycountry's, without its
+    bracketed note ("Kyïv [city]"), with its type where two share a name (Mozambique's "Maputo")."""
+    parts = subdivisions(country)
+    short = [re.sub(r"\s*\[.*?\]\s*", "", part.name).strip() for part in parts]
+    return {
+        part.code: f"{name} ({part.type.lower()})" if short.count(name) > 1 else name
+        for part, name in zip(parts, short)
+    }
+
+
+def tool_types(country) -> tuple[dict[str, str], str]:
+    """(pycountry's type of each subdivision by ISO code, the most common one)."""
+    types = {part.code: part.type for part in subdivisions(country)}
+    return types, Counter(types.values()).most_common(1)[0][0] if types else ""
+
+
+def official_languages(country) -> tuple[str, ...]:
+    """The country's official languages (Babel's CLDR data: ('uk',) for Ukraine, ('ar',) for
+    Syria); () without Babel."""
+    try:
+        from babel.languages import get_official_languages
+    except ImportError:
+        return ()
+    return tuple(get_official_languages(country.alpha_2))
+
+
 def provinces_yaml(country, parts: list) -> str:
-    """The vocabulary of provinces: each subdivision's name, slug, ISO code and type, with the
-    name as typed without diacritics as an alias."""
+    """The vocabulary of provinces: each subdivision's name, slug and ISO code, with the name as
+    typed without diacritics as an alias, and its type where it is not the most common one (the
+    profile of the others says the site's word for a province)."""
     items = []
-    short = [re.sub(r"\s*\[.*?\]\s*", "", part.name).strip() for part in parts]  # "Kyïv [city]"
-    for part, name in zip(parts, short):
-        if short.count(name) > 1:  # "Maputo" the city and "Maputo" the province: say which
-            name = f"{name} ({part.type.lower()})"
+    names = tool_names(country)
+    types, common = tool_types(country)
+    for part in parts:
+        name = names[part.code]
         item = {"name": name, "slug": slug_of(name)}
         aliases = sorted({plain(name)} - {name})
         if aliases:
             item["aliases"] = aliases
         item["iso"] = part.code
-        item["type"] = part.type
+        if types[part.code] != common:
+            item["type"] = types[part.code]
         items.append(item)
     header = (
         f"# Provinces of the tracker: the first-level subdivisions of {country.name} (ISO 3166-2),\n"
-        f"# names, codes and types from pycountry {pycountry_version()}. Add `aliases` (other\n"
-        "# spellings authors type), `local_name` (the name in the country's language, which search\n"
-        "# finds) and `capital`; `map: false` for a subdivision the boundaries file has no shape for.\n"
+        f"# names, codes and types from pycountry {pycountry_version()}. `make boundaries` gives them\n"
+        "# the names readers know from a boundaries file. Add `aliases` (other spellings authors type),\n"
+        "# `local_name` (the name in the country's language, which search finds) and `capital`;\n"
+        "# `map: false` for a subdivision the boundaries file has no shape for.\n"
     )
     return header + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=100)
 

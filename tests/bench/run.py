@@ -27,6 +27,7 @@ from tests.bench.corpus import generate
 ROOT = Path(__file__).resolve().parents[2]
 PELICAN = str(Path(sys.executable).with_name("pelican"))
 INDEX = "search index size"  # not a timed row: (files, MiB) of the search index
+WEIGHT = "page weight"  # not a timed row: (KiB per entry page, KiB of the home page, MiB of the site)
 STOCK = "stock Pelican (baseline)"
 FULL = "full build, no search index"
 FULL_SEARCH = "full build"
@@ -87,6 +88,17 @@ def measure(command: list[str]) -> tuple[float, float, float]:
             stderr.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{stderr.read()[-3000:]}")
     return elapsed, peak / 1024, peak_pss / 1024
+
+
+def page_weight(out: Path) -> tuple[float, float, float]:
+    """(mean KiB of an entry page's HTML, KiB of the home page, MiB of the whole output folder)."""
+    entries = [p.stat().st_size for p in out.glob("[0-9]*/[0-9]*/[0-9]*/*/index.html")]
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return (
+        sum(entries) / max(len(entries), 1) / 1024,
+        (out / "index.html").stat().st_size / 1024,
+        total / 2**20,
+    )
 
 
 def written_since(folder: Path, since: float) -> tuple[int, int]:
@@ -165,6 +177,7 @@ def run_once(work: Path, n: int) -> dict[str, tuple]:
     timed(FULL_SEARCH, build, out)
     bundle = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     results[INDEX] = (len(bundle), sum(p.stat().st_size for p in bundle) / 2**20)
+    results[WEIGHT] = page_weight(out)
     timed(NO_CHANGE, build, out)
     victim = sorted((tracker / "entries").rglob("*.md"))[n // 2]
     original = victim.read_text(encoding="utf-8")
@@ -248,7 +261,7 @@ def main() -> None:
     )
     print(f"{'build':34} " + " ".join(f"{title:>{width}}" for title, width in columns))
     goals, peak = targets(args.n), 0.0
-    for name in (name for name in rounds[0] if name != INDEX):
+    for name in (name for name in rounds[0] if name not in (INDEX, WEIGHT)):
         seconds, mib, pss, pages, feeds = (statistics.median(r[name][i] for r in rounds) for i in range(5))
         per_entry, ratio = 1000 * seconds / args.n, seconds / baseline
         if name != STOCK:
@@ -266,6 +279,11 @@ def main() -> None:
     print(
         f"\nsearch index (pagefind/): {files:.0f} files, {mib:.1f} MiB; indexing adds "
         f"{statistics.median(indexing):.2f} s to a full build (median of the differences)"
+    )
+    entry_kib, home_kib, site_mib = (statistics.median(r[WEIGHT][i] for r in rounds) for i in range(3))
+    print(
+        f"page weight: {entry_kib:.1f} KiB per entry page (HTML), home page {home_kib:.0f} KiB, "
+        f"the whole site {site_mib:.0f} MiB (search index included)"
     )
     if args.n >= 10000:
         verdict = "met" if peak <= MEMORY_LIMIT else "MISSED"

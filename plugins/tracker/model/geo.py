@@ -195,8 +195,13 @@ def path_data(polygons: list[Polygon], projection: Projection, digits: int = 1) 
     parts = []
     for polygon in polygons:
         for ring in polygon:
-            points = [projection.point(lon, lat) for lon, lat in ring]
-            parts.append("M" + "L".join(f"{x:.{digits}f},{y:.{digits}f}" for x, y in points) + "Z")
+            # Points that fall on one another at this size are drawn once.
+            points = [
+                f"{x:.{digits}f},{y:.{digits}f}" for x, y in (projection.point(lon, lat) for lon, lat in ring)
+            ]
+            kept = [point for n, point in enumerate(points) if n == 0 or point != points[n - 1]]
+            if len(kept) >= 3:
+                parts.append("M" + "L".join(kept) + "Z")
     return "".join(parts)
 
 

@@ -9,9 +9,11 @@ change with the newest entries.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from .figures import Fatalities
@@ -30,11 +32,12 @@ TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a 
 class Shape:
     page: TermLink
     key: str
-    d: str
+    d: str  # its outline, drawn once in the map's sprite file (see `Geometry.sprite`)
     label: Label | None = None  # where its name goes (the full-size map only)
     short: str = ""  # the name's abbreviation, for phones and where the name does not fit
     full_fits: bool = False  # the whole name fits inside the shape at the label size
     small: bool = False  # too small to tap on a phone: drawn with a marker that is a target too
+    id: str = ""  # its outline's id in the sprite file: "f-<slug>" at full size, "l-<slug>" for locators
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,27 @@ class Drawing:
 
 @dataclass(frozen=True)
 class Geometry:
-    """The map as drawn at two sizes, with the notes on provinces it does not draw."""
+    """The map as drawn at two sizes, with the notes on provinces it does not draw.
+
+    The outlines are drawn once, in a sprite file the browser caches (`sprite`, written at
+    `sprite_path`): a page carries only what differs, each province a `<use>` of its outline
+    shaded by the page's own CSS, its link and title, the dots and the labels."""
 
     full: Drawing
     locator: Drawing
     notes: tuple[str, ...]
+
+    @cached_property
+    def sprite(self) -> str:
+        """Every province's outline at both sizes, by id, in `<defs>` (drawn only where used)."""
+        paths = "".join(f'<path id="{s.id}" d="{s.d}"/>' for d in (self.full, self.locator) for s in d.shapes)
+        return f'<svg xmlns="http://www.w3.org/2000/svg"><defs>{paths}</defs></svg>\n'
+
+    @cached_property
+    def sprite_path(self) -> str:
+        """Where the sprite is written (and linked): its name changes with its content, so a browser
+        never keeps an old one."""
+        return f"map/outlines-{hashlib.blake2b(self.sprite.encode(), digest_size=6).hexdigest()}.svg"
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,7 @@ class ShadedShape:
     short = property(lambda self: self.shape.short)
     full_fits = property(lambda self: self.shape.full_fits)
     small = property(lambda self: self.shape.small)
+    id = property(lambda self: self.shape.id)
 
 
 @dataclass(frozen=True)
@@ -130,6 +150,7 @@ def geometry(province_map: ProvinceMap, provinces: Mapping[str, TermLink], place
                     shorts[key],
                     bool(label) and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
                     bool(label) and min(label.width, label.height) < TAP_TARGET,
+                    f"{'f' if width == MAP_WIDTH else 'l'}-{provinces[key].slug}",
                 )
             )
         dots = {}

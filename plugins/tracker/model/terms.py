@@ -27,6 +27,7 @@ TOP_TOGETHER = 10
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 FIELD_LABELS = {
+    "type": "Type",
     "iso": "ISO 3166-2",
     "capital": "Capital",
     "local_name": "Local name",
@@ -34,9 +35,11 @@ FIELD_LABELS = {
     "iso_name": "ISO name",
     "region": "Region",
     "note": "Note",
+    "wikidata": "Wikidata",
 }
 # Shown elsewhere on a profile, or not for display.
 HIDDEN_FIELDS = {"description", "kind", "map", "map_note", "province", "lat", "lon"}
+WIKIDATA = re.compile(r"Q[1-9]\d*")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -248,8 +251,12 @@ class TermPage:
         return self._terms.feeds_of(self) if self.known and self.stats.count else ()
 
     def profile(self) -> list[dict[str, str]]:
-        """The term's documented fields as rows (label, value, lang, dir) for a definition list."""
-        return profile_rows(self.term.fields)
+        """The term's documented fields as rows (label, value, lang, dir) for a definition list; a
+        province without a `type` is of the kind the site calls its provinces ("Oblast")."""
+        fields = dict(self.term.fields)
+        if self.kind == "province" and self.known and not fields.get("type"):
+            fields["type"] = self._terms.settings.get("TRACKER_PROVINCE_WORD", "Province")
+        return profile_rows(fields)
 
 
 @dataclass(frozen=True)
@@ -337,6 +344,8 @@ def profile_rows(fields: Mapping[str, Any]) -> list[dict[str, str]]:
             continue
         text = str(value)
         row = {"key": key, "label": FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), "value": text}
+        if key == "wikidata" and WIKIDATA.fullmatch(text):
+            row["url"] = f"https://www.wikidata.org/wiki/{text}"
         if ARABIC_SCRIPT.search(text):
             row.update(lang="ckb" if "kurdish" in key else "ar", dir="rtl")
         rows.append(row)

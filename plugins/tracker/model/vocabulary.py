@@ -27,7 +27,7 @@ from .yamlnodes import (
 
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
-    "province": COMMON_KEYS + ("iso", "capital", "local_name"),
+    "province": COMMON_KEYS + ("iso", "type", "capital", "local_name", "wikidata"),
     "actor": COMMON_KEYS + ("kind", "local_name", "description"),
     "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description", "map"),
     "event type": COMMON_KEYS + ("sub_types", "description"),

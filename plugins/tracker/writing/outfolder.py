@@ -14,6 +14,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 MARKER = ".tracker-build.json"
+SCRATCH = ".tracker-scratch"  # files being written; emptied by every build (a killed one leaves some)
 MARKER_FORMAT = 1
 
 
@@ -36,16 +38,19 @@ class Marker:
     files: tuple[str, ...] = ()
     exists: bool = False
     state: str = ""  # the marker file's identity: any rewrite of it (any build) changes it
+    digest: str = ""  # of its bytes: the same in a copy of the folder (a publish, a CI cache)
 
 
 def read_marker(output: str) -> Marker:
     """The marker of an output folder; an absent or unreadable one is `Marker()`."""
     path = os.path.join(output, MARKER)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb") as handle:
+            raw = handle.read()
             state = _state(os.fstat(handle.fileno()))
-        return Marker(bool(data["complete"]), tuple(str(name) for name in data["files"]), True, state)
+        data = json.loads(raw.decode("utf-8"))
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        return Marker(bool(data["complete"]), tuple(str(name) for name in data["files"]), True, state, digest)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Marker(exists=os.path.lexists(path))
 
@@ -80,13 +85,39 @@ def write_atomically(path: str, data: bytes, mode: int = 0o644) -> None:
 
 
 def file_stat(path: str) -> str:
-    """A file's size, modification and change times and inode, as text ("" when there is none):
-    any write, removal or replacement of the file changes it."""
+    """A file's size, modification time and inode, as text ("" when there is none): any write,
+    removal or replacement of the file changes it; a hard link to it (a publish's copy of the
+    last site) does not."""
     try:
         info = os.stat(path)
     except OSError:
         return ""
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def file_digest(path: str) -> str:
+    """A digest of a file's bytes ("" when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    except OSError:
+        return ""
+
+
+def file_status(path: str) -> str:
+    """What the store keeps of an output file: its status and the digest of its bytes."""
+    return f"{file_stat(path)}|{file_digest(path)}"
+
+
+def same_file(path: str, kept: str, stat: str) -> bool:
+    """Whether the file at `path` (whose status is `stat` now) is the one kept as `kept`: by its
+    status, else (a copy: restored from a CI cache) by its size and bytes."""
+    kept_stat, _, kept_digest = kept.partition("|")
+    if not stat:
+        return False  # gone (and gone when it was kept: a build that could not write it yet)
+    if stat == kept_stat:
+        return True
+    return stat.split(":")[0] == kept_stat.split(":")[0] and file_digest(path) == kept_digest
 
 
 class StatusScan:
@@ -131,23 +162,32 @@ class StatusScan:
                 self.statuses = found if len(lines) == len(self.marker.files) else {}
         return self.statuses
 
-    def altered(self, marker: Marker, known: dict[str, str]) -> set[str]:
-        """The files of `known` (path -> status) that are no longer as they were: removed, edited
-        or replaced by hand, or by another program. `marker` is the one the build found (under its
-        lock): a marker written since the scan began makes every file looked at again."""
+    def altered(self, marker: Marker, known: dict[str, str]) -> tuple[set[str], set[str]]:
+        """The files of `known` (path -> what the store kept) that are no longer as they were:
+        removed, edited or replaced by hand, or by another program. `marker` is the one the build
+        found (under its lock): a marker written since the scan began makes every file looked
+        at again."""
         statuses = self.wait()
         if marker.state != self.marker.state:
             statuses = {}
-        return {
-            path
-            for path, status in known.items()
-            if (statuses[path] if path in statuses else file_stat(os.path.join(self.output, path))) != status
-        }
+        return altered_files(self.output, known, statuses)
 
 
-def altered_files(output: str, known: dict[str, str]) -> set[str]:
-    """The files of `known` that are no longer as they were (see `StatusScan.altered`)."""
-    return {path for path, status in known.items() if file_stat(os.path.join(output, path)) != status}
+def altered_files(
+    output: str, known: dict[str, str], statuses: dict[str, str] | None = None
+) -> tuple[set[str], set[str]]:
+    """(the files of `known` that are no longer as they were (see `StatusScan.altered`), those
+    whose status changed but whose bytes are the same: copies); `statuses` are those taken."""
+    statuses = statuses or {}
+    altered, copied = set(), set()
+    for path, kept in known.items():
+        full = os.path.join(output, path)
+        stat = statuses[path] if path in statuses else file_stat(full)
+        if not same_file(full, kept, stat):
+            altered.add(path)
+        elif stat != kept.partition("|")[0]:
+            copied.add(path)
+    return altered, copied
 
 
 def protected_folders(settings: dict[str, Any]) -> dict[str, str]:
@@ -290,6 +330,11 @@ def static_outputs(settings: dict[str, Any], generators: list[Any]) -> set[str]:
     for generator in generators:
         paths.update(item.save_as for item in getattr(generator, "staticfiles", []) if item.save_as)
     return {os.path.normpath(path) for path in paths}
+
+
+def empty_scratch(output: str) -> None:
+    """Remove what a build that was killed left half written in the output folder."""
+    shutil.rmtree(os.path.join(output, SCRATCH), ignore_errors=True)
 
 
 def remove_files(output: str, relatives: set[str]) -> None:

@@ -47,6 +47,7 @@ CHROME = {
     "url",
     "site_base",
     "map_geometry",
+    "map_sprite",
     "province_pages",
     "actor_pages",
     "place_pages",
@@ -185,6 +186,8 @@ class Outputs:
                 for f in site.data_files
             ]
         found.append(Output("404.html", "named", "404", "the 404 page"))
+        if site.geometry is not None:
+            found.append(Output(site.geometry.sprite_path, "named", "outlines", "the map's outlines"))
         if site.base:
             found.append(Output("sitemap.xml", "named", "sitemap", "the sitemap"))
         for head in site.lists.heads.values():
@@ -510,6 +513,9 @@ class Outputs:
             self.context, output_file="404.html", url="404.html", SITEURL=site_path, localsiteurl=site_path
         )
         return rendered(self.template("404"), local, "404.html").encode("utf-8")
+
+    def _named_outlines(self, output: Output) -> bytes:
+        return self.site.geometry.sprite.encode("utf-8")
 
     def _named_sitemap(self, output: Output) -> bytes:
         return render_sitemap(self.site.base, self.sitemap)

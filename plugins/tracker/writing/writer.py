@@ -5,6 +5,8 @@ for every page and `feed_written` for every feed it writes or keeps.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import sys
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from ..build import Build
+from .outfolder import SCRATCH
 from .templates import TemplateFailed, rendered
 
 
@@ -26,9 +29,29 @@ def write_bytes(output_path: str, name: str, data: bytes) -> bool:
         return False
     with stop_on_os_error(name):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
+        replace_file(path, data, output_path)
     return True
+
+
+_written = itertools.count()
+
+
+def replace_file(path: str, data: bytes, output_path: str) -> None:
+    """Put a new file at `path` (a new inode, renamed into place from the output folder's scratch
+    folder): a file it replaces may be a hard link into the published site (a publish starts from
+    a copy of it), which must never change, and a reader never sees a file half written."""
+    scratch = os.path.join(output_path, SCRATCH)
+    os.makedirs(scratch, exist_ok=True)
+    temporary = os.path.join(scratch, f"{os.getpid()}-{next(_written)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 class TrackerWriter(Writer):
