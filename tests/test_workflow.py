@@ -375,3 +375,33 @@ def test_make_html_says_where_the_site_is_and_building_needs_no_test_tools(site)
         assert tool not in runtime, tool  # `make html` installs requirements.txt only
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "html: $(STAMP)\n" in makefile and "test: $(DEVSTAMP)" in makefile
+
+
+def test_a_publish_starts_from_the_last_site_and_renders_only_what_changed(site, tmp_path):
+    """The second publish links the last site's files (same inodes) and writes anew only what the
+    edit changed, never through a link; it ends equal to a clean publish; one that fails leaves
+    the published site as it was, file for file."""
+    for n, province in enumerate(("Anbar", "Ninewa", "Kirkuk", "Anbar")):
+        site.write(
+            f"entries/2014-06-0{n + 1}-e{n}.md",
+            entry(f"Entry {n}", f"2014-06-0{n + 1}", provinces=f"[{province}]"),
+        )
+    public = tmp_path / "public"
+    assert make("publish", f"INPUTDIR={site.content}", f"PUBLISHDIR={public}").returncode == 0
+    before = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    site.write("entries/2014-06-02-e1.md", entry("Entry 1, corrected", "2014-06-02", provinces="[Ninewa]"))
+    assert make("publish", f"INPUTDIR={site.content}", f"PUBLISHDIR={public}").returncode == 0
+    after = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    kept = [p for p in before if after.get(p) == before[p]]
+    assert public / "2014/06/04/e3/index.html" in kept and public / "2014/06/02/e1/index.html" not in kept
+    assert len(kept) > len(before) / 2  # most pages were not rendered again
+    clean = tmp_path / "clean"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "no-cache")}
+    assert make("publish", f"INPUTDIR={site.content}", f"PUBLISHDIR={clean}", env=env).returncode == 0
+    assert tree(public) == tree(clean)
+    # A publish that fails (an error in an entry) after linking the last site changes none of it.
+    published = {p: (p.stat().st_ino, p.read_bytes()) for p in public.rglob("*") if p.is_file()}
+    site.write("entries/2014-06-03-e2.md", "---\ntitle: Entry 2, broken\ndate: 2014-13-45\n---\nText.\n")
+    failed = make("publish", f"INPUTDIR={site.content}", f"PUBLISHDIR={public}")
+    assert failed.returncode != 0 and "is unchanged" in failed.stderr
+    assert {p: (p.stat().st_ino, p.read_bytes()) for p in public.rglob("*") if p.is_file()} == published

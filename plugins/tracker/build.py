@@ -529,8 +529,9 @@ def versions_digest() -> str:
     return digest_bytes(*found)
 
 
-# Settings that hold this build's state, not the site's: left out of the keys.
-INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS"}
+# Settings that hold this build's state, or say where it works rather than what it makes (a
+# publish builds into a new folder every time): left out of the keys.
+INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS", "OUTPUT_PATH", "TRACKER_CACHE", "TRACKER_LOCK"}
 
 
 def settings_digest(settings: dict[str, Any]) -> str:

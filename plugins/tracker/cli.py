@@ -33,7 +33,7 @@ from .devserver import Builds, make_server, rebuild_forever
 from .model.entries import FILE_DATE, MAX_TITLE, YEARS
 from .model.yamlnodes import CONTROL
 from .problems import Reporter, display_path
-from .publishing import Interrupted, Refused, interruptible, publish_into
+from .publishing import Interrupted, Refused, interruptible, publish_into, seed
 from .reading.inventory import take_inventory
 from .settings import DEFAULT_MAP, DEFAULTS, check_settings
 from .writing.outfolder import (
@@ -242,10 +242,13 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
     target = published_folder(output, settings)
     lock = OutputLock(target)
     lock.acquire("make publish")
+    # The published site's own store (not the preview's): a publish starts from a copy of the
+    # last site (hard links) and renders only what changed since.
+    store = store_path({**settings, "OUTPUT_PATH": target})
 
     def build_into(fresh: str) -> int:
-        # Always a full build: no cache for the fresh folder, and no lock of its own: this
-        # publish holds the target's.
+        seed(fresh, target, store)
+        # No lock of its own: this publish holds the target's.
         return build(
             content,
             fresh,
@@ -254,8 +257,9 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
             "TRACKER_PUBLISHING=true",
             'DRAFT_SAVE_AS=""',
             'DRAFT_PAGE_SAVE_AS=""',
-            "TRACKER_CACHE=null",
+            f"TRACKER_CACHE={json.dumps(store)}",
             "TRACKER_LOCK=false",
+            "DELETE_OUTPUT_DIRECTORY=false",  # it holds the last site's files: stale ones are removed
             options=("-q", *options),
         )
 

@@ -27,7 +27,9 @@ SETTINGS = '''"""Settings of {title_doc} (development build)."""
 
 import os
 
-tool = {tool!r}  # the tracker's code, its theme and plugins (lower case: not a setting)
+# The tracker's code, its theme and plugins (lower case: not a setting); in CI, where the tool is
+# checked out beside the site, the workflow says where (TRACKER_TOOL).
+tool = os.environ.get("TRACKER_TOOL") or {tool!r}
 
 AUTHOR = "Desk"
 SITENAME = {title!r}
@@ -102,6 +104,82 @@ AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 '''
+
+WORKFLOW = """\
+# Publishes the tracker to GitHub Pages: on every push to main, every morning, and by hand.
+# Before the first run, set in the repository's settings: the variable TRACKER_SITEURL (the
+# site's address, https://…), the variable TRACKER_TOOL_REPOSITORY (owner/name of the tracker
+# tool's repository; TRACKER_TOOL_REF its branch or tag, main when unset), and "GitHub Actions"
+# as the source of Pages. The build cache (the entry store and the last published site) is
+# kept between runs, so a day's publish renders only what changed; another version of the tool
+# starts afresh.
+name: Publish
+
+on:
+  push:
+    branches: [main]
+  schedule:
+    - cron: "30 5 * * *"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+env:
+  TRACKER_SITEURL: ${{ vars.TRACKER_SITEURL }}
+  TRACKER_TOOL: ${{ github.workspace }}/tool
+  TRACKER_CACHE_DIR: ${{ github.workspace }}/.tracker-cache
+
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: site
+      - uses: actions/checkout@v4
+        with:
+          repository: ${{ vars.TRACKER_TOOL_REPOSITORY }}
+          ref: ${{ vars.TRACKER_TOOL_REF || 'main' }}
+          path: tool
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Which version of the tool
+        id: tool
+        run: echo "version=$(git -C tool rev-parse HEAD)" >> "$GITHUB_OUTPUT"
+      - uses: actions/cache@v4
+        with:
+          path: |
+            .tracker-cache
+            site/public
+          key: tracker-${{ steps.tool.outputs.version }}-${{ github.run_id }}
+          restore-keys: tracker-${{ steps.tool.outputs.version }}-
+      - name: Check every entry
+        run: make -C tool check SITE=../site
+      - name: Publish
+        run: make -C tool publish SITE=../site
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site/public
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+GITIGNORE = """\
+output/
+public/
+__pycache__/
+"""
 
 ABOUT = """---
 title: About
@@ -264,6 +342,8 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
         "content/data/provinces.yaml": provinces_yaml(country, parts),
         "content/data/actors.yaml": ACTORS.format(**values),
         "content/entries/.keep": "",
+        ".github/workflows/publish.yml": WORKFLOW,
+        ".gitignore": GITIGNORE,
     }
     for relative, text in files.items():
         path = root / relative

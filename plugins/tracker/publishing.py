@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 
-from .writing.outfolder import read_marker
+from .writing.outfolder import MARKER, read_marker
 
 FRESH = ".{name}.new-"  # a new build (a leftover one is removed)
 PARKED = ".{name}.parked"  # the last site, while the new one is moved in without the exchange
@@ -119,6 +119,42 @@ def publish_into(target: str, retention: list[str], build_into: Callable[[str], 
         with uninterrupted():
             _unpark(target)
             discard(fresh, target, retention)
+
+
+def seed(fresh: str, target: str, store: str | None) -> int:
+    """Start a publish's fresh folder from the last site: a hard link to each file the store's
+    last build of it wrote (never a static file, which Pelican copies over in place), and its
+    marker, so that the build into `fresh` renders only what changed. The site is never written
+    through a link: every file is written anew and renamed into place (`writer.replace_file`).
+    The number of files linked (0 when the store does not know the site as it is)."""
+    from .reading.store import Store, StoreFailed
+
+    marker = read_marker(target)
+    if store is None or not marker.complete or not os.path.isfile(store):
+        return 0
+    try:
+        kept = Store(store)
+        try:
+            if kept.meta("output_state") != marker.digest:
+                return 0
+            outputs = kept.outputs()
+        finally:
+            kept.close()
+    except StoreFailed:
+        return 0
+    linked = 0
+    for relative in sorted(outputs):
+        source, destination = os.path.join(target, relative), os.path.join(fresh, relative)
+        if not os.path.isfile(source) or os.path.islink(source):
+            continue
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        try:
+            os.link(source, destination)
+        except OSError:
+            return linked  # no hard links here (another file system): the rest is rendered anew
+        linked += 1
+    shutil.copyfile(os.path.join(target, MARKER), os.path.join(fresh, MARKER))
+    return linked
 
 
 def _unpark(target: str) -> bool:

@@ -264,10 +264,13 @@ def _within(path: str, folder: str) -> bool:
 
 
 def user_cache_folder(create: bool = True) -> str:
-    """This tool's folder in the user's cache (`$XDG_CACHE_HOME`, else `~/.cache`), private to the
-    user: never next to an output folder, which may be served. OSError when it cannot be made."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "conflict-tracker")
+    """This tool's folder in the user's cache (`$TRACKER_CACHE_DIR`, else `$XDG_CACHE_HOME/
+    conflict-tracker`, else `~/.cache/conflict-tracker`), private to the user: never next to an
+    output folder, which may be served. OSError when it cannot be made."""
+    folder = os.environ.get("TRACKER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "conflict-tracker",
+    )
     if create:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     return folder
