@@ -298,3 +298,45 @@ def test_places_at_one_spot_share_a_dot_sized_by_their_counts_together():
     assert [(d.link.name, d.count) for d in dots] == [("Baghdad", 4), ("Mosul", 2)]
     assert [(link.name, n) for link, n in dots[0].places] == [("Baghdad", 3), ("Kadhimiya", 1)]
     assert dots[0].r == 9.0 and dots[1].r < dots[0].r
+
+
+def test_a_name_the_boundaries_give_two_provinces_names_neither_and_a_name_beats_an_alias():
+    from tracker.model.boundary_names import FileNames, file_names, without_shared
+
+    found = {
+        "kyiv-city": FileNames("Kyiv", ["Kyiv City"], "Київ"),
+        "kyiv-oblast": FileNames("Kyiv", ["Kiev Oblast"], "Київ"),
+        "damascus": FileNames("Damascus", [], ""),
+        "rif-dimashq": FileNames("Rif Dimashq", ["Damascus", "Rural Damascus"], ""),
+        "aleppo": FileNames("Aleppo", ["Haleb", "Idlib"], ""),
+        "idlib": FileNames("Idleb", [], ""),
+    }
+    taken = {"idlib": {"Idlib"}, "aleppo": {"Ḩalab"}}
+    kept, shared = without_shared(found, taken)
+    assert kept["kyiv-city"].display == kept["kyiv-oblast"].display == ""  # the file's "Kyiv" twice
+    assert kept["kyiv-city"].local == kept["kyiv-oblast"].local == ""
+    assert kept["kyiv-city"].aliases == ["Kyiv City"]
+    assert kept["damascus"].display == "Damascus"  # a name beats another's other spelling
+    assert kept["rif-dimashq"].aliases == ["Rural Damascus"]
+    assert kept["aleppo"].aliases == ["Haleb"]  # "Idlib" is another province's name already
+    said = {s.name: s.keys for s in shared}
+    assert said["Kyiv"] == ("kyiv-city", "kyiv-oblast") and said["Idlib"] == ("aleppo", "idlib")
+    assert "Damascus" not in said  # nothing to say: the name went to the province it names
+    names = file_names(
+        {
+            "name_en": "Kharkiv",
+            "name": "Kharkiv",
+            "name_alt": "Charkow|Khar'kov",
+            "name_local": "",
+            "name_uk": "Харківська область",
+            "wikidataid": "Q170666",
+        },
+        "en",
+        ("uk",),
+    )
+    assert (names.display, names.aliases, names.local, names.wikidata) == (
+        "Kharkiv",
+        ["Charkow", "Khar'kov"],
+        "Харківська область",
+        "Q170666",
+    )

@@ -77,45 +77,58 @@ class Shared:
 def without_shared(
     found: dict[str, FileNames], taken: dict[str, set[str]]
 ) -> tuple[dict[str, FileNames], list[Shared]]:
-    """The names with every one that names two provinces left out, and those shared names.
-    `taken` is what the vocabulary already calls each province (key -> its names and aliases):
-    a file's name that is another province's name is shared too."""
-    owners: dict[str, set[str]] = {}
+    """The names with every one that would name two provinces left out, and those shared names.
+
+    `taken` is what the vocabulary already calls each province (key -> its name and aliases). A
+    name the file gives as the name of two provinces (Natural Earth's "Kyiv" for the city and the
+    oblast) names neither; so does one that is already another province's name, or that the file
+    gives two provinces as another spelling. The name the file gives one province wins over the
+    same name as another's other spelling (Damascus, and Rif Dimashq's "Damascus" in Yahoo's
+    names): that spelling is left out."""
+    displays: dict[str, set[str]] = {}
+    others: dict[str, set[str]] = {}
     spelt: dict[str, str] = {}
     for key, names in found.items():
-        for name in (names.display, *names.aliases, names.local):
+        if names.display:
+            displays.setdefault(normalise(names.display), set()).add(key)
+            spelt.setdefault(normalise(names.display), names.display)
+        for name in (*names.aliases, names.local):
             if name:
-                owners.setdefault(normalise(name), set()).add(key)
+                others.setdefault(normalise(name), set()).add(key)
                 spelt.setdefault(normalise(name), name)
+    vocabulary: dict[str, set[str]] = {}
     for key, names in taken.items():
         for name in names:
-            owners.setdefault(normalise(name), set()).add(key)
-            spelt.setdefault(normalise(name), name)
-    shared = {norm for norm, keys in owners.items() if len(keys) > 1}
+            vocabulary.setdefault(normalise(name), set()).add(key)
+    shared: dict[str, set[str]] = {}
+
+    def owners(norm: str, key: str, display: bool) -> set[str]:
+        """The provinces other than `key` a name would also name."""
+        rivals = (vocabulary.get(norm, set()) | displays.get(norm, set())) - {key}
+        if not display:
+            rivals |= others.get(norm, set()) - {key}
+        return rivals
+
     kept = {}
     for key, names in found.items():
-        ok = [
-            name
-            for name in (names.display, *names.aliases, names.local)
-            if name and normalise(name) not in shared
-        ]
-        kept[key] = FileNames(
-            names.display if names.display in ok else "",
-            [a for a in names.aliases if a in ok],
-            names.local if names.local in ok else "",
-            names.wikidata,
-        )
-    said = sorted(
-        {
-            Shared(spelt[norm], tuple(sorted(owners[norm])))
-            for norm in shared
-            if any(
-                normalise(n) == norm
-                for names in found.values()
-                for n in (names.display, *names.aliases, names.local)
-                if n
+        display = names.display
+        if display and owners(normalise(display), key, True):
+            shared.setdefault(normalise(display), {key}).update(owners(normalise(display), key, True))
+            display = ""
+        aliases = []
+        for name in names.aliases:
+            rivals = owners(normalise(name), key, False)
+            if not rivals:
+                aliases.append(name)
+            elif not (displays.get(normalise(name), set()) - {key}) or vocabulary.get(
+                normalise(name), set()
+            ) - {key}:
+                shared.setdefault(normalise(name), {key}).update(rivals)
+        local = names.local if names.local and not owners(normalise(names.local), key, False) else ""
+        if names.local and not local:
+            shared.setdefault(normalise(names.local), {key}).update(
+                owners(normalise(names.local), key, False)
             )
-        },
-        key=lambda s: s.name,
-    )
-    return kept, said
+        kept[key] = FileNames(display, aliases, local, names.wikidata)
+    said = [Shared(spelt.get(norm, norm), tuple(sorted(keys))) for norm, keys in shared.items()]
+    return kept, sorted(said, key=lambda s: s.name)
