@@ -1,14 +1,29 @@
 """The site model as pure functions: heads in; lists, pages that never move, change plans, entry
 views and term pages out."""
 
+import dataclasses
 import datetime as dt
 
+import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker.model.events import Event
 from tracker.model.lists import SITE, SiteLists, page_entries, page_numbers, pages_from, paginate
 from tracker.model.plan import Planner
-from tracker.model.record import EventFact, Head, Unknown, head_from_json
+from tracker.model.record import (
+    EntryRecord,
+    EventFact,
+    Head,
+    SiteLink,
+    Source,
+    TagLink,
+    Unknown,
+    head_from_json,
+    record_from_json,
+    record_to_json,
+)
 from tracker.model.terms import Terms
 from tracker.model.views import RELATED_WINDOW, view_of
 from tracker.model.vocabulary import Term, Vocabulary
@@ -240,7 +255,106 @@ def test_a_head_goes_to_plain_data_and_back():
     original = head(3, "qaim", ["Anbar"], ["ISIS"], unknown=[Unknown("actor", "jrtn", "JRTN", "jrtn")])
     original.events = (EventFact("2014-06-03", "attack", "anbar", None, ("isis",), None),)
     original.updated = dt.datetime(2014, 6, 4, 9, tzinfo=ZONE)
-    assert head_from_json(original.path, original.to_json(), ZONE) == original
+    original.links = (SiteLink("filename", "/entries/x.md", 7),)
+    data = original.to_json()
+    again = head_from_json(original.path, orjson.loads(orjson.dumps(data)), ZONE)
+    assert again == original
+    assert orjson.dumps(again.to_json()) == orjson.dumps(data)  # the same bytes for the same head
+    assert list(data) == [f.name for f in dataclasses.fields(Head) if f.name != "path"]  # the store's key
+    assert data["date"] == "2014-06-03T00:00:00+03:00" and data["updated"] == "2014-06-04T09:00:00+03:00"
+    assert data["events"] == [
+        {
+            "day": "2014-06-03",
+            "type": "attack",
+            "province": "anbar",
+            "place": None,
+            "actors": ["isis"],
+            "fatalities": None,
+        }
+    ]
+    assert data["unknown"] == [{"kind": "actor", "key": "jrtn", "name": "JRTN", "slug": "jrtn"}]
+    assert data["links"] == [{"what": "filename", "target": "/entries/x.md", "line": 7}]
+
+
+def test_a_head_that_does_not_fit_is_refused():
+    data = head(3, "qaim", ["Anbar"]).to_json()
+    fact = ["2014-06-03", "attack", "anbar", None, [], None]  # an event as a list, not by its names
+    for damaged in (
+        list(data.values()),  # a head as a list, not by its names
+        {name: value for name, value in data.items() if name != "slug"},
+        {**data, "date": None},
+        {**data, "date": "yesterday"},
+        {**data, "events": [fact]},
+        None,
+    ):
+        with pytest.raises((ValueError, KeyError, TypeError)):
+            head_from_json("/content/qaim.md", damaged, ZONE)
+
+
+def a_record(**changes):
+    anbar, isis = VOCABULARIES["province"].by_key["anbar"], VOCABULARIES["actor"].by_key["isis"]
+    nobody = Term("Nobody", "nobody", known=False, line=9)
+    event = Event(
+        "battle", "armed clash", None, anbar, (isis, nobody), 3, dt.date(2014, 6, 2), "disputed", "", "", 9
+    )
+    fields = dict(
+        path="/content/entries/2014-06-03-x.md",
+        relative_path="entries/2014-06-03-x.md",
+        digest="d",
+        title="X",
+        slug="x",
+        date=dt.datetime(2014, 6, 3, 12, tzinfo=ZONE),
+        timed=True,
+        status="published",
+        url="x/",
+        save_as="x/index.html",
+        content="<p>Body</p>",
+        summary="",
+        description="<p>Body</p>",
+        provinces=(anbar, Term("Nowhere", "nowhere", known=False, line=4)),
+        actors=(isis, nobody),
+        tags=(TagLink("oil", "oil", "tag/oil/"),),
+        author="Desk",
+        sources=(Source("https://example.org/r", "Report"),),
+        covers=(dt.date(2014, 6, 1), dt.date(2014, 6, 3)),
+        updated=dt.datetime(2014, 6, 4, 9, tzinfo=ZONE),
+        correction="The count.",
+        events=(event,),
+    )
+    return EntryRecord(**{**fields, **changes})
+
+
+def test_a_record_goes_to_plain_data_and_back_by_its_names():
+    original = a_record()
+    html = (original.content, original.summary, original.description)
+    data = orjson.loads(orjson.dumps(record_to_json(original)))
+    again = record_from_json(original.path, data, html, VOCABULARIES, ZONE)
+    assert again == original and again.provinces[0] is VOCABULARIES["province"].by_key["anbar"]
+    assert orjson.dumps(record_to_json(again)) == orjson.dumps(record_to_json(original))
+    assert not {"path", "content", "summary", "description", "head"} & set(data)  # the store keeps them apart
+    assert data["provinces"] == ["anbar", {"name": "Nowhere", "slug": "nowhere", "line": 4}]
+    assert data["tags"] == [{"name": "oil", "slug": "oil", "url": "tag/oil/"}]
+    assert data["sources"] == [{"url": "https://example.org/r", "title": "Report"}]
+    assert data["covers"] == ["2014-06-01", "2014-06-03"]
+    assert data["events"][0]["date"] == "2014-06-02" and data["events"][0]["province"] == "anbar"
+    assert data["events"][0]["actors"] == ["isis", {"name": "Nobody", "slug": "nobody", "line": 9}]
+    bare = a_record(covers=None, updated=None, correction=None, tags=(), sources=(), events=())
+    assert record_from_json(bare.path, record_to_json(bare), html, VOCABULARIES, ZONE) == bare
+
+
+def test_a_record_that_does_not_fit_is_refused():
+    data = record_to_json(a_record())
+    html = ("", "", "")
+    for damaged in (
+        {**data, "date": None},  # once read as a record without a date
+        {**data, "provinces": ["atlantis"]},  # not in the vocabulary
+        {**data, "tags": [["oil", "oil", "tag/oil/"]]},  # a tag as a list, not by its names
+        {**data, "events": [{**data["events"][0], "date": "June"}]},
+        {name: value for name, value in data.items() if name != "title"},
+        list(data.values()),
+    ):
+        with pytest.raises((ValueError, KeyError, TypeError)):
+            record_from_json("/content/entries/2014-06-03-x.md", damaged, html, VOCABULARIES, ZONE)
 
 
 def test_search_shards_by_quarter_with_the_newest_quarter_by_month():
@@ -263,14 +377,14 @@ def test_search_shards_by_quarter_with_the_newest_quarter_by_month():
 
 
 def test_rendering_is_shared_out_whole_with_feeds_in_one_worker():
-    from tracker.writing.outputs import Output
+    from tracker.writing.pagetypes.base import Output
     from tracker.writing.render import shared_out
 
     dirty = [Output(f"e{n}", "entry") for n in range(20)] + [Output(f"f{n}", "feed") for n in range(4)]
-    dirty += [Output("index.html", "list")]
+    dirty += [Output("index.html", "home")]
     first, second = shared_out(dirty, 2)
     assert sorted(first + second) == sorted(dirty)  # each output once
-    assert {o.kind for o in second} <= {"entry", "list"}  # feeds all in the first
+    assert {o.kind for o in second} <= {"entry", "home"}  # feeds all in the first
     assert abs(len(first) - len(second)) <= 4  # about even, by cost
 
 

@@ -10,7 +10,7 @@ from pelican.settings import DEFAULT_CONFIG
 from conftest import PROVINCES
 from tracker.build import site_slugify
 from tracker.model.charts import BOTTOM, TOP, activity, value_ticks
-from tracker.model.geo import Projection, load_map, path_data, recent_counts, shade
+from tracker.model.geo import Projection, load_map, path_data, shade
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
 
@@ -77,15 +77,7 @@ def test_paths_draw_every_ring_so_holes_stay_holes():
     assert d.count("M") == 3 and d.count("Z") == 3  # outer, hole, second polygon
 
 
-def test_counts_use_the_30_days_up_to_the_newest_entry():
-    def entry(day, *keys):
-        return SimpleNamespace(
-            date=dt.datetime(2014, 7, 1) + dt.timedelta(days=day),
-            provinces=[SimpleNamespace(key=k) for k in keys],
-        )
-
-    entries = [entry(0, "anbar"), entry(20, "anbar", "kirkuk"), entry(40, "kirkuk")]
-    assert recent_counts(entries, max(e.date for e in entries)) == {"anbar": 1, "kirkuk": 2}
+def test_shades_go_by_share_of_the_busiest_province():
     assert [shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 1, 2, 3]
 
 

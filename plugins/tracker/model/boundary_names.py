@@ -11,7 +11,7 @@ Pure: properties in, names out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .vocabulary import normalise
@@ -36,7 +36,7 @@ def split_names(value: object) -> list[str]:
     return [" ".join(part.split()) for part in value.split("|") if part.strip()]
 
 
-def file_names(properties: dict, language: str, local_languages: Iterable[str]) -> FileNames:
+def file_names(properties: Mapping[str, object], language: str, local_languages: Iterable[str]) -> FileNames:
     """The names of one feature: Natural Earth's `name_<language>`, `name`, `name_alt`,
     `name_local`, `name_<local language>` and `wikidataid`; geoBoundaries' `shapeName`;
     GADM's `NAME_1`, `VARNAME_1` and `NL_NAME_1`."""
@@ -97,8 +97,8 @@ def without_shared(
                 others.setdefault(normalise(name), set()).add(key)
                 spelt.setdefault(normalise(name), name)
     vocabulary: dict[str, set[str]] = {}
-    for key, names in taken.items():
-        for name in names:
+    for key, spellings in taken.items():
+        for name in spellings:
             vocabulary.setdefault(normalise(name), set()).add(key)
     shared: dict[str, set[str]] = {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -14,6 +15,8 @@ WIDTH, HEIGHT, GAP = 600, 170, 2
 LEFT, TOP, BOTTOM = 40, 28, 140  # the plot area: value labels left of it, period labels below
 MAX_TICKS, MAX_LABELS = 5, 5  # value ticks above 0; period labels along the bottom
 MONTHS_UP_TO = 10  # years: a longer span is charted per year (a chart has at most a few hundred bars)
+
+Step = Callable[[dt.date], dt.date]  # a day to the start of its period, or a period's start to the next's
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,15 @@ def activity(entries: list[Any]) -> Chart | None:
     return bar_chart(Counter(entry.date.date() for entry in entries))
 
 
-def bar_chart(days: Counter, monthly: bool = False) -> Chart | None:
+def bar_chart(days: Counter[dt.date], monthly: bool = False) -> Chart | None:
     """Counts per period (per week for spans under a year, unless `monthly`; per year for spans
     of MONTHS_UP_TO years or more) from the first to the last of `days` (day -> count); None
     without days."""
     if not days:
         return None
     first, last = min(days), max(days)
+    start_of: Step
+    step: Step
     if last.year - first.year >= MONTHS_UP_TO:
         start_of, step, unit = _year, _next_year, "year"
     elif not monthly and (last - first).days < 365:

@@ -9,6 +9,7 @@ entry changes, and kept: an export is its header and every entry's rows in order
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -32,10 +33,11 @@ class EventRow:
     entry_title: str
     entry_url: str
     position: int  # in its entry, from 1
-    order: tuple  # oldest first: the event's day, its entry's (date, slug), its position
+    # Oldest first: the event's day, its entry's (date, slug), its position.
+    order: tuple[dt.date, dt.datetime, str, int]
     place: Any = None
     province: Any = None
-    actors: tuple = ()
+    actors: tuple[Any, ...] = ()
 
     @property
     def latitude(self) -> float | None:
@@ -175,7 +177,7 @@ def entry_values(record: Any, url: str) -> dict[str, Any]:
     }
 
 
-def export_rows(record: Any, absolute: Callable[[str], str]) -> dict[str, list]:
+def export_rows(record: Any, absolute: Callable[[str], str]) -> dict[str, list[Any]]:
     """An entry's rows of the exports, as text: its own ([CSV line, JSON object]) and its events'
     ([order, CSV line, JSON object] each); an export is then joined, not serialised again."""
     own = entry_values(record, absolute(record.url))
@@ -230,7 +232,7 @@ def json_array(items: list[str]) -> bytes:
     return (("[\n" + ",\n".join(items) + "\n]") if items else "[]").encode("utf-8") + b"\n"
 
 
-def exports(rows: list[dict[str, list]]) -> dict[str, bytes]:
+def exports(rows: list[dict[str, list[Any]]]) -> dict[str, bytes]:
     """The four files from every published entry's rows, its entries oldest first: events.csv and
     events.json (oldest event first), entries.csv and entries.json."""
     events = sorted((row for entry in rows for row in entry["events"]), key=lambda row: row[0])

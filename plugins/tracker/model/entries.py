@@ -69,10 +69,6 @@ class Entry:
     events: tuple[Event, ...] = ()
 
 
-class Fence(Exception):
-    """The file has no usable front matter block."""
-
-
 @dataclass
 class EntryParser:
     """Parses entry files against the vocabularies, reporting every problem with its line."""
@@ -114,13 +110,12 @@ class EntryParser:
             self._check_rules(path, entry, values, body_line)  # an error here fails a check, keeps the entry
         return entry
 
-    def _values(self, path: str, root: MappingNode | None, page: bool) -> dict[str, Node]:
-        """Value nodes by key, warning on unknown keys and rejecting duplicated ones."""
+    def _values(self, path: str, root: Node | None, page: bool) -> dict[str, Node]:
+        """Value nodes by key (none when the front matter is empty or null), warning on unknown keys
+        and rejecting duplicated ones."""
         allowed = PAGE_KEYS if page else ENTRY_KEYS
         values: dict[str, Node] = {}
-        for key, key_node, value_node in (
-            mapping_items(root) if root is not None and not is_null(root) else []
-        ):
+        for key, key_node, value_node in mapping_items(root) if isinstance(root, MappingNode) else []:
             if key in values:
                 self.reporter.error(
                     path, line_of(key_node), f"duplicate key '{key}' (first at line {line_of(values[key])})"
@@ -153,7 +148,7 @@ class EntryParser:
             self._check_file_date(path, stem, fields["date"], line_of(values["date"]))
         if "slug" in values:
             fields["slug_line"] = line_of(values["slug"])
-        timed = {key: has_time(values[key]) for key in ("date", "updated") if key in fields}
+        timed: dict[str, bool] = {key: has_time(values[key]) for key in ("date", "updated") if key in fields}
         fields["timed"] = timed.get("date", False)
         self._check_correction(path, fields, values, timed)
         fields.setdefault("slug", self.slugify(FILE_DATE.sub("", stem, count=1)) or self.slugify(stem))

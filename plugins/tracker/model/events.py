@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -28,6 +28,9 @@ from .vocabulary import (
     suggest,
 )
 from .yamlnodes import YAMLProblem, is_null, kind_of, line_of, mapping_items, string_list
+
+if TYPE_CHECKING:  # entries.py reads events with this module: a name for the checker only
+    from .entries import EntryParser
 
 EVENT_KEYS = (
     "type",
@@ -85,6 +88,8 @@ def _sub_type(node: Node, owner: str, slugify: Any) -> Term | YAMLProblem:
     shape = YAMLProblem(
         line_of(node), f"a sub-type of '{owner}' must be a name, or a mapping with 'name' and 'aliases'"
     )
+    name_node: Node | None
+    aliases_node: Node | None
     if isinstance(node, ScalarNode):
         name_node, aliases_node = node, None
     elif isinstance(node, MappingNode):
@@ -144,7 +149,9 @@ class EventReader:
     kept), a warning keeps the event. Its names obey the rules of the entry's own lists, and with
     the entry's names they count towards the entry's limit of names of each kind."""
 
-    def __init__(self, parser: Any, path: str, day: dt.date, covers: tuple[dt.date, dt.date] | None) -> None:
+    def __init__(
+        self, parser: EntryParser, path: str, day: dt.date, covers: tuple[dt.date, dt.date] | None
+    ) -> None:
         self.parser, self.path, self.day, self.covers = parser, path, day, covers
         self.reporter: Reporter = parser.reporter
         self.types: EventTypes | None = parser.event_types
@@ -170,7 +177,11 @@ class EventReader:
     def _names_with(self, event: Event, named: dict[str, set[str]]) -> dict[str, set[str]] | None:
         """The entry's names of each kind with the event's added; None (an error) when that is
         more than MAX_NAMES of a kind."""
-        terms = {"province": [event.province], "actor": list(event.actors), "place": [event.place]}
+        terms: dict[str, tuple[Term | None, ...]] = {
+            "province": (event.province,),
+            "actor": event.actors,
+            "place": (event.place,),
+        }
         grown = {kind: named[kind] | {t.key for t in found if t is not None} for kind, found in terms.items()}
         for kind, keys in grown.items():
             if len(keys) > MAX_NAMES:
@@ -314,7 +325,7 @@ class EventReader:
         if ("place" in text and place is None) or ("province" in text and named is None):
             return place, named  # the name's own error is reported
         implied = province_of(place, parser.vocabularies["province"]) if place is not None else None
-        if named and implied and named.key != implied.key:
+        if place is not None and named and implied and named.key != implied.key:
             self._error(
                 line_of(values["province"]), f"place '{place.name}' is in {implied.name}, not {named.name}"
             )

@@ -46,6 +46,13 @@ def province_of(place: Term, provinces: Vocabulary) -> Term | None:
     return provinces.resolve(str(name)) if name else None
 
 
+def coordinates(place: Term) -> tuple[float, float] | None:
+    """A place's (longitude, latitude), or None when it has none (`check_places` gives a place
+    both or neither)."""
+    lat, lon = place.fields.get("lat"), place.fields.get("lon")
+    return (lon, lat) if lat is not None and lon is not None else None
+
+
 def _province(term: Term, provinces: Vocabulary, path: str, reporter: Reporter) -> str | None:
     given = term.fields.get("province")
     if not given:

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from ..problems import Reporter
-from .gazetteer import province_of
+from .gazetteer import coordinates, province_of
 from .vocabulary import Term, Vocabulary
 
 Ring = list[tuple[float, float]]
@@ -227,15 +227,18 @@ def check_place_locations(
     if not province_map.shapes:
         return
     for place in places.terms:
-        lat, lon, province = place.fields.get("lat"), place.fields.get("lon"), province_of(place, provinces)
-        if lat is not None and not on_map(province_map, lon, lat):
+        where, province = coordinates(place), province_of(place, provinces)
+        if where is None:
+            continue
+        lon, lat = where
+        if not on_map(province_map, lon, lat):
             reporter.warning(
                 places.path,
                 place.lines.get("lat", place.line),
                 f"place '{place.name}' ({lat:g}, {lon:g}) lies outside the map; not drawn on it",
             )
             continue
-        if lat is None or province is None or province.key not in province_map.shapes:
+        if province is None or province.key not in province_map.shapes:
             continue
         if str(place.fields.get("map", "")).lower() == "false":
             continue  # the map's simplified boundary is at fault, and the gazetteer says so
@@ -251,19 +254,6 @@ def on_map(province_map: ProvinceMap, lon: float, lat: float) -> bool:
     """Whether a point lies within the map's extent (the box its drawings are fitted to)."""
     west, north, east, south = province_map.extent
     return west <= lon <= east and south <= lat <= north
-
-
-def recent_counts(entries: list[Any], newest: dt.datetime | None, kind: str = "provinces") -> dict[str, int]:
-    """Entries per province key (or place key, with `kind="places"`) in the 30 days up to the
-    newest entry (not the clock)."""
-    counts: dict[str, int] = {}
-    if newest is None:
-        return counts
-    for entry in entries:
-        if newest - WINDOW < entry.date <= newest:
-            for term in getattr(entry, kind, None) or []:
-                counts[term.key] = counts.get(term.key, 0) + 1
-    return counts
 
 
 def shade(count: int, busiest: int) -> int:
@@ -285,15 +275,17 @@ class Label:
 
 def labels(province_map: ProvinceMap, projection: Projection) -> dict[str, Label]:
     """A label position per province key: the area centroid of its largest polygon's outer ring."""
-    found = {}
+    found: dict[str, Label] = {}
     for key, polygons in province_map.shapes.items():
-        best = None
+        best: tuple[float, float, float, float, float] | None = None  # area, centre, width, height
         for polygon in polygons:
             points = [projection.point(lon, lat) for lon, lat in polygon[0]]
             area, cx, cy = _centroid(points)
             if best is None or abs(area) > abs(best[0]):
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
                 best = (area, cx, cy, max(xs) - min(xs), max(ys) - min(ys))
+        if best is None:
+            continue  # no polygon: nowhere to put the name (`load_map` keeps no such province)
         area, cx, cy, width, height = best
         found[key] = Label(round(cx, 1), round(cy, 1), round(width, 1), round(height, 1))
     return found

@@ -32,7 +32,7 @@ def found_links(html: str, folder: str) -> tuple[str, tuple[tuple[str, str], ...
     (what, target)); `folder` is the entry's folder in the content folder."""
     links: list[tuple[str, str]] = []
 
-    def canonical(match: re.Match) -> str:
+    def canonical(match: re.Match[str]) -> str:
         what, value = match.group("what"), match.group("value")
         target = value
         if what in FILES:
@@ -58,7 +58,7 @@ def resolve(html: str, lookup: Lookup, siteurl: str) -> str:
     if "{" not in html and "|" not in html:
         return html
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         what, value = match.group("what"), match.group("value")
         target, rest = _split(what, value)
         url = lookup(what, target)
@@ -77,7 +77,7 @@ def _split(what: str, value: str) -> tuple[str, str]:
     return value[:cut], value[cut:]
 
 
-def resolution(links: tuple, lookup: Lookup) -> tuple[str | None, ...]:
+def resolution(links: tuple[tuple[str, str, int], ...], lookup: Lookup) -> tuple[str | None, ...]:
     """Where each of an entry's links (what, target, line) leads now (None: nowhere)."""
     return tuple(lookup(what, target) for what, target, _ in links)
 

@@ -16,13 +16,14 @@ and entries never change, so a link to it, a bookmark or a cache stays right.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .record import Head
 
-ListKey = tuple  # ("site",), (kind, term key), ("tag", slug), ("author", slug), ("year", y), ("month", y, m)
+# ("site",), (kind, term key), ("tag", slug), ("author", slug), ("year", y), ("month", y, m)
+ListKey = tuple[str | int, ...]
 SITE: ListKey = ("site",)
 Entry = tuple[float, str, str]  # (moment, slug, path): a list's sort key and its entry (Head.order)
 
@@ -167,8 +168,10 @@ def paginate(count: int, size: int, url: str, save_as: str, patterns: Any) -> li
     the site's PAGINATION_PATTERNS for pages after the first."""
     numbers = page_numbers(count, size)
     last = len(numbers) - 1  # the newest numbered page (0: there is only the front page)
-    name = numbered(url, save_as, patterns) if last else None
-    located = {number: (url, save_as) if number == 0 else name(number) for number, _, _ in numbers}
+    located = {0: (url, save_as)}
+    if last:
+        name = numbered(url, save_as, patterns)
+        located.update((number, name(number)) for number, _, _ in numbers if number)
     pages = []
     for number, start, stop in numbers:
         if number == 0:
@@ -188,7 +191,7 @@ def paginate(count: int, size: int, url: str, save_as: str, patterns: Any) -> li
     return pages
 
 
-def numbered(url: str, save_as: str, patterns: Any):
+def numbered(url: str, save_as: str, patterns: Any) -> Callable[[int], tuple[str, str]]:
     """A function giving (URL, save-as path) of numbered page `number` of a list, by the last
     pagination pattern for page numbers from 2 (numbered pages are never the list's first page)."""
     name, extension = save_as.rsplit(".", 1) if "." in save_as.rsplit("/", 1)[-1] else (save_as, "")
@@ -209,7 +212,11 @@ def numbered(url: str, save_as: str, patterns: Any):
     def located(number: int) -> tuple[str, str]:
         if rule is None:
             return url, save_as
-        return tuple(part.format(number=number, **values).removeprefix("/") for part in rule)  # type: ignore
+        url_pattern, save_pattern = rule
+        return (
+            url_pattern.format(number=number, **values).removeprefix("/"),
+            save_pattern.format(number=number, **values).removeprefix("/"),
+        )
 
     return located
 

@@ -59,13 +59,3 @@ class Locations:
     def tag(self, name: str) -> TagLink:
         slug = self.slugify(name)
         return TagLink(name, slug, str(self.settings.get("TAG_URL") or "").format(slug=slug, name=name))
-
-    def wrapper(self, kind: str, name: str) -> tuple[str, str, str]:
-        """(slug, URL, save-as path) of a tag's or an author's page (`kind` "TAG" or "AUTHOR")."""
-        slug = self.slugify(name)
-        values = {"slug": slug, "name": name}
-        return (
-            slug,
-            str(self.settings.get(f"{kind}_URL") or "").format(**values),
-            str(self.settings.get(f"{kind}_SAVE_AS") or "").format(**values),
-        )

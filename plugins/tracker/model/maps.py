@@ -17,6 +17,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .figures import Fatalities
+from .gazetteer import coordinates
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, on_map, shade
 from .lists import SITE, SiteLists
 from .record import Head
@@ -148,16 +149,17 @@ def geometry(province_map: ProvinceMap, provinces: Mapping[str, TermLink], place
                     d,
                     label,
                     shorts[key],
-                    bool(label) and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
-                    bool(label) and min(label.width, label.height) < TAP_TARGET,
+                    label is not None and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
+                    label is not None and min(label.width, label.height) < TAP_TARGET,
                     f"{'f' if width == MAP_WIDTH else 'l'}-{provinces[key].slug}",
                 )
             )
-        dots = {}
+        dots: dict[str, tuple[float, float]] = {}
         for place in places.terms:
-            lat, lon = place.fields.get("lat"), place.fields.get("lon")
-            if lat is not None and on_map(province_map, lon, lat):  # else not drawn
-                dots[place.key] = tuple(round(v, 1) for v in projection.point(lon, lat))
+            where = coordinates(place)
+            if where is not None and on_map(province_map, *where):  # else not drawn
+                x, y = projection.point(*where)
+                dots[place.key] = (round(x, 1), round(y, 1))
         drawings.append(
             Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
         )
@@ -170,7 +172,7 @@ def geometry(province_map: ProvinceMap, provinces: Mapping[str, TermLink], place
 def window_heads(lists: SiteLists) -> list[Head]:
     """The published entries of the 30 days up to the newest one, newest first."""
     newest = lists.newest_head
-    found = []
+    found: list[Head] = []
     if newest is None:
         return found
     for _, _, path in reversed(lists.lists[SITE]):
@@ -194,7 +196,7 @@ def shaded(
     newest = recent[0].date if recent else None
     counts: dict[str, int] = {}  # by province
     place_counts: dict[str, int] = {}
-    figures: dict[str, list] = {}
+    figures: dict[str, list[int | None]] = {}  # by province: each event's figure (None: none given)
     first = ((newest - WINDOW).date() + dt.timedelta(days=1)).isoformat() if newest else ""
     last = newest.date().isoformat() if newest else ""
     for head in recent:

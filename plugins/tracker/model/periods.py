@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .lists import SiteLists
+from .lists import ListKey, SiteLists
+
+Shown = tuple[int] | tuple[int, str]  # a period as its page names it: (2014,) or (2014, "June")
 
 
 @dataclass(frozen=True)
@@ -21,15 +23,15 @@ class Period:
     entries ((label, URL) pairs, or None)."""
 
     granularity: str
-    period: tuple  # (2014,) or (2014, "June")
-    period_num: tuple  # (2014,) or (2014, 6)
+    period: Shown
+    period_num: tuple[int, ...]  # (2014,) or (2014, 6)
     url: str
     save_as: str
     older: tuple[str, str] | None = None
     newer: tuple[str, str] | None = None
 
     @property
-    def list_key(self) -> tuple:
+    def list_key(self) -> ListKey:
         return ("year", *self.period_num) if self.granularity == "year" else ("month", *self.period_num)
 
     @property
@@ -45,11 +47,14 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
         save_as = settings.get(f"TRACKER_{granularity.upper()}_ARCHIVE_SAVE_AS")
         if not save_as:
             continue
-        keys = sorted((key[1:] for key in lists.keys(granularity)), reverse=True)
-        built = []
+        # A year's list is ("year", y), a month's ("month", y, m): its numbers are ints.
+        keys = sorted((tuple(int(n) for n in key[1:]) for key in lists.keys(granularity)), reverse=True)
+        built: list[tuple[Shown, tuple[int, ...], str, str]] = []  # (shown, numbers, URL, save-as)
         for number in keys:
             first = dt.date(number[0], number[1] if len(number) > 1 else 1, 1)
-            shown = number if granularity == "year" else (number[0], calendar.month_name[number[1]])
+            shown: Shown = (
+                (number[0],) if granularity == "year" else (number[0], calendar.month_name[number[1]])
+            )
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=first)
             built.append((shown, number, url, save_as.format(date=first)))
         for n, (shown, number, url, where) in enumerate(built):
@@ -70,7 +75,7 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
 
 
 def month_calendar(
-    year: int, month: int, entries: list[Any], span: tuple | None = None
+    year: int, month: int, entries: list[Any], span: tuple[dt.date, dt.date] | None = None
 ) -> list[list[dict[str, Any] | None]]:
     """Weeks (Monday first) of a month. Each day has its number, date, entries, and whether it is a
     gap: a day with no entry inside the site's span (days before the first entry or after the

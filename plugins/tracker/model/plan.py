@@ -37,18 +37,26 @@ from .record import Head
 WEEKS = dt.timedelta(days=14)  # the week panel compares the last 7 days with the 7 before
 
 
-def facts(head: Head | None) -> tuple:
+def facts(head: Head | None) -> tuple[object, ...]:
     """What counts, charts, maps and term pages read of an entry."""
     if head is None or not head.published:
         return ()
     return head.date, head.slug, head.provinces, head.actors, head.places, head.tags, head.author, head.events
 
 
-def linked(head: Head | None) -> tuple:
+def linked(head: Head | None) -> tuple[object, ...]:
     """What a link to an entry shows (archives, corrections, sitemap, neighbours)."""
     if head is None or not head.published:
         return ()
     return head.title, head.url, head.date, head.updated, head.save_as
+
+
+def position(lists: SiteLists, key: ListKey, head: Head) -> tuple[int, int]:
+    """(rank, count) of a published entry in one of its lists."""
+    rank = lists.rank(key, head)
+    # The lists hold a published entry in every list `SiteLists.keys_of` gives it.
+    assert rank is not None, f"{head.path} is not in its list {key!r}"
+    return rank, lists.count(key)
 
 
 @dataclass
@@ -87,7 +95,7 @@ class Planner:
 
             self.plan.suspects |= suspects(lists, old)
             for key in lists.keys_of(old):
-                self._ranks[(old.path, key)] = (lists.rank(key, old), lists.count(key))
+                self._ranks[(old.path, key)] = position(lists, key, old)
         self._window(lists, old, "before")
 
     def after(self, lists: SiteLists, old: Head | None, new: Head | None) -> None:
@@ -107,7 +115,7 @@ class Planner:
         events = (old.events if old else ()) != (new.events if new else ())
         for key in old_keys | new_keys:
             before = self._ranks.get((old.path, key)) if old is not None else None
-            now = (lists.rank(key, new), lists.count(key)) if key in new_keys else None
+            now = position(lists, key, new) if new is not None and key in new_keys else None
             if moved or before is None or now is None:
                 for rank, count in [r for r in (before, now) if r is not None]:
                     for number in pages_from(rank, count, self.size):
@@ -141,9 +149,10 @@ class Planner:
         newest = lists.newest_head
         if head is None or not head.published or newest is None or not changed:
             return
+        rank = lists.rank(SITE, head)
         if (
             head.date > newest.date - max(WINDOW, WEEKS)
-            or lists.rank(SITE, head) is not None
-            and (page_of(lists.rank(SITE, head), lists.count(SITE), self.size) == 0)
+            or rank is not None
+            and (page_of(rank, lists.count(SITE), self.size) == 0)
         ):
             self.plan.named.add("home")

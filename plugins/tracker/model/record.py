@@ -8,9 +8,11 @@ are plain data: they go to and from JSON without running code.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .events import Event
 from .vocabulary import Term, Vocabulary
@@ -39,6 +41,15 @@ class EventFact(NamedTuple):
     @property
     def date(self) -> dt.date:
         return dt.date.fromisoformat(self.day)
+
+
+class SiteLink(NamedTuple):
+    """A link an entry makes to the site's own files, tags, authors or indexes, with the line it
+    is written on (see model/intrasite.py)."""
+
+    what: str  # filename, static, attach, tag, author or index
+    target: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ class Head:
     updated: dt.datetime | None = None
     events: tuple[EventFact, ...] = ()
     unknown: tuple[Unknown, ...] = ()
-    links: tuple[tuple[str, str, int], ...] = ()  # links to the site's own files: (what, target, line)
+    links: tuple[SiteLink, ...] = ()
     # Digests of what other outputs show of the entry: its page (the record: what its feed items
     # and search document are made from too), its item in a list, and its export rows.
     page: str = ""
@@ -88,63 +99,33 @@ class Head:
         return self.status == "published"
 
     def terms(self, kind: str) -> tuple[str, ...]:
-        return getattr(self, kind + "s")
+        keys: tuple[str, ...] = getattr(self, kind + "s")  # a kind names its field: provinces, ...
+        return keys
 
     @property
     def link(self) -> tuple[str, str, str]:
         """What a link to it shows: title, URL and day."""
         return self.title, self.url, self.date.date().isoformat()
 
-    def to_json(self) -> list:
-        """The head as plain data (see `head_from_json`)."""
-        return [
-            self.status,
-            self.date.isoformat(),
-            self.slug,
-            self.title,
-            self.url,
-            self.save_as,
-            list(self.provinces),
-            list(self.actors),
-            list(self.places),
-            list(self.tags),
-            self.author,
-            self.updated.isoformat() if self.updated else None,
-            [[e.day, e.type, e.province, e.place, list(e.actors), e.fatalities] for e in self.events],
-            [[u.kind, u.key, u.name, u.slug] for u in self.unknown],
-            [list(link) for link in self.links],
-            [self.page, self.item, self.export],
-        ]
+    def to_json(self) -> dict[str, Any]:
+        """The head as plain data: an object keyed by field name, without the path (the store's key
+        for it); see `head_from_json`."""
+        return {name: to_plain(getattr(self, name)) for name in field_names(Head) if name != "path"}
 
 
-def head_from_json(path: str, data: list, timezone: dt.tzinfo) -> Head:
+def head_from_json(path: str, data: Mapping[str, Any], timezone: dt.tzinfo) -> Head:
     """The head `Head.to_json` made `data` from (its moments keep the offset they were written with,
     the site's); ValueError, KeyError or TypeError when it does not fit."""
-    (status, date, slug, title, url, save_as, provinces, actors, places, tags, author, updated) = data[:12]
-    events, unknown, links, digests = data[12:]
-    return Head(
-        path,
-        status,
-        dt.datetime.fromisoformat(date),
-        slug,
-        title,
-        url,
-        save_as,
-        tuple(provinces),
-        tuple(actors),
-        tuple(places),
-        tuple(tags),
-        author,
-        dt.datetime.fromisoformat(updated) if updated else None,
-        tuple(
-            EventFact(day, kind, province, place, tuple(who), dead)
-            for day, kind, province, place, who, dead in events
-        )
-        if events
-        else (),
-        tuple(Unknown(*item) for item in unknown),
-        tuple((what, target, line) for what, target, line in links),
-        *digests,
+    updated = data["updated"]
+    return from_plain(
+        Head,
+        data,
+        path=path,
+        date=dt.datetime.fromisoformat(data["date"]),
+        updated=dt.datetime.fromisoformat(updated) if updated else None,
+        events=tuple(from_plain(EventFact, fact) for fact in data["events"]),
+        unknown=tuple(from_plain(Unknown, name) for name in data["unknown"]),
+        links=tuple(from_plain(SiteLink, link) for link in data["links"]),
     )
 
 
@@ -221,7 +202,7 @@ def event_fact(event: Event) -> EventFact:
     )
 
 
-def make_head(record: EntryRecord, links: tuple = (), **digests: str) -> Head:
+def make_head(record: EntryRecord, links: Iterable[tuple[str, str, int]] = (), **digests: str) -> Head:
     """The head of a record, with its links to the site's own files and the digests of its
     fragments."""
     return Head(
@@ -240,123 +221,127 @@ def make_head(record: EntryRecord, links: tuple = (), **digests: str) -> Head:
         record.updated,
         tuple(event_fact(e) for e in record.events),
         unknown_terms(record),
-        links,
+        tuple(SiteLink(*link) for link in links),
         **digests,
     )
 
 
-# A record as plain data, its terms by key (the vocabulary is part of every key the store keeps
-# records under), unknown names whole.
+# Records as plain data: objects keyed by their field names, made from the fields a record type
+# declares (a dataclass's or a named tuple's), so that a field added to one is kept with no more code.
+
+R = TypeVar("R")
+# Field names by record type, worked out once: every build reads every entry's head.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _term(term: Term) -> Any:
-    return term.key if term.known else [term.name, term.slug, term.line]
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of a record type's fields (a dataclass's or a named tuple's), in their order."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = _declared_names(cls)
+    return names
 
 
-def _event(event: Event) -> list:
-    return [
-        event.type,
-        event.sub_type,
-        _term(event.place) if event.place else None,
-        _term(event.province) if event.province else None,
-        [_term(t) for t in event.actors],
-        event.fatalities,
-        event.date.isoformat(),
-        event.claim,
-        event.source,
-        event.notes,
-        event.line,
-        event.source_url,
-        event.source_host,
-    ]
+def _declared_names(cls: type) -> tuple[str, ...]:
+    """The names of the fields `cls` declares; TypeError when it is not a record type."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    names: tuple[str, ...] | None = getattr(cls, "_fields", None)
+    if names is None:
+        raise TypeError(f"{cls.__name__} is not a record type")
+    return names
 
 
-def record_to_json(record: EntryRecord) -> dict:
-    """The record as plain data (its body and summary HTML are kept apart, by the store)."""
+def to_plain(value: Any) -> Any:
+    """`value` as JSON data: a record as an object keyed by its field names, a tuple as a list, a
+    day or a moment as ISO 8601 text, and a term by its key (the vocabulary is part of every key
+    the store keeps records under), an unknown name whole."""
+    if isinstance(value, Term):
+        return value.key if value.known else {"name": value.name, "slug": value.slug, "line": value.line}
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        return {name: to_plain(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, tuple):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def from_plain(cls: type[R], data: Mapping[str, Any], **given: Any) -> R:
+    """The record of type `cls` whose fields `data` holds by name (as `to_plain` wrote it; lists
+    become tuples), but for those in `given`, made by the caller; KeyError when a field is missing,
+    TypeError when `data` is not an object."""
+    values = {name: given[name] if name in given else _tupled(data[name]) for name in field_names(cls)}
+    return cls(**values)
+
+
+def _tupled(value: Any) -> Any:
+    """A field's value as the record keeps it: a list (JSON's only sequence) as a tuple."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+# What of a record the store keeps apart: its path is the row's key, its HTML is kept alone, its
+# head is the row's own.
+KEPT_APART = ("path", "content", "summary", "description", "head")
+
+
+def record_to_json(record: EntryRecord) -> dict[str, Any]:
+    """The record as plain data: an object keyed by field name (see `to_plain`), without what the
+    store keeps apart (KEPT_APART)."""
     return {
-        "relative_path": record.relative_path,
-        "digest": record.digest,
-        "title": record.title,
-        "slug": record.slug,
-        "date": record.date.isoformat(),
-        "timed": record.timed,
-        "status": record.status,
-        "url": record.url,
-        "save_as": record.save_as,
-        "provinces": [_term(t) for t in record.provinces],
-        "actors": [_term(t) for t in record.actors],
-        "places": [_term(t) for t in record.places],
-        "tags": [[t.name, t.slug, t.url] for t in record.tags],
-        "author": record.author,
-        "sources": [[s.url, s.title] for s in record.sources],
-        "covers": [d.isoformat() for d in record.covers] if record.covers else None,
-        "updated": record.updated.isoformat() if record.updated else None,
-        "correction": record.correction,
-        "events": [_event(e) for e in record.events],
+        name: to_plain(getattr(record, name)) for name in field_names(EntryRecord) if name not in KEPT_APART
     }
 
 
 def record_from_json(
     path: str,
-    data: dict,
+    data: Mapping[str, Any],
     html: tuple[str, str, str],
     vocabularies: dict[str, Vocabulary],
     timezone: dt.tzinfo,
     head: Head | None = None,
 ) -> EntryRecord:
     """The record `record_to_json` made `data` from, with its (content, summary, description) HTML;
-    KeyError or TypeError when it does not fit the vocabularies."""
+    ValueError, KeyError or TypeError when it does not fit (or does not fit the vocabularies)."""
 
     def term(kind: str, item: Any) -> Term:
         if isinstance(item, str):
             return vocabularies[kind].by_key[item]
-        return Term(item[0], item[1], known=False, line=item[2])
+        return Term(item["name"], item["slug"], known=False, line=item["line"])
 
-    def event(item: list) -> Event:
-        kind, sub, place, province, actors, fatalities, day, claim, source, notes, line, url, host = item
-        return Event(
-            kind,
-            sub,
-            term("place", place) if place is not None else None,
-            term("province", province) if province is not None else None,
-            tuple(term("actor", a) for a in actors),
-            fatalities,
-            dt.date.fromisoformat(day),
-            claim,
-            source,
-            notes,
-            line,
-            url,
-            host,
+    def terms(kind: str, items: Iterable[Any]) -> tuple[Term, ...]:
+        return tuple(term(kind, item) for item in items)
+
+    def event(item: Mapping[str, Any]) -> Event:
+        place, province = item["place"], item["province"]
+        return from_plain(
+            Event,
+            item,
+            place=term("place", place) if place is not None else None,
+            province=term("province", province) if province is not None else None,
+            actors=terms("actor", item["actors"]),
+            date=dt.date.fromisoformat(item["date"]),
         )
 
-    def when(text: str | None) -> dt.datetime | None:
-        return dt.datetime.fromisoformat(text).astimezone(timezone) if text else None
+    def moment(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text).astimezone(timezone)
 
-    covers = data["covers"]
-    return EntryRecord(
+    covers, updated = data["covers"], data["updated"]
+    return from_plain(
+        EntryRecord,
+        data,
         path=path,
-        relative_path=data["relative_path"],
-        digest=data["digest"],
-        title=data["title"],
-        slug=data["slug"],
-        date=when(data["date"]),
-        timed=data["timed"],
-        status=data["status"],
-        url=data["url"],
-        save_as=data["save_as"],
         content=html[0],
         summary=html[1],
         description=html[2],
-        provinces=tuple(term("province", t) for t in data["provinces"]),
-        actors=tuple(term("actor", t) for t in data["actors"]),
-        places=tuple(term("place", t) for t in data["places"]),
-        tags=tuple(TagLink(*t) for t in data["tags"]),
-        author=data["author"],
-        sources=tuple(Source(url, title) for url, title in data["sources"]),
-        covers=(dt.date.fromisoformat(covers[0]), dt.date.fromisoformat(covers[1])) if covers else None,
-        updated=when(data["updated"]),
-        correction=data["correction"],
-        events=tuple(event(e) for e in data["events"]),
         head=head,
+        date=moment(data["date"]),
+        provinces=terms("province", data["provinces"]),
+        actors=terms("actor", data["actors"]),
+        places=terms("place", data["places"]),
+        tags=tuple(from_plain(TagLink, tag) for tag in data["tags"]),
+        sources=tuple(from_plain(Source, source) for source in data["sources"]),
+        covers=(dt.date.fromisoformat(covers[0]), dt.date.fromisoformat(covers[1])) if covers else None,
+        updated=moment(updated) if updated else None,
+        events=tuple(event(item) for item in data["events"]),
     )

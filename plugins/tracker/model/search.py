@@ -26,7 +26,6 @@ from .dates import day_text
 
 # A word no search finds (Pagefind indexes no punctuation) that ends the brief in a document's text.
 MARK = "\u2042"
-SHARD_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 
 def shard_of(date: dt.datetime | dt.date, size: str) -> str:

@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
-from .dataset import data_files
+from .dataset import DataFile, data_files
 from .feeds import Feed, SiteFeedRow, TermFeeds, carried, feed_base, site_feeds, term_feeds
 from .lists import SITE, SiteLists
 from .maps import Geometry, SiteMap, shaded
 from .periods import Period, periods
-from .record import EntryRecord
+from .record import EntryRecord, Head
 from .search import newest_first, shards_of
-from .terms import FeedLink, TermLink, TermPage, Terms, facts_of, tally, term_link
+from .terms import FeedLink, Tally, TermLink, TermPage, Terms, tally, term_link
 from .vocabulary import Term, Vocabulary
 from .week import WeekPanel, week_panel
 
@@ -109,11 +109,8 @@ class Site:
         return any(h.events for h in self.lists.published())
 
     @cached_property
-    def event_tally(self):
+    def event_tally(self) -> Tally | None:
         return tally([fact for head in self.lists.published() for fact in head.events])
-
-    def tally_of(self, kind: str, key: str):
-        return tally(facts_of(kind, key, self.lists.entries((kind, key))))
 
     # Archives
 
@@ -135,7 +132,7 @@ class Site:
             (*p.period, p.url, self.lists.count(p.list_key)) for p in self.periods if p.granularity == "month"
         )
 
-    def archive_index(self) -> list[tuple[Period, list]]:
+    def archive_index(self) -> list[tuple[Period, list[Head]]]:
         """Every month, newest first, with its entries' heads, newest first."""
         return [(p, self.lists.newest(p.list_key)) for p in self.periods if p.granularity == "month"]
 
@@ -164,7 +161,7 @@ class Site:
                 found += term_feeds(self.settings, self.lists, page.link)
         return tuple(found)
 
-    def carried(self, feed: Feed) -> list:
+    def carried(self, feed: Feed) -> list[Head]:
         return carried(self.lists, feed, self.feed_limit)
 
     @cached_property
@@ -186,7 +183,7 @@ class Site:
     # Data
 
     @cached_property
-    def data_files(self):
+    def data_files(self) -> tuple[DataFile, ...]:
         if not self.settings["TRACKER_DATA"]:
             return ()
         folder = self.settings["TRACKER_DATA_SAVE_AS"].rpartition("/")[0]

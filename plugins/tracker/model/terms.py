@@ -20,7 +20,7 @@ from .charts import Chart, activity, bar_chart
 from .figures import Fatalities
 from .gazetteer import province_of
 from .lists import SiteLists
-from .record import Head, Unknown
+from .record import EventFact, Head, Unknown
 from .vocabulary import Term, Vocabulary
 
 TOP_TOGETHER = 10
@@ -89,9 +89,12 @@ def term_links(
     every unknown name a published entry uses (see `unknown_name`)."""
     found = {term.key: term_link(kind, term, settings) for term in vocabulary.terms}
     for list_key in lists.keys(kind):
-        key = list_key[1]
+        key = str(list_key[1])  # a term's list is (kind, term key)
         if key not in found:
             unknown = unknown_name(lists, kind, key)
+            # A name with a list is on a published entry, and one the vocabulary does not know is
+            # among that entry's unknown names (`make_head` keeps every one).
+            assert unknown is not None, f"no spelling of the {kind} {key!r}"
             found[key] = term_link(kind, Term(unknown.name, unknown.slug, known=False), settings)
     return found
 
@@ -131,7 +134,7 @@ class Tally:
         return [(bar.label, bar.count, dead) for bar, dead in zip(self.events_chart.bars, self.by_month)]
 
 
-def tally(facts: list) -> Tally | None:
+def tally(facts: list[EventFact]) -> Tally | None:
     """Counts and monthly charts of event facts; None without events."""
     if not facts:
         return None
@@ -142,7 +145,7 @@ def tally(facts: list) -> Tally | None:
         events[day] += 1
         dead[day] += fact.fatalities or 0
     chart = bar_chart(events, monthly=True)
-    periods: list[list] = [[] for _ in chart.bars] if chart else []
+    periods: list[list[int | None]] = [[] for _ in chart.bars] if chart else []
     starts = [bar.start for bar in chart.bars] if chart else []
     for fact in facts:
         periods[bisect_right(starts, dt.date.fromisoformat(fact.day)) - 1].append(fact.fatalities)
@@ -157,7 +160,7 @@ def tally(facts: list) -> Tally | None:
     )
 
 
-def facts_of(kind: str, key: str, heads: list[Head]) -> list:
+def facts_of(kind: str, key: str, heads: list[Head]) -> list[EventFact]:
     """The events of `heads` in a province or place, or involving an actor."""
     if kind == "actor":
         return [fact for head in heads for fact in head.events if key in fact.actors]
@@ -181,7 +184,7 @@ class TermPage:
     known = property(lambda self: self.link.known)
 
     def __str__(self) -> str:
-        return self.name
+        return self.link.name
 
     @property
     def list_key(self) -> tuple[str, str]:

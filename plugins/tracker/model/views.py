@@ -9,6 +9,7 @@ a handful of entries, and `suspects` names them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .digests import digest_bytes
@@ -40,19 +41,32 @@ class EntryView:
         return digest_bytes(repr(self))
 
 
+def entry_link(head: Head) -> EntryLink:
+    """How a view links an entry."""
+    return EntryLink(head.title, head.url, head.date)
+
+
 def link_of(head: Head | None) -> EntryLink | None:
     """How a view links an entry (None for none)."""
-    return EntryLink(head.title, head.url, head.date) if head is not None else None
+    return entry_link(head) if head is not None else None
 
 
-def view_of(lists: SiteLists, head: Head, province_links: dict) -> EntryView | None:
+def province_rank(lists: SiteLists, head: Head, key: str) -> int:
+    """A published entry's place in the list of one of its provinces."""
+    rank = lists.rank(("province", key), head)
+    # The lists hold a published entry in the list of each of its provinces (`SiteLists.keys_of`).
+    assert rank is not None, f"{head.path} is not in the list of its province {key!r}"
+    return rank
+
+
+def view_of(lists: SiteLists, head: Head, province_links: Mapping[str, object]) -> EntryView | None:
     """The view of a published entry (None for a draft or a hidden entry)."""
     rank = lists.rank(SITE, head)
     if rank is None:
         return None
     neighbours = []
     for key in head.provinces:
-        at = lists.rank(("province", key), head)
+        at = province_rank(lists, head, key)
         older, newer = lists.at(("province", key), at - 1), lists.at(("province", key), at + 1)
         neighbours.append((province_links[key], link_of(older), link_of(newer)))
     return EntryView(
@@ -76,7 +90,7 @@ def related(lists: SiteLists, head: Head, rank: int) -> tuple[EntryLink, ...]:
         shared = len(mine & (set(other.provinces) | {"\x00" + a for a in other.actors}))
         if shared:
             scored.append((-shared, abs(other_rank - rank), -other_rank, other))
-    return tuple(link_of(other) for *_, other in sorted(scored, key=lambda s: s[:3])[:RELATED_COUNT])
+    return tuple(entry_link(other) for *_, other in sorted(scored, key=lambda s: s[:3])[:RELATED_COUNT])
 
 
 def suspects(lists: SiteLists, head: Head) -> set[str]:
@@ -91,7 +105,7 @@ def suspects(lists: SiteLists, head: Head) -> set[str]:
         if other is not None:
             found.add(other.path)
     for key in head.provinces:
-        at = lists.rank(("province", key), head)
+        at = province_rank(lists, head, key)
         for other in (lists.at(("province", key), at - 1), lists.at(("province", key), at + 1)):
             if other is not None:
                 found.add(other.path)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import yaml
+from yaml.events import Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
@@ -33,6 +34,7 @@ ROUGH_DEPTH_LIMIT = 1000
 # Control characters (other than tab and newline), lone surrogates, and U+FFFE and U+FFFF: none is
 # allowed in XML, so any of them would stop a feed from being written.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+KIND_NAMES: dict[type[Node], str] = {MappingNode: "a mapping", SequenceNode: "a list"}  # see kind_of
 CONTROL_NAMES = {
     "\x00": "NUL",
     "\x0b": "vertical tab",
@@ -114,21 +116,28 @@ def _check_events(events: Any) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YAMLProblem(event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+                raise YAMLProblem(_event_line(event), f"nested more than {MAX_DEPTH} levels deep")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             raise YAMLProblem(
-                event.start_mark.line + 1,
+                _event_line(event),
                 f"YAML alias '*{event.anchor}' is not allowed here; write the value out",
             )
         elif isinstance(event, yaml.ScalarEvent):
             found = CONTROL.search(event.value)
             if found:
                 raise YAMLProblem(
-                    event.start_mark.line + 1,
+                    _event_line(event),
                     f"{describe_character(found.group())} in a value is not allowed",
                 )
+
+
+def _event_line(event: Event) -> int:
+    """The 1-based line where a parse event starts. The parser marks every event it makes; an event
+    without a mark (which PyYAML's types allow) is put at the first line."""
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 1
 
 
 def _describe(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
@@ -220,6 +229,4 @@ def string_list(node: Node, split: bool = True, empty: bool = True) -> list[tupl
 
 def kind_of(node: Node) -> str:
     """How a message names a node that is not what was expected."""
-    return {MappingNode: "a mapping", SequenceNode: "a list"}.get(
-        type(node), f"'{getattr(node, 'value', '')}'"
-    )
+    return KIND_NAMES.get(type(node), f"'{getattr(node, 'value', '')}'")

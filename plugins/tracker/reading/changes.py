@@ -49,6 +49,7 @@ def find_changes(
     make_fragments: MakeFragments,
     vocabularies: dict[str, Vocabulary],
     parallel_from: int,
+    workers: int,
     kept: dict | None = None,
     hint: set[str] | None = None,
     keep_last_good: bool = False,
@@ -87,7 +88,7 @@ def find_changes(
         raise StoreFailed("damaged", f"the row of {lost[0]} is missing")
     jobs += [("fragments", path, None, old_rows[path]) for path in remake]
     work = _work(reading, make_fragments, vocabularies, fragment_key, keep_last_good)
-    for row in worker_pool(jobs, work, parallel_from):
+    for row in worker_pool(jobs, work, parallel_from, workers):
         store.put(row)
         changes.rows[row.path] = _slim(row)
     gone = set(known) - set(paths)
@@ -161,11 +162,11 @@ def _work(
             record = record or _record(path, row.record, row.html, vocabularies, reading.parser.timezone)
             fragments, digests = make_fragments(record)
             row.fragments, row.fragment_key = fragments, fragment_key
-            row.head[-1] = [
-                digest_bytes(path, row.digest, reading.parse_key, row.render or ""),  # its page: the path too
-                digests["item"],
-                digests["export"],
-            ]
+            row.head.update(
+                page=digest_bytes(path, row.digest, reading.parse_key, row.render or ""),  # the path too
+                item=digests["item"],
+                export=digests["export"],
+            )
         # As the store keeps them: bytes cross from a worker process at once, and take less room.
         row.record, row.html, row.fragments = (
             orjson.dumps(row.record) if row.record is not None else None,

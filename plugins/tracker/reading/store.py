@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-FORMAT = "3"
+FORMAT = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -69,6 +69,9 @@ class StoreFailed(Exception):
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(f"{kind}: {detail}")
         self.kind, self.detail = kind, detail
+
+    def __reduce__(self):  # raised in a worker, raised again in the build
+        return StoreFailed, (self.kind, self.detail)
 
 
 def failure_of(error: sqlite3.Error | OSError) -> StoreFailed:
@@ -138,7 +141,7 @@ class Row:
     digest: str  # of the file's bytes ("" when it could not be read)
     parse_key: str
     problems: list  # [path, line, severity, message] lists
-    head: list | None  # Head.to_json(), or None when the file gave no entry
+    head: dict | None  # Head.to_json(), or None when the file gave no entry
     record: dict | None  # record_to_json()
     render: str | None  # the render key its HTML was made under
     html: list | None  # [content, summary, description]
