@@ -63,8 +63,9 @@ help:
 	@echo 'make check       run every check of a strict build, write nothing (Q=1: no info lines)'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into PUBLISHDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
-	@echo 'make lint        check the code with ruff'
+	@echo 'make lint        check the code with ruff, and the model with mypy'
 	@echo 'make test        lint, then run the test suite'
+	@echo 'make test-long   the property tests at ten times their length'
 	@echo 'Variables: SITE (a site folder), INPUTDIR, OUTPUTDIR, PUBLISHDIR, CONFFILE, PUBLISHCONF, BIND, PORT'
 
 html: $(STAMP)
@@ -127,10 +128,16 @@ $(AXE): $(BASEDIR)/package.json $(BASEDIR)/package-lock.json
 	cd $(BASEDIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
+# ruff on everything; mypy, strict, on the model (mypy.ini).
 lint: $(DEVSTAMP)
 	cd $(BASEDIR) && $(VENV)/bin/ruff check plugins tests
+	cd $(BASEDIR) && $(VENV)/bin/mypy -p tracker.model
 
 test: $(DEVSTAMP) browser $(AXE) lint
 	cd $(BASEDIR) && $(VENV)/bin/python -m pytest -q tests
 
-.PHONY: venv help html clean regenerate serve devserver publish test browser lint new check bench new-site boundaries
+# The property tests at length: ten times the sequences and examples of `make test`.
+test-long: $(DEVSTAMP)
+	cd $(BASEDIR) && TRACKER_FUZZ_EXAMPLES=3000 $(VENV)/bin/python -m pytest -q tests/test_incremental_sequences.py tests/test_fuzz.py
+
+.PHONY: venv help html clean regenerate serve devserver publish test test-long browser lint new check bench new-site boundaries

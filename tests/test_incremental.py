@@ -1,18 +1,21 @@
 """Rebuilds redo only what changed, and end byte-identical to a clean full build."""
 
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import PELICAN, ROOT, Site, entry
+from conftest import ACTORS, PELICAN, ROOT, Site, entry
 from test_workflow import tree
 from tracker.build import store_path
 
@@ -303,14 +306,41 @@ def test_reading_in_worker_processes_gives_the_same_site_and_problems(site, tmp_
         "/proc/self/mem", site.content / "entries/2014-06-22-unreadable.md"
     )  # read() fails in the worker
     os.symlink("missing.md", site.content / "entries/2014-06-23-dangling.md")
-    parallel = site.build("-e", "TRACKER_PARALLEL_READING_MIN=0", "TRACKER_CACHE=null")
+    parallel = site.build("-e", "TRACKER_PARALLEL_MIN=0", "TRACKER_CACHE=null", "-e", "TRACKER_WORKERS=2")
     sequential_output, site.output = site.output, tmp_path / "sequential"
-    sequential = site.build("-e", "TRACKER_PARALLEL_READING_MIN=100000", "TRACKER_CACHE=null")
+    sequential = site.build("-e", "TRACKER_WORKERS=1", "TRACKER_CACHE=null")
     assert parallel.returncode == sequential.returncode == 0
     assert parallel.stderr == sequential.stderr and "unknown province 'Anbarr'" in parallel.stderr
     assert "2014-06-22-unreadable.md:1: error: cannot be read: Input/output error" in parallel.stderr
     assert "Traceback" not in parallel.stderr
     assert tree(sequential_output) == tree(site.output)
+    for workers in (3, 5):  # more workers than cores, and than some shares: the same bytes
+        site.output = tmp_path / f"workers-{workers}"
+        more = site.build(
+            "-e", "TRACKER_PARALLEL_MIN=0", "TRACKER_CACHE=null", "-e", f"TRACKER_WORKERS={workers}"
+        )
+        assert more.stderr == sequential.stderr
+        assert tree(sequential_output) == tree(site.output)
+
+
+def test_a_worker_that_fails_fails_the_build_in_one_place(tmp_path):
+    from tracker.reading.store import StoreFailed
+    from tracker.workers import in_workers, split
+
+    def work(share):
+        if 7 in share:
+            raise StoreFailed("damaged", "row 7")
+        return [n * 2 for n in share]
+
+    shares = split(list(range(10)), 4)
+    assert [len(s) for s in shares] == [3, 3, 2, 2] and sum(shares, []) == list(range(10))
+    assert [r for rs in in_workers(split(list(range(6)), 3), work, 2) for r in rs] == [0, 2, 4, 6, 8, 10]
+    with pytest.raises(StoreFailed) as raised:
+        list(in_workers(shares, work, 3))
+    assert raised.value.kind == "damaged" and raised.value.detail == "row 7"
+    with pytest.raises(SystemExit) as stopped:
+        list(in_workers(shares, lambda share: sys.exit(3), 2))
+    assert stopped.value.code == 3
 
 
 def test_the_store_keeps_a_read_entry_exactly_as_read(tmp_path):
@@ -575,3 +605,94 @@ def test_a_broken_save_keeps_the_last_good_page_in_the_preview_until_it_is_fixed
     path.write_text(entry("One, fixed", "2014-06-22", "Fixed text.", provinces="[Anbar]"), encoding="utf-8")
     assert site.build().returncode == 0
     assert "Fixed text." in page.read_text(encoding="utf-8")
+
+
+def full_build_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("info: full build:")]
+
+
+def test_a_full_build_says_why_in_one_line(site, tmp_path):
+    write_site(site, 3)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    footer = (ROOT / "theme/templates/base.html").read_text(encoding="utf-8")
+    (overrides / "base.html").write_text(footer, encoding="utf-8")
+    options = ("-e", f"THEME_TEMPLATES_OVERRIDES={json.dumps([str(overrides)])}")
+    assert full_build_lines(site.build(*options)) == []  # the first build into a folder: said nothing
+    assert full_build_lines(site.build(*options)) == []  # nothing changed: said nothing
+    site.write("entries/2014-06-29-new.md", entry(title="New", date="2014-06-29", provinces="[Anbar]"))
+    assert full_build_lines(site.build(*options)) == []  # an entry: not a full build
+
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Desk"')) == [
+        "info: full build: setting SITENAME changed"
+    ]
+    (overrides / "base.html").write_text(footer.replace("</body>", "<!-- x --></body>"), encoding="utf-8")
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Desk"')) == [
+        "info: full build: theme file base.html changed"
+    ]
+    site.write("data/actors.yaml", ACTORS + "- name: JRTN\n")
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Desk"')) == [
+        "info: full build: data file data/actors.yaml changed"
+    ]
+    site.write("pages/about.md", "---\ntitle: About\n---\nThe desk.\n")  # in every page's menu
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Desk"')) == [
+        "info: full build: every page's header or footer changed (the site's pages, feeds, places or data)"
+    ]
+    marker = json.loads((site.output / ".tracker-build.json").read_text())
+    (site.output / ".tracker-build.json").write_text(json.dumps({**marker, "complete": False}))
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Desk"')) == [
+        "info: full build: the last build into this output folder did not finish"
+    ]
+    quiet = site.build(*options, "-e", 'SITENAME="Quiet"', "-e", "TRACKER_QUIET=true")
+    assert quiet.returncode == 0 and full_build_lines(quiet) == []
+    os.remove(store_path(site.settings(*options)))
+    assert full_build_lines(site.build(*options, "-e", 'SITENAME="Quiet"')) == [
+        "info: full build: no earlier build of this output folder in the entry store"
+    ]
+
+
+def test_why_a_build_is_full_names_the_library_upgraded_first():
+    from tracker.build import why_full
+
+    parts = {
+        "code": "c",
+        "versions": {"Python": "3.11.9", "Markdown": "3.11.3", "installed": "d"},
+        "settings": {"SITENAME": "a"},
+        "data": {},
+        "theme": {"0:templates/base.html": "t"},
+    }
+    upgraded = {**parts, "versions": {**parts["versions"], "Markdown": "3.11.4", "installed": "e"}}
+    assert why_full(parts, upgraded) == "Markdown 3.11.3 → 3.11.4"
+    assert why_full(parts, {**parts, "versions": {**parts["versions"], "installed": "e"}}) == (
+        "the installed packages changed"
+    )
+    assert why_full(parts, {**parts, "code": "d"}) == "the tracker's code changed"
+    assert why_full(parts, {**parts, "theme": {}}) == "theme file templates/base.html changed"
+    many = {**parts, "settings": {"SITENAME": "b", "A": "1", "B": "2", "C": "3"}}
+    assert why_full(parts, many) == "settings A, B and 2 more changed"
+    assert why_full(parts, parts) == ""
+
+
+def test_nothing_of_the_build_goes_through_the_settings_or_reaches_a_template(site, tmp_path):
+    from pelican import Pelican
+
+    from tracker.build import Build
+    from tracker.reading.store import Store
+
+    write_site(site, 3)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "404.html").write_text(
+        "{% for name, value in self._TemplateReference__context.items() %}"
+        "{{ name }}={{ value.__class__.__name__ }}\n{% endfor %}"
+    )
+    settings = site.settings("-e", f"THEME_TEMPLATES_OVERRIDES={json.dumps([str(overrides)])}")
+    with contextlib.redirect_stderr(io.StringIO()):
+        Pelican(settings).run()
+    state = (Build, Store)
+    assert not [k for k, v in settings.items() if isinstance(v, state) or not k.isupper()]
+    context = dict(line.split("=", 1) for line in (site.output / "404.html").read_text().split("\n") if line)
+    assert "SITENAME" in context and "TRACKER_PROVINCES" in context  # the settings, as Pelican gives them
+    state = {"Build", "Store", "Session", "TrackerGenerator", "OutputState", "Inputs"}
+    assert not [k for k, v in context.items() if v in state]
+    assert not {"tracker_store", "tracker_kept", "tracker_defer", "TRACKER_BUILD"} & context.keys()

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -13,10 +14,13 @@ from pelican import Pelican
 
 from conftest import PELICAN, ROOT, Site, entry
 from test_workflow import tree
-from tracker.build import BUILD_KEY, CHANGED_KEY, DEFER_KEY, store_path
+from tracker.build import store_path
 from tracker.devserver import Builds, SearchRefresher, rebuild
+from tracker.session import Session
 
-EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 30 or 1
+# `make test` runs 100 sequences of up to 12 steps; `make test-long` many more (TRACKER_FUZZ_EXAMPLES).
+EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "300")) // 3 or 1
+LENGTH = 12
 PROVINCES = ["Anbar", "Ninewa", "Kirkuk", "Basra"]
 ACTORS = ["ISIS", "ISF", "Peshmerga"]
 PLACES = {"Anbar": "Ramadi", "Ninewa": "Mosul", "Kirkuk": "Hawija", "Basra": "Basra"}  # the sample's
@@ -40,6 +44,15 @@ steps = st.one_of(
         st.just("vocabulary"), st.sampled_from(["add Atlantis", "alias", "rename Kirkuk", "move Ramadi"])
     ),
     st.tuples(st.just("template"), st.sampled_from(["footer", "entry count"])),
+    # A date moved across list pages, months and search shards; tags, author, a correction.
+    st.tuples(st.just("date"), st.integers(0, 99), st.sampled_from([4, 6, 6, 7, 10]), st.integers(1, 28)),
+    st.tuples(st.just("tags"), st.integers(0, 99), st.sampled_from([(), ("siege",), ("siege", "oil")])),
+    st.tuples(st.just("author"), st.integers(0, 99), st.sampled_from(["", "Desk", "A. Writer"])),
+    st.tuples(st.just("correction"), st.integers(0, 99), st.sampled_from([None, 1, 2])),
+    st.tuples(st.just("page"), st.sampled_from(["add", "edit", "remove", "link an entry"])),
+    st.tuples(st.just("static"), st.sampled_from(["add", "edit", "remove"])),
+    st.tuples(st.just("map"), st.sampled_from(["move a corner", "drop Basra"])),
+    st.tuples(st.just("setting"), st.sampled_from(["pagination", "sitename", "workers", "one worker"])),
     # What happens to a store and an output folder: damage, and files removed or edited by hand.
     st.tuples(st.just("damage"), st.integers(0, 10**6), st.sampled_from(["zero a page", "flip a bit"])),
     st.tuples(st.just("output"), st.integers(0, 10**6), st.sampled_from(["remove", "edit"])),
@@ -54,13 +67,21 @@ class Edits:
 
     def __init__(self, site: Site) -> None:
         self.site, self.fields, self.serial = site, {}, 0
+        self.base: tuple[str, ...] = ()  # the site's options (see `small_site`)
+        self.settings: dict[str, object] = {}  # settings the steps changed
         self.touched: set[str] = set()  # the files written or removed, as a devserver's watcher sees them
         for n in range(6):
             self.add(n * 3 + 1, PROVINCES[n % 3], ACTORS[n % 3])
 
     def write(self, name: str) -> None:
-        title, date, province, actor, body, status, (fatalities, count) = self.fields[name]
+        title, date, province, actor, body, status, (fatalities, count), tags, author, corrected = (
+            self.fields[name]
+        )
         self.touched.add(str(self.site.content / f"entries/{name}.md"))
+        more = {"tags": f"[{', '.join(tags)}]"} if tags else {}
+        more |= {"author": author} if author else {}
+        if corrected:
+            more |= {"updated": f"2014-11-{corrected:02d}", "correction": f"Correction {corrected}."}
         figure = "" if fatalities is None else f", fatalities: {fatalities}"
         event = f"\n  - {{type: battle, place: {PLACES[province]}, actors: [{actor}]{figure}}}"
         self.site.write(
@@ -74,6 +95,7 @@ class Edits:
                 events=event * count if count else "[]",
                 body=body,
                 status=status,
+                **more,
             ),
         )
 
@@ -85,7 +107,18 @@ class Edits:
         self.serial += 1
         date = f"2014-{month:02d}-{day:02d}"
         name = f"{date}-e{self.serial}"
-        self.fields[name] = [f"Entry {self.serial}", date, province, actor, "Body.", "published", (2, 1)]
+        self.fields[name] = [
+            f"Entry {self.serial}",
+            date,
+            province,
+            actor,
+            "Body.",
+            "published",
+            (2, 1),
+            (),
+            "",
+            None,
+        ]
         self.write(name)
 
     def apply(self, step: tuple) -> None:
@@ -105,6 +138,12 @@ class Edits:
         if kind == "output":
             self.output(*args)
             return
+        if kind in ("page", "static", "map"):
+            getattr(self, kind)(args[0])
+            return
+        if kind == "setting":
+            self.setting(args[0])
+            return
         name = self.pick(args[0])
         if name is None:
             return
@@ -119,14 +158,69 @@ class Edits:
             self.fields[name + "-moved"] = self.fields.pop(name)
             self.write(name + "-moved")
             return
-        column = {"body": 4, "title": 0, "status": 5}
-        if kind == "events":
+        column = {"body": 4, "title": 0, "status": 5, "tags": 7, "author": 8, "correction": 9}
+        if kind == "date":
+            self.fields[name][1] = f"2014-{args[1]:02d}-{args[2]:02d}"
+        elif kind == "events":
             self.fields[name][6] = tuple(args[1:3])
         elif kind == "terms":
             self.fields[name][2:4] = args[1:3]
         else:
             self.fields[name][column[kind]] = args[1]
         self.write(name)
+
+    def page(self, change: str) -> None:
+        """A page of the site: added, edited, removed, or linking an entry with `{filename}`."""
+        path = self.site.content / "pages/desk.md"
+        self.touched.add(str(path))
+        if change == "remove":
+            path.unlink(missing_ok=True)
+            return
+        names = sorted(self.fields)
+        link = (
+            f" See [an entry]({{filename}}/entries/{names[0]}.md)."
+            if change == "link an entry" and names
+            else ""
+        )
+        words = "The desk, edited." if change == "edit" else "The desk."
+        self.site.write("pages/desk.md", f"---\ntitle: The desk\n---\n{words}{link}\n")
+
+    def static(self, change: str) -> None:
+        """A static file (an entry links it with `{static}`): added, edited, removed."""
+        path = self.site.content / "files/brief.txt"
+        self.touched.add(str(path))
+        if change == "remove":
+            path.unlink(missing_ok=True)
+        else:
+            self.site.write("files/brief.txt", "A brief, edited.\n" if change == "edit" else "A brief.\n")
+
+    def map(self, change: str) -> None:
+        """The province map: a corner moved, or a province's shape dropped."""
+        import json
+
+        path = self.site.content / "data/provinces.geojson"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if change == "drop Basra":
+            data["features"] = [f for f in data["features"] if f["properties"].get("name") != "Basra"]
+        else:
+            ring = data["features"][0]["geometry"]["coordinates"][0]
+            ring[0][0] = ring[-1][0] = round(ring[0][0] + 0.05, 3)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        self.touched.add(str(path))
+
+    def setting(self, change: str) -> None:
+        """A setting changed for the builds from now on (the clean build gets it too)."""
+        if change == "pagination":
+            self.settings["DEFAULT_PAGINATION"] = 3 if self.settings.get("DEFAULT_PAGINATION", 2) == 2 else 2
+        elif change == "sitename":
+            self.settings["SITENAME"] = "Desk" if self.settings.get("SITENAME") != "Desk" else "Tracker"
+        else:  # how many workers read and render: the output is the same
+            self.settings["TRACKER_WORKERS"] = 3 if change == "workers" else 1
+            self.settings["TRACKER_PARALLEL_MIN"] = 0
+
+    def options(self) -> tuple[str, ...]:
+        """The options of every build from now on: the site's, and the settings the steps changed."""
+        return (*self.base, *(f"{k}={json.dumps(v)}" for k, v in self.settings.items()))
 
     def vocabulary(self, change: str) -> None:
         path = self.site.content / ("data/places.yaml" if change == "move Ramadi" else "data/provinces.yaml")
@@ -212,8 +306,11 @@ def small_site(tmp_path_factory) -> tuple[Site, tuple[str, ...], Edits]:
         "DEFAULT_PAGINATION=2",
         f'THEME="{site.root / "theme"}"',
         'SITEURL="https://example.org"',
+        'STATIC_PATHS=["files"]',
     )
-    return site, options, Edits(site)
+    edits = Edits(site)
+    edits.base = options
+    return site, options, edits
 
 
 sequences = settings(
@@ -224,18 +321,18 @@ sequences = settings(
 
 
 @sequences
-@given(sequence=st.lists(st.one_of(steps, READ_ONLY), min_size=1, max_size=6))
+@given(sequence=st.lists(st.one_of(steps, READ_ONLY), min_size=1, max_size=LENGTH))
 def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
     site, options, edits = small_site(tmp_path_factory)
     assert site.build(*options).returncode == 0
     for number, step in enumerate(sequence):
         if step[0] == "read-only":
-            built = build_with_a_read_only_store(site, options, step[1])
+            built = build_with_a_read_only_store(site, edits.options(), step[1])
         else:
             edits.apply(step)
-            built = site.build(*options)
+            built = site.build(*edits.options())
         assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
-        assert_equals_a_clean_build(site, options, sequence, number)
+        assert_equals_a_clean_build(site, edits.options(), sequence, number)
 
 
 def build_with_a_read_only_store(site, options, what: str):
@@ -264,7 +361,7 @@ def build_with_a_read_only_store(site, options, what: str):
     return built
 
 
-@sequences
+@settings(sequences, max_examples=max(EXAMPLES // 10, 1))  # each waits for Pagefind between builds
 @given(sequence=st.lists(steps, min_size=1, max_size=6))
 def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory, sequence):
     """As `make devserver` rebuilds: one Pelican and one settings dict for every build, the store
@@ -273,22 +370,22 @@ def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory,
     background and written by the next rebuild."""
     site, options, edits = small_site(tmp_path_factory)
     settings_ = site.settings(*options)
-    settings_[DEFER_KEY] = True
     instance, builds, search = Pelican(settings_), Builds(), SearchRefresher()
+    session = Session("devserver")
     done = 0
 
     def build_and_index():
         """A rebuild, and when it left search shards to index, the rebuild that writes them once
         they are ready (as the devserver's loop does)."""
         nonlocal done
-        rebuild(instance, settings_, builds, search)
+        rebuild(instance, session, builds, search)
         done += 1
-        if settings_[BUILD_KEY].pending_shards:
+        if session.build.pending_shards:
             assert search.ready.wait(120)
-            settings_[CHANGED_KEY] = set()
-            rebuild(instance, settings_, builds, search)
+            session.changed = set()
+            rebuild(instance, session, builds, search)
             done += 1
-            assert not settings_[BUILD_KEY].pending_shards
+            assert not session.build.pending_shards
         assert builds.number == done  # every rebuild finished without an error
 
     try:
@@ -297,7 +394,7 @@ def test_devserver_rebuilds_in_one_process_equal_a_clean_build(tmp_path_factory,
             for number, step in enumerate(sequence):
                 edits.touched.clear()
                 edits.apply(step)
-                settings_[CHANGED_KEY] = set(edits.touched)
+                session.changed = set(edits.touched)
                 build_and_index()
                 assert_equals_a_clean_build(site, options, sequence, number)
     finally:

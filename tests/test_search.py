@@ -18,10 +18,10 @@ from pelican import Pelican
 from conftest import Site, built_once, entry, indexed_text
 from test_browser import QuietHandler, browser, open_page  # noqa: F401 - `browser` is a fixture
 from test_workflow import tree
-from tracker.build import DEFER_KEY
 from tracker.devserver import Builds, SearchRefresher, rebuild
 from tracker.model.search import document
 from tracker.model.vocabulary import Term
+from tracker.session import Session
 
 AXE_RUN = (
     "async () => (await axe.run(document)).violations.map("
@@ -255,7 +255,7 @@ def test_newest_first_unless_best_match_is_asked_for(served, browser):  # noqa: 
         page.locator("input[name=sort][value=relevance]").check()
         page.wait_for_function("location.search.includes('sort=relevance')")
         page.wait_for_function(
-            "document.querySelector('.search-result h2').textContent === 'Peshmerga hold Bashir'"
+            "document.querySelector('.search-result h2')?.textContent === 'Peshmerga hold Bashir'"
         )  # the entry that says "convoy" six times
     finally:
         context.close()
@@ -347,21 +347,21 @@ def test_the_devserver_indexes_after_reloading_and_ends_equal_to_a_clean_build(t
     site = Site(tmp_path)
     write_entries(site)
     settings_ = site.settings()
-    settings_[DEFER_KEY] = True
     instance, builds, refresher = Pelican(settings_), Builds(), SearchRefresher()
+    session = Session("devserver")
     mosul = site.content / "entries/2014-07-02-mosul.md"
     with contextlib.redirect_stdout(io.StringIO()):
-        rebuild(instance, settings_, builds, refresher)
+        rebuild(instance, session, builds, refresher)
         assert (site.output / "2014/07/02/mosul/index.html").is_file()  # pages first
         assert refresher.ready.wait(60)  # then the index, in the background
-        rebuild(instance, settings_, builds, refresher)
+        rebuild(instance, session, builds, refresher)
         assert "Markets reopened" in indexed_text(site.output)
         mosul.write_text(mosul.read_text().replace("Markets reopened", "Markets reopened near Yarmouk"))
-        rebuild(instance, settings_, builds, refresher)
+        rebuild(instance, session, builds, refresher)
         assert "Yarmouk" in site.html("2014/07/02/mosul/index.html").get_text()
         assert "Yarmouk" not in indexed_text(site.output)  # the index lags the pages
         assert refresher.ready.wait(60)
-        rebuild(instance, settings_, builds, refresher)
+        rebuild(instance, session, builds, refresher)
     assert builds.number == 4 and "Yarmouk" in indexed_text(site.output)
     kept, site.output = site.output, tmp_path / "clean"
     assert site.build("-e", "TRACKER_CACHE=null").returncode == 0

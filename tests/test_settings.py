@@ -126,7 +126,7 @@ def test_every_default_passes_its_own_check(tmp_path):
 
 
 def test_compiled_templates_are_kept_apart_by_the_environment_options_that_change_the_code():
-    from tracker import compiled_templates
+    from tracker.writing.templates import compiled_templates
 
     plain = compiled_templates({"trim_blocks": True})
     escaping = compiled_templates({"trim_blocks": True, "autoescape": True})
@@ -257,8 +257,8 @@ def test_a_function_in_the_settings_counts_by_its_code_the_same_in_every_process
     module = tmp_path / "deskfilters.py"
     script = (
         f"import sys; sys.path[:0] = [{str(ROOT / 'plugins')!r}, {str(tmp_path)!r}]\n"
-        "from tracker.build import settings_digest\nfrom deskfilters import shout\n"
-        "print(settings_digest({'JINJA_FILTERS': {'shout': shout}}))\n"
+        "from tracker.build import settings_digests\nfrom deskfilters import shout\n"
+        "print(settings_digests({'JINJA_FILTERS': {'shout': shout}}))\n"
     )
 
     def digest(seed: str) -> str:

@@ -2,15 +2,15 @@
 entry parser, the map, the keys that say what changed), the entry store, and the output
 folder's state (its lock and marker, what this build plans and writes).
 
-A build is started when Pelican asks for generators and kept in the settings until Pelican is
-done; a devserver keeps its store between builds.
+A build is started when Pelican asks for generators and held by the build session
+(`session.py`) until Pelican is done; a devserver's session keeps the store between builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import inspect
+import json
 import os
 import sys
 import time
@@ -33,11 +33,12 @@ from .model.locations import Locations
 from .model.vocabulary import Vocabulary, load_vocabulary
 from .problems import Reporter
 from .reading import inventory as files
-from .reading.inventory import Inventory, file_status, pelican_settings, take_inventory
+from .reading.inventory import Inventory, file_status, own_discovery, pelican_settings, take_inventory
 from .reading.markup import Renderer
 from .reading.reader import Reading
 from .reading.store import Store, StoreFailed, remove_store
-from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, address_problems, check_settings
+from .session import Session
+from .settings import DEFAULT_EVENT_TYPES, DEFAULT_MAP, INTERNAL, address_problems, check_settings
 from .writing.outfolder import (
     FolderRefused,
     Marker,
@@ -51,15 +52,18 @@ from .writing.outfolder import (
     user_cache_folder,
 )
 
-BUILD_KEY = "TRACKER_BUILD"
-IDENTITY_KEY = "tracker_output_identity"  # lower case: not a setting, kept across a devserver's rebuilds
-STORE_KEY = "tracker_store"  # the store a devserver keeps open between rebuilds
-DEFER_KEY = "tracker_defer"  # set by the devserver: it commits the store and indexes after reloading pages
-CHANGED_KEY = "tracker_changed"  # set by the devserver: the files the watcher saw change since the last build
-FIRST_KEY = "tracker_first"  # set by the devserver: (open pages, tell) to render those first and tell them
-READY_KEY = "tracker_search_ready"  # set by the devserver: search bundles built after the last build
-KEPT_KEY = "tracker_kept"  # the last build's heads and problems, kept by a devserver between builds
 PLUGIN = os.path.dirname(os.path.abspath(__file__))
+# Settings left out of the build key: the tool's own (but whether it publishes, which makes the
+# placeholder address an error), and those that say where or how a build works rather than what
+# it makes (a publish builds into a new folder every time; any number of workers writes the
+# same bytes).
+UNKEYED = (INTERNAL - {"TRACKER_PUBLISHING"}) | {
+    "OUTPUT_PATH",
+    "TRACKER_CACHE",
+    "TRACKER_LOCK",
+    "TRACKER_WORKERS",
+    "TRACKER_PARALLEL_MIN",
+}
 
 
 @dataclass
@@ -77,6 +81,7 @@ class Inputs:
     parse_key: str  # what parsing reads besides an entry's bytes
     render_key: str  # what rendering a body reads besides its text
     build_key: str  # what every output is made with besides the entries (theme, settings, vocabulary ...)
+    parts: dict[str, Any] = field(default_factory=dict)  # the build key's parts (see `build_parts`)
 
     @property
     def root(self) -> str:
@@ -124,6 +129,7 @@ class Build:
     inputs: Inputs
     store: Store
     output: OutputState
+    session: Session
     finished: bool = False
     views: dict[str, str] = field(default_factory=dict)  # entry path -> view digest rendered this build
     pending_shards: dict = field(default_factory=dict)  # shards a deferred build leaves to index
@@ -133,28 +139,24 @@ class Build:
     chrome: str = ""  # what every page's header and footer show
     refused: list[str] = field(default_factory=list)  # entries whose output path was refused
     template_reads: Any = None  # which names each template reads (writing/templates.py)
-    generator: Any = None  # the tracker's generator of this build
     fingerprint: str = ""  # every input's identity ("" when one cannot be told: see `fingerprint`)
     unchanged: bool = False  # nothing changed since the last build: nothing to read, model or write
     statics: str = ""  # a digest of the static files' output paths
     resolved: dict[str, str] = field(default_factory=dict)  # entry path -> where its links led (a digest)
+    said_full: bool = False  # a line said why this build renders every output
 
     def stop(self) -> None:
         """A build that stops before writing: the store as it was (closed unless a devserver keeps
         it open), the output folder unlocked."""
         self.store.rollback()
-        if self.inputs.settings.get(STORE_KEY) is not self.store:
+        if self.session.store is not self.store:
             self.store.close()
         self.output.release()
 
-    @staticmethod
-    def of(settings: dict[str, Any]) -> Build:
-        return settings[BUILD_KEY]
-
     @classmethod
-    def start(cls, settings: dict[str, Any]) -> Build:
+    def start(cls, session: Session, settings: dict[str, Any]) -> Build:
         """Check the settings, load what the build reads, open the store and claim the output."""
-        previous = settings.get(BUILD_KEY)
+        previous = session.build
         if previous is not None:
             previous.output.release()  # a devserver rebuild after a build that died half-way
         reporter = Reporter(check_settings(settings))
@@ -164,18 +166,20 @@ class Build:
         reporter.problems += address_problems(settings)  # fails the build, stops no check
         reporter.quiet = settings["TRACKER_QUIET"]
         scan = None if settings.get("TRACKER_CHECK") else StatusScan(settings["OUTPUT_PATH"])
-        inputs = load_inputs(settings, reporter)
+        if session.discovery is None:
+            session.discovery = own_discovery(settings)
+        inputs = load_inputs(settings, reporter, session.discovery)
         output = OutputState(settings["OUTPUT_PATH"])
         if settings.get("TRACKER_CHECK"):
             store = Store(None)
         else:
-            claim_output(output, settings)
-            store = settings.get(STORE_KEY)
+            claim_output(output, settings, session.identity)
+            store = session.store
             if store is None or store.path != store_path(settings):
                 store = open_store(store_path(settings))
-                if settings.get(DEFER_KEY) and store.path is not None:
-                    settings[STORE_KEY] = store  # a devserver keeps it open between rebuilds
-        build = settings[BUILD_KEY] = cls(inputs, store, output)
+                if session.deferred and store.path is not None:
+                    session.store = store  # a devserver keeps it open between rebuilds
+        build = session.build = cls(inputs, store, output, session)
         try:
             build.take_stock(scan)
         except StoreFailed as failure:
@@ -194,6 +198,7 @@ class Build:
             and output.marker.digest == store.meta("output_state")
             and store.meta("build_key") == self.inputs.build_key
         )
+        self.say_why_full()
         if output.trusted:  # a file removed or edited by hand is written again
             output.known = store.outputs()
             output.altered, output.copied = (
@@ -203,7 +208,7 @@ class Build:
             )
         elif scan is not None:
             scan.wait()  # before any worker is forked
-        if not settings.get("TRACKER_CHECK") and not settings.get(DEFER_KEY):
+        if not settings.get("TRACKER_CHECK") and not self.session.deferred:
             self.fingerprint = fingerprint(self.inputs)
             self.unchanged = bool(
                 output.trusted
@@ -213,12 +218,42 @@ class Build:
                 and not (signals.content_written.receivers or signals.feed_written.receivers)
             )
 
+    def say_why_full(self) -> None:
+        """One line when this build renders every output, and why (not in a check, which writes
+        nothing, nor after a line that already said so, nor for the first build into a folder)."""
+        settings, store = self.inputs.settings, self.store
+        if self.said_full or store.damage or settings.get("TRACKER_CHECK") or self.output.trusted:
+            return
+        if not self.output.marker.exists:
+            return  # a new folder: every build into it is full
+        before = store.meta("build_parts")
+        if store.path is None:
+            why = "no entry store (TRACKER_CACHE is empty)"
+        elif store.fresh:
+            why = "another version of the tracker built this folder last"
+        elif not before:
+            why = "no earlier build of this output folder in the entry store"
+        elif store.meta("build_key") != self.inputs.build_key:
+            why = why_full(json.loads(before), self.inputs.parts) or "what every page is made with changed"
+        elif not self.output.marker.complete:
+            why = "the last build into this output folder did not finish"
+        else:
+            why = "the output folder is not the one the entry store knows (copied or replaced?)"
+        self.say_full(why)
+
+    def say_full(self, why: str) -> None:
+        """Say, once, that this build renders every output, and why."""
+        if not self.said_full and not self.inputs.settings["TRACKER_QUIET"]:
+            print(f"info: full build: {why}", file=sys.stderr, flush=True)
+        self.said_full = True
+
     def restart_store(self, failure: StoreFailed) -> None:
         """The store failed this build: say why, and go on with an empty one (a new file where the
         damaged one was, else one in memory), so that this build reads every file and renders
         every output. Nothing the failed store said is used again."""
         old = self.store
         say_store_failed(old.path, failure)
+        self.said_full = True
         old.rollback()
         old.close()
         store = Store(None)
@@ -228,10 +263,9 @@ class Build:
             except StoreFailed as again:
                 say_store_failed(old.path, again)
         self.store = store
-        settings = self.inputs.settings
-        if STORE_KEY in settings:
-            settings[STORE_KEY] = store if store.path is not None else None
-        settings.pop(KEPT_KEY, None)  # what a devserver kept came from the failed store
+        if self.session.deferred:
+            self.session.store = store if store.path is not None else None
+        self.session.kept = None  # what a devserver kept came from the failed store
         self.output.trusted = False
         self.unchanged = False
 
@@ -253,10 +287,9 @@ class Build:
         if failure.kind == "damaged":
             remove_store(old.path)
         self.store = Store(None)
-        settings = self.inputs.settings
-        if STORE_KEY in settings:
-            settings[STORE_KEY] = None
-        settings.pop(KEPT_KEY, None)
+        if self.session.deferred:
+            self.session.store = None
+        self.session.kept = None
 
 
 def open_store(path: str | None) -> Store:
@@ -305,9 +338,10 @@ def fingerprint(inputs: Inputs) -> str:
     return digest_bytes(*parts)
 
 
-def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
+def load_inputs(settings: dict[str, Any], reporter: Reporter, own: dict[str, list[str]]) -> Inputs:
     """The vocabularies, gazetteer, event types and map named by the settings, the parser built on
-    them, the inventory of entry and page files, and the keys."""
+    them, the inventory of entry and page files (Pelican's discovery pointed at it, from the
+    site's `own` discovery settings), and the keys."""
     slug = site_slugify(settings)
     root = settings["PATH"]
     vocabularies = {
@@ -330,11 +364,11 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
     province_map = load_province_map(settings, vocabularies, reporter)
     folders = settings["TRACKER_ENTRY_PATHS"]
     inventory = take_inventory(root, folders + settings["PAGE_PATHS"], settings["STATIC_PATHS"], reporter)
-    pelican_settings(settings, inventory)
-    files = data_files(settings)
-    code = tree_digest(PLUGIN)
-    versions = versions_digest()
-    settings_part = settings_digest(settings)
+    pelican_settings(settings, inventory, own)
+    parts = build_parts(settings)
+    files = list(parts["data"].values())
+    code, versions = parts["code"], json.dumps(parts["versions"], sort_keys=True)
+    settings_part = json.dumps(parts["settings"], sort_keys=True)
     return Inputs(
         settings,
         reporter,
@@ -354,39 +388,65 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter) -> Inputs:
             repr(settings.get("SUMMARY_MAX_LENGTH")),
             repr(settings.get("SUMMARY_END_SUFFIX")),
         ),
-        digest_bytes("build", code, versions, settings_part, theme_digest(settings), *files),
+        digest_bytes("build", json.dumps(parts, sort_keys=True)),
+        parts,
     )
 
 
-def theme_digest(settings: dict[str, Any]) -> str:
-    """The theme (templates and static files) and the template overrides."""
-    return tree_digest(*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"])
+# The files besides entries and pages that every output may read: vocabularies, map, places, types.
+DATA_FILES = ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES", "TRACKER_EVENT_TYPES")
 
 
-def data_files(settings: dict[str, Any]) -> list[bytes]:
-    """The bytes of the vocabulary, gazetteer, event types and map files (b"" where absent)."""
-    found = []
-    for key in (
-        "TRACKER_PROVINCES",
-        "TRACKER_ACTORS",
-        "TRACKER_MAP",
-        "TRACKER_PLACES",
-        "TRACKER_EVENT_TYPES",
-    ):
-        path = os.path.join(settings["PATH"], settings.get(key) or "")
-        found.append(Path(path).read_bytes() if settings.get(key) and os.path.isfile(path) else b"")
-    return found
+def build_parts(settings: dict[str, Any]) -> dict[str, Any]:
+    """What every output is made with besides the entries, kept apart so that a full build can say
+    what changed: each setting, each file of the theme, the tracker's code, each library's version
+    and each data file, by digest."""
+    root = settings["PATH"]
+    return {
+        "settings": settings_digests(settings),
+        "theme": tree_digests(*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"]),
+        "code": tree_digest(PLUGIN),
+        "versions": library_versions(),
+        "data": {
+            settings.get(key) or key: digest_bytes(
+                Path(root, settings[key]).read_bytes()
+                if settings.get(key) and os.path.isfile(os.path.join(root, settings[key]))
+                else b""
+            )
+            for key in DATA_FILES
+        },
+    }
 
 
-def claim_output(output: OutputState, settings: dict[str, Any]) -> None:
+def why_full(before: dict[str, Any], now: dict[str, Any]) -> str:
+    """What changed between the parts of two build keys, in a few words ("" when nothing did)."""
+    if before.get("code") != now["code"]:
+        return "the tracker's code changed"
+    old, new = before.get("versions", {}), now["versions"]
+    changed = [k for k in sorted(new.keys() | old.keys()) if old.get(k) != new.get(k)]
+    if changed:
+        said = [f"{k} {old.get(k, 'absent')} → {new.get(k, 'absent')}" for k in changed if k != "installed"]
+        return ", ".join(said[:3]) if said else "the installed packages changed"
+    for part, what in (("settings", "setting"), ("data", "data file"), ("theme", "theme file")):
+        old, new = before.get(part, {}), now[part]
+        changed = [k for k in sorted(new.keys() | old.keys()) if old.get(k) != new.get(k)]
+        if changed:
+            names = [k.split(":", 1)[-1] for k in changed] if part == "theme" else changed
+            more = f" and {len(changed) - 2} more" if len(changed) > 2 else ""
+            plural = "s" if len(changed) > 1 else ""
+            return f"{what}{plural} {', '.join(names[:2])}{more} changed"
+    return ""
+
+
+def claim_output(output: OutputState, settings: dict[str, Any], seen: tuple[int, int] | None) -> None:
     """Check the output folder, lock it, and make sure it is the folder this process wrote before
-    (a devserver must not write into a folder that a publish swapped in under it)."""
+    (`seen`: a devserver must not write into a folder that a publish swapped in under it)."""
     try:
         check_output_folder(output.path, settings)
         if settings.get("TRACKER_LOCK", True):
             output.lock = OutputLock(output.path)
             output.lock.acquire("build")
-        seen, now = settings.get(IDENTITY_KEY), folder_identity(output.path)
+        now = folder_identity(output.path)
         if seen and now and seen != now:
             raise FolderRefused(
                 f"output folder '{output.path}' was replaced since this process first wrote it "
@@ -480,14 +540,18 @@ def site_slugify(settings: dict[str, Any]):
 def tree_digest(*folders: str) -> str:
     """A digest of every file's path and bytes under some folders (theme, plugin code), each
     folder by its place in the list."""
-    h = hashlib.blake2b(digest_size=16)
+    return digest_bytes(json.dumps(tree_digests(*folders), sort_keys=True))
+
+
+def tree_digests(*folders: str) -> dict[str, str]:
+    """Each file under some folders (its path led by the folder's place in the list) -> a digest of
+    its bytes."""
+    found = {}
     for number, folder in enumerate(folders):
-        h.update(f"\0folder {number}\0".encode())
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(folder)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()
+                found[f"{number}:{path.relative_to(folder).as_posix()}"] = digest_bytes(path.read_bytes())
+    return found
 
 
 # The libraries whose versions change what a build writes: Pelican and what renders Markdown,
@@ -509,37 +573,37 @@ RENDERING = (
 )
 
 
-def versions_digest() -> str:
+def library_versions() -> dict[str, str]:
     """The Python version, the version of each library that renders the site (wherever it is
-    installed: a virtualenv, Debian's `dist-packages`, a `PYTHONPATH` folder), and the name of
-    every distribution in any folder Python imports from (Markdown extensions, a theme's
+    installed: a virtualenv, Debian's `dist-packages`, a `PYTHONPATH` folder), and a digest of the
+    names of every distribution in any folder Python imports from (Markdown extensions, a theme's
     filters): an upgrade of anything a build may import makes a full build."""
-    found = [sys.version]
+    found = {"Python": sys.version.split()[0]}
     for name in RENDERING:
         try:
-            found.append(f"{name} {metadata.version(name)}")
+            distribution = metadata.distribution(name)
+            found[distribution.metadata["Name"] or name] = distribution.version
         except metadata.PackageNotFoundError:
-            found.append(f"{name} absent")
+            found[name] = "absent"
+    installed = []
     for folder in sys.path:
         try:
             names = os.listdir(folder or os.curdir)
         except OSError:
             continue
-        found += sorted(name for name in names if name.endswith((".dist-info", ".egg-info")))
-    return digest_bytes(*found)
+        installed += sorted(name for name in names if name.endswith((".dist-info", ".egg-info")))
+    found["installed"] = digest_bytes(*installed)
+    return found
 
 
-# Settings that hold this build's state, or say where it works rather than what it makes (a
-# publish builds into a new folder every time): left out of the keys.
-INTERNAL = {BUILD_KEY, "TRACKER_ENTRY_PATHS", "OUTPUT_PATH", "TRACKER_CACHE", "TRACKER_LOCK"}
-
-
-def settings_digest(settings: dict[str, Any]) -> str:
-    """A digest of the settings (the build's own state left out); a function (a Jinja filter, a
-    Markdown extension) counts by the code this process loaded (see `code_identity`)."""
-    return digest_bytes(
-        repr(plain({k: v for k, v in settings.items() if k.isupper() and k not in INTERNAL}, set()))
-    )
+def settings_digests(settings: dict[str, Any]) -> dict[str, str]:
+    """Each setting (the build's own state left out) -> a digest of its value; a function (a Jinja
+    filter, a Markdown extension) counts by the code this process loaded (see `code_identity`)."""
+    return {
+        key: digest_bytes(repr(plain(value, set())))
+        for key, value in sorted(settings.items())
+        if key.isupper() and key not in UNKEYED
+    }
 
 
 def plain(value: Any, seen: set[int]) -> Any:

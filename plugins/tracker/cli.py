@@ -163,6 +163,8 @@ def build(content: str, output: str, conf: str, *extra: str, options: tuple[str,
     """Run Pelican as the `pelican` command does; our plugin prints problems and sets the exit code.
     `extra` settings win over any the options (PELICANOPTS) give with `-e`."""
     given, options = split_extra_settings(options)
+    jobs, options = split_jobs(options)
+    given += jobs
     check_extra_settings(given)
     argv = [content, "-o", output, "-s", conf, *options]
     if given or extra:
@@ -194,6 +196,28 @@ def split_extra_settings(options: tuple[str, ...] | list[str]) -> tuple[list[str
             taking = False
             rest.append(option)
     return given, rest
+
+
+def split_jobs(options: list[str]) -> tuple[list[str], list[str]]:
+    """(`-j N`, `-jN`, `--jobs N` or `--jobs=N` as the setting TRACKER_WORKERS=N, the other
+    options): how many worker processes a build runs (0: one per core)."""
+    found: list[str] = []
+    rest: list[str] = []
+    taking = False
+    for option in options:
+        if taking:
+            found, taking = [f"TRACKER_WORKERS={option}"], False
+        elif option in ("-j", "--jobs"):
+            taking = True
+        elif option.startswith("--jobs="):
+            found = [f"TRACKER_WORKERS={option.partition('=')[2]}"]
+        elif option.startswith("-j") and option[2:].isdigit():
+            found = [f"TRACKER_WORKERS={option[2:]}"]
+        else:
+            rest.append(option)
+    if taking:
+        raise Refused("PELICANOPTS: -j needs a number of workers (0: one per core)")
+    return found, rest
 
 
 def check_extra_settings(items: list[str]) -> None:

@@ -30,7 +30,8 @@ import watchfiles
 from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
-from .build import BUILD_KEY, CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
+from .build import Build
+from .session import Session, hold
 from .writing.search import SearchFailed, index_language, index_shards
 
 LIVE = "/.tracker-live/"  # the devserver's own paths: never a file of the site
@@ -307,31 +308,31 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
     settings_file = os.path.abspath(conf)
     changes = watch(settings_file, settings)
     search = SearchRefresher()
+    session = Session("devserver")
     try:
         while True:
             if instance is not None:  # None: the settings file could not be loaded; wait for a save
-                rebuild(instance, settings, builds, search)
+                rebuild(instance, session, builds, search)
             changed = {os.path.abspath(path) for _, path in next_changes(changes, search.ready)}
             if changed & settings_files(settings_file):
                 forget_modules(settings_files(settings_file))  # helpers beside the settings, read again
                 instance, loaded = load(args)
+                session.discovery = None  # the new settings' own
                 if instance is not None:
                     settings = loaded
                     changes = watch(settings_file, settings)
             elif settings is not None:
-                settings[CHANGED_KEY] = changed  # a rebuild looks at these files only
+                session.changed = changed  # a rebuild looks at these files only
     finally:
         search.stop()  # no Pagefind left running, no scratch folder left behind
 
 
-def rebuild(
-    instance: Any, settings: dict[str, Any], builds: Builds, search: SearchRefresher | None = None
-) -> None:
-    """One build. The pages open in a browser are rendered first and told at once when the build
-    has no error; the rest are told when it is done. With `search`, bundles it finished are
-    written, and shards that changed are indexed in the background."""
+def rebuild(instance: Any, session: Session, builds: Builds, search: SearchRefresher | None = None) -> None:
+    """One build of the devserver's `session`. The pages open in a browser are rendered first and
+    told at once when the build has no error; the rest are told when it is done. With `search`,
+    bundles it finished are written, and shards that changed are indexed in the background."""
     started = time.perf_counter()
-    settings[READY_KEY] = search.take() if search is not None else None
+    session.ready = search.take() if search is not None else None
     told: set[str] = set()
 
     def tell(changed: set[str]) -> None:  # called by the build once the open pages are written
@@ -340,18 +341,21 @@ def rebuild(
             builds.publish(changed)
             print(f"open page reloaded {time.perf_counter() - started:.2f} s after the save", flush=True)
 
-    settings[FIRST_KEY] = (builds.open_pages, tell)
-    previous = settings.get(BUILD_KEY)
+    session.first = (builds.open_pages, tell)
+    previous = session.build
     if previous is not None:
         previous.output.release()
     gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
+    hold(session)
     try:
         instance.run()
     except SystemExit:
         pass  # the settings or the entries have errors, printed already
     except Exception as exc:  # a bug, not the author's input: one line, and the server goes on
         logging.getLogger(__name__).error("rebuild failed: %s: %s", type(exc).__name__, exc)
-    build = settings.get(BUILD_KEY)
+    finally:
+        hold(None)
+    build = session.build
     finished = isinstance(build, Build) and build.finished
     if finished and not build.inputs.reporter.count("error"):
         builds.publish(build.output.changed - told)
@@ -365,13 +369,11 @@ def rebuild(
         build.save_store()  # once the pages have been told
     elif isinstance(build, Build):  # the next build reads every file again, from the store as it was
         build.store.rollback()
-        settings.pop(KEPT_KEY, None)
+        session.kept = None
     if finished:
         if search is not None and build.pending_shards:
-            search.index(build.pending_shards, index_language(settings))
-    settings.pop(READY_KEY, None)
-    settings.pop(FIRST_KEY, None)
-    settings.pop(CHANGED_KEY, None)
+            search.index(build.pending_shards, index_language(instance.settings))
+    session.given_once()
     gc.enable()
     gc.collect()
 
@@ -384,7 +386,6 @@ def load(args: Any) -> tuple[Any, Any]:
     except Exception as exc:
         print(f"{args.settings}: error: settings not loaded ({type(exc).__name__}: {exc})", flush=True)
         return None, None
-    settings[DEFER_KEY] = True
     return instance, settings
 
 

@@ -20,7 +20,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from .build import CHANGED_KEY, DEFER_KEY, FIRST_KEY, KEPT_KEY, READY_KEY, Build
+from .build import Build
 from .model.digests import digest_bytes
 from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
@@ -37,8 +37,11 @@ from .reading.changes import find_changes, load_records
 from .reading.markup import Renderer, TimedOut
 from .reading.reader import read_row
 from .reading.store import StoreFailed
+from .session import Session, current
+from .workers import worker_count
 from .writing.fragments import Fragments
-from .writing.outputs import FOLLOWED, Outputs
+from .writing.outputs import Outputs
+from .writing.pagetypes import registry
 from .writing.render import render_all
 from .writing.search import SearchFailed, document_name, index_language, index_shards, shard_files
 from .writing.templates import TemplateFailed, TemplateReads, check_templates
@@ -48,9 +51,20 @@ from .writing.writer import write_bytes
 class TrackerGenerator(Generator):
     """Reads the entries, models the site, and writes every page the model makes."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.session: Session = current()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def build(self) -> Build:
+        """The build running (its session's)."""
+        build = self.session.build
+        assert build is not None  # a generator is made once a build has started
+        return build
+
     def generate_context(self) -> None:
-        build = Build.of(self.settings)
-        build.generator = self
+        build = self.build
+        self.session.generator = self
         found = len(build.inputs.reporter.problems)
         self._modelled = (found, found)  # the problems `model` added: problems[start:end]
         try:
@@ -68,7 +82,7 @@ class TrackerGenerator(Generator):
             for page in self.context.get(key, ()) or ()
         ]
         return (
-            {f"{name}.html" for name in FOLLOWED}
+            {f"{name}.html" for name in registry.TEMPLATES}
             | {"entry_item.html"}
             | {f"{getattr(page, 'template', 'page')}.html" for page in pages}
             | {"page.html"}
@@ -77,11 +91,11 @@ class TrackerGenerator(Generator):
     def stop(self, failure: TemplateFailed) -> None:
         """A template failed: its one line, and the build stops (nothing more is written)."""
         print(failure, file=sys.stderr, flush=True)
-        Build.of(self.settings).stop()
+        self.build.stop()
         raise SystemExit(1) from None
 
     def _context(self) -> None:
-        build = Build.of(self.settings)
+        build = self.build
         if build.unchanged:  # pages may still link entries: by their paths and URLs, as last built
             for relative, url in json.loads(build.store.meta("links", "[]")):
                 self.add_source_path(_Kept(relative, url))
@@ -119,7 +133,7 @@ class TrackerGenerator(Generator):
         """Model the site again from the files alone, after the store failed. The problems the
         model found are found again; those found after it (output paths) are kept, unless the
         caller finds them again too (`keep_later` False)."""
-        build = Build.of(self.settings)
+        build = self.build
         problems = build.inputs.reporter.problems
         start, end = self._modelled
         later = problems[end:] if keep_later else []
@@ -139,14 +153,15 @@ class TrackerGenerator(Generator):
 
     def model(self) -> None:
         """Find what changed, apply it to the lists, and model the site."""
-        build = Build.of(self.settings)
+        build = self.build
         inputs, store = build.inputs, build.store
         self._modelled = (len(inputs.reporter.problems), len(inputs.reporter.problems))
         pages = tuple(os.path.join(inputs.root, p) for p in inputs.settings["PAGE_PATHS"])
         entry_files = [
             p for p in inputs.inventory.sources if not p.startswith(tuple(f + os.sep for f in pages))
         ]
-        kept = self.settings.get(KEPT_KEY)  # a devserver's last build, if it read under the same keys
+        session = self.session
+        kept = session.kept  # a devserver's last build, if it read under the same keys
         kept = kept[1] if kept and kept[0] == (inputs.parse_key, store.path) else None
         self.changes = changes = find_changes(
             entry_files,
@@ -155,12 +170,13 @@ class TrackerGenerator(Generator):
             inputs.build_key,
             self.fragments.make,
             inputs.vocabularies,
-            self.settings["TRACKER_PARALLEL_READING_MIN"],
+            self.settings["TRACKER_PARALLEL_MIN"],
+            worker_count(self.settings["TRACKER_WORKERS"]),
             kept,
-            self.settings.get(CHANGED_KEY) if kept is not None else None,
+            session.changed if kept is not None else None,
             keep_last_good=not self.settings.get("TRACKER_STRICT") and not self.settings.get("TRACKER_CHECK"),
         )
-        self.settings.pop(KEPT_KEY, None)  # kept again once this build finishes (see `report`)
+        session.kept = None  # kept again once this build finishes (see `bridge.report`)
         inputs.reporter.problems.extend(changes.problems)
         # The entries the last build kept: of two with one slug, the one it kept keeps it (a new
         # file that takes an existing entry's slug is the one in error, whatever its name).
@@ -174,7 +190,7 @@ class TrackerGenerator(Generator):
         # workers would each copy it): the entries as they were, and the rows as read.
         changes.old, changes.new, changes.problems = {}, {}, []
         changes.rows = {}
-        if not self.settings.get(DEFER_KEY):
+        if not session.deferred:
             changes.known = {}  # a devserver keeps it for its next build
         self.site = Site(
             self.lists,
@@ -190,13 +206,17 @@ class TrackerGenerator(Generator):
         build.chrome = chrome_digest(self.context)
         if build.chrome != store.meta("chrome"):
             self.plan.full = True  # every page's header or footer changed
+            if store.meta("chrome") and not self.settings.get("TRACKER_CHECK"):
+                build.say_full(
+                    "every page's header or footer changed (the site's pages, feeds, places or data)"
+                )
         for head in self.lists.heads.values():
             self.add_source_path(_Linked(head, inputs.root))
         self._modelled = (self._modelled[0], len(inputs.reporter.problems))
 
     def links(self) -> list[tuple[str, str]]:
         """(path in the content folder, URL) of every entry, as pages' `{filename}` links find them."""
-        root = Build.of(self.settings).inputs.root
+        root = self.build.inputs.root
         found = [_Linked(head, root) for head in self.lists.heads.values()]
         return [(linked.get_relative_source_path(), linked.url) for linked in found]
 
@@ -223,7 +243,7 @@ class TrackerGenerator(Generator):
 
     def _slug_line(self, path: str) -> int:
         """The line of an entry's slug (its title's when it has none), for a message about it."""
-        build = Build.of(self.settings)
+        build = self.build
         try:
             record = build.store.column("record", [path]).get(path)
         except StoreFailed:  # the next use of the store will say so: the file says it too
@@ -233,7 +253,7 @@ class TrackerGenerator(Generator):
     def records(self, paths: list[str], bodies: bool = True) -> dict[str, EntryRecord]:
         """Whole records by path, from the store (which holds this build's reading too); without
         `bodies`, their HTML is left empty. StoreFailed when one is missing."""
-        build = Build.of(self.settings)
+        build = self.build
         inputs = build.inputs
         heads, zone = self.lists.heads, inputs.parser.timezone
         found = load_records(build.store, paths, inputs.vocabularies, zone, heads, bodies)
@@ -242,7 +262,7 @@ class TrackerGenerator(Generator):
 
     def items(self, paths: list[str]) -> dict[str, str]:
         """List items by path."""
-        found = Build.of(self.settings).store.column("item", paths)
+        found = self.build.store.column("item", paths)
         _all_there(paths, found, "list item")
         return found
 
@@ -258,7 +278,7 @@ class TrackerGenerator(Generator):
         from .model.dataset import exports
 
         heads = list(self.lists.published())
-        rows = Build.of(self.settings).store.column("export")  # every row in one pass, then in order
+        rows = self.build.store.column("export")  # every row in one pass, then in order
         _all_there([h.path for h in heads], rows, "export row")
         return exports([rows[h.path] for h in heads if rows.get(h.path)])
 
@@ -267,7 +287,7 @@ class TrackerGenerator(Generator):
         description = term.fields.get("description") if term.known else None
         if not description:
             return ""
-        inputs = Build.of(self.settings).inputs
+        inputs = self.build.inputs
         vocabulary = inputs.vocabularies[kind]
         try:
             (html,), removed = Renderer(self.settings).html(str(description))
@@ -322,12 +342,12 @@ class TrackerGenerator(Generator):
 
     @property
     def build_slugify(self) -> Any:
-        return Build.of(self.settings).inputs.slugify
+        return self.build.inputs.slugify
 
     def _files(self) -> dict[str, str]:
         """The URL of every entry and page that is written, by its path in the content folder."""
         if getattr(self, "_file_urls", None) is None:
-            root = Build.of(self.settings).inputs.root
+            root = self.build.inputs.root
             found = {
                 path.replace(os.sep, "/"): item.url
                 for path, item in self.context.get("generated_content", {}).items()
@@ -357,7 +377,7 @@ class TrackerGenerator(Generator):
         planner = getattr(self, "planner", None)
         if planner is None or self.plan.full:
             return now
-        before = json.loads(Build.of(self.settings).store.meta("resolved", "{}"))
+        before = json.loads(self.build.store.meta("resolved", "{}"))
         for path in sorted(set(now) | set(before)):
             head = self.lists.heads.get(path)
             if head is not None and now.get(path) != before.get(path):
@@ -368,7 +388,7 @@ class TrackerGenerator(Generator):
         return now
 
     def generate_output(self, writer: Any) -> None:
-        if Build.of(self.settings).unchanged:
+        if self.build.unchanged:
             return
         try:
             try:
@@ -381,7 +401,7 @@ class TrackerGenerator(Generator):
             self.stop(failure)
 
     def _generate_output(self) -> None:
-        build = Build.of(self.settings)
+        build = self.build
         outputs = self.outputs()
         build.resolved = self.relink()
         if self.site.shard_order != json.loads(build.store.meta("shard_order", "[]")):
@@ -394,19 +414,20 @@ class TrackerGenerator(Generator):
         if altered:  # what was removed or edited by hand is written again
             chosen = set(map(id, dirty))
             dirty = [o for o in self.all_outputs if id(o) in chosen or o.save_as in altered]
-        first = self.settings.get(FIRST_KEY)
+        first = self.session.first
         if first is not None:  # the devserver: the pages open in a browser first, and tell them
             open_pages, tell = first
             shown = [o for o in dirty if o.save_as.replace(os.sep, "/") in open_pages]
-            changed = render_all(outputs, shown, self.output_path, parallel=False)
+            changed = render_all(outputs, shown, self.output_path)
             build.output.changed |= changed
             if not build.inputs.reporter.count("error"):
                 tell(changed)
             dirty = [o for o in dirty if o not in shown]
-        parallel = self.plan.full and len(dirty) > 200
-        if parallel:  # what the workers read is committed, and each opens the store again
+        many = self.plan.full and len(dirty) >= max(1, self.settings["TRACKER_PARALLEL_MIN"])
+        workers = worker_count(self.settings["TRACKER_WORKERS"]) if many else 1
+        if workers > 1:  # what the workers read is committed, and each opens the store again
             build.store.commit()
-        changed = render_all(outputs, dirty, self.output_path, parallel, in_worker=build.store.reopen)
+        changed = render_all(outputs, dirty, self.output_path, workers, in_worker=build.store.reopen)
         build.output.changed |= changed
         build.output.produced |= {o.save_as for o in self.all_outputs}
         self._write_search(build)
@@ -435,7 +456,7 @@ class TrackerGenerator(Generator):
 
     def _changed_views(self) -> set[str]:
         """Entries whose view (neighbours, related entries) is not what their page last showed."""
-        build = Build.of(self.settings)
+        build = self.build
         suspects = [p for p in self.plan.suspects if p in self.lists.heads and self.lists.heads[p].published]
         if self.plan.full:
             suspects = [h.path for h in self.lists.published()]
@@ -486,13 +507,13 @@ class TrackerGenerator(Generator):
             output.produced |= {os.path.normpath(p) for p in files}
             build.shards[name] = (digests[name], sorted(os.path.normpath(p) for p in files))
 
-        ready = self.settings.get(READY_KEY) or {}
+        ready = self.session.ready or {}
         for name in sorted(dirty):
             if name in ready and ready[name][0] == digests[name]:
                 write(name, ready[name][1])  # indexed by a devserver after the last build
         waiting = sorted(name for name in dirty if name not in ready or ready[name][0] != digests[name])
         lang = index_language(self.settings)
-        if waiting and self.settings.get(DEFER_KEY):
+        if waiting and self.session.deferred:
             build.pending_shards = {
                 name: (digests[name], self._documents(shards[name], name, lang)) for name in waiting
             }

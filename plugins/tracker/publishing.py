@@ -29,12 +29,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 
+from .workers import SIGNALS
 from .writing.outfolder import MARKER, read_marker
 
 FRESH = ".{name}.new-"  # a new build (a leftover one is removed)
 PARKED = ".{name}.parked"  # the last site, while the new one is moved in without the exchange
 LEGACY = ".{name}.old"  # what an earlier version of this tool left aside (never deleted)
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Refused(Exception):
@@ -68,13 +68,6 @@ def interruptible():
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def default_signals() -> None:
-    """Give SIGINT, SIGTERM and SIGHUP their default handling (in a worker process, which the
-    parent stops with SIGTERM when its work is done)."""
-    for signum in SIGNALS:
-        signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
 
 
 @contextlib.contextmanager

@@ -316,9 +316,11 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_CACHE": _plugin(
         cache_setting, "auto"
     ),  # "auto": a file per output folder in the user's cache folder
-    "TRACKER_PARALLEL_READING_MIN": _plugin(
+    "TRACKER_PARALLEL_MIN": _plugin(
         whole_number(0), 200
-    ),  # read in two processes from this many files
+    ),  # read or render in worker processes from this many files or outputs
+    # worker processes that read and render (0: one per core; `-j N` on the command line)
+    "TRACKER_WORKERS": _plugin(whole_number(0), 0),
     "TRACKER_MARKDOWN_TIME_LIMIT": _plugin(
         seconds, 5
     ),  # seconds to render one entry's Markdown; None: no limit
@@ -430,7 +432,7 @@ SCHEMA: dict[str, Setting] = {
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
-INTERNAL = {"TRACKER_BUILD", "TRACKER_ENTRY_PATHS", "TRACKER_PUBLISHING"}
+INTERNAL = {"TRACKER_ENTRY_PATHS", "TRACKER_PUBLISHING"}
 OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_", "PLACE_", "PLACES_")
 
 

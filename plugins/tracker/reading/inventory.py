@@ -170,16 +170,18 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
 
 
-def pelican_settings(settings: dict[str, Any], inventory: Inventory) -> None:
+DISCOVERY = ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES")
+
+
+def own_discovery(settings: dict[str, Any]) -> dict[str, list[str]]:
+    """The site's own discovery settings, before `pelican_settings` changes them."""
+    return {key: list(settings[key]) for key in DISCOVERY}
+
+
+def pelican_settings(settings: dict[str, Any], inventory: Inventory, own: dict[str, list[str]]) -> None:
     """Point Pelican's discovery at the inventory's files: the same ignore rule, no second walk
-    through a folder link. The site's own settings are kept aside, so that rebuilds start from them."""
-    own = settings.setdefault(
-        "tracker_own_discovery",
-        {
-            key: list(settings[key])
-            for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES")
-        },
-    )
+    through a folder link. `own` is the site's own settings (`own_discovery`), which a devserver
+    keeps aside so that its rebuilds start from them."""
     settings["IGNORE_FILES"] = own["IGNORE_FILES"] + [p for p in IGNORE_FILES if p not in own["IGNORE_FILES"]]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
         settings[key] = own[key] + list(inventory.excluded)

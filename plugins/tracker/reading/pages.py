@@ -20,6 +20,10 @@ class PageReader(BaseReader):
 
     enabled = True
     file_extensions = list(SOURCE_SUFFIXES)
+    # Given by the bridge for each build: the entry parser (pages share its rules) and the build's
+    # reporter, which collects the pages' problems.
+    parser: Any = None
+    reporter: Reporter = Reporter()
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
@@ -27,10 +31,7 @@ class PageReader(BaseReader):
 
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""
-        from ..build import Build
-
-        build = Build.of(self.settings)
-        parser = replace(build.inputs.parser, reporter=Reporter())
+        parser = replace(self.parser, reporter=Reporter())
         try:
             data = read_source(source_path)
             with time_limit(self._renderer.front_matter_limit):
@@ -54,7 +55,7 @@ class PageReader(BaseReader):
         except RecursionError:
             parser.reporter.error(source_path, 0, "the Markdown is nested too deeply to render")
             page = None
-        build.inputs.reporter.problems.extend(parser.reporter.problems)
+        self.reporter.problems.extend(parser.reporter.problems)
         if page is None:
             return None, {"status": "skip"}
         metadata: dict[str, Any] = {

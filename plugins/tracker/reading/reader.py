@@ -7,11 +7,11 @@ the row so that an unchanged file still shows its problems on every build.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from pelican.utils import truncate_html_words
@@ -23,7 +23,7 @@ from ..model.locations import Locations
 from ..model.record import EntryRecord, make_head, record_to_json
 from ..model.yamlnodes import YAMLProblem
 from ..problems import Problem, Reporter
-from ..publishing import default_signals
+from ..workers import in_workers, split
 from .inventory import read_source
 from .markup import Renderer, TimedOut, time_limit
 from .store import Row
@@ -191,28 +191,17 @@ def _row(path: str, digest: str, reading: Reading, problems: list[Problem]) -> R
     )
 
 
-# Work in worker processes: each worker gets the work function once, by fork (never pickled).
-_worker: dict[str, Any] = {}
+def worker_pool(jobs: list, work: Callable[[Any], Any], parallel_from: int, workers: int) -> Iterator[Any]:
+    """`work(job)` for every job, in order: in `workers` worker processes when there are at least
+    `parallel_from` jobs, else here."""
+    if len(jobs) < max(parallel_from, 1):
+        workers = 1
+    for results in in_workers(split(jobs, workers * ROUNDS), partial(_each, work), workers):
+        yield from results
 
 
-def _start_worker(work: Callable[[Any], Any]) -> None:
-    default_signals()  # the parent turns signals into exceptions; a worker just stops
-    _worker["work"] = work
+ROUNDS = 4  # shares per worker: a worker that ends early takes another
 
 
-def _in_worker(job: Any) -> Any:
-    return _worker["work"](job)
-
-
-def worker_pool(
-    jobs: list, work: Callable[[Any], Any], parallel_from: int, workers: int = 2
-) -> Iterator[Any]:
-    """`work(job)` for every job, in order: in worker processes when there are at least
-    `parallel_from` jobs and the machine has two cores, else here."""
-    if len(jobs) < max(parallel_from, 1) or (os.cpu_count() or 1) < 2:
-        for job in jobs:
-            yield work(job)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, os.cpu_count() or 1), _start_worker, (work,)) as pool:
-        yield from pool.imap(_in_worker, jobs, chunksize=16)
+def _each(work: Callable[[Any], Any], jobs: list) -> list:
+    return [work(job) for job in jobs]

@@ -16,7 +16,6 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from ..build import Build
 from .outfolder import SCRATCH
 from .templates import TemplateFailed, rendered
 
@@ -56,7 +55,11 @@ def replace_file(path: str, data: bytes, output_path: str) -> None:
 
 class TrackerWriter(Writer):
     """Pelican's writer, for the pages Pelican writes (the site's pages): a file is written only when
-    its bytes change, a second write to one path is skipped (reported before writing)."""
+    its bytes change, a second write to one path is skipped (reported before writing). The bridge
+    gives each build's writer the build's account of its output folder."""
+
+    output: Any = None  # the build's OutputState: what it wrote and kept
+    unchanged: bool = False  # nothing changed since the last build: write nothing
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
@@ -75,10 +78,9 @@ class TrackerWriter(Writer):
         **kwargs,
     ):
         """Pelican's write_file, through `write_bytes`."""
-        build = Build.of(self.settings)
-        if not name or build.unchanged:  # nothing changed: the page is as the last build wrote it
+        if not name or self.unchanged:  # nothing changed: the page is as the last build wrote it
             return
-        output = build.output
+        output = self.output
         relative = os.path.normpath(name)
         if relative in self._claimed and not override_output:
             return

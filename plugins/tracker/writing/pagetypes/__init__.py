@@ -1,0 +1,1 @@
+"""Page types: one module each (see base.py), collected by registry.py."""
