@@ -276,3 +276,14 @@ def test_a_function_in_the_settings_counts_by_its_code_the_same_in_every_process
     assert digest("1") != first  # a value the function reads
     module.write_text("WORDS = {'alpha', 'beta', 'gamma'}\ndef shout(text):\n    return text not in WORDS\n")
     assert digest("1") != first  # its code
+
+
+def test_jobs_on_the_command_line_set_the_number_of_workers():
+    from tracker.cli import Refused, split_jobs
+
+    assert split_jobs(["-j", "4", "-q"]) == (["TRACKER_WORKERS=4"], ["-q"])
+    assert split_jobs(["-j1"]) == (["TRACKER_WORKERS=1"], [])
+    assert split_jobs(["--jobs=0", "-D"]) == (["TRACKER_WORKERS=0"], ["-D"])
+    assert split_jobs(["-q"]) == ([], ["-q"])
+    with pytest.raises(Refused):
+        split_jobs(["-j"])
