@@ -696,3 +696,29 @@ def test_nothing_of_the_build_goes_through_the_settings_or_reaches_a_template(si
     state = {"Build", "Store", "Session", "TrackerGenerator", "OutputState", "Inputs"}
     assert not [k for k, v in context.items() if v in state]
     assert not {"tracker_store", "tracker_kept", "tracker_defer", "TRACKER_BUILD"} & context.keys()
+
+
+def test_pelicans_own_rebuilds_share_one_session(site):
+    """`make regenerate` (pelican -r) runs again and again with one settings dict."""
+    from pelican import Pelican
+
+    write_site(site, 4)
+    os.symlink(site.content / "entries", site.content / "entries/again")  # a loop: excluded
+    settings = site.settings()
+    runs = []
+    for _ in range(3):
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            Pelican(settings).run()
+        runs.append((stderr.getvalue(), list(settings["ARTICLE_EXCLUDES"])))
+    assert runs[1] == runs[2] and runs[0][1] == runs[1][1]  # the excludes do not grow
+    assert "full build" not in runs[1][0] + runs[2][0]
+    swapped = site.output.with_name("swapped")
+    shutil.copytree(site.output, swapped)
+    shutil.rmtree(site.output)
+    swapped.rename(site.output)  # as a publish swaps a folder in
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        with pytest.raises(SystemExit):
+            Pelican(settings).run()
+    assert "was replaced since this process first wrote it" in stderr.getvalue()

@@ -454,3 +454,24 @@ def test_a_name_the_boundaries_give_two_provinces_names_neither_and_a_name_beats
         "Харківська область",
         "Q170666",
     )
+
+
+def test_a_worker_says_where_it_failed_and_an_error_that_cannot_come_back_whole_still_does():
+    import pytest
+
+    from tracker.model.yamlnodes import YAMLProblem
+    from tracker.workers import WorkerTraceback, in_workers
+
+    def work(share):
+        raise YAMLProblem(3, "bad")  # its arguments are not what pickling gives back
+
+    with pytest.raises(RuntimeError) as raised:
+        list(in_workers([[1], [2]], work, 2))
+    assert "YAMLProblem" in str(raised.value) and isinstance(raised.value.__cause__, WorkerTraceback)
+
+    def fails(share):
+        return {}[share[0]]
+
+    with pytest.raises(KeyError) as missing:
+        list(in_workers([[1], [2]], fails, 2))
+    assert "in fails" in str(missing.value.__cause__)  # the worker's traceback

@@ -106,3 +106,28 @@ def test_every_page_type_answers_only_for_changes_the_planner_names():
         assert page_type.changes == KNOWN_CHANGES, (
             f"{page_type.kind} says nothing of {KNOWN_CHANGES - page_type.changes}"
         )
+
+
+def test_a_registered_page_type_whose_code_changes_makes_a_full_build_that_says_so(
+    site, registered, tmp_path
+):
+    from test_workflow import tree
+
+    registered(LATEST)
+    write_site(site, 5)
+    assert site.build().returncode == 0
+
+    def render_titles(model, output):
+        """The titles only."""
+        return json.dumps([h.title for h in model.site.lists.newest(SITE)[: model.size]]).encode()
+
+    registry.PAGE_TYPES = tuple(t for t in registry.PAGE_TYPES if t is not LATEST)
+    registered(
+        PageType("latest", latest_outputs, render_titles, unmoved_by=KNOWN_CHANGES, dirty=latest_dirty)
+    )
+    result = site.build()
+    assert "info: full build: page type latest changed" in result.stderr.splitlines()
+    assert json.loads((site.output / "latest.json").read_text())[0] == "Entry 4"
+    kept, site.output = site.output, tmp_path / "clean"
+    assert site.build("-e", "TRACKER_CACHE=null").returncode == 0
+    assert tree(kept) == tree(site.output)

@@ -51,6 +51,7 @@ from .writing.outfolder import (
     read_marker,
     user_cache_folder,
 )
+from .writing.pagetypes import registry
 
 PLUGIN = os.path.dirname(os.path.abspath(__file__))
 # Settings left out of the build key: the tool's own (but whether it publishes, which makes the
@@ -238,7 +239,7 @@ class Build:
         elif not self.output.marker.complete:
             why = "the last build into this output folder did not finish"
         else:
-            why = "the output folder is not the one the entry store knows (copied or replaced?)"
+            why = "the output folder is not as the entry store last knew it"
         self.say_full(why)
 
     def say_full(self, why: str) -> None:
@@ -406,6 +407,7 @@ def build_parts(settings: dict[str, Any]) -> dict[str, Any]:
         "settings": settings_digests(settings),
         "theme": tree_digests(*settings.get("THEME_TEMPLATES_OVERRIDES", []), settings["THEME"]),
         "code": tree_digest(PLUGIN),
+        "page types": page_type_digests(),
         "versions": library_versions(),
         "data": {
             settings.get(key) or key: digest_bytes(
@@ -418,6 +420,17 @@ def build_parts(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def page_type_digests() -> dict[str, str]:
+    """Each page type a site's own plugin registered (see writing/pagetypes/registry.py) -> what
+    its functions run (the tracker's own are in its code's digest)."""
+    own = "tracker."
+    return {
+        page_type.kind: digest_bytes(repr(plain(list(vars(page_type).values()), set())))
+        for page_type in registry.PAGE_TYPES
+        if not page_type.render.__module__.startswith(own)
+    }
+
+
 def why_full(before: dict[str, Any], now: dict[str, Any]) -> str:
     """What changed between the parts of two build keys, in a few words ("" when nothing did)."""
     if before.get("code") != now["code"]:
@@ -425,9 +438,19 @@ def why_full(before: dict[str, Any], now: dict[str, Any]) -> str:
     old, new = before.get("versions", {}), now["versions"]
     changed = [k for k in sorted(new.keys() | old.keys()) if old.get(k) != new.get(k)]
     if changed:
-        said = [f"{k} {old.get(k, 'absent')} → {new.get(k, 'absent')}" for k in changed if k != "installed"]
-        return ", ".join(said[:3]) if said else "the installed packages changed"
-    for part, what in (("settings", "setting"), ("data", "data file"), ("theme", "theme file")):
+        said = [
+            f"{k} {old.get(k, 'absent')} → {new.get(k, 'absent')}"
+            for k in changed
+            if k not in ("installed", "Python build")
+        ]
+        return ", ".join(said[:3]) if said else "the installed packages or Python changed"
+    parts = (
+        ("page types", "page type"),
+        ("settings", "setting"),
+        ("data", "data file"),
+        ("theme", "theme file"),
+    )
+    for part, what in parts:
         old, new = before.get(part, {}), now[part]
         changed = [k for k in sorted(new.keys() | old.keys()) if old.get(k) != new.get(k)]
         if changed:
@@ -578,7 +601,7 @@ def library_versions() -> dict[str, str]:
     installed: a virtualenv, Debian's `dist-packages`, a `PYTHONPATH` folder), and a digest of the
     names of every distribution in any folder Python imports from (Markdown extensions, a theme's
     filters): an upgrade of anything a build may import makes a full build."""
-    found = {"Python": sys.version.split()[0]}
+    found = {"Python": sys.version.split()[0], "Python build": digest_bytes(sys.version)}
     for name in RENDERING:
         try:
             distribution = metadata.distribution(name)

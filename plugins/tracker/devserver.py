@@ -317,12 +317,13 @@ def rebuild_forever(content: str, output: str, conf: str, builds: Builds) -> Non
             if changed & settings_files(settings_file):
                 forget_modules(settings_files(settings_file))  # helpers beside the settings, read again
                 instance, loaded = load(args)
-                session.discovery = None  # the new settings' own
+                session.discovery = session.kept = session.changed = None  # the new settings' own
                 if instance is not None:
                     settings = loaded
                     changes = watch(settings_file, settings)
             elif settings is not None:
-                session.changed = changed  # a rebuild looks at these files only
+                # A rebuild looks at these files only (all of them since the last build that ran).
+                session.changed = (session.changed or set()) | changed
     finally:
         search.stop()  # no Pagefind left running, no scratch folder left behind
 
@@ -345,6 +346,7 @@ def rebuild(instance: Any, session: Session, builds: Builds, search: SearchRefre
     previous = session.build
     if previous is not None:
         previous.output.release()
+    session.build = None  # a build that stops before it starts is not taken for the last one
     gc.disable()  # a rebuild allocates much and frees little: collect after the pages are told
     hold(session)
     try:

@@ -227,6 +227,7 @@ class TrackerGenerator(Generator):
             if head is not None:
                 self.lists.remove(head)
         self.plan.full = True
+        self.build.say_full("an entry's output path is refused")
         self._exports = None
         self.site = Site(
             self.lists,
@@ -603,6 +604,10 @@ def plan_changes(
     settings = build.inputs.settings
     slugify = build.inputs.slugify
     if full or not build.output.trusted or build.store.meta("refused", "[]") != "[]":
+        if full and old:
+            build.say_full("the entry store could not say what changed")
+        elif build.output.trusted and new:
+            build.say_full("the last build refused an entry's output path")
         return SiteLists(slugify).build(new.values()), Plan(full=True), None
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
@@ -621,6 +626,7 @@ def plan_changes(
     plan = planner.plan
     if any(_respelt(spelling, unknown_name(lists, *name)) for name, spelling in spelt.items()):
         plan.full = True  # every page that shows the name (rare: see `unknown_name`)
+        build.say_full("a name no vocabulary knows is now spelt as another entry spells it")
     now = _span(lists)
     if now != span:  # a month's calendar marks the days without an entry inside the site's span
         plan.months |= months_between(span[1], now[1]) | months_between(span[0], now[0])

@@ -56,6 +56,9 @@ def mode_of(settings: dict[str, Any]) -> str:
 
 _held: Session | None = None  # a devserver's session, used by every build it runs
 _running: Session | None = None  # the session of the build running (Pelican runs one at a time)
+# The last build's settings and session: `pelican -r` (make regenerate) runs again and again with
+# one settings dict, and its builds share a session as a devserver's do.
+_last: tuple[dict[str, Any], Session] | None = None
 
 
 def hold(session: Session | None) -> None:
@@ -66,8 +69,14 @@ def hold(session: Session | None) -> None:
 
 def begin(settings: dict[str, Any]) -> Session:
     """The session of a build that starts: the one held, else a new one for the settings' mode."""
-    global _running
-    _running = _held if _held is not None else Session(mode_of(settings))
+    global _running, _last
+    if _held is not None:
+        _running = _held
+    elif _last is not None and _last[0] is settings:
+        _running = _last[1]
+    else:
+        _running = Session(mode_of(settings))
+    _last = (settings, _running)
     return _running
 
 

@@ -110,32 +110,53 @@ def in_workers(
 
 
 def _fork(share: list, work: Callable[[list], Any], in_worker: Callable[[], None] | None) -> tuple[int, int]:
-    """Fork a worker that does `share`, writes (ok, result or exception) on a pipe and leaves
-    without cleaning up; (the pipe's read end, its pid)."""
+    """Fork a worker that does `share`, writes (ok, result or exception, traceback) on a pipe and
+    leaves without cleaning up, whatever happens (it never returns into the build's code); (the
+    pipe's read end, its pid)."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:
+    if pid != 0:
+        os.close(write)
+        return read, pid
+    status = 1
+    try:
         os.close(read)
-        status = 0
+        default_signals()
         try:
-            default_signals()
             if in_worker is not None:
                 in_worker()
-            said = pickle.dumps((True, work(share)), pickle.HIGHEST_PROTOCOL)
+            said = pickle.dumps((True, work(share), ""), pickle.HIGHEST_PROTOCOL)
+            status = 0
         except BaseException as error:
-            status = 1
-            try:
-                said = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
-            except Exception:  # an exception that does not pickle: what it said
-                said = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+            said = _failure(error, traceback.format_exc())
         with os.fdopen(write, "wb") as stream:
             stream.write(said)
+    finally:
         os._exit(status)
-    os.close(write)
-    return read, pid
+
+
+def _failure(error: BaseException, trace: str) -> bytes:
+    """What a worker says of an exception: the exception itself when it comes back whole from
+    pickling, else what it said; with the worker's traceback."""
+    try:
+        said = pickle.dumps((False, error, trace), pickle.HIGHEST_PROTOCOL)
+        pickle.loads(said)
+        return said
+    except Exception:
+        return pickle.dumps((False, RuntimeError(trace), trace))
+
+
+class WorkerTraceback(Exception):
+    """Where in a worker process an exception was raised (its `__cause__`)."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0])
 
 
 def _outcome(said: bytes) -> tuple[bool, Any]:
     if not said:
         return False, RuntimeError("a worker process died")
-    return pickle.loads(said)
+    ok, value, trace = pickle.loads(said)
+    if not ok and trace:
+        value.__cause__ = WorkerTraceback(trace)
+    return ok, value
