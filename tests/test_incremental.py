@@ -660,11 +660,12 @@ def test_why_a_build_is_full_names_the_library_upgraded_first():
         "settings": {"SITENAME": "a"},
         "data": {},
         "theme": {"0:templates/base.html": "t"},
+        "page types": {},
     }
     upgraded = {**parts, "versions": {**parts["versions"], "Markdown": "3.11.4", "installed": "e"}}
     assert why_full(parts, upgraded) == "Markdown 3.11.3 → 3.11.4"
     assert why_full(parts, {**parts, "versions": {**parts["versions"], "installed": "e"}}) == (
-        "the installed packages changed"
+        "the installed packages or Python changed"
     )
     assert why_full(parts, {**parts, "code": "d"}) == "the tracker's code changed"
     assert why_full(parts, {**parts, "theme": {}}) == "theme file templates/base.html changed"

@@ -196,11 +196,14 @@ def worker_pool(jobs: list, work: Callable[[Any], Any], parallel_from: int, work
     `parallel_from` jobs, else here."""
     if len(jobs) < max(parallel_from, 1):
         workers = 1
-    for results in in_workers(split(jobs, workers * ROUNDS), partial(_each, work), workers):
+    shares = split(jobs, max(workers * ROUNDS, len(jobs) // SHARE))
+    for results in in_workers(shares, partial(_each, work), workers):
         yield from results
 
 
-ROUNDS = 4  # shares per worker: a worker that ends early takes another
+ROUNDS = 4  # shares per worker at least: a worker that ends early takes another
+# Files per share at most (about): the build holds a share's rows at once when it comes back.
+SHARE = 128
 
 
 def _each(work: Callable[[Any], Any], jobs: list) -> list:

@@ -42,7 +42,7 @@ def render_all(
     return changed | _render(outputs, later, output_path)
 
 
-ROUNDS = 3  # shares per worker
+ROUNDS = 12  # shares per worker: a worker's memory is given back after each
 
 
 def shared_out(dirty: list[Output], workers: int) -> list[list[Output]]:
