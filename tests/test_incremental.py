@@ -723,3 +723,19 @@ def test_pelicans_own_rebuilds_share_one_session(site):
         with pytest.raises(SystemExit):
             Pelican(settings).run()
     assert "was replaced since this process first wrote it" in stderr.getvalue()
+
+
+def test_a_process_that_builds_again_and_again_keeps_no_builds_garbage(site):
+    """Tests, `pelican -r` and the devserver build many times in one process: what a build left
+    is collected, never frozen for good with what lives on (memory grew by gigabytes)."""
+    import gc
+
+    write_site(site, 4)
+    for _ in range(2):
+        assert site.build().returncode == 0
+    frozen = []
+    for number in range(6):
+        site.write("entries/2014-06-02-e01.md", entry(title=f"Entry 1, take {number}", date="2014-06-02"))
+        assert site.build().returncode == 0
+        frozen.append(gc.get_freeze_count())
+    assert frozen == [0] * 6

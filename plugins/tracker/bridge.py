@@ -40,6 +40,7 @@ from .writing.writer import TrackerWriter
 # A build makes many small objects that live until it ends (heads, list entries): the cyclic
 # collector, run at Python's default of every 700 allocations, would scan them again and again.
 GC_THRESHOLDS = (50_000, 20, 20)
+_BUILT = False  # whether this process has started a build before
 # The direct templates this plugin writes itself (Pelican's would list no entry).
 OWN_TEMPLATES = ("index", "tags", "authors", "archives", "categories")
 # Signals Pelican sends for articles: the tracker's entries are not Pelican articles.
@@ -101,7 +102,12 @@ def warn_article_plugins() -> None:
 
 def start_build(pelican) -> list[type]:
     """Every build starts from the settings: vocabularies loaded and checked, the store opened."""
-    gc.freeze()  # what is loaded so far (modules, settings) lives as long as the process
+    global _BUILT
+    if _BUILT:  # a process that builds again (tests, pelican -r, the devserver): nothing stays frozen,
+        gc.unfreeze()  # so that the garbage of its last builds is collected, not kept for good
+    else:
+        gc.freeze()  # what is loaded so far (modules, settings) lives as long as the process
+    _BUILT = True
     gc.set_threshold(*GC_THRESHOLDS)
     Build.start(begin(pelican.settings), pelican.settings)
     return [TrackerGenerator]
