@@ -127,7 +127,7 @@ class Outputs:
 
     def template_of(self, output: Output) -> str | None:
         """The template an output is rendered with (None: not a template)."""
-        return registry.BY_KIND[output.kind].template(output)
+        return registry.BY_KIND[output.kind].template
 
     def unfollowed(self, reads: Any) -> set[str]:
         """The templates that read something the change rules do not follow."""

@@ -9,8 +9,8 @@ its outputs dirty, so a new kind of change is never silently left unrendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...model.plan import Plan
@@ -52,10 +52,11 @@ class PageType:
     unmoved_by: frozenset[str] = frozenset()
     # Whether an output is dirty for the plan's other changes (entries, pages, fronts, feeds, months).
     dirty: Callable[[Output, Plan, set[str]], bool] = never
-    # Each template it renders with -> the names it reads beyond what every page reads, which the
-    # rules above follow. A template that reads anything else has its outputs rendered every time.
-    templates: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    template: Callable[[Output], str | None] = lambda output: None  # the template an output uses
+    # The template it renders with (None: none), and the names that template reads beyond what
+    # every page reads, which the rules above follow. A template that reads anything else has its
+    # outputs rendered every time.
+    template: str | None = None
+    reads: frozenset[str] = frozenset()
     cost: float = 1.0  # how long an output takes to render, against an entry page
     together: bool = False  # its outputs share what one worker makes once: all in one worker
     last: bool = False  # rendered by the build itself after the workers (its memory adds to none)

@@ -52,6 +52,6 @@ ENTRY = PageType(
     # What only the site's own pages show:
     unmoved_by=KNOWN_CHANGES,
     dirty=dirty,
-    templates={"article": frozenset({"article", "entry", "links", "event_rows"})},
-    template=lambda output: "article",
+    template="article",
+    reads=frozenset({"article", "entry", "links", "event_rows"}),
 )

@@ -34,8 +34,8 @@ DATA = PageType(
     render_page,
     dirty_on=frozenset({"data", "exports"}),  # the counts and sizes it gives changed
     unmoved_by=KNOWN_CHANGES - {"data", "exports"},
-    templates={"data": frozenset({"data_files", "event_tally"})},
-    template=lambda output: "data",
+    template="data",
+    reads=frozenset({"data_files", "event_tally"}),
     cost=5.0,
 )
 

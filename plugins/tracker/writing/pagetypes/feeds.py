@@ -66,8 +66,8 @@ FEEDS_PAGE = PageType(
     render_page,
     dirty_on=frozenset({"feeds", "indexes"}),
     unmoved_by=KNOWN_CHANGES - {"feeds", "indexes"},
-    templates={"feeds": frozenset({"feeds_overview", "opml_url"})},
-    template=lambda output: "feeds",
+    template="feeds",
+    reads=frozenset({"feeds_overview", "opml_url"}),
     cost=5.0,
 )
 

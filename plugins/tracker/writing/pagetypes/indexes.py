@@ -53,8 +53,8 @@ def index_type(kind: str, reads: frozenset[str]) -> PageType:
         render,
         dirty_on=frozenset({"indexes"}),  # an entry changed its date, status, terms or events
         unmoved_by=KNOWN_CHANGES - {"indexes"},
-        templates={f"{kind}s": reads},
-        template=lambda output: f"{kind}s",
+        template=f"{kind}s",
+        reads=reads,
         cost=3.0,
     )
 

@@ -110,7 +110,6 @@ def _involves(row: Any, kind: str, key: str) -> bool:
 
 def list_type(kind: str, outputs: Callable[[Outputs], list[Output]], reads: frozenset[str]) -> PageType:
     """A page type of list pages: they share the rules and the rendering; each has its template."""
-    template = "index" if kind == "home" else kind
     return PageType(
         kind,
         outputs,
@@ -118,8 +117,8 @@ def list_type(kind: str, outputs: Callable[[Outputs], list[Output]], reads: froz
         # "home" makes the home's front page dirty only (see `dirty`); the rest show on no list page.
         unmoved_by=KNOWN_CHANGES,
         dirty=dirty,
-        templates={template: LISTS | reads},
-        template=lambda output: template,
+        template="index" if kind == "home" else kind,
+        reads=LISTS | reads,
         cost=1.3,
     )
 

@@ -36,8 +36,8 @@ ARCHIVES = PageType(
     render_archives,
     dirty_on=frozenset({"archives"}),  # an entry changed its title, URL, date, status or correction
     unmoved_by=KNOWN_CHANGES - {"archives"},
-    templates={"archives": frozenset({"archive_index", "site.archive_years"})},
-    template=lambda output: "archives",
+    template="archives",
+    reads=frozenset({"archive_index", "site.archive_years"}),
     cost=5.0,
 )
 
@@ -70,8 +70,8 @@ CORRECTIONS = PageType(
     render_corrections,
     dirty_on=frozenset({"corrections"}),  # a corrected entry changed
     unmoved_by=KNOWN_CHANGES - {"corrections"},
-    templates={"corrections": frozenset({"articles"})},
-    template=lambda output: "corrections",
+    template="corrections",
+    reads=frozenset({"articles"}),
     cost=5.0,
 )
 
@@ -97,8 +97,7 @@ NOT_FOUND = PageType(
     not_found,
     render_not_found,
     unmoved_by=KNOWN_CHANGES,
-    templates={"404": frozenset()},
-    template=lambda o: "404",
+    template="404",
 )
 
 

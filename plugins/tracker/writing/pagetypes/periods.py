@@ -45,11 +45,9 @@ PERIOD = PageType(
     dirty_on=frozenset({"periods"}),  # a period came or went: each page links the ones either side
     unmoved_by=KNOWN_CHANGES - {"periods"},
     dirty=dirty,
-    templates={
-        "period_archives": frozenset(
-            {"period", "period_num", "dates", "items", "archive", "site.archive_months", "tracker_span"}
-        )
-    },
-    template=lambda output: "period_archives",
+    template="period_archives",
+    reads=frozenset(
+        {"period", "period_num", "dates", "items", "archive", "site.archive_months", "tracker_span"}
+    ),
     cost=1.3,
 )

@@ -46,7 +46,7 @@ def register(*page_types: PageType) -> None:
     BY_KIND.clear()
     BY_KIND.update((page_type.kind, page_type) for page_type in PAGE_TYPES)
     TEMPLATES.clear()
-    TEMPLATES.update((name, reads) for page_type in PAGE_TYPES for name, reads in page_type.templates.items())
+    TEMPLATES.update((t.template, t.reads) for t in PAGE_TYPES if t.template is not None)
 
 
 register()

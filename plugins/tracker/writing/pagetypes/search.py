@@ -39,7 +39,7 @@ SEARCH = PageType(
     render,
     dirty_on=frozenset({"search"}),  # the shards it merges changed
     unmoved_by=KNOWN_CHANGES - {"search"},
-    templates={"search": frozenset({"search_terms", "search_shards", "site.shard_order"})},
-    template=lambda output: "search",
+    template="search",
+    reads=frozenset({"search_terms", "search_shards", "site.shard_order"}),
     cost=5.0,
 )
