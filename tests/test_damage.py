@@ -53,7 +53,7 @@ def make_site(root: Path) -> Site:
 
 
 def store_of(site: Site) -> Path:
-    return Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
+    return Path(store_path(str(site.output)))
 
 
 def forget_store(site: Site) -> None:

@@ -100,7 +100,7 @@ def make_parser(tmp_path):
 
     parser = EntryParser(vocabularies, ZoneInfo(conf["TIMEZONE"]), reporter, slugify)
     locations = Locations(conf, slugify)
-    return Reading(parser, Renderer(conf), locations, str(tmp_path), "parse", "render", 50, "…")
+    return Reading(parser, Renderer(conf, limit=5), locations, str(tmp_path), "parse", "render", 50, "…")
 
 
 # A few hundred in `make test`; TRACKER_FUZZ_EXAMPLES=20000 for a long run.

@@ -372,7 +372,7 @@ def test_the_store_keeps_a_read_entry_exactly_as_read(tmp_path):
     parser = EntryParser(vocabularies, zone, reporter, slugify, event_types=types)
     settings = {**DEFAULT_CONFIG, "TRACKER_MARKDOWN_TIME_LIMIT": 5, "TRACKER_FRONT_MATTER_TIME_LIMIT": 5}
     reading = Reading(
-        parser, Renderer(settings), Locations(settings, slugify), str(tmp_path), "p", "r", 50, "…"
+        parser, Renderer(settings, 5, 5), Locations(settings, slugify), str(tmp_path), "p", "r", 50, "…"
     )
     path = tmp_path / "2014-06-23-x.md"
     path.write_text(
@@ -424,7 +424,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_noticed(site, tmp_path
         monkeypatch.setattr("tracker.reading.inventory.SETTLED_NS", 0)
     write_site(site, 6)
     assert site.build().returncode == 0
-    store = sqlite3.connect(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
+    store = sqlite3.connect(store_path(str(site.output)))
     remembered = store.execute("SELECT COUNT(*) FROM entries WHERE status IS NOT NULL").fetchone()[0]
     store.close()
     assert remembered == (6 if settled else 0)
@@ -526,7 +526,7 @@ def test_other_plugins_see_every_page_and_feed_on_every_build(site, tmp_path):
 def test_a_damaged_store_costs_a_full_build_and_nothing_else(site, tmp_path):
     write_site(site, 6)
     assert site.build().returncode == 0
-    path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
+    path = Path(store_path(str(site.output)))
     good = path.read_bytes()
     clean = tmp_path / "clean"
     kept, site.output = site.output, clean
@@ -645,7 +645,7 @@ def test_a_full_build_says_why_in_one_line(site, tmp_path):
     ]
     quiet = site.build(*options, "-e", 'SITENAME="Quiet"', "-e", "TRACKER_QUIET=true")
     assert quiet.returncode == 0 and full_build_lines(quiet) == []
-    os.remove(store_path(site.settings(*options)))
+    os.remove(store_path(str(site.output), site.settings(*options).get("TRACKER_CACHE", "auto")))
     assert full_build_lines(site.build(*options, "-e", 'SITENAME="Quiet"')) == [
         "info: full build: no earlier build of this output folder in the entry store"
     ]

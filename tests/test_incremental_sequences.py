@@ -241,7 +241,7 @@ class Edits:
 
     def damage(self, at: int, how: str) -> None:
         """Zero one 4 KiB page of the store, or flip one bit of it."""
-        path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(self.site.output)}))
+        path = Path(store_path(str(self.site.output)))
         if not path.exists():
             return
         data = bytearray(path.read_bytes())
@@ -341,7 +341,7 @@ def build_with_a_read_only_store(site, options, what: str):
 
     name = sorted((site.content / "entries").glob("*.md"))[0]
     name.write_text(name.read_text(encoding="utf-8").replace("Body.", "Body, edited.", 1), encoding="utf-8")
-    path = Path(store_path({"TRACKER_CACHE": "auto", "OUTPUT_PATH": str(site.output)}))
+    path = Path(store_path(str(site.output)))
     command = [str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py")]
     command += [*options, "TRACKER_ENTRY_RULES={}"]
     made_read_only = path if what == "store" else path.parent

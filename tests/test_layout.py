@@ -5,6 +5,7 @@ import ast
 from pathlib import Path
 
 from conftest import ROOT
+from tracker.settings import INTERNAL, SCHEMA
 
 PLUGIN = ROOT / "plugins/tracker"
 LEAVES = {"problems", "workers"}  # top-level modules that import nothing of the tracker
@@ -39,3 +40,27 @@ def test_imports_run_one_way():
                     )
     for leaf in LEAVES:
         assert not tracker_imports(PLUGIN / f"{leaf}.py"), leaf
+
+
+# Settings whose values are URL or file patterns, looked up by kind (`PROVINCE_URL`, `TRACKER_FEED_RSS`).
+PATTERN = ("_URL", "_SAVE_AS", "_RSS", "_ATOM", "_JSON")
+# Modules that read the settings mapping before a build has its typed settings: the checks, the
+# typed settings themselves, the command line, the bridge's merge of defaults and the session's mode.
+BEFORE_A_BUILD = {"settings.py", "model/config.py", "cli.py", "bridge.py", "session.py"}
+
+
+def test_the_build_reads_its_own_settings_typed_not_by_key():
+    """A tracker setting that is not a URL pattern is read from the build's `TrackerSettings`."""
+    read_by_key = []
+    for path in sorted(PLUGIN.rglob("*.py")):
+        if str(path.relative_to(PLUGIN)) in BEFORE_A_BUILD:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            key = None
+            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+                key = node.slice.value
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "get" and node.args:
+                key = getattr(node.args[0], "value", None)
+            if key in SCHEMA.keys() | INTERNAL and key.startswith("TRACKER_") and not key.endswith(PATTERN):
+                read_by_key.append(f"{path.relative_to(ROOT)}:{node.lineno}: {key}")
+    assert read_by_key == []

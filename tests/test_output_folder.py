@@ -326,7 +326,7 @@ def test_a_build_that_died_half_way_is_not_trusted_by_the_next(site, tmp_path):
 
 def cache_file(site):
     """The entry store of the test site's output folder, or None."""
-    path = Path(store_path({"OUTPUT_PATH": str(site.output)}))
+    path = Path(store_path(str(site.output)))
     return path if path.is_file() else None
 
 

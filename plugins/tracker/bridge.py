@@ -134,7 +134,13 @@ def add_reader(readers) -> None:
     suffixes = set(PageReader.file_extensions) | build.inputs.inventory.suffixes
     static = {"static": readers.reader_classes["static"]} if "static" in readers.reader_classes else {}
     reader = type(
-        "PageReader", (PageReader,), {"parser": build.inputs.parser, "reporter": build.inputs.reporter}
+        "PageReader",
+        (PageReader,),
+        {
+            "parser": build.inputs.parser,
+            "reporter": build.inputs.reporter,
+            "renderer": build.inputs.renderer(),
+        },
     )
     readers.reader_classes = {**static, **{suffix: reader for suffix in sorted(suffixes)}}
 
@@ -144,7 +150,7 @@ def check_before_writing(generators) -> None:
     anything is written; else the marker lists everything the build may write, as incomplete."""
     tracker = next(g for g in generators if isinstance(g, TrackerGenerator))
     tracker.settle = partial(check_before_writing, generators)  # again, when the store fails later
-    settings = tracker.settings
+    settings, config = tracker.settings, tracker.config
     build = tracker.build
     reporter = build.inputs.reporter
     statics = static_outputs(settings, generators)
@@ -153,7 +159,7 @@ def check_before_writing(generators) -> None:
     if build.unchanged and build.statics == last["statics"]:
         # Nothing changed: the output folder is the last build's, and so are its problems.
         reporter.problems = [Problem(*p) for p in json.loads(last["problems"])]
-        if settings["TRACKER_STRICT"] and reporter.failing:
+        if config.strict and reporter.failing:
             reporter.print()
             build.stop()
             raise SystemExit(1)
@@ -183,9 +189,9 @@ def check_before_writing(generators) -> None:
     tracker.link_problems(reporter)
     page_link_problems(generators, tracker, reporter)
     if not tracker.lists.count(("site",)):
-        folder = os.path.join(settings["PATH"], build.inputs.entry_folders[0])
+        folder = os.path.join(config.path, build.inputs.entry_folders[0])
         reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
-    if settings["TRACKER_CHECK"]:
+    if config.check:
         for first, last in missing_days(
             [h.date.date() for h in tracker.lists.heads.values() if h.status != "draft"]
         ):
@@ -195,11 +201,11 @@ def check_before_writing(generators) -> None:
                 if days == 1
                 else f"no entries {first.isoformat()} … {last.isoformat()} ({days:,} days)"
             )
-            reporter.add("info", os.path.join(settings["PATH"], build.inputs.entry_folders[0]), 0, message)
+            reporter.add("info", os.path.join(config.path, build.inputs.entry_folders[0]), 0, message)
         reporter.print()
         build.stop()
         raise SystemExit(1 if reporter.failing else 0)
-    if settings["TRACKER_STRICT"] and reporter.failing:
+    if config.strict and reporter.failing:
         reporter.print()
         build.stop()
         raise SystemExit(1)
@@ -209,13 +215,13 @@ def check_before_writing(generators) -> None:
     output.produced |= statics
     output.statics = statics
     output.planned |= {path for _, files in last["shards"].values() for path in files}
-    write_marker(settings["OUTPUT_PATH"], False, output.planned)
+    write_marker(config.output_path, False, output.planned)
 
 
 def page_link_problems(generators: list, tracker: TrackerGenerator, reporter: Reporter) -> None:
     """A page's link to the site's own files that leads nowhere is a warning at its line (Pelican
     leaves it as written)."""
-    root = tracker.settings["PATH"]
+    root = tracker.config.path
     for generator in generators:
         for name in ("pages", "hidden_pages", "draft_pages"):
             for page in getattr(generator, name, None) or []:

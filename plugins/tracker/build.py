@@ -8,7 +8,6 @@ A build is started when Pelican asks for generators and held by the build sessio
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import json
 import os
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.utils import slugify
 
+from .model.config import TrackerSettings
 from .model.digests import digest_bytes
 from .model.entries import EntryParser
 from .model.events import EventTypes, load_event_types
@@ -71,7 +71,8 @@ UNKEYED = (INTERNAL - {"TRACKER_PUBLISHING"}) | {
 class Inputs:
     """What the build reads, loaded and checked once at its start."""
 
-    settings: dict[str, Any]
+    settings: dict[str, Any]  # Pelican's, for what Pelican and the URL patterns read
+    config: TrackerSettings  # the tracker's, typed
     reporter: Reporter
     vocabularies: dict[str, Vocabulary]
     parser: EntryParser
@@ -86,12 +87,15 @@ class Inputs:
 
     @property
     def root(self) -> str:
-        return self.settings["PATH"]
+        return self.config.path
+
+    def renderer(self) -> Renderer:
+        return Renderer.of(self.settings, self.config)
 
     def reading(self) -> Reading:
         return Reading(
             self.parser,
-            Renderer(self.settings),
+            self.renderer(),
             Locations(self.settings, self.slugify),
             self.root,
             self.parse_key,
@@ -165,19 +169,20 @@ class Build:
             reporter.print()  # every problem with the settings, then stop before reading anything
             raise SystemExit(1)
         reporter.problems += address_problems(settings)  # fails the build, stops no check
-        reporter.quiet = settings["TRACKER_QUIET"]
-        scan = None if settings.get("TRACKER_CHECK") else StatusScan(settings["OUTPUT_PATH"])
+        config = session.settings = TrackerSettings.of(settings)
+        reporter.quiet = config.quiet
+        scan = None if config.check else StatusScan(config.output_path)
         if session.discovery is None:
             session.discovery = own_discovery(settings)
-        inputs = load_inputs(settings, reporter, session.discovery)
-        output = OutputState(settings["OUTPUT_PATH"])
-        if settings.get("TRACKER_CHECK"):
+        inputs = load_inputs(settings, config, reporter, session.discovery)
+        output = OutputState(config.output_path)
+        if config.check:
             store = Store(None)
         else:
-            claim_output(output, settings, session.identity)
+            claim_output(output, settings, config, session.identity)
             store = session.store
-            if store is None or store.path != store_path(settings):
-                store = open_store(store_path(settings))
+            if store is None or store.path != store_path(config.output_path, config.cache):
+                store = open_store(store_path(config.output_path, config.cache))
                 if session.deferred and store.path is not None:
                     session.store = store  # a devserver keeps it open between rebuilds
         build = session.build = cls(inputs, store, output, session)
@@ -192,7 +197,7 @@ class Build:
         """Whether the output folder is as the store's last build left it (and which of its files
         were removed or edited since), and whether nothing changed since (nothing to read, model
         or write)."""
-        store, output, settings = self.store, self.output, self.inputs.settings
+        store, output, config = self.store, self.output, self.inputs.config
         output.trusted = bool(
             output.marker.complete
             and output.marker.digest
@@ -209,7 +214,7 @@ class Build:
             )
         elif scan is not None:
             scan.wait()  # before any worker is forked
-        if not settings.get("TRACKER_CHECK") and not self.session.deferred:
+        if not config.check and not self.session.deferred:
             self.fingerprint = fingerprint(self.inputs)
             self.unchanged = bool(
                 output.trusted
@@ -222,8 +227,8 @@ class Build:
     def say_why_full(self) -> None:
         """One line when this build renders every output, and why (not in a check, which writes
         nothing, nor after a line that already said so, nor for the first build into a folder)."""
-        settings, store = self.inputs.settings, self.store
-        if self.said_full or store.damage or settings.get("TRACKER_CHECK") or self.output.trusted:
+        store = self.store
+        if self.said_full or store.damage or self.inputs.config.check or self.output.trusted:
             return
         if not self.output.marker.exists:
             return  # a new folder: every build into it is full
@@ -244,7 +249,7 @@ class Build:
 
     def say_full(self, why: str) -> None:
         """Say, once, that this build renders every output, and why."""
-        if not self.said_full and not self.inputs.settings["TRACKER_QUIET"]:
+        if not self.said_full and not self.inputs.config.quiet:
             print(f"info: full build: {why}", file=sys.stderr, flush=True)
         self.said_full = True
 
@@ -339,31 +344,32 @@ def fingerprint(inputs: Inputs) -> str:
     return digest_bytes(*parts)
 
 
-def load_inputs(settings: dict[str, Any], reporter: Reporter, own: dict[str, list[str]]) -> Inputs:
+def load_inputs(
+    settings: dict[str, Any], config: TrackerSettings, reporter: Reporter, own: dict[str, list[str]]
+) -> Inputs:
     """The vocabularies, gazetteer, event types and map named by the settings, the parser built on
     them, the inventory of entry and page files (Pelican's discovery pointed at it, from the
     site's `own` discovery settings), and the keys."""
     slug = site_slugify(settings)
-    root = settings["PATH"]
+    root = config.path
     vocabularies = {
-        kind: load_vocabulary(os.path.join(root, settings[key]), kind, reporter, slug)
-        for kind, key in (("province", "TRACKER_PROVINCES"), ("actor", "TRACKER_ACTORS"))
+        kind: load_vocabulary(os.path.join(root, name), kind, reporter, slug)
+        for kind, name in (("province", config.provinces), ("actor", config.actors))
     }
-    vocabularies["place"] = load_gazetteer(settings, vocabularies["province"], reporter, slug)
-    hours, minutes = map(int, settings["TRACKER_DATE_ONLY_TIME"].split(":"))
+    vocabularies["place"] = load_gazetteer(config, vocabularies["province"], reporter, slug)
     parser = EntryParser(
         vocabularies,
         ZoneInfo(settings["TIMEZONE"]),
         reporter,
         slug,
-        dt.time(hours, minutes),
-        settings["TRACKER_ENTRY_RULES"],
-        settings["TRACKER_CHECK"],
-        load_types(settings, reporter, slug),
-        settings["TRACKER_COVERS_MAX_DAYS"],
+        config.date_only_time,
+        dict(config.entry_rules),
+        config.check,
+        load_types(config, reporter, slug),
+        config.covers_max_days,
     )
-    province_map = load_province_map(settings, vocabularies, reporter)
-    folders = settings["TRACKER_ENTRY_PATHS"]
+    province_map = load_province_map(config, vocabularies, reporter)
+    folders = list(config.entry_paths)
     inventory = take_inventory(root, folders + settings["PAGE_PATHS"], settings["STATIC_PATHS"], reporter)
     pelican_settings(settings, inventory, own)
     parts = build_parts(settings)
@@ -372,6 +378,7 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter, own: dict[str, lis
     settings_part = json.dumps(parts["settings"], sort_keys=True)
     return Inputs(
         settings,
+        config,
         reporter,
         vocabularies,
         parser,
@@ -385,7 +392,7 @@ def load_inputs(settings: dict[str, Any], reporter: Reporter, own: dict[str, lis
             code,
             versions,
             repr(sorted(settings["MARKDOWN"].items(), key=repr)),
-            repr(settings.get("TRACKER_RAW_HTML")),
+            repr(config.raw_html),
             repr(settings.get("SUMMARY_MAX_LENGTH")),
             repr(settings.get("SUMMARY_END_SUFFIX")),
         ),
@@ -461,12 +468,14 @@ def why_full(before: dict[str, Any], now: dict[str, Any]) -> str:
     return ""
 
 
-def claim_output(output: OutputState, settings: dict[str, Any], seen: tuple[int, int] | None) -> None:
+def claim_output(
+    output: OutputState, settings: dict[str, Any], config: TrackerSettings, seen: tuple[int, int] | None
+) -> None:
     """Check the output folder, lock it, and make sure it is the folder this process wrote before
     (`seen`: a devserver must not write into a folder that a publish swapped in under it)."""
     try:
         check_output_folder(output.path, settings)
-        if settings.get("TRACKER_LOCK", True):
+        if config.lock:
             output.lock = OutputLock(output.path)
             output.lock.acquire("build")
         now = folder_identity(output.path)
@@ -492,20 +501,20 @@ def folder_identity(path: str) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def store_path(settings: dict[str, Any]) -> str | None:
-    """`TRACKER_CACHE`, else a file per output folder in the user's cache folder (None: the store
-    lives in memory, and every build reads every file)."""
-    configured = settings.get("TRACKER_CACHE", "auto")
-    if configured != "auto":
-        return configured or None
-    return os.path.join(user_cache_folder(create=False), output_key(settings["OUTPUT_PATH"]) + ".sqlite")
+def store_path(output_path: str, cache: str | None = "auto") -> str | None:
+    """The store of an output folder: `cache` (TRACKER_CACHE), or for "auto" a file per output
+    folder in the user's cache folder (None: the store lives in memory, and every build reads
+    every file)."""
+    if cache != "auto":
+        return cache or None
+    return os.path.join(user_cache_folder(create=False), output_key(output_path) + ".sqlite")
 
 
-def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:
+def load_gazetteer(config: TrackerSettings, provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:
     """The places named by TRACKER_PLACES, checked against the provinces; a site without the
     default file has an empty gazetteer (and its entries' places are plain names)."""
-    setting = settings.get("TRACKER_PLACES")
-    path = os.path.join(settings["PATH"], setting or "")
+    setting = config.places
+    path = os.path.join(config.path, setting or "")
     if not setting or not os.path.isfile(path):
         return Vocabulary("place", "")
     return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
@@ -515,30 +524,30 @@ def load_gazetteer(settings: dict[str, Any], provinces: Vocabulary, reporter: Re
 BUILT_IN_TYPES = os.path.join(PLUGIN, "event_types.yaml")
 
 
-def types_file(settings: dict[str, Any]) -> str | None:
+def types_file(config: TrackerSettings) -> str | None:
     """The event types' file: the one TRACKER_EVENT_TYPES names, the built-in ones when the site
     has none at the default place, or None when the setting is None (a site without events)."""
-    setting = settings.get("TRACKER_EVENT_TYPES")
+    setting = config.event_types
     if not setting:
         return None
-    path = os.path.join(settings["PATH"], setting)
+    path = os.path.join(config.path, setting)
     if os.path.isfile(path):
         return path
     return BUILT_IN_TYPES if setting == DEFAULT_EVENT_TYPES else None
 
 
-def load_types(settings: dict[str, Any], reporter: Reporter, slug) -> EventTypes | None:
+def load_types(config: TrackerSettings, reporter: Reporter, slug) -> EventTypes | None:
     """The event types of the site (see `types_file`)."""
-    path = types_file(settings)
+    path = types_file(config)
     return load_event_types(path, reporter, slug) if path else None
 
 
 def load_province_map(
-    settings: dict[str, Any], vocabularies: dict[str, Vocabulary], reporter: Reporter
+    config: TrackerSettings, vocabularies: dict[str, Vocabulary], reporter: Reporter
 ) -> ProvinceMap | None:
     """The GeoJSON named by TRACKER_MAP, or None: a site without the default file has no map."""
-    setting = settings.get("TRACKER_MAP")
-    path = os.path.join(settings["PATH"], setting or "")
+    setting = config.map
+    path = os.path.join(config.path, setting or "")
     if not setting or (setting == DEFAULT_MAP and not os.path.exists(path)):
         return None
     province_map = load_map(path, vocabularies["province"], reporter)

@@ -268,7 +268,7 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
     lock.acquire("make publish")
     # The published site's own store (not the preview's): a publish starts from a copy of the
     # last site (hard links) and renders only what changed since.
-    store = store_path({**settings, "OUTPUT_PATH": target})
+    store = store_path(target, settings.get("TRACKER_CACHE", "auto"))
 
     def build_into(fresh: str) -> int:
         seed(fresh, target, store)
@@ -464,7 +464,7 @@ def clean(content: str, output: str, conf: str) -> int:
             and not is_mount_point(absolute)
         ):
             os.rmdir(absolute)
-        stored = store_path(settings)
+        stored = store_path(settings["OUTPUT_PATH"], settings.get("TRACKER_CACHE", "auto"))
         for suffix in ("", "-wal", "-shm", "-journal"):
             if stored and os.path.isfile(stored + suffix):
                 os.remove(stored + suffix)

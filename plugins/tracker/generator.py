@@ -21,6 +21,7 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from .build import Build
+from .model.config import TrackerSettings
 from .model.digests import digest_bytes
 from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
@@ -34,7 +35,7 @@ from .model.terms import unknown_name
 from .model.views import view_of
 from .problems import display_path
 from .reading.changes import find_changes, load_records
-from .reading.markup import Renderer, TimedOut
+from .reading.markup import TimedOut
 from .reading.reader import read_row
 from .reading.store import StoreFailed
 from .session import Session, current
@@ -61,6 +62,11 @@ class TrackerGenerator(Generator):
         build = self.session.build
         assert build is not None  # a generator is made once a build has started
         return build
+
+    @property
+    def config(self) -> TrackerSettings:
+        """The build's settings, typed."""
+        return self.build.inputs.config
 
     def generate_context(self) -> None:
         build = self.build
@@ -170,11 +176,11 @@ class TrackerGenerator(Generator):
             inputs.build_key,
             self.fragments.make,
             inputs.vocabularies,
-            self.settings["TRACKER_PARALLEL_MIN"],
-            worker_count(self.settings["TRACKER_WORKERS"]),
+            self.config.parallel_min,
+            worker_count(self.config.workers),
             kept,
             session.changed if kept is not None else None,
-            keep_last_good=not self.settings.get("TRACKER_STRICT") and not self.settings.get("TRACKER_CHECK"),
+            keep_last_good=not self.config.strict and not self.config.check,
         )
         session.kept = None  # kept again once this build finishes (see `bridge.report`)
         inputs.reporter.problems.extend(changes.problems)
@@ -196,6 +202,7 @@ class TrackerGenerator(Generator):
             self.lists,
             inputs.vocabularies,
             self.settings,
+            inputs.config,
             geometry(inputs.province_map, _province_links(self, inputs), inputs.vocabularies["place"])
             if inputs.province_map is not None and inputs.province_map.shapes
             else None,
@@ -206,7 +213,7 @@ class TrackerGenerator(Generator):
         build.chrome = chrome_digest(self.context)
         if build.chrome != store.meta("chrome"):
             self.plan.full = True  # every page's header or footer changed
-            if store.meta("chrome") and not self.settings.get("TRACKER_CHECK"):
+            if store.meta("chrome") and not self.config.check:
                 build.say_full(
                     "every page's header or footer changed (the site's pages, feeds, places or data)"
                 )
@@ -233,6 +240,7 @@ class TrackerGenerator(Generator):
             self.lists,
             self.site.terms.vocabularies,
             self.settings,
+            self.config,
             self.site.geometry,
             self._describe,
             self.records,
@@ -291,7 +299,7 @@ class TrackerGenerator(Generator):
         inputs = self.build.inputs
         vocabulary = inputs.vocabularies[kind]
         try:
-            (html,), removed = Renderer(self.settings).html(str(description))
+            (html,), removed = self.build.inputs.renderer().html(str(description))
         except (TimedOut, RecursionError):
             inputs.reporter.error(
                 vocabulary.path,
@@ -424,8 +432,8 @@ class TrackerGenerator(Generator):
             if not build.inputs.reporter.count("error"):
                 tell(changed)
             dirty = [o for o in dirty if o not in shown]
-        many = self.plan.full and len(dirty) >= max(1, self.settings["TRACKER_PARALLEL_MIN"])
-        workers = worker_count(self.settings["TRACKER_WORKERS"]) if many else 1
+        many = self.plan.full and len(dirty) >= max(1, self.config.parallel_min)
+        workers = worker_count(self.config.workers) if many else 1
         if workers > 1:  # what the workers read is committed, and each opens the store again
             build.store.commit()
         changed = render_all(outputs, dirty, self.output_path, workers, in_worker=build.store.reopen)
@@ -475,7 +483,7 @@ class TrackerGenerator(Generator):
         """Index the shards whose entries changed, known by a digest of their entries' pages (every
         shard when the build key changed); keep the others' files. The newest shard carries
         Pagefind's script. A devserver indexes after reloading the pages (`pending_shards`)."""
-        if not self.settings["TRACKER_SEARCH"]:
+        if not self.config.search:
             return
         shards = self.site.shards
         newest = self.site.shard_order[0] if shards else None

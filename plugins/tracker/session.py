@@ -1,11 +1,12 @@
 """The build session: what one process keeps while it builds a site, once (`make html`,
 `make check`, `make publish`) or again and again (the devserver).
 
-A session holds the mode, the build that is running, and what a devserver keeps between its
-builds (the open entry store, what the last build knew, the output folder it first wrote) or
-gives the next one (the files its watcher saw change, the pages open in a browser, the search
-bundles made in the background). Pelican's settings dict carries none of it, so none of it
-reaches a template's context; Pelican's signals reach it through `bridge.py`.
+A session holds the mode, the build's typed settings (`model/config.py`), the build that is
+running, and what a devserver keeps between its builds (the open entry store, what the last
+build knew, the output folder it first wrote) or gives the next one (the files its watcher saw
+change, the pages open in a browser, the search bundles made in the background). Pelican's
+settings dict carries none of it, so none of it reaches a template's context; Pelican's
+signals reach it through `bridge.py`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .build import Build
     from .generator import TrackerGenerator
+    from .model.config import TrackerSettings
     from .reading.store import Store
 
 MODES = ("build", "check", "publish", "devserver")
@@ -25,6 +27,7 @@ MODES = ("build", "check", "publish", "devserver")
 @dataclass
 class Session:
     mode: str = "build"
+    settings: TrackerSettings | None = None  # the running build's settings, typed and frozen
     build: Build | None = None  # the build running, or the last one
     generator: TrackerGenerator | None = None  # the build's generator, once Pelican made it
     # Kept by a devserver between its builds:

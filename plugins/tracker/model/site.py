@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
+from .config import TrackerSettings
 from .dataset import DataFile, data_files
 from .feeds import Feed, SiteFeedRow, TermFeeds, carried, feed_base, site_feeds, term_feeds
 from .lists import SITE, SiteLists
@@ -34,14 +35,18 @@ class Site:
         lists: SiteLists,
         vocabularies: Mapping[str, Vocabulary],
         settings: Mapping[str, Any],
+        config: TrackerSettings,
         geometry: Geometry | None,
         describe: Callable[[str, Term], str],
         load: Load,
     ) -> None:
-        self.lists, self.settings, self.geometry, self.load = lists, settings, geometry, load
+        self.lists, self.settings, self.config = lists, settings, config
+        self.geometry, self.load = geometry, load
         self.base = feed_base(settings)
         self.feed_limit = settings.get("FEED_MAX_ITEMS")
-        self.terms = Terms(vocabularies, lists, settings, describe, self._term_feed_links)
+        self.terms = Terms(
+            vocabularies, lists, settings, describe, self._term_feed_links, config.province_word
+        )
         self.has_gazetteer = bool(vocabularies["place"].terms)
 
     # Terms
@@ -184,7 +189,7 @@ class Site:
 
     @cached_property
     def data_files(self) -> tuple[DataFile, ...]:
-        if not self.settings["TRACKER_DATA"]:
+        if not self.config.data:
             return ()
         folder = self.settings["TRACKER_DATA_SAVE_AS"].rpartition("/")[0]
         events = sum(len(h.events) for h in self.lists.published())
@@ -195,7 +200,7 @@ class Site:
     @cached_property
     def shards(self) -> dict[str, list[str]]:
         """The search index's shards: name -> paths of the published entries in it, oldest first."""
-        return shards_of(self.lists.published(), self.settings["TRACKER_SEARCH_SHARD"])
+        return shards_of(self.lists.published(), self.config.search_shard)
 
     @cached_property
     def shard_order(self) -> list[str]:

@@ -258,7 +258,7 @@ class TermPage:
         province without a `type` is of the kind the site calls its provinces ("Oblast")."""
         fields = dict(self.term.fields)
         if self.kind == "province" and self.known and not fields.get("type"):
-            fields["type"] = self._terms.settings.get("TRACKER_PROVINCE_WORD", "Province")
+            fields["type"] = self._terms.province_word
         return profile_rows(fields)
 
 
@@ -279,8 +279,10 @@ class Terms:
         settings: Mapping[str, Any],
         describe: Callable[[str, Term], str],
         feeds_of: Callable[[TermPage], tuple[FeedLink, ...]],
+        province_word: str = "Province",  # what the site calls its provinces (TRACKER_PROVINCE_WORD)
     ) -> None:
         self.vocabularies, self.lists, self.settings = vocabularies, lists, settings
+        self.province_word = province_word
         self.describe, self.feeds_of = describe, feeds_of
         self.links = {kind: term_links(kind, vocabularies[kind], lists, settings) for kind in vocabularies}
         known = {kind: {t.key: t for t in vocabularies[kind].terms} for kind in vocabularies}

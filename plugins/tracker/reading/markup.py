@@ -16,6 +16,8 @@ from typing import Any
 
 import nh3
 
+from ..model.config import TrackerSettings
+
 URL_SCHEMES = {"http", "https", "mailto"}
 ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
 ATTRIBUTES["*"] = {
@@ -94,12 +96,21 @@ def time_limit(seconds: float | None):
 class Renderer:
     """Markdown to (cleaned) HTML with the site's settings."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        settings: dict[str, Any],  # Pelican's, for its MARKDOWN setting
+        limit: float | None = None,  # seconds to render one text (TRACKER_MARKDOWN_TIME_LIMIT)
+        front_matter_limit: float | None = None,  # seconds to read one front matter
+        trusted: bool = False,  # TRACKER_RAW_HTML: keep authors' raw HTML
+    ) -> None:
         self.options = markdown_options(settings)
         self._markdown: Any = None  # made on first use: a build that renders nothing never imports Markdown
-        self.limit = settings.get("TRACKER_MARKDOWN_TIME_LIMIT")
-        self.front_matter_limit = settings.get("TRACKER_FRONT_MATTER_TIME_LIMIT")
-        self.trusted = bool(settings.get("TRACKER_RAW_HTML"))
+        self.limit, self.front_matter_limit, self.trusted = limit, front_matter_limit, trusted
+
+    @classmethod
+    def of(cls, settings: dict[str, Any], config: TrackerSettings) -> Renderer:
+        """The renderer of a build's settings."""
+        return cls(settings, config.markdown_time_limit, config.front_matter_time_limit, config.raw_html)
 
     @property
     def markdown(self) -> Any:

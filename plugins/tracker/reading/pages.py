@@ -24,10 +24,11 @@ class PageReader(BaseReader):
     # reporter, which collects the pages' problems.
     parser: Any = None
     reporter: Reporter = Reporter()
+    renderer: Renderer | None = None
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        self._renderer = Renderer(settings)
+        self._renderer = self.renderer or Renderer(settings)
 
     def read(self, source_path: str) -> tuple[str | None, dict[str, Any]]:
         """Return (HTML body, metadata) for Pelican; metadata `status: skip` when unusable."""

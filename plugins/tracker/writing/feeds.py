@@ -24,10 +24,10 @@ from ..model.record import EntryRecord
 class FeedItems:
     """Each entry's feed item (feedgen's, and the JSON Feed's), made once per build."""
 
-    def __init__(self, settings: Mapping[str, Any]) -> None:
+    def __init__(self, settings: Mapping[str, Any], full: bool = True) -> None:
         self.settings = settings
         self.base = feed_base(settings)
-        self.full = settings.get("TRACKER_FEED_FULL_CONTENT", True)
+        self.full = full  # TRACKER_FEED_FULL_CONTENT: the whole entry in each item, else its summary
         self.schemes = {
             "provinces": absolute(self.base, settings["PROVINCES_URL"]),
             "actors": absolute(self.base, settings["ACTORS_URL"]),

@@ -94,7 +94,7 @@ class Outputs:
         self.load, self.items, self.exports, self.lookup = load, items, exports, lookup
         self.size = settings["DEFAULT_PAGINATION"] or 10**9
         self.patterns = settings["PAGINATION_PATTERNS"]
-        self.feed_items = FeedItems(settings)
+        self.feed_items = FeedItems(settings, site.config.feed_full_content)
         self._templates: dict[str, Any] = {}
         self._events: dict[str, tuple] = {}  # entry path -> its event rows, made once per build
         self._recent: dict[str, EntryRecord] = {}  # the records loaded last (see `records`)

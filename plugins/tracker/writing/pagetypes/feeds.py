@@ -84,7 +84,7 @@ def render_opml_file(model: Outputs, output: Output) -> bytes:
     groups = [
         ("Site", [f for f in model.site.site_feeds if f.format == "rss"]),
         (
-            settings["TRACKER_PROVINCES_WORD"],
+            model.site.config.provinces_word,
             [f for row in overview["province"] for f in row.feeds if f.format == "rss"],
         ),
         ("Actors", [f for row in overview["actor"] for f in row.feeds if f.format == "rss"]),

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def outputs(model: Outputs) -> list[Output]:
     """The search page, where the settings turn search on."""
-    if not model.settings["TRACKER_SEARCH"]:
+    if not model.site.config.search:
         return []
     return [Output(model.settings["TRACKER_SEARCH_SAVE_AS"], "search", "search", "the search page")]
 
