@@ -76,7 +76,7 @@ def test_every_feed_parses_and_holds_exactly_its_entries(built):
         p.relative_to(site.output).as_posix() for p in site.output.rglob("*.xml") if p.name != "sitemap.xml"
     )
     assert feeds == sorted(
-        ["rss.xml", "atom.xml"]
+        ["rss.xml", "atom.xml", "weeks/rss.xml", "weeks/atom.xml"]
         + [
             f"{kind}/{slug}/{fmt}.xml"
             for kind, slug in (
@@ -177,9 +177,14 @@ def test_every_page_advertises_existing_feeds_own_feeds_first(built):
     for relative in pages:
         head = site.html(relative).head
         links = [(link["type"], link["href"]) for link in head.find_all("link", rel="alternate")]
-        match = re.match(r"(provinces|actors)/[^/]+/", relative)
+        match = re.match(r"(provinces|actors|weeks)/[^/]+/", relative)
         own = []
-        if match and (site.output / match.group(0) / "rss.xml").is_file():
+        if match and match.group(1) == "weeks":  # a week page: the weekly feed
+            own = [
+                ("application/rss+xml", f"{BASE}/weeks/rss.xml"),
+                ("application/atom+xml", f"{BASE}/weeks/atom.xml"),
+            ]
+        elif match and (site.output / match.group(0) / "rss.xml").is_file():
             own = [
                 ("application/rss+xml", f"{BASE}/{match.group(0)}rss.xml"),
                 ("application/atom+xml", f"{BASE}/{match.group(0)}atom.xml"),

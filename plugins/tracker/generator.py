@@ -450,7 +450,7 @@ class TrackerGenerator(Generator):
             return
         for output in self.all_outputs:
             path = sanitised_join(self.output_path, output.save_as)
-            if output.kind == "feed":
+            if output.kind in ("feed", "weekly"):  # the weekly feed's key: (format, its weeks)
                 signals.feed_written.send(path, context=self.context, feed=output.key)
             elif output.save_as.endswith(".html"):
                 signals.content_written.send(path, context={**self.context, "output_file": output.save_as})
@@ -620,6 +620,7 @@ def plan_changes(
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
     span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
+    weeks = set(lists.keys("week"))
     changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
     unknown = {(u.kind, u.key) for p in changed for h in (old.get(p), new.get(p)) if h for u in h.unknown}
     spelt = {name: unknown_name(lists, *name) for name in unknown}
@@ -640,6 +641,8 @@ def plan_changes(
         plan.months |= months_between(span[1], now[1]) | months_between(span[0], now[0])
     if periods != set(lists.keys("year")) | set(lists.keys("month")):
         plan.named.add("periods")  # an archive page links the periods before and after it
+    if weeks != set(lists.keys("week")):
+        plan.named.add("weeks")  # a week page links the weeks either side, a month's its weeks
     return lists, plan, planner
 
 

@@ -396,6 +396,14 @@ SCHEMA: dict[str, Setting] = {
     "TRACKER_MONTH_ARCHIVE_SAVE_AS": _plugin(
         pattern("period", save_as=True, optional=True), "{date:%Y}/{date:%m}/index.html"
     ),
+    # A page per ISO 8601 week with entries ({date} is its Monday; %G and %V its ISO year and
+    # number); an empty save-as: none. The weekly feed has an item per finished week.
+    "TRACKER_WEEK_URL": _plugin(pattern("period", optional=True), "weeks/{date:%G}-W{date:%V}/"),
+    "TRACKER_WEEK_SAVE_AS": _plugin(
+        pattern("period", save_as=True, optional=True), "weeks/{date:%G}-W{date:%V}/index.html"
+    ),
+    "TRACKER_WEEKLY_FEED_RSS": _plugin(pattern("none", save_as=True, optional=True), "weeks/rss.xml"),
+    "TRACKER_WEEKLY_FEED_ATOM": _plugin(pattern("none", save_as=True, optional=True), "weeks/atom.xml"),
     # Pelican's settings this plugin relies on.
     "TIMEZONE": _pelican(time_zone),
     "DEFAULT_PAGINATION": _pelican(whole_number(1, allow_false=True)),

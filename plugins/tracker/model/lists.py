@@ -22,7 +22,8 @@ from typing import Any
 
 from .record import Head
 
-# ("site",), (kind, term key), ("tag", slug), ("author", slug), ("year", y), ("month", y, m)
+# ("site",), (kind, term key), ("tag", slug), ("author", slug), ("year", y), ("month", y, m),
+# ("week", ISO year, ISO week)
 ListKey = tuple[str | int, ...]
 SITE: ListKey = ("site",)
 Entry = tuple[float, str, str]  # (moment, slug, path): a list's sort key and its entry (Head.order)
@@ -54,6 +55,7 @@ class SiteLists:
         """The lists a published entry is on."""
         date = head.date
         keys: list[ListKey] = [SITE, ("year", date.year), ("month", date.year, date.month)]
+        keys.append(("week", *date.isocalendar()[:2]))
         keys += [("province", key) for key in head.provinces]
         keys += [("actor", key) for key in head.actors]
         keys += [("place", key) for key in head.places]

@@ -23,6 +23,7 @@ from .search import newest_first, shards_of
 from .terms import FeedLink, Tally, TermLink, TermPage, Terms, tally, term_link
 from .vocabulary import Term, Vocabulary
 from .week import WeekPanel, week_panel
+from .weeks import Week, finished, link_of, week_patterns, weeks
 
 Load = Callable[[list[str]], dict[str, EntryRecord]]  # paths -> whole records
 
@@ -136,6 +137,33 @@ class Site:
         return tuple(
             (*p.period, p.url, self.lists.count(p.list_key)) for p in self.periods if p.granularity == "month"
         )
+
+    # Weeks
+
+    @cached_property
+    def week_patterns(self) -> tuple[str, str] | None:
+        return week_patterns(self.settings.get("TRACKER_WEEK_URL"), self.settings.get("TRACKER_WEEK_SAVE_AS"))
+
+    @cached_property
+    def weeks(self) -> list[Week]:
+        """Every week with entries, newest first."""
+        return weeks(self.lists, self.week_patterns)
+
+    def week_of(self, date: dt.date) -> tuple[str, str] | None:
+        """(label, URL) of the week page of a day with entries (None: no week pages)."""
+        return link_of(date, self.week_patterns)
+
+    def month_weeks(self, year: int, month: int) -> list[Week]:
+        """The weeks with entries that have a day in a month, oldest first."""
+        return [
+            w
+            for w in reversed(self.weeks)
+            if (year, month) in ((w.first.year, w.first.month), (w.last.year, w.last.month))
+        ]
+
+    @cached_property
+    def finished_weeks(self) -> list[Week]:
+        return finished(self.weeks, self.lists)
 
     def archive_index(self) -> list[tuple[Period, list[Head]]]:
         """Every month, newest first, with its entries' heads, newest first."""

@@ -32,7 +32,19 @@ class Output(NamedTuple):
 # names later is not among them: it makes every output dirty until each page type says whether
 # it shows that change (in `dirty_on`, or `unmoved_by` to say it does not).
 KNOWN_CHANGES = frozenset(
-    {"home", "indexes", "feeds", "data", "archives", "sitemap", "corrections", "exports", "periods", "search"}
+    {
+        "home",
+        "indexes",
+        "feeds",
+        "data",
+        "archives",
+        "sitemap",
+        "corrections",
+        "exports",
+        "periods",
+        "weeks",
+        "search",
+    }
 )
 
 

@@ -42,6 +42,7 @@ def render(model: Outputs, output: Output) -> bytes:
         entry=view,
         links=site.entry_links(record),
         event_rows=rows,
+        week=site.week_of(record.date.date()) if published else None,
     )
 
 
@@ -53,5 +54,5 @@ ENTRY = PageType(
     unmoved_by=KNOWN_CHANGES,
     dirty=dirty,
     template="article",
-    reads=frozenset({"article", "entry", "links", "event_rows"}),
+    reads=frozenset({"article", "entry", "links", "event_rows", "week"}),
 )

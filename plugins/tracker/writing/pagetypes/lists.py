@@ -124,7 +124,11 @@ def list_type(kind: str, outputs: Callable[[Outputs], list[Output]], reads: froz
 
 
 HOME = list_type(
-    "home", home, frozenset({"latest", "latest_links", "site.province_map", "site.events_map", "site.week"})
+    "home",
+    home,
+    frozenset(
+        {"latest", "latest_links", "site.province_map", "site.events_map", "site.week", "site.week_of"}
+    ),
 )
 PROVINCE = list_type("province", terms("province"), frozenset({"term", "shown_events", "province"}))
 ACTOR = list_type("actor", terms("actor"), frozenset({"term", "shown_events", "actor"}))

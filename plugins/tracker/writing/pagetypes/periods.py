@@ -42,12 +42,22 @@ PERIOD = PageType(
     "period",
     outputs,
     render,
-    dirty_on=frozenset({"periods"}),  # a period came or went: each page links the ones either side
-    unmoved_by=KNOWN_CHANGES - {"periods"},
+    # A period came or went: each page links the ones either side; a week: a month lists its weeks.
+    dirty_on=frozenset({"periods", "weeks"}),
+    unmoved_by=KNOWN_CHANGES - {"periods", "weeks"},
     dirty=dirty,
     template="period_archives",
     reads=frozenset(
-        {"period", "period_num", "dates", "items", "archive", "site.archive_months", "tracker_span"}
+        {
+            "period",
+            "period_num",
+            "dates",
+            "items",
+            "archive",
+            "site.archive_months",
+            "site.month_weeks",
+            "tracker_span",
+        }
     ),
     cost=1.3,
 )

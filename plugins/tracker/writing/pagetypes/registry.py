@@ -5,7 +5,7 @@ line here."""
 
 from __future__ import annotations
 
-from . import exports, feeds, indexes, lists, named, periods, search
+from . import exports, feeds, indexes, lists, named, periods, search, weeks
 from .base import PageType
 from .entry import ENTRY
 
@@ -26,6 +26,8 @@ PAGE_TYPES: tuple[PageType, ...] = (
     feeds.OPML,
     named.ARCHIVES,
     periods.PERIOD,
+    weeks.WEEK,
+    weeks.WEEKLY_FEED,
     named.CORRECTIONS,
     search.SEARCH,
     exports.DATA,

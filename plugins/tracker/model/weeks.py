@@ -1,0 +1,141 @@
+"""Weeks: a page per ISO 8601 week that has entries (Monday to Sunday, numbered as ISO 8601 numbers
+them: 2014-W25), what its entries report by province and by actor, and the weeks either side.
+
+Pure: the lists and the URL patterns in, weeks and tallies out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .figures import Fatalities
+from .lists import ListKey, SiteLists
+from .record import Head
+from .terms import TermLink
+
+
+def week_key(date: dt.date) -> ListKey:
+    """The list of the ISO week a day falls in: ("week", ISO year, week number)."""
+    year, number, _ = date.isocalendar()
+    return ("week", year, number)
+
+
+@dataclass(frozen=True)
+class Week:
+    """A week's page, with the weeks before and after it that have entries ((label, URL), or None)."""
+
+    year: int  # the ISO year (the last days of December may be in week 1 of the next)
+    number: int
+    url: str
+    save_as: str
+    older: tuple[str, str] | None = None
+    newer: tuple[str, str] | None = None
+
+    @property
+    def list_key(self) -> ListKey:
+        return ("week", self.year, self.number)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return self.first + dt.timedelta(days=6)
+
+    @property
+    def name(self) -> str:
+        """ISO 8601's name of the week: '2014-W25'."""
+        return f"{self.year}-W{self.number:02d}"
+
+    @property
+    def label(self) -> str:
+        """'Week 25, 2014'."""
+        return f"Week {self.number}, {self.year}"
+
+    @property
+    def days(self) -> str:
+        """The week's days in words: '16–22 June 2014', '30 June – 6 July 2014',
+        '29 December 2014 – 4 January 2015'."""
+        first, last = self.first, self.last
+        if first.year != last.year:
+            return f"{first:%-d %B %Y} – {last:%-d %B %Y}"
+        if first.month != last.month:
+            return f"{first:%-d %B} – {last:%-d %B %Y}"
+        return f"{first.day}–{last:%-d %B %Y}"
+
+
+def week_patterns(url: str | None, save_as: str | None) -> tuple[str, str] | None:
+    """The week pages' URL and save-as patterns, or None when the site has no week pages."""
+    return (url or "", save_as) if save_as else None
+
+
+def link_of(date: dt.date, patterns: tuple[str, str] | None) -> tuple[str, str] | None:
+    """(label, URL) of the week page of a day (None: the site has no week pages)."""
+    if patterns is None:
+        return None
+    year, number, _ = date.isocalendar()
+    return f"Week {number}, {year}", patterns[0].format(date=dt.date.fromisocalendar(year, number, 1))
+
+
+def weeks(lists: SiteLists, patterns: tuple[str, str] | None) -> list[Week]:
+    """Every week with entries, newest first."""
+    if patterns is None:
+        return []
+    url, save_as = patterns
+    numbers = sorted(((int(key[1]), int(key[2])) for key in lists.keys("week")), reverse=True)
+    made = []
+    for year, number in numbers:
+        monday = dt.date.fromisocalendar(year, number, 1)
+        made.append((year, number, url.format(date=monday), save_as.format(date=monday)))
+    found = []
+    for n, (year, number, where, file) in enumerate(made):
+        newer = made[n - 1] if n > 0 else None
+        older = made[n + 1] if n + 1 < len(made) else None
+        found.append(
+            Week(
+                year,
+                number,
+                where,
+                file,
+                (f"Week {older[1]}, {older[0]}", older[2]) if older else None,
+                (f"Week {newer[1]}, {newer[0]}", newer[2]) if newer else None,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a week's entries report of one province or actor: events and their fatalities."""
+
+    link: TermLink
+    events: int
+    fatalities: Fatalities
+
+
+def tallies(heads: Iterable[Head], kind: str, links: Mapping[str, TermLink]) -> tuple[Tally, ...]:
+    """Per province (`kind` "province") or actor, the events the entries report and their
+    fatalities, busiest first."""
+    figures: dict[str, list[int | None]] = {}
+    for head in heads:
+        for event in head.events:
+            keys = (event.province,) if kind == "province" else event.actors
+            for key in keys:
+                if key is not None and key in links:
+                    figures.setdefault(key, []).append(event.fatalities)
+    found = [Tally(links[key], len(values), Fatalities.of(values)) for key, values in figures.items()]
+    return tuple(sorted(found, key=lambda t: (-t.events, t.link.name.casefold())))
+
+
+def finished(all_weeks: list[Week], lists: SiteLists) -> list[Week]:
+    """The weeks before the newest entry's week (newest first): a week is over, for the weekly
+    feed, once an entry of a later week is published. The build's own clock never decides it, so
+    that the same entries build the same feed on any day."""
+    newest = lists.newest_head
+    if newest is None:
+        return []
+    current = week_key(newest.date.date())
+    return [week for week in all_weeks if week.list_key != current]
