@@ -31,6 +31,7 @@ PAGES = {
     "actor": "actors/isis/",
     "entry": "2014/06/23/rawa-ana/",
     "month": "2014/06/",
+    "week": "weeks/2014-W25/",
 }
 WIDTHS = (360, 1280)
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -396,6 +397,26 @@ def test_no_table_overflows_a_phone_without_a_scroll_cue(served_site, browser, n
         context.close()
 
 
+# Each word of every table cell, as a range: a word whose range spans two lines was broken. A line
+# may end at a space, or after a hyphen or slash ("Salah ad-|Din", "Explosions/|Remote violence").
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main table th, main table td')) {
+    if (cell.closest('.visually-hidden') || cell.offsetParent === null) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/[^\\s\\/-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        const tops = new Set(rects.map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
 A4_WIDTH_PX = 643  # what A4 (210 mm) leaves between the print stylesheet's 2 cm margins, at 96 px per inch
 
 
@@ -420,6 +441,16 @@ def test_no_printed_page_is_wider_than_a4(served_site, browser, name):
             assert "Highest:" in page.locator("figure.chart figcaption").first.inner_text()
         if name == "home":
             assert page.locator("p.more").first.is_hidden()  # no link text that means nothing on paper
+            assert page.locator("figure.map").first.is_visible()  # the printed home keeps the map
+            assert page.locator("section.recent li").first.is_visible()  # and the latest entries
+        broken = page.evaluate(BROKEN_WORDS)
+        assert broken == [], f"{name}: words broken across lines in printed tables: {broken[:5]}"
+        larger = page.evaluate(
+            """() => [...document.querySelectorAll('table.events .sub-type')].filter(s =>
+                 parseFloat(getComputedStyle(s).fontSize)
+                   > parseFloat(getComputedStyle(s.closest('td')).fontSize)).map(s => s.textContent)"""
+        )
+        assert larger == [], f"{name}: sub-types printed larger than their rows: {larger[:3]}"
         page.pdf(path=str(ARTIFACTS / f"{name}-print.pdf"), format="A4") if ARTIFACTS.is_dir() else None
     finally:
         context.close()
@@ -438,5 +469,53 @@ def test_on_the_sample_site_an_alias_or_a_local_name_finds_entries_with_excerpts
         assert excerpts, f"{query}: nothing found"
         for text in excerpts:
             assert text.strip() and "(also" not in text and "Actors:" not in text, (query, text)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["province", "actor", "place"])
+def test_chart_text_is_at_least_12_px_at_every_width(served_site, browser, name, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(served_site + AUDITED[name], wait_until="load")
+        page.locator("figure.chart svg").first.focus()  # the values show on focus: measured too
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart text')]
+                 .filter(t => getComputedStyle(t).display !== 'none' && t.getBBox().width > 0)
+                 .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"""
+        )
+        assert len(sizes) > 5 and min(sizes) >= 12, (name, width, sorted(sizes)[:3])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["entry", "province", "actor"])
+def test_event_cards_on_a_phone_put_each_label_beside_its_whole_value(served_site, browser, name, scheme):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(served_site + AUDITED[name], wait_until="load")
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('table.events td')].map(td => {
+                 const box = td.getBoundingClientRect(), label = getComputedStyle(td, '::before');
+                 const range = document.createRange(); range.selectNodeContents(td);
+                 const rects = [...range.getClientRects()].filter(r => r.width > 0);
+                 const start = box.left + parseFloat(getComputedStyle(td).paddingLeft);
+                 return {label: td.dataset.label || '', content: label.content,
+                         line: parseFloat(getComputedStyle(td).fontSize),
+                         labelWidth: parseFloat(label.width), start: start - box.left,
+                         outside: rects.filter(r => r.left < start - 1).length,
+                         firstTop: rects.length ? Math.round(rects[0].top - box.top) : 0};
+               })"""
+        )
+        assert len(found) > 10
+        for cell in found:
+            assert cell["label"] and cell["label"] in cell["content"], cell  # nothing unlabelled
+            assert cell["outside"] == 0, cell  # no piece of a value in the label's column
+            assert cell["start"] >= cell["labelWidth"], cell  # the label beside the value, not over it
+            assert cell["firstTop"] < cell["line"] / 2, cell  # the value starts on the label's line
     finally:
         context.close()
