@@ -357,6 +357,31 @@ def test_a_term_page_shows_its_newest_entry_in_the_first_screen(served_site, bro
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width, height", ((1280, 800), (390, 844)))
+@pytest.mark.parametrize("name", list(TERM_PAGES))
+def test_a_term_page_answers_this_week_and_this_month_in_the_first_screen(
+    served_site, browser, name, width, height, scheme
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(served_site + TERM_PAGES[name], wait_until="load")
+        glance = page.locator("header .glance")
+        box = glance.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, f"{name}: glance at {box}"
+        if glance.locator("dl").count():
+            assert glance.locator("dt").all_inner_texts() == ["Last 7 days", "July 2014 so far"]
+            assert "in the same days of June 2014" in glance.inner_text()
+        else:
+            assert "No entry and no event" in glance.inner_text()
+        months = page.locator(".term-entries h3.month").all_inner_texts()
+        assert months and months == sorted(set(months), key=months.index)  # each month once, in order
+        assert page.locator(".term-entries h3.month").first.is_visible()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     "name",
     [

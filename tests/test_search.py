@@ -146,6 +146,7 @@ def test_a_record_holds_its_text_its_filters_and_every_alias():
     assert '<p data-pagefind-filter="province">Ninewa</p>' in html
     assert '<p data-pagefind-filter="actor">ISIS</p>' in html
     assert '<p data-pagefind-filter="year">2014</p>' in html
+    assert '<p data-pagefind-filter="month">2014-06</p>' in html
     assert '<p data-pagefind-filter="shard">2014-q2</p>' in html
     assert '<p data-pagefind-sort="date">2014-06-21T12:00:00Z 2014/06/21/qaim/</p>' in html
     assert "Ninewa (also Nineveh, Ninawa)" in html and "ISIS (also Daesh, الدولة الإسلامية)" in html
@@ -244,6 +245,17 @@ def test_the_province_filter_returns_exactly_that_provinces_entries(served, brow
         assert page.locator("#search-province").input_value() == "Ninewa"
         options = page.locator("#search-province option").all_inner_texts()
         assert options == ["Any province", "Anbar (1)", "Ninewa (2)"]
+    finally:
+        context.close()
+
+
+def test_the_month_filter_returns_that_months_entries_named_as_readers_say_months(served, browser):  # noqa: F811
+    context, page, titles, problems, _ = search(browser, served, "month=2014-06")
+    try:
+        assert titles == ["Peshmerga hold Bashir", "Insurgents take Qaim"]
+        assert page.locator("#search-month").input_value() == "2014-06"
+        options = page.locator("#search-month option").all_inner_texts()
+        assert options == ["Any month", "July 2014 (1)", "June 2014 (2)"]  # choosing July instead: 1
     finally:
         context.close()
 

@@ -23,6 +23,7 @@ from pelican.utils import sanitised_join
 from .build import Build
 from .model.config import TrackerSettings
 from .model.digests import digest_bytes
+from .model.glance import glances
 from .model.intrasite import describe, resolution
 from .model.lists import SiteLists
 from .model.maps import geometry
@@ -620,7 +621,7 @@ def plan_changes(
     lists = SiteLists(slugify).build(old.values())
     planner = Planner(settings["DEFAULT_PAGINATION"] or 10**9, settings.get("FEED_MAX_ITEMS"))
     span, periods = _span(lists), set(lists.keys("year")) | set(lists.keys("month"))
-    weeks = set(lists.keys("week"))
+    weeks, glanced = set(lists.keys("week")), glances(lists)
     changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
     unknown = {(u.kind, u.key) for p in changed for h in (old.get(p), new.get(p)) if h for u in h.unknown}
     spelt = {name: unknown_name(lists, *name) for name in unknown}
@@ -643,6 +644,10 @@ def plan_changes(
         plan.named.add("periods")  # an archive page links the periods before and after it
     if weeks != set(lists.keys("week")):
         plan.named.add("weeks")  # a week page links the weeks either side, a month's its weeks
+    now_glanced = glances(lists)  # a term page's first screen: its last 7 days and its month
+    plan.fronts |= {
+        key for key in glanced.keys() | now_glanced.keys() if glanced.get(key) != now_glanced.get(key)
+    }
     return lists, plan, planner
 
 

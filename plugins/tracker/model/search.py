@@ -109,12 +109,14 @@ def document(record: Any, shard: str, lang: str) -> str:
 
 
 def filters(record: Any, shard: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(filter, values): province, actor, place and year by canonical name, and the shard."""
+    """(filter, values): province, actor, place by canonical name, year, month ("2014-07"), and
+    the shard."""
     return (
         ("province", tuple(t.name for t in record.provinces)),
         ("actor", tuple(t.name for t in record.actors)),
         ("place", tuple(t.name for t in record.places)),
         ("year", (str(record.date.year),)),
+        ("month", (f"{record.date:%Y-%m}",)),
         ("shard", (shard,)),
     )
 

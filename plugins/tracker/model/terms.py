@@ -19,7 +19,8 @@ from typing import Any
 from .charts import Chart, activity, bar_chart
 from .figures import Fatalities
 from .gazetteer import province_of
-from .lists import SiteLists
+from .glance import Glance, glances
+from .lists import ListKey, SiteLists
 from .record import EventFact, Head, Unknown
 from .vocabulary import Term, Vocabulary
 
@@ -241,6 +242,11 @@ class TermPage:
     def chart(self) -> Chart | None:
         return activity(self.heads)
 
+    @property
+    def glance(self) -> Glance | None:
+        """Its last 7 days and its month so far (None: nothing in them)."""
+        return self._terms.glances.get(self.list_key)
+
     @cached_property
     def events(self) -> Tally | None:
         return tally(facts_of(self.kind, self.key, self.heads))
@@ -299,6 +305,10 @@ class Terms:
             province = province_of(place, vocabularies["province"])
             if province is not None and province.key in self.links["province"]:
                 self.place_provinces[place.key] = self.links["province"][province.key]
+
+    @cached_property
+    def glances(self) -> dict[ListKey, Glance]:
+        return glances(self.lists)
 
     def ranked(self, kind: str, counts: Counter[str]) -> tuple[tuple[TermLink, int], ...]:
         """Terms with counts, most first, ties by name."""

@@ -1,5 +1,5 @@
 // The search page: the site's Pagefind index, searched in the browser. The search lives in the
-// address (?q=…&province=…&actor=…&year=…&sort=relevance), so a search is a link, a bookmark or a
+// address (?q=…&province=…&actor=…&year=…&month=2014-07&sort=relevance), so a search is a link, a bookmark or a
 // browser shortcut. Without JavaScript the page says so and links to the indexes.
 (function () {
   "use strict";
@@ -19,7 +19,15 @@
   var shards = form.getAttribute("data-shards").split(" ");
   var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
   var PROVINCE = form.getAttribute("data-province-word") || "Province";
-  var GROUPS = [["province", PROVINCE], ["actor", "Actor"], ["place", "Place"], ["year", "Year"]];
+  var GROUPS = [["province", PROVINCE], ["actor", "Actor"], ["place", "Place"], ["year", "Year"], ["month", "Month"]];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  function shownAs(name, value) {
+    if (name !== "month") return value;
+    var parts = value.split("-");  // "2014-07" -> "July 2014"
+    return MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
   var PAGE = 20;
   var pagefind = null;
   var selects = {};
@@ -57,9 +65,9 @@
       label.htmlFor = select.id;
       label.textContent = group[1];
       var values = Object.keys(all[name] || {}).sort();
-      if (name === "year") values.reverse();
+      if (name === "year" || name === "month") values.reverse();
       select.append(new Option("Any " + group[1].toLowerCase(), ""));
-      values.forEach(function (value) { select.append(new Option(value, value)); });
+      values.forEach(function (value) { select.append(new Option(shownAs(name, value), value)); });
       select.value = values.indexOf(params.get(name)) !== -1 ? params.get(name) : "";
       select.addEventListener("change", run);
       selects[name] = select;
@@ -79,7 +87,7 @@
       Array.prototype.forEach.call(select.options, function (option) {
         if (!option.value) return;
         var count = known[option.value] || 0;
-        option.textContent = option.value + " (" + count + ")";
+        option.textContent = shownAs(group[0], option.value) + " (" + count + ")";
         option.disabled = count === 0 && option.value !== select.value;
       });
     });

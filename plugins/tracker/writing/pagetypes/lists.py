@@ -3,9 +3,11 @@ each tag's and author's; the pages of a list are cut from its oldest entry (mode
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...model.glance import month_groups
 from ...model.lists import SITE, ListKey, page_entries, paginate
 from ...model.plan import Plan
 from .base import KNOWN_CHANGES, Output, PageType
@@ -96,8 +98,31 @@ def render(model: Outputs, output: Output) -> bytes:
             key=lambda row: row.order,
             reverse=True,
         )
-        return model.page(kind, output, term=term, shown_events=shown, **{kind: term}, **values)
+        # Entries and events under their months, newest first ("July 2014").
+        months = [(label, model.item_list(group)) for label, group in month_groups(heads)]
+        return model.page(
+            kind,
+            output,
+            term=term,
+            shown_events=shown,
+            event_months=event_months(shown),
+            months=months,
+            **{kind: term},
+            **values,
+        )
     return model.page(kind, output, **{kind: site.lists.names[list_key]}, **values)
+
+
+def event_months(rows: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Event rows (newest first) under the months they happened in."""
+    groups: list[tuple[str, list[Any]]] = []
+    for row in rows:
+        label = f"{calendar.month_name[row.event.date.month]} {row.event.date.year}"
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(row)
+        else:
+            groups.append((label, [row]))
+    return groups
 
 
 def _involves(row: Any, kind: str, key: str) -> bool:
@@ -130,8 +155,9 @@ HOME = list_type(
         {"latest", "latest_links", "site.province_map", "site.events_map", "site.week", "site.week_of"}
     ),
 )
-PROVINCE = list_type("province", terms("province"), frozenset({"term", "shown_events", "province"}))
-ACTOR = list_type("actor", terms("actor"), frozenset({"term", "shown_events", "actor"}))
-PLACE = list_type("place", terms("place"), frozenset({"term", "shown_events", "place"}))
+TERM = frozenset({"term", "shown_events", "event_months", "months"})
+PROVINCE = list_type("province", terms("province"), TERM | {"province"})
+ACTOR = list_type("actor", terms("actor"), TERM | {"actor"})
+PLACE = list_type("place", terms("place"), TERM | {"place"})
 TAG = list_type("tag", wrapped("tag"), frozenset({"tag"}))
 AUTHOR = list_type("author", wrapped("author"), frozenset({"author"}))
