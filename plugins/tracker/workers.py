@@ -28,6 +28,19 @@ def default_signals() -> None:
         signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
 
 
+def fork() -> int:
+    """`os.fork()`, with SIGINT, SIGTERM and SIGHUP held while it forks (one that came inside the
+    fork's own hooks, logging's, which swallow exceptions, would be lost: a Ctrl-C taken for a
+    failed build); held, it comes right after, in both processes. The child has the default
+    handling of them."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    pid = os.fork()
+    if pid == 0:
+        default_signals()
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
+
+
 def cores() -> int:
     """The cores this process may run on."""
     try:
@@ -114,14 +127,13 @@ def _fork(share: list, work: Callable[[list], Any], in_worker: Callable[[], None
     leaves without cleaning up, whatever happens (it never returns into the build's code); (the
     pipe's read end, its pid)."""
     read, write = os.pipe()
-    pid = os.fork()
+    pid = fork()
     if pid != 0:
         os.close(write)
         return read, pid
     status = 1
     try:
         os.close(read)
-        default_signals()
         try:
             if in_worker is not None:
                 in_worker()

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..workers import fork
+
 MARKER = ".tracker-build.json"
 SCRATCH = ".tracker-scratch"  # files being written; emptied by every build (a killed one leaves some)
 MARKER_FORMAT = 1
@@ -135,7 +137,7 @@ class StatusScan:
         files = self.marker.files
         if len(files) >= self.FORK_FROM and (os.cpu_count() or 1) > 1:
             read, write = os.pipe()
-            pid = os.fork()
+            pid = fork()
             if pid == 0:  # the child: every status, one per line, then leave at once
                 os.close(read)
                 try:

@@ -130,9 +130,11 @@ def render_weekly_feed(model: Outputs, output: Output) -> bytes:
         item.pubDate(moment)
         item.updated(moment)
         item.content(Markup(body), type="html") if fmt == "atom" else item.description(body)
-    if newest is not None:
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
+    # The feed's own date: its newest item's, else (no week is finished yet) the newest entry's,
+    # never the build's clock, so that two builds of the same content give the same feed.
+    newest = newest or site.lists.newest_head.date
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
     return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
 
 
