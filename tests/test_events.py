@@ -351,8 +351,9 @@ def test_term_pages_tally_events_and_chart_them_by_month(site):
         "Bar chart: reported fatalities per month",
     ]
     table = anbar.select_one(".term-events table.events")
-    dates = [tr.select_one("td.date").get_text() for tr in table.select("tbody tr")]
+    dates = [tr.select_one("td.date").get_text() for tr in table.select("tbody tr:not(.month)")]
     assert dates == ["2 Jul 2014", "21 Jun 2014", "21 Jun 2014"]  # newest first
+    assert [th.get_text() for th in table.select("tbody tr.month th")] == ["July 2014", "June 2014"]
     peshmerga = site.html("actors/peshmerga/index.html")  # named only by an event
     assert "1 event recorded; reported fatalities: 5" in " ".join(
         peshmerga.select_one(".events-summary").get_text().split()

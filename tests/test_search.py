@@ -19,7 +19,7 @@ from conftest import Site, built_once, entry, indexed_text
 from test_browser import QuietHandler, browser, open_page  # noqa: F401 - `browser` is a fixture
 from test_workflow import tree
 from tracker.devserver import Builds, SearchRefresher, rebuild
-from tracker.model.search import document
+from tracker.model.search import arabic_spellings, document
 from tracker.model.vocabulary import Term
 from tracker.session import Session
 
@@ -428,3 +428,9 @@ def test_a_place_finds_its_entries_by_any_name_and_puts_them_in_its_provinces_fi
             context, page, titles, problems, _ = search(browser, base, query)
             context.close()
             assert titles == expected, query
+
+
+def test_arabic_names_are_indexed_as_readers_type_them():
+    assert arabic_spellings("المَوْصِل") == ["الموصل", "موصل"]
+    assert arabic_spellings("أربيل") == ["اربيل"]
+    assert arabic_spellings("داعش") == [] and arabic_spellings("Mosul") == []

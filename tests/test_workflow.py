@@ -286,7 +286,7 @@ def test_devserver_rebuilds_on_save_and_shows_a_problem_every_time(site):
     site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
     with devserver(site) as (port, log, server):
         url = f"http://127.0.0.1:{port}/2014/06/01/live/"
-        builds = lambda: log.read_text().count("Done: Processed")  # noqa: E731
+        builds = lambda: log.read_text().count("Done: ")  # noqa: E731
 
         def save(relative, text, after_builds):
             # One save per rebuild, so that each save's problem lines can be counted.
@@ -405,3 +405,45 @@ def test_a_publish_starts_from_the_last_site_and_renders_only_what_changed(site,
     failed = make("publish", f"INPUTDIR={site.content}", f"PUBLISHDIR={public}")
     assert failed.returncode != 0 and "is unchanged" in failed.stderr
     assert {p: (p.stat().st_ino, p.read_bytes()) for p in public.rglob("*") if p.is_file()} == published
+
+
+def test_the_closing_line_counts_entries_and_pages(site):
+    for n, status in enumerate(("published", "published", "draft", "hidden")):
+        site.write(
+            f"entries/2014-06-0{n + 1}-e{n}.md", entry(title=f"E{n}", date=f"2014-06-0{n + 1}", status=status)
+        )
+    site.write("pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
+    site.write("pages/old.md", "---\ntitle: Old\nstatus: hidden\n---\nOld.\n")
+    for _ in range(2):  # a build that renders, then one that finds nothing changed
+        result = site.build()
+        assert result.returncode == 0, result.stderr
+        done = [line for line in " ".join(result.stdout.split()).split("Done: ")[1:]]
+        assert len(done) == 1 and done[0].startswith(
+            "2 entries published (1 draft, 1 hidden), 1 page (1 hidden) in "
+        )
+        assert "Processed" not in result.stdout
+
+
+def test_days_without_entries_honour_what_entries_cover(site):
+    site.write("entries/2014-06-01-a.md", entry(title="A", date="2014-06-01"))
+    site.write("entries/2014-06-05-b.md", entry(title="B", date="2014-06-05", covers="2014-06-02/2014-06-03"))
+    site.write("entries/2014-06-08-c.md", entry(title="C", date="2014-06-08"))
+    result = site.build("-e", "TRACKER_CHECK=true")
+    gaps = [line for line in result.stderr.splitlines() if "info: no entr" in line]
+    assert gaps == [
+        "content/entries: info: no entry for 2014-06-04",
+        "content/entries: info: no entries 2014-06-06 … 2014-06-07 (2 days)",
+    ]
+
+
+def test_devserver_says_each_problem_once_per_save(site):
+    site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbar]"))
+    with devserver(site) as (port, log, server):
+        assert wait_for(lambda: "search index built" in log.read_text()), log.read_text()
+        time.sleep(1)
+        site.write("entries/2014-06-01-live.md", entry(title="Live", date="2014-06-01", provinces="[Anbarr]"))
+        # The save's build, then the one that installs the search index made after it.
+        assert wait_for(lambda: log.read_text().count("search index built") >= 2), log.read_text()
+        assert wait_for(lambda: log.read_text().count("rebuilt in") >= 4), log.read_text()
+        time.sleep(1)
+        assert log.read_text().count("unknown province 'Anbarr'") == 1, log.read_text()

@@ -14,7 +14,9 @@ import gc
 import json
 import logging
 import os
+import re
 import sys
+from collections import Counter
 from dataclasses import astuple
 from functools import partial
 from typing import Any
@@ -73,6 +75,7 @@ def merge_defaults(pelican) -> None:
     settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
     settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
     warn_article_plugins()
+    own_closing_line()
     contents = logging.getLogger("pelican.contents")
     if said_by_the_tracker not in contents.filters:
         contents.addFilter(said_by_the_tracker)
@@ -153,6 +156,10 @@ def check_before_writing(generators) -> None:
     settings, config = tracker.settings, tracker.config
     build = tracker.build
     reporter = build.inputs.reporter
+    build.pages = tuple(
+        sum(len(getattr(g, name, None) or []) for g in generators)
+        for name in ("pages", "hidden_pages", "draft_pages")
+    )
     statics = static_outputs(settings, generators)
     build.statics = digest_bytes(*sorted(statics))
     last = tracker.with_store(lambda: last_build(build))
@@ -193,7 +200,7 @@ def check_before_writing(generators) -> None:
         reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
     if config.check:
         for first, last in missing_days(
-            [h.date.date() for h in tracker.lists.heads.values() if h.status != "draft"]
+            [day for h in tracker.lists.heads.values() if h.status != "draft" for day in days_of(h)]
         ):
             days = (last - first).days + 1
             message = (
@@ -299,6 +306,15 @@ def sitemap_pages(claims: dict[str, Claim], tracker: TrackerGenerator) -> list[t
     return found
 
 
+def days_of(head: Any) -> list[dt.date]:
+    """The days an entry reports on: its own, and every day its `covers:` names."""
+    found = [head.date.date()]
+    if head.covers:
+        first, last = map(dt.date.fromisoformat, head.covers)
+        found += [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return found
+
+
 def missing_days(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Runs of days (first, last) between the first and the newest entry that have no entry."""
     days = sorted(set(days))
@@ -309,13 +325,62 @@ def missing_days(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     ]
 
 
+_DONE: list[str] = []  # the closing line of the build that just ended, said in Pelican's place
+
+
+def say_done(session, build: Build) -> None:
+    """The build's closing line, counting entries (which are not Pelican's articles: Pelican's
+    own line says "Processed 0 articles"), and pages."""
+    heads = session.generator.lists.heads.values() if session.generator is not None else ()
+    statuses = Counter("published" if h.published else h.status for h in heads)
+    pages = build.pages
+    more = [f"{pages[1]} hidden"] * bool(pages[1]) + [_count(pages[2], "draft", "drafts")] * bool(pages[2])
+    _DONE[:] = [
+        f"Done: {_count(statuses['published'], 'entry', 'entries')} published "
+        f"({_count(statuses['draft'], 'draft', 'drafts')}, {statuses['hidden']} hidden), "
+        f"{_count(pages[0], 'page', 'pages')}" + (f" ({', '.join(more)})" if more else "")
+    ]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def own_closing_line() -> None:
+    """Pelican's closing line ("Done: Processed 0 articles, …") gives way to the tracker's, with
+    Pelican's time; every other line of Pelican's console is left as it is."""
+    from pelican import log
+
+    console = log.console
+    if getattr(console.print, "tracker", False):
+        return
+    pelicans = console.print
+
+    def print_(*objects: Any, **options: Any) -> Any:
+        text = str(objects[0]) if objects else ""
+        if text.startswith("Done: Processed") and _DONE:
+            took = re.search(r" in [\d.]+ seconds\.$", text)
+            objects = (_DONE.pop() + (took.group(0) if took else "."),)
+        return pelicans(*objects, **options)
+
+    print_.tracker = True  # type: ignore[attr-defined]
+    console.print = print_
+
+
 def report(pelican) -> None:
     """Print the build's problems; remove files no longer produced; leave the marker complete and
     the store with this build's state."""
     session = current()
     build = running()
     tracker_outputs = build.output
-    build.inputs.reporter.print()
+    reporter = build.inputs.reporter
+    said = sorted(reporter.problems)
+    # A devserver's build that installs the search index it made in the background (no file was
+    # saved since the last build) says the same problems once, not again.
+    if not (session.deferred and session.ready and not session.changed and said == session.said):
+        reporter.print()
+    session.said = said
+    say_done(session, build)
     if build.unchanged:
         build.store.close()
         tracker_outputs.release()

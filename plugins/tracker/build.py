@@ -143,6 +143,7 @@ class Build:
     )  # search shards as this build leaves them: name -> (digest, files)
     chrome: str = ""  # what every page's header and footer show
     refused: list[str] = field(default_factory=list)  # entries whose output path was refused
+    pages: tuple[int, int, int] = (0, 0, 0)  # Pelican's pages written: shown, hidden, drafts
     template_reads: Any = None  # which names each template reads (writing/templates.py)
     fingerprint: str = ""  # every input's identity ("" when one cannot be told: see `fingerprint`)
     unchanged: bool = False  # nothing changed since the last build: nothing to read, model or write

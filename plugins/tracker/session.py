@@ -39,6 +39,7 @@ class Session:
     changed: set[str] | None = None  # the files its watcher saw change since the last build
     first: tuple[set[str], Callable[[set[str]], None]] | None = None  # (open pages, tell them)
     ready: dict[str, Any] | None = None  # search bundles made since the last build
+    said: list[Any] | None = None  # the problems the last build printed (a devserver's)
 
     @property
     def deferred(self) -> bool:

@@ -88,6 +88,7 @@ class Head:
     page: str = ""
     item: str = ""
     export: str = ""
+    covers: tuple[str, str] | None = None  # the days the entry reports on (ISO 8601), first and last
 
     @property
     def order(self) -> tuple[float, str, str]:
@@ -223,6 +224,7 @@ def make_head(record: EntryRecord, links: Iterable[tuple[str, str, int]] = (), *
         unknown_terms(record),
         tuple(SiteLink(*link) for link in links),
         **digests,
+        covers=(record.covers[0].isoformat(), record.covers[1].isoformat()) if record.covers else None,
     )
 
 

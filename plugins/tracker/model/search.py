@@ -17,6 +17,7 @@ hidden filter, so that the search page can list results newest first across shar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -121,11 +122,29 @@ def filters(record: Any, shard: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
+# Arabic as readers type it: short vowels and other marks (tashkeel) and the tatweel are left out
+# or not, the hamza on an alef (أ إ آ) often is, and a name is typed with its article or without.
+ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+ALEFS = str.maketrans("أإآٱ", "اااا")
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def arabic_spellings(name: str) -> list[str]:
+    """Other spellings of an Arabic name that search should find it by: without marks, with a
+    plain alef, and each word without its article (الموصل: موصل); none for a name in another script."""
+    if not ARABIC.search(name):
+        return []
+    plain = ARABIC_MARKS.sub("", name).translate(ALEFS)
+    bare = " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in plain.split())
+    return [s for s in dict.fromkeys([plain, bare]) if s != name]
+
+
 def names(kind: str, record: Any) -> str:
     """'Actors: ISIS (also ISIL, Daesh, الدولة الإسلامية); ISF.': every name of the record's terms of
-    one kind, local names included."""
+    one kind, local names included (Arabic ones in the spellings readers type too)."""
     named = []
     for t in getattr(record, kind + "s"):
         others = [*t.aliases, *([t.fields["local_name"]] if t.fields.get("local_name") else [])]
+        others = list(dict.fromkeys(others + [other for name in others for other in arabic_spellings(name)]))
         named.append(f"{t.name} (also {', '.join(others)})" if others else t.name)
     return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""

@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-FORMAT = "4"
+FORMAT = "5"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (

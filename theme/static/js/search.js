@@ -102,9 +102,14 @@
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
   }
 
+  // Arabic as the index holds it too: without short vowels and other marks, with a plain alef.
+  function plainArabic(text) {
+    return text.replace(/[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g, "").replace(/[أإآٱ]/g, "ا");
+  }
+
   async function run() {
     var id = ++latest;
-    var query = input.value.trim();
+    var query = plainArabic(input.value.trim());
     var filters = chosen();
     var byRelevance = form.elements.sort.value === "relevance" && query !== "";
     remember(query, filters, form.elements.sort.value === "relevance");
