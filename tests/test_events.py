@@ -443,7 +443,7 @@ def test_the_home_map_counts_events_and_the_entries_map_is_behind_a_switch(site)
         "Anbar: 3 events, reported fatalities: at least 36 (1 event without a figure), 3 Jun – 2 Jul 2014"
     )
     assert titles["kirkuk"].startswith("Kirkuk: 0 events")
-    assert [t.get_text() for t in first.select("a.place-label text.abbr")]  # labelled like the other
+    assert [t.get_text() for t in first.select("a.place-label text")]  # labelled like the other
     switch = home.select_one("details.events-map")
     assert switch.summary.get_text().startswith("Map of entries")
     assert switch.select_one("figcaption").get_text().startswith("Entries naming each province")

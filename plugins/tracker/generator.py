@@ -204,7 +204,16 @@ class TrackerGenerator(Generator):
             inputs.vocabularies,
             self.settings,
             inputs.config,
-            geometry(inputs.province_map, _province_links(self, inputs), inputs.vocabularies["place"])
+            geometry(
+                inputs.province_map,
+                _province_links(self, inputs),
+                inputs.vocabularies["place"],
+                {
+                    t.key: str(t.fields["label"])
+                    for t in inputs.vocabularies["province"].terms
+                    if t.fields.get("label")
+                },
+            )
             if inputs.province_map is not None and inputs.province_map.shapes
             else None,
             self._describe,

@@ -25,7 +25,10 @@ from .terms import TermLink
 from .vocabulary import Vocabulary
 
 MAP_WIDTH, LOCATOR_WIDTH = 600, 220
-LABEL_SIZE, CHAR_WIDTH = 12, 0.62  # map label font size (user units) and a character's width in ems
+CHAR_WIDTH = 0.62  # a label character's width, in ems
+# Label font sizes in user units, wide screens and phones: at least 11.5 px on a map drawn 535 px
+# wide, and on one drawn 330 px wide (the CSS says the same).
+LABEL_SIZES = {"wide": 13, "narrow": 21}
 TAP_TARGET = 44  # user units: 24 CSS px when the map is drawn 330 px wide on a phone
 
 
@@ -35,8 +38,11 @@ class Shape:
     key: str
     d: str  # its outline, drawn once in the map's sprite file (see `Geometry.sprite`)
     label: Label | None = None  # where its name goes (the full-size map only)
-    short: str = ""  # the name's abbreviation, for phones and where the name does not fit
-    full_fits: bool = False  # the whole name fits inside the shape at the label size
+    text: str = ""  # its label: the vocabulary's short `label`, else its name
+    # Where its label's text is centred on wide screens and on phones (where labels are larger
+    # against the map), or None where it would overlap one drawn before it.
+    wide: tuple[float, float] | None = None
+    narrow: tuple[float, float] | None = None
     small: bool = False  # too small to tap on a phone: drawn with a marker that is a target too
     id: str = ""  # its outline's id in the sprite file: "f-<slug>" at full size, "l-<slug>" for locators
 
@@ -86,8 +92,9 @@ class ShadedShape:
     key = property(lambda self: self.shape.key)
     d = property(lambda self: self.shape.d)
     label = property(lambda self: self.shape.label)
-    short = property(lambda self: self.shape.short)
-    full_fits = property(lambda self: self.shape.full_fits)
+    text = property(lambda self: self.shape.text)
+    wide = property(lambda self: self.shape.wide)
+    narrow = property(lambda self: self.shape.narrow)
     small = property(lambda self: self.shape.small)
     id = property(lambda self: self.shape.id)
 
@@ -132,25 +139,36 @@ class SiteMap:
         return (self.since + dt.timedelta(days=1)).date() if self.since else None
 
 
-def geometry(province_map: ProvinceMap, provinces: Mapping[str, TermLink], places: Vocabulary) -> Geometry:
-    """The map's shapes, labels and place positions at both sizes."""
-    shorts = abbreviations({key: provinces[key] for key in province_map.shapes})
+def geometry(
+    province_map: ProvinceMap,
+    provinces: Mapping[str, TermLink],
+    places: Vocabulary,
+    short_labels: Mapping[str, str] | None = None,
+) -> Geometry:
+    """The map's shapes, labels and place positions at both sizes; a province's label is its
+    `short_labels` entry (the vocabulary's `label`), else its name."""
+    texts = {key: (short_labels or {}).get(key) or provinces[key].name for key in province_map.shapes}
     drawings = []
     for width, digits in ((MAP_WIDTH, 1), (LOCATOR_WIDTH, 0)):
         projection, paths = map_shapes(province_map, width, digits)
         placed = labels(province_map, projection) if width == MAP_WIDTH else {}
+        small = {key for key, label in placed.items() if min(label.width, label.height) < TAP_TARGET}
+        shown = {
+            name: drawn_labels(placed, texts, small, size, projection.width, projection.height)
+            for name, size in LABEL_SIZES.items()
+        }
         shapes = []
         for key, d in sorted(paths.items()):
-            label, name = placed.get(key), provinces[key].name
             shapes.append(
                 Shape(
                     provinces[key],
                     key,
                     d,
-                    label,
-                    shorts[key],
-                    label is not None and len(name) * LABEL_SIZE * CHAR_WIDTH <= label.width * 0.9,
-                    label is not None and min(label.width, label.height) < TAP_TARGET,
+                    placed.get(key),
+                    texts[key],
+                    shown["wide"].get(key),
+                    shown["narrow"].get(key),
+                    key in small,
                     f"{'f' if width == MAP_WIDTH else 'l'}-{provinces[key].slug}",
                 )
             )
@@ -290,18 +308,43 @@ def dot_radius(count: int, most: int) -> float:
     return round(3 + 6 * math.sqrt(count / most), 1) if most else 3.0
 
 
-def abbreviations(links: Mapping[str, TermLink]) -> dict[str, str]:
-    """A short label per province: the first letters of its name, as many as make it unique."""
-    letters = {key: "".join(c for c in link.name if c.isalpha()).upper() for key, link in links.items()}
-    shorts = {}
-    for key, word in letters.items():
-        size = 3
-        while size < len(word) and any(
-            other != key and o[:size] == word[:size] for other, o in letters.items()
-        ):
-            size += 1
-        shorts[key] = word[:size] or links[key].name
-    return shorts
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def label_box(label: Label, text: str, size: float, small: bool, width: float) -> Box:
+    """Where a label's text is drawn at font `size`: centred on its point (or above the marker of
+    a small province), moved sideways as far as it must to stay on a map `width` wide."""
+    half, height = len(text) * size * CHAR_WIDTH / 2, size * 1.2
+    x = min(max(label.x, half), width - half)
+    y = label.y - (0.9 * size if small else 0)
+    return x - half, y - height / 2, x + half, y + height / 2
+
+
+def drawn_labels(
+    placed: Mapping[str, Label],
+    texts: Mapping[str, str],
+    small: set[str],
+    size: float,
+    width: float,
+    height: float,
+) -> dict[str, tuple[float, float]]:
+    """Where each drawn label's text is centred at font `size`: the largest provinces first (small
+    ones, drawn with a marker, last), each label left out that would overlap one drawn before it
+    or leave the map. A province left without a label keeps its name in its title and in the
+    map's table."""
+    drawn: list[Box] = []
+    found = {}
+    order = sorted(placed, key=lambda k: (k in small, -placed[k].width * placed[k].height, k))
+    for key in order:
+        box = label_box(placed[key], texts[key], size, key in small, width)
+        if box[1] >= 0 and box[3] <= height and not any(_overlap(box, other) for other in drawn):
+            drawn.append(box)
+            found[key] = (round((box[0] + box[2]) / 2, 1), round((box[1] + box[3]) / 2, 1))
+    return found
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def map_legend(busiest: int, unit: str = "entries") -> list[tuple[int, str]]:

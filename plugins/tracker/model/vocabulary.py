@@ -27,7 +27,7 @@ from .yamlnodes import (
 
 COMMON_KEYS = ("name", "slug", "aliases")
 KNOWN_KEYS = {
-    "province": COMMON_KEYS + ("iso", "type", "capital", "local_name", "wikidata"),
+    "province": COMMON_KEYS + ("iso", "type", "capital", "local_name", "wikidata", "label"),
     "actor": COMMON_KEYS + ("kind", "local_name", "description"),
     "place": COMMON_KEYS + ("province", "lat", "lon", "kind", "local_name", "description", "map"),
     "event type": COMMON_KEYS + ("sub_types", "description"),
@@ -53,7 +53,7 @@ _PUNCTUATION = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")  # a URL path segment with no '/', '..' or spaces
-TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note", "province"}
+TEXT_KEYS = {"slug", "iso", "capital", "local_name", "kind", "description", "map_note", "province", "label"}
 # Kept as YAML nodes, for the module that reads them with their lines (model/events.py).
 NODE_KEYS = {"event type": {"sub_types"}}
 
