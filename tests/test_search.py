@@ -149,7 +149,10 @@ def test_a_record_holds_its_text_its_filters_and_every_alias():
     assert '<p data-pagefind-filter="month">2014-06</p>' in html
     assert '<p data-pagefind-filter="shard">2014-q2</p>' in html
     assert '<p data-pagefind-sort="date">2014-06-21T12:00:00Z 2014/06/21/qaim/</p>' in html
-    assert "Ninewa (also Nineveh, Ninawa)" in html and "ISIS (also Daesh, الدولة الإسلامية)" in html
+    assert (
+        "Ninewa (also Nineveh, Ninawa)" in html
+        and "ISIS (also Daesh, الدولة الإسلامية, الدولة الاسلامية, دولة اسلامية)" in html
+    )
     assert "<p>Body <b>text</b></p>" in html
     assert '<p data-pagefind-meta="summary">Body text</p>' in html
     # the brief, a mark, title and date, a mark, then the other names: excerpts come from the brief
@@ -434,3 +437,36 @@ def test_arabic_names_are_indexed_as_readers_type_them():
     assert arabic_spellings("المَوْصِل") == ["الموصل", "موصل"]
     assert arabic_spellings("أربيل") == ["اربيل"]
     assert arabic_spellings("داعش") == [] and arabic_spellings("Mosul") == []
+
+
+LAYOUT_SHIFT = """() => new Promise(done => {
+  let sum = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) sum += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => done(sum), 300);
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("query", ["", "q=convoy", "province=Ninewa&q=convoy"])
+def test_the_search_page_stands_still_and_loads_the_index_when_wanted(served, browser, width, query):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{served}search/?{query}", wait_until="load")
+        if query:
+            page.wait_for_function("/match/.test(document.getElementById('search-status').textContent)")
+        else:
+            page.wait_for_timeout(500)
+            # Nothing of the index before anyone searches.
+            assert not [url for url in requests if "/pagefind/" in url], requests
+            page.locator("#search-q").focus()
+            page.wait_for_function("document.getElementById('search-province').options.length > 1")
+            assert [url for url in requests if url.endswith("pagefind.js")]
+        shift = page.evaluate(LAYOUT_SHIFT)
+        assert shift <= 0.05, (width, query, shift)
+    finally:
+        context.close()

@@ -9,8 +9,6 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
-  var filterBox = document.getElementById("search-filters");
-  var order = form.querySelector(".search-order");
   var terms = JSON.parse(document.getElementById("search-terms").textContent);
   // The index is cut into shards by date (newest first): the newest loads Pagefind, the others
   // are merged into it. Each document carries its shard as a filter, so newest-first results are
@@ -55,29 +53,19 @@
     return { filters: filters, sort: byRelevance ? {} : { date: "desc" } };
   }
 
-  function buildFilters(all, params) {
+  // The filters' selects are on the page from the start (nothing moves when the index loads):
+  // their options come from the index.
+  function fillFilters(all, params) {
     GROUPS.forEach(function (group) {
       var name = group[0];
-      var label = document.createElement("label");
-      var select = document.createElement("select");
-      select.name = name;
-      select.id = "search-" + name;
-      label.htmlFor = select.id;
-      label.textContent = group[1];
+      var select = form.elements[name];
       var values = Object.keys(all[name] || {}).sort();
       if (name === "year" || name === "month") values.reverse();
-      select.append(new Option("Any " + group[1].toLowerCase(), ""));
       values.forEach(function (value) { select.append(new Option(shownAs(name, value), value)); });
       select.value = values.indexOf(params.get(name)) !== -1 ? params.get(name) : "";
       select.addEventListener("change", run);
       selects[name] = select;
-      var field = document.createElement("div");
-      field.className = "search-filter";
-      field.append(label, select);
-      filterBox.append(field);
     });
-    filterBox.hidden = false;
-    order.hidden = false;
   }
 
   function showCounts(counts) {
@@ -120,7 +108,7 @@
       results = [];
       list.replaceChildren();
       more.hidden = true;
-      status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor or a year.";
+      status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor, a year or a month.";
       return;
     }
     var search = await pagefind.search(query || null, options(filters, byRelevance));
@@ -246,26 +234,27 @@
     return li;
   }
 
+  // The index loads when it is wanted: at once for a page opened with a search, else on the first
+  // focus, keystroke or choice in the form (nothing is downloaded for a visit that searches nothing).
+  var loading = null;
+  function load() {
+    if (!loading) loading = start();
+    return loading;
+  }
+
   async function start() {
     var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
-    form.elements.sort.value = params.get("sort") === "relevance" ? "relevance" : "";
     status.textContent = "Loading the search index…";
     try {
       pagefind = await import(new URL(shards[0] + "/pagefind.js", bundle).href);
       await pagefind.options({ excerptLength: 30 });
       await pagefind.init();
       for (var shard of shards.slice(1)) await pagefind.mergeIndex(new URL(shard + "/", bundle).href);
-      buildFilters(await pagefind.filters(), params);
+      fillFilters(await pagefind.filters(), params);
     } catch (error) {
       status.textContent = "The search index could not be loaded. Browse the entries by " + PROVINCE.toLowerCase() + ", by actor or by date instead.";
       return;
     }
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clearTimeout(timer);
-      run();
-    });
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(run, 250);
@@ -275,5 +264,19 @@
     await run();
   }
 
-  start();
+  var opened = new URLSearchParams(location.search);
+  input.value = opened.get("q") || "";
+  form.elements.sort.value = opened.get("sort") === "relevance" ? "relevance" : "";
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    load().then(function () { if (pagefind) run(); });
+  });
+  if (Array.from(opened.keys()).some(function (key) { return key !== "sort"; })) {
+    load();
+  } else {
+    status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor, a year or a month.";
+    form.addEventListener("focusin", load, { once: true });
+    form.addEventListener("pointerdown", load, { once: true });
+  }
 })();
