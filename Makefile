@@ -140,4 +140,12 @@ test: $(DEVSTAMP) browser $(AXE) lint
 test-long: $(DEVSTAMP)
 	cd $(BASEDIR) && TRACKER_FUZZ_EXAMPLES=3000 $(VENV)/bin/python -m pytest -q tests/test_incremental_sequences.py tests/test_fuzz.py
 
-.PHONY: venv help html clean regenerate serve devserver publish test test-long browser lint new check bench new-site boundaries
+# Lighthouse's mobile performance audit of every page type of the sample (not a test: scores are
+# timings). Lighthouse comes from npm into .lighthouse/, pinned (13 wants Node 22).
+LIGHTHOUSE = $(BASEDIR)/.lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --prefix "$(BASEDIR)/.lighthouse" --no-save --no-audit --no-fund -E lighthouse@12.2.3
+lighthouse: $(STAMP) browser $(LIGHTHOUSE)
+	cd $(BASEDIR) && $(VENV)/bin/python tests/bench/lighthouse.py "$(LIGHTHOUSE)"
+
+.PHONY: lighthouse venv help html clean regenerate serve devserver publish test test-long browser lint new check bench new-site boundaries
