@@ -446,7 +446,7 @@ A4_WIDTH_PX = 643  # what A4 (210 mm) leaves between the print stylesheet's 2 cm
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "province", "actor", "place", "entry", "provinces", "actors", "data"]
+    "name", ["home", "province", "actor", "place", "entry", "week", "provinces", "actors", "data"]
 )
 def test_no_printed_page_is_wider_than_a4(served_site, browser, name):
     context = browser.new_context(viewport={"width": A4_WIDTH_PX, "height": 1000})
