@@ -14,7 +14,7 @@ def listed_titles(site, first_page):
     titles, page = [], first_page
     while page:
         soup = site.html(page + "index.html")
-        titles += [a.get_text() for a in soup.select("main ol.entries h2 a")]
+        titles += [a.get_text() for a in soup.select("main ol.entries .entry-title a")]
         head_next = soup.head.find("link", rel="next")
         visible_next = soup.main.find("a", rel="next")
         assert (head_next is None) == (visible_next is None)
@@ -155,7 +155,7 @@ def test_unknown_spellings_share_a_page_marked_not_in_the_vocabulary(built):
     site = built
     page = site.html("provinces/anbarr/index.html")
     assert "Not in the vocabulary" in page.select_one(".not-in-vocabulary").get_text()
-    assert [a.get_text() for a in page.select("main ol.entries h2 a")] == ["Typo 2", "Typo"]
+    assert [a.get_text() for a in page.select("main ol.entries .entry-title a")] == ["Typo 2", "Typo"]
 
 
 def test_entry_pages_link_canonical_names_to_term_pages(built):

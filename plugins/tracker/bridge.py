@@ -328,11 +328,18 @@ def missing_days(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 _DONE: list[str] = []  # the closing line of the build that just ended, said in Pelican's place
 
 
-def say_done(session, build: Build) -> None:
+def entry_counts(session, build: Build) -> dict[str, int]:
+    """The entries by status: of the lists the build made, or (nothing changed, so nothing was
+    read) as the last build counted them."""
+    lists = getattr(session.generator, "lists", None)
+    if lists is None:
+        return Counter(json.loads(build.store.meta("entry_counts", "{}")))
+    return Counter("published" if h.published else h.status for h in lists.heads.values())
+
+
+def say_done(statuses: dict[str, int], build: Build) -> None:
     """The build's closing line, counting entries (which are not Pelican's articles: Pelican's
     own line says "Processed 0 articles"), and pages."""
-    heads = session.generator.lists.heads.values() if session.generator is not None else ()
-    statuses = Counter("published" if h.published else h.status for h in heads)
     pages = build.pages
     more = [f"{pages[1]} hidden"] * bool(pages[1]) + [_count(pages[2], "draft", "drafts")] * bool(pages[2])
     _DONE[:] = [
@@ -380,7 +387,8 @@ def report(pelican) -> None:
     if not (session.deferred and session.ready and not session.changed and said == session.said):
         reporter.print()
     session.said = said
-    say_done(session, build)
+    counts = entry_counts(session, build)
+    say_done(counts, build)
     if build.unchanged:
         build.store.close()
         tracker_outputs.release()
@@ -392,6 +400,7 @@ def report(pelican) -> None:
     tracker_outputs.changed |= stale
     marker = write_marker(pelican.output_path, True, tracker_outputs.produced)
     try:
+        build.store.set_meta("entry_counts", json.dumps(counts, sort_keys=True))
         remember(build, marker.digest)
     except StoreFailed as failure:  # the outputs are right; the next build reads every file
         build.forget_store(failure)
