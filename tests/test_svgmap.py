@@ -175,3 +175,20 @@ def test_unreadable_geojson_is_one_error_line(tmp_path):
     assert [p.message for p in reporter.problems] == [
         "map file is a folder (setting TRACKER_MAP names a GeoJSON file)"
     ]
+
+
+def test_map_labels_are_names_placed_without_overlap_and_a_short_label_wins():
+    from tracker.model.geo import Label
+    from tracker.model.maps import drawn_labels, label_box
+
+    placed = {"big": Label(100, 50, 200, 100), "near": Label(110, 52, 40, 30), "edge": Label(5, 90, 60, 20)}
+    texts = {"big": "Anbar", "near": "Autonomous Republic of Crimea", "edge": "Zakarpattia"}
+    shown = drawn_labels(placed, texts, {"near"}, 12, 300, 100)
+    assert set(shown) == {"big", "edge"}  # the small one's label would overlap the large one's
+    assert shown["edge"][0] > 5  # moved inside the map, not cut off
+    box = label_box(placed["edge"], texts["edge"], 12, False, 300)
+    assert box[0] >= 0
+    # Further off, the full name still runs into Anbar's label; the vocabulary's short label does not.
+    placed["near"] = Label(160, 52, 40, 30)
+    assert "near" not in drawn_labels(placed, texts, {"near"}, 12, 300, 100)
+    assert "near" in drawn_labels(placed, {**texts, "near": "Crimea"}, {"near"}, 12, 300, 100)

@@ -39,7 +39,7 @@ FIELD_LABELS = {
     "wikidata": "Wikidata",
 }
 # Shown elsewhere on a profile, or not for display.
-HIDDEN_FIELDS = {"description", "kind", "map", "map_note", "province", "lat", "lon"}
+HIDDEN_FIELDS = {"description", "kind", "map", "map_note", "province", "lat", "lon", "label"}
 WIKIDATA = re.compile(r"Q[1-9]\d*")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
