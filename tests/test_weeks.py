@@ -211,3 +211,8 @@ def test_tallies_count_events_busiest_first_and_keep_missing_figures_apart():
         ("Diyala", 2, Fatalities(2, 2, 1)),
         ("Anbar", 1, Fatalities(5, 1, 0)),
     ]
+
+
+def test_the_subscribe_page_offers_the_weekly_feed(built):
+    links = [a["href"] for a in page(built, "feeds/index.html").select("main a")]
+    assert "http://127.0.0.1:8000/weeks/rss.xml" in links and "http://127.0.0.1:8000/weeks/atom.xml" in links

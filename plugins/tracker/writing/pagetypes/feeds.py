@@ -9,6 +9,7 @@ from ...model.feeds import Feed, absolute
 from ...model.plan import Plan
 from ..feeds import render_feed, render_opml
 from .base import KNOWN_CHANGES, Output, PageType
+from .weeks import weekly_feeds
 
 if TYPE_CHECKING:
     from ..outputs import Outputs
@@ -55,6 +56,7 @@ def render_page(model: Outputs, output: Output) -> bytes:
         url=model.settings["TRACKER_FEEDS_URL"],
         feeds_overview=model.site.feeds_overview,
         opml_url=absolute(model.site.base, model.settings["TRACKER_OPML_SAVE_AS"]),
+        weekly_feeds=[(fmt, absolute(model.site.base, path)) for fmt, path in weekly_feeds(model)],
     )
 
 
@@ -67,7 +69,7 @@ FEEDS_PAGE = PageType(
     dirty_on=frozenset({"feeds", "indexes"}),
     unmoved_by=KNOWN_CHANGES - {"feeds", "indexes"},
     template="feeds",
-    reads=frozenset({"feeds_overview", "opml_url"}),
+    reads=frozenset({"feeds_overview", "opml_url", "weekly_feeds"}),
     cost=5.0,
 )
 
