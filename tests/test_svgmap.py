@@ -177,18 +177,25 @@ def test_unreadable_geojson_is_one_error_line(tmp_path):
     ]
 
 
-def test_map_labels_are_names_placed_without_overlap_and_a_short_label_wins():
+def test_map_labels_never_overlap_never_cover_a_neighbour_and_the_busiest_come_first():
     from tracker.model.geo import Label
-    from tracker.model.maps import drawn_labels, label_box
+    from tracker.model.maps import Drawing, Shape, drawn_labels, label_box
+    from tracker.model.terms import TermLink
 
-    placed = {"big": Label(100, 50, 200, 100), "near": Label(110, 52, 40, 30), "edge": Label(5, 90, 60, 20)}
-    texts = {"big": "Anbar", "near": "Autonomous Republic of Crimea", "edge": "Zakarpattia"}
-    shown = drawn_labels(placed, texts, {"near"}, 12, 300, 100)
-    assert set(shown) == {"big", "edge"}  # the small one's label would overlap the large one's
-    assert shown["edge"][0] > 5  # moved inside the map, not cut off
-    box = label_box(placed["edge"], texts["edge"], 12, False, 300)
-    assert box[0] >= 0
-    # Further off, the full name still runs into Anbar's label; the vocabulary's short label does not.
-    placed["near"] = Label(160, 52, 40, 30)
-    assert "near" not in drawn_labels(placed, texts, {"near"}, 12, 300, 100)
-    assert "near" in drawn_labels(placed, {**texts, "near": "Crimea"}, {"near"}, 12, 300, 100)
+    def shape(key, label, text, small=False):
+        return Shape(TermLink("province", key, text, key, key + "/", True), key, "", label, text, small)
+
+    big = shape("big", Label(100, 50, 200, 100), "Sulaymaniyah")
+    small = shape("small", Label(130, 50, 30, 20), "Kirkuk", small=True)
+    edge = shape("edge", Label(5, 90, 60, 20), "Zakarpattia")
+    drawing = Drawing(300, 100, (big, small, edge))
+    # Sulaymaniyah's long name would lie over Kirkuk's point, naming the wrong province: it moves
+    # a line up or down; and nothing overlaps.
+    shown = drawn_labels(drawing, {}, 12)
+    assert set(shown) == {"big", "small", "edge"} and shown["big"].y != 50
+    boxes = [label_box(s.label, s.text, 12, s.small, 300) for s in (big, small, edge)]
+    assert shown["edge"].x > 5 and boxes[2][0] >= 0  # kept on the map, not cut off
+    # With no room above or below, the shaded (busier) province keeps its label.
+    cramped = Drawing(300, 60, (big, small))
+    assert set(drawn_labels(cramped, {"small": 3}, 12)) == {"small"}
+    assert set(drawn_labels(cramped, {"big": 3}, 12)) == {"big"}

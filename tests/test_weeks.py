@@ -167,7 +167,11 @@ def test_iso_weeks_across_the_turn_of_the_year():
     assert Week(2014, 27, "", "").days == "30 June – 6 July 2014"
     assert Week(2014, 25, "", "").days == "16–22 June 2014"
     patterns = ("weeks/{date:%G}-W{date:%V}/", "weeks/{date:%G}-W{date:%V}/index.html")
-    assert link_of(dt.date(2021, 1, 3), patterns) == ("Week 53, 2020", "weeks/2020-W53/")
+    assert link_of(dt.date(2021, 1, 3), patterns) == (
+        "Week 53, 2020",
+        "weeks/2020-W53/",
+        "28 December 2020 – 3 January 2021",
+    )
     assert link_of(dt.date(2021, 1, 3), None) is None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .figures import Fatalities
 from .gazetteer import coordinates
@@ -39,10 +40,6 @@ class Shape:
     d: str  # its outline, drawn once in the map's sprite file (see `Geometry.sprite`)
     label: Label | None = None  # where its name goes (the full-size map only)
     text: str = ""  # its label: the vocabulary's short `label`, else its name
-    # Where its label's text is centred on wide screens and on phones (where labels are larger
-    # against the map), or None where it would overlap one drawn before it.
-    wide: tuple[float, float] | None = None
-    narrow: tuple[float, float] | None = None
     small: bool = False  # too small to tap on a phone: drawn with a marker that is a target too
     id: str = ""  # its outline's id in the sprite file: "f-<slug>" at full size, "l-<slug>" for locators
 
@@ -87,14 +84,16 @@ class ShadedShape:
     shape: Shape
     count: int
     shade: int
+    # Where its label is drawn on wide screens and on phones (where labels are larger against the
+    # map), or None where it is left out (see `drawn_labels`).
+    wide: LabelBox | None = None
+    narrow: LabelBox | None = None
 
     page = property(lambda self: self.shape.page)
     key = property(lambda self: self.shape.key)
     d = property(lambda self: self.shape.d)
     label = property(lambda self: self.shape.label)
     text = property(lambda self: self.shape.text)
-    wide = property(lambda self: self.shape.wide)
-    narrow = property(lambda self: self.shape.narrow)
     small = property(lambda self: self.shape.small)
     id = property(lambda self: self.shape.id)
 
@@ -153,10 +152,6 @@ def geometry(
         projection, paths = map_shapes(province_map, width, digits)
         placed = labels(province_map, projection) if width == MAP_WIDTH else {}
         small = {key for key, label in placed.items() if min(label.width, label.height) < TAP_TARGET}
-        shown = {
-            name: drawn_labels(placed, texts, small, size, projection.width, projection.height)
-            for name, size in LABEL_SIZES.items()
-        }
         shapes = []
         for key, d in sorted(paths.items()):
             shapes.append(
@@ -166,8 +161,6 @@ def geometry(
                     d,
                     placed.get(key),
                     texts[key],
-                    shown["wide"].get(key),
-                    shown["narrow"].get(key),
                     key in small,
                     f"{'f' if width == MAP_WIDTH else 'l'}-{provinces[key].slug}",
                 )
@@ -231,6 +224,9 @@ def shaded(
             for key in head.places:
                 place_counts[key] = place_counts.get(key, 0) + 1
     busiest = max(counts.values(), default=0)
+    dots = place_dots(place_counts, drawn.full.dots, places)
+    spots = [(d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r) for d in dots]
+    at = {name: drawn_labels(drawn.full, counts, size, spots) for name, size in LABEL_SIZES.items()}
     full = ShadedDrawing(
         drawn.full.width,
         drawn.full.height,
@@ -239,12 +235,13 @@ def shaded(
                 s,
                 counts.get(s.key, 0),
                 shade(counts.get(s.key, 0), busiest),
+                at["wide"].get(s.key),
+                at["narrow"].get(s.key),
             )
             for s in drawn.full.shapes
         ),
     )
     rows = tuple((link, counts.get(key, 0)) for key, link in sorted_known(provinces))
-    dots = place_dots(place_counts, drawn.full.dots, places)
     return SiteMap(
         full,
         drawn.locator,
@@ -311,36 +308,85 @@ def dot_radius(count: int, most: int) -> float:
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
-def label_box(label: Label, text: str, size: float, small: bool, width: float) -> Box:
+def label_box(label: Label, text: str, size: float, small: bool, width: float, lines: float = 0) -> Box:
     """Where a label's text is drawn at font `size`: centred on its point (or above the marker of
-    a small province), moved sideways as far as it must to stay on a map `width` wide."""
+    a small province), `lines` lines lower (or higher, below 0), moved sideways as far as it must
+    to stay on a map `width` wide."""
     half, height = len(text) * size * CHAR_WIDTH / 2, size * 1.2
     x = min(max(label.x, half), width - half)
-    y = label.y - (0.9 * size if small else 0)
+    y = label.y - (0.9 * size if small else 0) + lines * height
     return x - half, y - height / 2, x + half, y + height / 2
 
 
+class LabelBox(NamedTuple):
+    """Where a label is drawn: its plate's corners; its text is centred on `x`, `y`."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def x(self) -> float:
+        return round((self.left + self.right) / 2, 1)
+
+    @property
+    def y(self) -> float:
+        return round((self.top + self.bottom) / 2, 1)
+
+    @property
+    def width(self) -> float:
+        return round(self.right - self.left, 1)
+
+    @property
+    def height(self) -> float:
+        return round(self.bottom - self.top, 1)
+
+
 def drawn_labels(
-    placed: Mapping[str, Label],
-    texts: Mapping[str, str],
-    small: set[str],
-    size: float,
-    width: float,
-    height: float,
-) -> dict[str, tuple[float, float]]:
-    """Where each drawn label's text is centred at font `size`: the largest provinces first (small
-    ones, drawn with a marker, last), each label left out that would overlap one drawn before it
-    or leave the map. A province left without a label keeps its name in its title and in the
-    map's table."""
+    drawing: Drawing, counts: Mapping[str, int], size: float, spots: list[Box] | None = None
+) -> dict[str, LabelBox]:
+    """Where each drawn label's text is centred at font `size`. The provinces the map shades come
+    first (the busiest first), then the larger ones; a label is drawn where it overlaps no label
+    drawn before it and none of the map's dots (`spots`), covers no other province's label
+    point (it would name the wrong place: a long name over a small neighbour), and stays on the
+    map: on its point, or a line above or below it. A province left without a label keeps its
+    name in its title and the map's table."""
+    obstacles = list(spots or ())
+    shapes = [s for s in drawing.shapes if s.label is not None]
+    points = {s.key: (s.label.x, s.label.y) for s in shapes if s.label is not None}
+    order = sorted(
+        shapes,
+        key=lambda s: (
+            -counts.get(s.key, 0),
+            s.small,
+            -s.label.width * s.label.height if s.label else 0,
+            s.key,
+        ),
+    )
     drawn: list[Box] = []
     found = {}
-    order = sorted(placed, key=lambda k: (k in small, -placed[k].width * placed[k].height, k))
-    for key in order:
-        box = label_box(placed[key], texts[key], size, key in small, width)
-        if box[1] >= 0 and box[3] <= height and not any(_overlap(box, other) for other in drawn):
+    for s in order:
+        assert s.label is not None
+        # A place a label may go: its point, a line above, a line below; clear of the dots if it
+        # can be, else over them (its plate leaves them showing round it).
+        tries = [(lines, over) for over in (False, True) for lines in (0, -1, 1)]
+        for lines, over_dots in tries:
+            box = label_box(s.label, s.text, size, s.small, drawing.width, lines)
+            if box[1] < 0 or box[3] > drawing.height or any(_overlap(box, other) for other in drawn):
+                continue
+            if not over_dots and any(_overlap(box, o) for o in obstacles):
+                continue
+            if any(_covers(box, point) for key, point in points.items() if key != s.key):
+                continue
             drawn.append(box)
-            found[key] = (round((box[0] + box[2]) / 2, 1), round((box[1] + box[3]) / 2, 1))
+            found[s.key] = LabelBox(*(round(n, 1) for n in box))
+            break
     return found
+
+
+def _covers(box: Box, point: tuple[float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -149,8 +149,8 @@ class Site:
         """Every week with entries, newest first."""
         return weeks(self.lists, self.week_patterns)
 
-    def week_of(self, date: dt.date) -> tuple[str, str] | None:
-        """(label, URL) of the week page of a day with entries (None: no week pages)."""
+    def week_of(self, date: dt.date) -> tuple[str, str, str] | None:
+        """(label, URL, days) of the week page of a day with entries (None: no week pages)."""
         return link_of(date, self.week_patterns)
 
     def month_weeks(self, year: int, month: int) -> list[Week]:

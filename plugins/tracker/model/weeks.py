@@ -72,12 +72,13 @@ def week_patterns(url: str | None, save_as: str | None) -> tuple[str, str] | Non
     return (url or "", save_as) if save_as else None
 
 
-def link_of(date: dt.date, patterns: tuple[str, str] | None) -> tuple[str, str] | None:
-    """(label, URL) of the week page of a day (None: the site has no week pages)."""
+def link_of(date: dt.date, patterns: tuple[str, str] | None) -> tuple[str, str, str] | None:
+    """(label, URL, days) of the week page of a day (None: the site has no week pages)."""
     if patterns is None:
         return None
     year, number, _ = date.isocalendar()
-    return f"Week {number}, {year}", patterns[0].format(date=dt.date.fromisocalendar(year, number, 1))
+    week = Week(year, number, patterns[0].format(date=dt.date.fromisocalendar(year, number, 1)), "")
+    return week.label, week.url, week.days
 
 
 def weeks(lists: SiteLists, patterns: tuple[str, str] | None) -> list[Week]:
