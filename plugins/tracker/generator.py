@@ -536,6 +536,10 @@ class TrackerGenerator(Generator):
             build.pending_shards = {
                 name: (digests[name], self._documents(shards[name], name, lang)) for name in waiting
             }
+            # Not indexed yet: the store must not take a shard's files as they stand (one may have
+            # been edited by hand) for the shard's new index, so the next build writes it.
+            for name in waiting:
+                build.shards.pop(name, None)
         elif waiting:
             try:
                 index_shards(waiting, lambda name: self._documents(shards[name], name, lang), lang, write)
