@@ -7,8 +7,9 @@ from bs4 import BeautifulSoup
 
 from conftest import built_once, entry
 from tracker.model.figures import Fatalities
-from tracker.model.glance import glances, month_groups, windows
+from tracker.model.glance import glances, windows
 from tracker.model.lists import SiteLists
+from tracker.model.periods import month_groups
 from tracker.model.record import EventFact
 
 
@@ -73,7 +74,7 @@ def test_a_term_quiet_for_months_has_no_glance_and_an_empty_site_none():
 
 def test_entries_fall_under_their_months_newest_first():
     heads = [FakeHead(d) for d in ("2014-07-30", "2014-07-01", "2014-06-30", "2013-06-30")]
-    assert [(label, [h.path for h in group]) for label, group in month_groups(heads)] == [
+    assert [(label, [h.path for h in group]) for label, group in month_groups(heads, lambda h: h.date)] == [
         ("July 2014", ["2014-07-30", "2014-07-01"]),
         ("June 2014", ["2014-06-30"]),
         ("June 2013", ["2013-06-30"]),

@@ -11,12 +11,12 @@ Pure: the lists in, glances out.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
 from .figures import Fatalities
 from .lists import SITE, ListKey, SiteLists
+from .periods import month_label
 from .record import EventFact, Head
 
 TERM_KINDS = ("province", "actor", "place")
@@ -129,9 +129,7 @@ def glances(lists: SiteLists) -> dict[ListKey, Glance]:
                 if first <= happened <= end:
                     for key in dict.fromkeys(_event_keys(event)):
                         slot(key)[n].figures.append(event.fatalities)
-    month = f"{calendar.month_name[last.month]} {last.year}"
-    before = spans[3][0]
-    before_month = f"{calendar.month_name[before.month]} {before.year}"
+    month, before_month = month_label(last), month_label(spans[3][0])
     found = {}
     for key, (week, week_before, so_far, same_days) in counts.items():
         found[key] = Glance(
@@ -145,15 +143,3 @@ def _row(label: str, before: str, now: Counts, then: Counts) -> Row:
     return Row(
         label, before, now.entries, now.events, now.fatalities, then.entries, then.events, then.fatalities
     )
-
-
-def month_groups(heads: list[Head]) -> list[tuple[str, list[Head]]]:
-    """Heads (newest first) under their months: [("July 2014", [...]), ("June 2014", [...])]."""
-    groups: list[tuple[str, list[Head]]] = []
-    for head in heads:
-        label = f"{calendar.month_name[head.date.month]} {head.date.year}"
-        if groups and groups[-1][0] == label:
-            groups[-1][1].append(head)
-        else:
-            groups.append((label, [head]))
-    return groups

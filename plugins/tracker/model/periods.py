@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .lists import ListKey, SiteLists
 
@@ -72,6 +72,26 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
                 )
             )
     return found
+
+
+T = TypeVar("T")
+
+
+def month_label(date: dt.date) -> str:
+    """'July 2014'."""
+    return f"{calendar.month_name[date.month]} {date.year}"
+
+
+def month_groups(items: Iterable[T], date_of: Callable[[T], dt.date]) -> list[tuple[str, list[T]]]:
+    """Items (newest first) under their months, by `date_of`: [("July 2014", [...]), ("June 2014", [...])]."""
+    groups: list[tuple[str, list[T]]] = []
+    for item in items:
+        label = month_label(date_of(item))
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(item)
+        else:
+            groups.append((label, [item]))
+    return groups
 
 
 def month_calendar(

@@ -3,12 +3,11 @@ each tag's and author's; the pages of a list are cut from its oldest entry (mode
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ...model.glance import month_groups
 from ...model.lists import SITE, ListKey, page_entries, paginate
+from ...model.periods import month_groups
 from ...model.plan import Plan
 from .base import KNOWN_CHANGES, Output, PageType
 
@@ -99,30 +98,20 @@ def render(model: Outputs, output: Output) -> bytes:
             reverse=True,
         )
         # Entries and events under their months, newest first ("July 2014").
-        months = [(label, model.item_list(group)) for label, group in month_groups(heads)]
+        months = [
+            (label, model.item_list(group)) for label, group in month_groups(heads, lambda head: head.date)
+        ]
         return model.page(
             kind,
             output,
             term=term,
             shown_events=shown,
-            event_months=event_months(shown),
+            event_months=month_groups(shown, lambda row: row.event.date),
             months=months,
             **{kind: term},
             **values,
         )
     return model.page(kind, output, **{kind: site.lists.names[list_key]}, **values)
-
-
-def event_months(rows: list[Any]) -> list[tuple[str, list[Any]]]:
-    """Event rows (newest first) under the months they happened in."""
-    groups: list[tuple[str, list[Any]]] = []
-    for row in rows:
-        label = f"{calendar.month_name[row.event.date.month]} {row.event.date.year}"
-        if groups and groups[-1][0] == label:
-            groups[-1][1].append(row)
-        else:
-            groups.append((label, [row]))
-    return groups
 
 
 def _involves(row: Any, kind: str, key: str) -> bool:
