@@ -15,6 +15,7 @@ and entries never change, so a link to it, a bookmark or a cache stays right.
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ from .record import Head
 ListKey = tuple[str | int, ...]
 SITE: ListKey = ("site",)
 Entry = tuple[float, str, str]  # (moment, slug, path): a list's sort key and its entry (Head.order)
+
+
+def week_key(date: dt.date) -> ListKey:
+    """The list of the ISO week a day falls in: ("week", ISO year, week number)."""
+    year, number, _ = date.isocalendar()
+    return ("week", year, number)
 
 
 class SiteLists:
@@ -55,7 +62,7 @@ class SiteLists:
         """The lists a published entry is on."""
         date = head.date
         keys: list[ListKey] = [SITE, ("year", date.year), ("month", date.year, date.month)]
-        keys.append(("week", *date.isocalendar()[:2]))
+        keys.append(week_key(date))
         keys += [("province", key) for key in head.provinces]
         keys += [("actor", key) for key in head.actors]
         keys += [("place", key) for key in head.places]

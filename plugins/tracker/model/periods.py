@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,6 +39,16 @@ class Period:
         return " ".join(map(str, self.period[::-1]))
 
 
+T = TypeVar("T")
+
+
+def with_neighbours(items: list[T]) -> Iterator[tuple[T, T | None, T | None]]:
+    """Each of `items` (newest first) with the one after it (older) and the one before it
+    (newer), or None at either end: an archive page links the pages either side."""
+    for n, item in enumerate(items):
+        yield item, items[n + 1] if n + 1 < len(items) else None, items[n - 1] if n > 0 else None
+
+
 def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
     """Every year and month with entries, newest first within each granularity (a granularity whose
     save-as setting is empty has none)."""
@@ -57,9 +67,7 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
             )
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=first)
             built.append((shown, number, url, save_as.format(date=first)))
-        for n, (shown, number, url, where) in enumerate(built):
-            newer = built[n - 1] if n > 0 else None
-            older = built[n + 1] if n + 1 < len(built) else None
+        for (shown, number, url, where), older, newer in with_neighbours(built):
             found.append(
                 Period(
                     granularity,
@@ -72,9 +80,6 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
                 )
             )
     return found
-
-
-T = TypeVar("T")
 
 
 def month_label(date: dt.date) -> str:

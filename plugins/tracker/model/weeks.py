@@ -11,15 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .figures import Fatalities
-from .lists import ListKey, SiteLists
+from .lists import ListKey, SiteLists, week_key
+from .periods import with_neighbours
 from .record import Head
 from .terms import TermLink
-
-
-def week_key(date: dt.date) -> ListKey:
-    """The list of the ISO week a day falls in: ("week", ISO year, week number)."""
-    year, number, _ = date.isocalendar()
-    return ("week", year, number)
 
 
 @dataclass(frozen=True)
@@ -92,9 +87,7 @@ def weeks(lists: SiteLists, patterns: tuple[str, str] | None) -> list[Week]:
         monday = dt.date.fromisocalendar(year, number, 1)
         made.append((year, number, url.format(date=monday), save_as.format(date=monday)))
     found = []
-    for n, (year, number, where, file) in enumerate(made):
-        newer = made[n - 1] if n > 0 else None
-        older = made[n + 1] if n + 1 < len(made) else None
+    for (year, number, where, file), older, newer in with_neighbours(made):
         found.append(
             Week(
                 year,
