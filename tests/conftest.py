@@ -61,6 +61,27 @@ def entry(title: str = "An entry", date: str = "2014-06-22", body: str = "Body t
     return "\n".join(lines + ["---", body, ""])
 
 
+def head_on(day: str, provinces=(), actors=(), events=()):
+    """A published entry's head dated `day` (ISO 8601) at noon in Baghdad, for the model's tests."""
+    import datetime as dt
+
+    from tracker.model.record import Head
+
+    moment = dt.datetime.fromisoformat(day + "T12:00:00+03:00")
+    return Head(
+        day,
+        "published",
+        moment,
+        day,
+        day,
+        f"{day}/",
+        f"{day}/index.html",
+        tuple(provinces),
+        tuple(actors),
+        events=tuple(events),
+    )
+
+
 class Site:
     """A content folder in tmp_path, built into tmp_path/output."""
 

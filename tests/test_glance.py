@@ -3,26 +3,13 @@
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 
-from conftest import built_once, entry
+from conftest import built_once, entry, head_on
 from tracker.model.figures import Fatalities
 from tracker.model.glance import glances, windows
 from tracker.model.lists import SiteLists
 from tracker.model.periods import month_groups
 from tracker.model.record import EventFact
-
-
-class FakeHead:
-    def __init__(self, day, provinces=(), actors=(), events=()):
-        self.date = dt.datetime.fromisoformat(day + "T12:00:00+03:00")
-        self.path = self.slug = day
-        self.provinces, self.actors, self.places, self.events = tuple(provinces), tuple(actors), (), events
-        self.published, self.tags, self.author = True, (), ""
-
-    @property
-    def order(self):
-        return self.date.timestamp(), self.slug, self.path
 
 
 def fact(day, province, actors=(), fatalities=None):
@@ -41,10 +28,10 @@ def test_the_windows_end_on_the_newest_entry_and_compare_like_with_like():
 
 def test_a_glance_counts_entries_by_their_day_and_events_by_the_day_each_happened():
     heads = [
-        FakeHead("2014-06-10", ["anbar"], ["isis"], (fact("2014-06-10", "anbar", ["isis"], 4),)),
-        FakeHead("2014-07-20", ["anbar"], ["isis"], (fact("2014-07-20", "anbar", ["isis"], 2),)),
+        head_on("2014-06-10", ["anbar"], ["isis"], (fact("2014-06-10", "anbar", ["isis"], 4),)),
+        head_on("2014-07-20", ["anbar"], ["isis"], (fact("2014-07-20", "anbar", ["isis"], 2),)),
         # reported on the 30th, happened on the 22nd: counts in the 7 days before
-        FakeHead(
+        head_on(
             "2014-07-30",
             ["anbar", "diyala"],
             [],
@@ -66,14 +53,14 @@ def test_a_glance_counts_entries_by_their_day_and_events_by_the_day_each_happene
 
 
 def test_a_term_quiet_for_months_has_no_glance_and_an_empty_site_none():
-    heads = [FakeHead("2014-01-02", ["kirkuk"]), FakeHead("2014-07-30", ["anbar"])]
+    heads = [head_on("2014-01-02", ["kirkuk"]), head_on("2014-07-30", ["anbar"])]
     found = glances(SiteLists(lambda s: s).build(heads))
     assert ("province", "kirkuk") not in found and ("province", "anbar") in found
     assert glances(SiteLists(lambda s: s)) == {}
 
 
 def test_entries_fall_under_their_months_newest_first():
-    heads = [FakeHead(d) for d in ("2014-07-30", "2014-07-01", "2014-06-30", "2013-06-30")]
+    heads = [head_on(d) for d in ("2014-07-30", "2014-07-01", "2014-06-30", "2013-06-30")]
     assert [(label, [h.path for h in group]) for label, group in month_groups(heads, lambda h: h.date)] == [
         ("July 2014", ["2014-07-30", "2014-07-01"]),
         ("June 2014", ["2014-06-30"]),
@@ -113,12 +100,8 @@ def built(tmp_path_factory):
     return built_once(tmp_path_factory, "glance", write_fixture)
 
 
-def page(site, relative):
-    return BeautifulSoup((site.output / relative).read_text(encoding="utf-8"), "html.parser")
-
-
 def test_a_term_page_says_this_week_and_this_month_before_its_entries(built):
-    soup = page(built, "provinces/anbar/index.html")
+    soup = built.html("provinces/anbar/index.html")
     glance = soup.select_one("header .glance")
     rows = {d.dt.get_text(strip=True): " ".join(d.dd.get_text().split()) for d in glance.select("dl > div")}
     assert rows == {
@@ -126,12 +109,12 @@ def test_a_term_page_says_this_week_and_this_month_before_its_entries(built):
         "July 2014 so far": "2 events, 2 entries, 5 fatalities ▲ up from 1 in the same days of June 2014",
     }
     assert glance.find_next("section", class_="term-entries") is not None  # before the entries
-    quiet = page(built, "provinces/kirkuk/index.html").select_one("header .glance")
+    quiet = built.html("provinces/kirkuk/index.html").select_one("header .glance")
     assert "No entry and no event in the last 7 days or this month." in quiet.get_text()
 
 
 def test_a_term_page_groups_its_entries_and_events_under_months(built):
-    soup = page(built, "actors/isis/index.html")
+    soup = built.html("actors/isis/index.html")
     entries = soup.select_one(".term-entries")
     assert [h.get_text() for h in entries.select("h3.month")] == ["July 2014", "June 2014"]
     july = entries.select("h3.month")[0].find_next_sibling("ol")
@@ -157,5 +140,5 @@ def test_a_new_entry_elsewhere_rerenders_only_the_terms_whose_glance_changed(sit
     assert (site.output / "provinces/anbar/index.html").read_text() == anbar
     site.write("entries/2014-08-05.md", entry("Brief 2014-08-05", "2014-08-05", provinces="[Ninewa]"))
     assert site.build().returncode == 0
-    after = page(site, "provinces/anbar/index.html").select_one("header .glance").get_text(" ", strip=True)
+    after = site.html("provinces/anbar/index.html").select_one("header .glance").get_text(" ", strip=True)
     assert "August 2014 so far" in after and "0 events" in after

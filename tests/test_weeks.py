@@ -8,10 +8,10 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import built_once, entry
+from conftest import built_once, entry, head_on
 from tracker.model.figures import Fatalities
-from tracker.model.lists import SiteLists
-from tracker.model.weeks import Week, finished, link_of, tallies, week_key, weeks
+from tracker.model.lists import SiteLists, week_key
+from tracker.model.weeks import Week, finished, link_of, tallies, weeks
 
 EVENTS = """
   - type: battles
@@ -45,14 +45,10 @@ def built(tmp_path_factory):
     return built_once(tmp_path_factory, "weeks", write_fixture)
 
 
-def page(site, relative):
-    return BeautifulSoup((site.output / relative).read_text(encoding="utf-8"), "html.parser")
-
-
 def test_a_page_per_iso_week_with_entries_newest_first(built):
     weeks_folder = sorted(p.name for p in (built.output / "weeks").iterdir() if p.is_dir())
     assert weeks_folder == ["2014-W52", "2015-W01", "2015-W03"]
-    soup = page(built, "weeks/2015-W01/index.html")
+    soup = built.html("weeks/2015-W01/index.html")
     assert soup.h1.get_text(" ", strip=True) == "Week 1, 2015 29 December 2014 – 4 January 2015"
     titles = [h.get_text(strip=True) for h in soup.select("ol.entries h3")]
     assert titles == ["Brief of 2015-01-04", "Brief of 2015-01-01", "Brief of 2014-12-29"]
@@ -60,7 +56,7 @@ def test_a_page_per_iso_week_with_entries_newest_first(built):
 
 
 def test_a_week_counts_its_events_by_province_and_actor_with_the_no_figure_rule(built):
-    soup = page(built, "weeks/2015-W01/index.html")
+    soup = built.html("weeks/2015-W01/index.html")
     summary = soup.select_one(".week-summary").get_text(" ", strip=True)
     assert summary == "3 entries, 6 events reported; fatalities: at least 11 (3 events without a figure)."
     tables = {t.caption.get_text(strip=True): t for t in soup.select("table.week-tally")}
@@ -74,22 +70,22 @@ def test_a_week_counts_its_events_by_province_and_actor_with_the_no_figure_rule(
 
 
 def test_weeks_link_the_weeks_either_side(built):
-    soup = page(built, "weeks/2015-W01/index.html")
+    soup = built.html("weeks/2015-W01/index.html")
     assert soup.select_one('a[rel="prev"]')["href"].endswith("/weeks/2014-W52/")
     assert soup.select_one('a[rel="next"]')["href"].endswith("/weeks/2015-W03/")
-    first = page(built, "weeks/2014-W52/index.html")
+    first = built.html("weeks/2014-W52/index.html")
     assert first.select_one('a[rel="prev"]') is None
 
 
 def test_entries_months_and_the_home_link_their_weeks(built):
-    entry_page = page(built, "2014/12/29/2014-12-29/index.html")
+    entry_page = built.html("2014/12/29/2014-12-29/index.html")
     assert entry_page.select_one("a.week-link")["href"].endswith("/weeks/2015-W01/")
     assert entry_page.select_one("a.week-link").get_text() == "Week 1, 2015"
-    december = page(built, "2014/12/index.html")
+    december = built.html("2014/12/index.html")
     assert [a["href"].rsplit("/", 2)[1] for a in december.select("nav.weeks a")] == ["2014-W52", "2015-W01"]
-    january = page(built, "2015/01/index.html")
+    january = built.html("2015/01/index.html")
     assert [a.get_text() for a in january.select("nav.weeks a")] == ["Week 1, 2015", "Week 3, 2015"]
-    home = page(built, "index.html")
+    home = built.html("index.html")
     assert home.select_one("section.week p.more a")["href"].endswith("/weeks/2015-W03/")
 
 
@@ -127,7 +123,7 @@ def test_the_weekly_feed_carries_what_rss_and_atom_require(built):
     for item in atom.findall("a:entry", ns):
         for tag in ("a:id", "a:title", "a:updated", "a:content"):
             assert item.findtext(tag, namespaces=ns), tag
-    soup = page(built, "weeks/2015-W03/index.html")
+    soup = built.html("weeks/2015-W03/index.html")
     assert soup.select_one('link[rel="alternate"][href$="/weeks/rss.xml"]') is not None
 
 
@@ -136,26 +132,11 @@ def test_no_week_pages_when_the_setting_is_empty(site):
     result = site.build("-e", 'TRACKER_WEEK_SAVE_AS=""')
     assert result.returncode == 0, result.stderr
     assert not (site.output / "weeks").exists()
-    assert page(site, "2015/01/index.html").select_one("nav.weeks") is None
-    assert page(site, "2015/01/13/2015-01-13/index.html").select_one("a.week-link") is None
+    assert site.html("2015/01/index.html").select_one("nav.weeks") is None
+    assert site.html("2015/01/13/2015-01-13/index.html").select_one("a.week-link") is None
 
 
 # The model, on its own
-
-
-class FakeHead:
-    def __init__(self, day, events=(), path=None):
-        self.date = dt.datetime.fromisoformat(day + "T12:00:00+03:00")
-        self.events = events
-        self.path = path or day
-        self.published = True
-        self.slug = day
-        self.provinces = self.actors = self.places = self.tags = ()
-        self.author = ""
-
-    @property
-    def order(self):
-        return self.date.timestamp(), self.slug, self.path
 
 
 def test_iso_weeks_across_the_turn_of_the_year():
@@ -177,7 +158,7 @@ def test_iso_weeks_across_the_turn_of_the_year():
 
 def test_weeks_newest_first_and_the_newest_week_is_not_finished():
     lists = SiteLists(lambda s: s).build(
-        [FakeHead("2014-06-16"), FakeHead("2014-06-30"), FakeHead("2014-07-01")]
+        [head_on("2014-06-16"), head_on("2014-06-30"), head_on("2014-07-01")]
     )
     found = weeks(lists, ("w/{date:%G-%V}/", "w/{date:%G-%V}/index.html"))
     assert [w.name for w in found] == ["2014-W27", "2014-W25"]
@@ -195,16 +176,16 @@ def test_tallies_count_events_busiest_first_and_keep_missing_figures_apart():
         for kind, k in (("province", "anbar"), ("province", "diyala"))
     }
     heads = [
-        FakeHead(
+        head_on(
             "2014-06-16",
-            (
+            events=(
                 EventFact("2014-06-16", "battles", "anbar", None, ("isis",), 5),
                 EventFact("2014-06-16", "battles", "diyala", None, ("isis",), None),
             ),
         ),
-        FakeHead(
+        head_on(
             "2014-06-17",
-            (
+            events=(
                 EventFact("2014-06-17", "battles", "diyala", None, (), 2),
                 EventFact("2014-06-17", "battles", "nowhere", None, (), 2),
             ),
@@ -218,5 +199,5 @@ def test_tallies_count_events_busiest_first_and_keep_missing_figures_apart():
 
 
 def test_the_subscribe_page_offers_the_weekly_feed(built):
-    links = [a["href"] for a in page(built, "feeds/index.html").select("main a")]
+    links = [a["href"] for a in built.html("feeds/index.html").select("main a")]
     assert "http://127.0.0.1:8000/weeks/rss.xml" in links and "http://127.0.0.1:8000/weeks/atom.xml" in links
