@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .language import active
+
 WIDTH, HEIGHT, GAP = 600, 170, 2
 LEFT, TOP, BOTTOM = 40, 28, 140  # the plot area: value labels left of it, period labels below
 MAX_TICKS, MAX_LABELS = 5, 5  # value ticks above 0; period labels along the bottom
@@ -74,9 +76,11 @@ def _year(day: dt.date) -> dt.date:
     return day.replace(month=1, day=1)
 
 
-@lru_cache(maxsize=None)
 def _label(period: dt.date, unit: str) -> str:
-    return {"week": f"week of {period:%-d %b %Y}", "month": f"{period:%B %Y}", "year": f"{period:%Y}"}[unit]
+    words = active()
+    if unit == "week":
+        return words.gettext("week of %(day)s") % {"day": words.date(period, "d MMM y")}
+    return words.month(period) if unit == "month" else words.date(period, "y")
 
 
 @lru_cache(maxsize=None)
@@ -134,13 +138,13 @@ def bar_chart(days: Counter[dt.date], monthly: bool = False) -> Chart | None:
             )
         )
     every = -(-len(periods) // MAX_LABELS)  # label every n-th period, at most MAX_LABELS of them
-    short = {"week": "%-d %b", "month": "%b %Y", "year": "%Y"}[unit]
+    short, words = {"week": "d MMM", "month": "MMM y", "year": "y"}[unit], active()
     return Chart(
         unit,
         bars,
-        tuple(Tick(str(v), round(BOTTOM - v * scale, 1)) for v in values),
+        tuple(Tick(words.number(v), round(BOTTOM - v * scale, 1)) for v in values),
         tuple(
-            Tick(period.strftime(short), round(LEFT + (n + 0.5) * slot, 1))
+            Tick(words.date(period, short), round(LEFT + (n + 0.5) * slot, 1))
             for n, period in enumerate(periods)
             if n % every == 0
         ),

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .events import Event
 from .figures import Fatalities
+from .language import N_
 
 
 @dataclass(frozen=True)
@@ -88,45 +89,47 @@ def plain_text(html: str) -> str:
 EVENT_COLUMNS = (
     (
         "event_id",
-        "The event's id, stable across builds: its entry's date and slug and its position in the entry.",
+        N_("The event's id, stable across builds: its entry's date and slug and its position in the entry."),
     ),
-    ("event_date", "The day of the event (ISO 8601, YYYY-MM-DD)."),
-    ("year", "The year of the event."),
-    ("event_type", "ACLED's event type, e.g. Battles."),
-    ("sub_event_type", "ACLED's sub-event type, e.g. Armed clash; empty when the entry does not say."),
-    ("actor1", "The first actor named, the initiator where known."),
-    ("actor2", "The second actor named."),
-    ("assoc_actors", "Any further actors, separated by '; ' (a list in the JSON)."),
-    ("admin1", "The province."),
-    ("location", "The place, by its gazetteer name; empty when the event names none."),
-    ("latitude", "The place's latitude in decimal degrees; empty without a gazetteer place."),
-    ("longitude", "The place's longitude in decimal degrees."),
-    ("fatalities", "Reported fatalities; empty when the entry gives no figure (not the same as 0)."),
-    ("claim", "How firm the report is: reported, confirmed or disputed."),
-    ("source", "The event's source as the entry gives it (a URL or a name)."),
-    ("notes", "The author's note on the event."),
-    ("entry_url", "The entry that records the event."),
-    ("entry_title", "That entry's title."),
+    ("event_date", N_("The day of the event (ISO 8601, YYYY-MM-DD).")),
+    ("year", N_("The year of the event.")),
+    ("event_type", N_("ACLED's event type, e.g. Battles.")),
+    ("sub_event_type", N_("ACLED's sub-event type, e.g. Armed clash; empty when the entry does not say.")),
+    ("actor1", N_("The first actor named, the initiator where known.")),
+    ("actor2", N_("The second actor named.")),
+    ("assoc_actors", N_("Any further actors, separated by '; ' (a list in the JSON).")),
+    ("admin1", N_("The province.")),
+    ("location", N_("The place, by its gazetteer name; empty when the event names none.")),
+    ("latitude", N_("The place's latitude in decimal degrees; empty without a gazetteer place.")),
+    ("longitude", N_("The place's longitude in decimal degrees.")),
+    ("fatalities", N_("Reported fatalities; empty when the entry gives no figure (not the same as 0).")),
+    ("claim", N_("How firm the report is: reported, confirmed or disputed.")),
+    ("source", N_("The event's source as the entry gives it (a URL or a name).")),
+    ("notes", N_("The author's note on the event.")),
+    ("entry_url", N_("The entry that records the event.")),
+    ("entry_title", N_("That entry's title.")),
 )
 ENTRY_COLUMNS = (
-    ("date", "The entry's date (ISO 8601 with the site's time zone)."),
-    ("covers_from", "The first day the entry covers; empty when it does not say."),
-    ("covers_to", "The last day it covers."),
-    ("title", "The title."),
-    ("url", "The entry's address."),
-    ("provinces", "Its provinces, separated by '; ' (a list in the JSON)."),
-    ("actors", "Its actors, likewise."),
-    ("places", "Its places, likewise."),
-    ("tags", "Its tags, likewise."),
-    ("summary", "Its summary as plain text; empty when the author wrote none."),
-    ("updated", "When it was corrected; empty when it never was."),
-    ("events", "How many events it records."),
+    ("date", N_("The entry's date (ISO 8601 with the site's time zone).")),
+    ("covers_from", N_("The first day the entry covers; empty when it does not say.")),
+    ("covers_to", N_("The last day it covers.")),
+    ("title", N_("The title.")),
+    ("url", N_("The entry's address.")),
+    ("provinces", N_("Its provinces, separated by '; ' (a list in the JSON).")),
+    ("actors", N_("Its actors, likewise.")),
+    ("places", N_("Its places, likewise.")),
+    ("tags", N_("Its tags, likewise.")),
+    ("summary", N_("Its summary as plain text; empty when the author wrote none.")),
+    ("updated", N_("When it was corrected; empty when it never was.")),
+    ("events", N_("How many events it records.")),
     (
         "fatalities",
-        "The reported fatalities of its events: empty when none of them gives a figure (not the same"
-        " as 0); a minimum when events_without_figure is more than 0.",
+        N_(
+            "The reported fatalities of its events: empty when none of them gives a figure (not the same"
+            " as 0); a minimum when events_without_figure is more than 0."
+        ),
     ),
-    ("events_without_figure", "How many of its events give no fatality figure."),
+    ("events_without_figure", N_("How many of its events give no fatality figure.")),
 )
 
 

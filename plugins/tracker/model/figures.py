@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .language import active
+
 
 @dataclass(frozen=True)
 class Fatalities:
@@ -45,15 +47,22 @@ class Fatalities:
 
     def text(self) -> str:
         """The total in words: '35', 'at least 35 (6 events without a figure)', 'no figure given'."""
+        words = active()
         if not self.known:
-            return "no figure given"
+            return words.gettext("no figure given")
         if self.without:
-            events = "event" if self.without == 1 else "events"
-            return f"at least {self.given} ({self.without} {events} without a figure)"
-        return str(self.given)
+            text = words.ngettext(
+                "at least %(given)s (%(without)s event without a figure)",
+                "at least %(given)s (%(without)s events without a figure)",
+                self.without,
+            )
+            return text % {"given": words.number(self.given), "without": words.number(self.without)}
+        return words.number(self.given)
 
     def short(self) -> str:
         """The total for a table cell: '35', 'at least 35', or '–' for none."""
         if not self.known:
             return "–"
-        return f"at least {self.given}" if self.without else str(self.given)
+        words = active()
+        given = words.number(self.given)
+        return words.gettext("at least %(given)s") % {"given": given} if self.without else given

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .figures import Fatalities
+from .language import active
 from .lists import SITE, ListKey, SiteLists
 from .periods import month_label
 from .record import EventFact, Head
@@ -129,12 +130,17 @@ def glances(lists: SiteLists) -> dict[ListKey, Glance]:
                 if first <= happened <= end:
                     for key in dict.fromkeys(_event_keys(event)):
                         slot(key)[n].figures.append(event.fatalities)
-    month, before_month = month_label(last), month_label(spans[3][0])
+    month, before_month, words = month_label(last), month_label(spans[3][0]), active()
     found = {}
     for key, (week, week_before, so_far, same_days) in counts.items():
         found[key] = Glance(
-            _row("Last 7 days", "the 7 days before", week, week_before),
-            _row(f"{month} so far", f"the same days of {before_month}", so_far, same_days),
+            _row(words.gettext("Last 7 days"), words.gettext("the 7 days before"), week, week_before),
+            _row(
+                words.gettext("%(month)s so far") % {"month": month},
+                words.gettext("the same days of %(month)s") % {"month": before_month},
+                so_far,
+                same_days,
+            ),
         )
     return found
 

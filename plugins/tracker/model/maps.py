@@ -20,6 +20,7 @@ from typing import NamedTuple
 from .figures import Fatalities
 from .gazetteer import coordinates
 from .geo import WINDOW, Label, ProvinceMap, labels, map_shapes, on_map, shade
+from .language import active
 from .lists import SITE, SiteLists
 from .record import Head
 from .terms import TermLink
@@ -395,14 +396,15 @@ def _overlap(a: Box, b: Box) -> bool:
 
 def map_legend(busiest: int, unit: str = "entries") -> list[tuple[int, str]]:
     """(shade class, label) pairs for the map legend."""
+    words = active()
     if busiest <= 0:
-        return [(0, f"no {unit}")]
-    found, previous = [(0, "none")], 0
+        return [(0, words.gettext("no events") if unit == "events" else words.gettext("no entries"))]
+    found, previous = [(0, words.gettext("none"))], 0
     for count in range(1, busiest + 1):
         level = shade(count, busiest)
         if level != previous:
-            found.append((level, str(count)))
+            found.append((level, words.number(count)))
             previous = level
         else:
-            found[-1] = (level, f"{found[-1][1].split('–')[0]}–{count}")
+            found[-1] = (level, f"{found[-1][1].split('–')[0]}–{words.number(count)}")
     return found

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .language import active
 from .lists import ListKey, SiteLists
 
 Shown = tuple[int] | tuple[int, str]  # a period as its page names it: (2014,) or (2014, "June")
@@ -36,7 +37,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        return " ".join(map(str, self.period[::-1]))
+        """'2014', 'June 2014' (حزيران 2014, червень 2014)."""
+        first = dt.date(self.period_num[0], self.period_num[1] if len(self.period_num) > 1 else 1, 1)
+        return active().month(first) if self.granularity == "month" else active().date(first, "y")
 
 
 T = TypeVar("T")
@@ -63,7 +66,7 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
         for number in keys:
             first = dt.date(number[0], number[1] if len(number) > 1 else 1, 1)
             shown: Shown = (
-                (number[0],) if granularity == "year" else (number[0], calendar.month_name[number[1]])
+                (number[0],) if granularity == "year" else (number[0], active().date(first, "LLLL"))
             )
             url = settings[f"TRACKER_{granularity.upper()}_ARCHIVE_URL"].format(date=first)
             built.append((shown, number, url, save_as.format(date=first)))
@@ -83,8 +86,8 @@ def periods(lists: SiteLists, settings: Mapping[str, Any]) -> list[Period]:
 
 
 def month_label(date: dt.date) -> str:
-    """'July 2014'."""
-    return f"{calendar.month_name[date.month]} {date.year}"
+    """'July 2014' (تموز 2014, липень 2014)."""
+    return active().month(date)
 
 
 def month_groups(items: Iterable[T], date_of: Callable[[T], dt.date]) -> list[tuple[str, list[T]]]:

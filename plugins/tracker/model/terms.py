@@ -20,6 +20,7 @@ from .charts import Chart, activity, bar_chart
 from .figures import Fatalities
 from .gazetteer import province_of
 from .glance import Glance, glances
+from .language import N_
 from .lists import ListKey, SiteLists
 from .record import EventFact, Head, Unknown
 from .vocabulary import Term, Vocabulary
@@ -28,15 +29,15 @@ TOP_TOGETHER = 10
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 FIELD_LABELS = {
-    "type": "Type",
-    "iso": "ISO 3166-2",
-    "capital": "Capital",
-    "local_name": "Local name",
-    "kurdish_name": "Kurdish name",
-    "iso_name": "ISO name",
-    "region": "Region",
-    "note": "Note",
-    "wikidata": "Wikidata",
+    "type": N_("Type"),
+    "iso": N_("ISO 3166-2"),
+    "capital": N_("Capital"),
+    "local_name": N_("Local name"),
+    "kurdish_name": N_("Kurdish name"),
+    "iso_name": N_("ISO name"),
+    "region": N_("Region"),
+    "note": N_("Note"),
+    "wikidata": N_("Wikidata"),
 }
 # Shown elsewhere on a profile, or not for display.
 HIDDEN_FIELDS = {"description", "kind", "map", "map_note", "province", "lat", "lon", "label"}

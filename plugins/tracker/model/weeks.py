@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .figures import Fatalities
+from .language import active
 from .lists import ListKey, SiteLists, week_key
 from .periods import with_neighbours
 from .record import Head
@@ -48,18 +49,18 @@ class Week:
     @property
     def label(self) -> str:
         """'Week 25, 2014'."""
-        return f"Week {self.number}, {self.year}"
+        return week_label(self.year, self.number)
 
     @property
     def days(self) -> str:
         """The week's days in words: '16–22 June 2014', '30 June – 6 July 2014',
         '29 December 2014 – 4 January 2015'."""
-        first, last = self.first, self.last
+        first, last, words = self.first, self.last, active()
         if first.year != last.year:
-            return f"{first:%-d %B %Y} – {last:%-d %B %Y}"
+            return f"{words.day(first)} – {words.day(last)}"
         if first.month != last.month:
-            return f"{first:%-d %B} – {last:%-d %B %Y}"
-        return f"{first.day}–{last:%-d %B %Y}"
+            return f"{words.date(first, 'd MMMM')} – {words.day(last)}"
+        return f"{words.date(first, 'd')}–{words.day(last)}"
 
 
 def week_patterns(url: str | None, save_as: str | None) -> tuple[str, str] | None:
@@ -94,11 +95,20 @@ def weeks(lists: SiteLists, patterns: tuple[str, str] | None) -> list[Week]:
                 number,
                 where,
                 file,
-                (f"Week {older[1]}, {older[0]}", older[2]) if older else None,
-                (f"Week {newer[1]}, {newer[0]}", newer[2]) if newer else None,
+                (week_label(older[0], older[1]), older[2]) if older else None,
+                (week_label(newer[0], newer[1]), newer[2]) if newer else None,
             )
         )
     return found
+
+
+def week_label(year: int, number: int) -> str:
+    """'Week 25, 2014' ('الأسبوع 25، 2014'), in the language in use."""
+    words = active()
+    return words.gettext("Week %(number)s, %(year)s") % {
+        "number": words.number(number),
+        "year": words.digits(str(year)),
+    }
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,25 @@
   var shards = form.getAttribute("data-shards").split(" ");
   var root = new URL("../", bundle); // the site's root: the bundle is its pagefind/ folder
   var PROVINCE = form.getAttribute("data-province-word") || "Province";
-  var GROUPS = [["province", PROVINCE], ["actor", "Actor"], ["place", "Place"], ["year", "Year"], ["month", "Month"]];
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
+  var GROUPS = [["province"], ["actor"], ["place"], ["year"], ["month"]];
+  // The page's words, in its language (see the template's data-words).
+  var WORDS = JSON.parse(form.getAttribute("data-words"));
+  var plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+
+  function digits(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return WORDS.digits[Number(d)]; });
+  }
 
   function shownAs(name, value) {
+    if (name === "year") return digits(value);
     if (name !== "month") return value;
     var parts = value.split("-");  // "2014-07" -> "July 2014"
-    return MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+    return WORDS.months[Number(parts[1]) - 1] + " " + digits(parts[0]);
+  }
+
+  function matches(count) {
+    var text = WORDS.matches[plurals.select(count)] || WORDS.matches.other;
+    return text.replace("%(n)s", digits(count));
   }
   var PAGE = 20;
   var pagefind = null;
@@ -75,7 +86,7 @@
       Array.prototype.forEach.call(select.options, function (option) {
         if (!option.value) return;
         var count = known[option.value] || 0;
-        option.textContent = shownAs(group[0], option.value) + " (" + count + ")";
+        option.textContent = shownAs(group[0], option.value) + " (" + digits(count) + ")";
         option.disabled = count === 0 && option.value !== select.value;
       });
     });
@@ -108,7 +119,7 @@
       results = [];
       list.replaceChildren();
       more.hidden = true;
-      status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor, a year or a month.";
+      status.textContent = WORDS.prompt;
       return;
     }
     var search = await pagefind.search(query || null, options(filters, byRelevance));
@@ -127,7 +138,7 @@
     await showMore(false);
     if (id !== latest) return;
     var count = results.length;
-    status.textContent = count === 0 ? "No entry matches." : count === 1 ? "1 entry matches." : count + " entries match.";
+    status.textContent = count === 0 ? WORDS.none : matches(count);
   }
 
   // Results newest first across shards: the shards that have matches, newest first, each in its
@@ -172,7 +183,7 @@
     li.append(title, meta, excerpt);
     var chips = document.createElement("ul");
     chips.className = "chips";
-    [["province", PROVINCE + ": "], ["actor", "Actor: "]].forEach(function (kind) {
+    [["province", PROVINCE + ": "], ["actor", WORDS.actor + " "]].forEach(function (kind) {
       (data.filters[kind[0]] || []).forEach(function (name) { chips.append(chip(kind[0], kind[1], name)); });
     });
     if (chips.children.length) li.append(chips);
@@ -244,7 +255,7 @@
 
   async function start() {
     var params = new URLSearchParams(location.search);
-    status.textContent = "Loading the search index…";
+    status.textContent = WORDS.loading;
     try {
       pagefind = await import(new URL(shards[0] + "/pagefind.js", bundle).href);
       await pagefind.options({ excerptLength: 30 });
@@ -252,7 +263,7 @@
       for (var shard of shards.slice(1)) await pagefind.mergeIndex(new URL(shard + "/", bundle).href);
       fillFilters(await pagefind.filters(), params);
     } catch (error) {
-      status.textContent = "The search index could not be loaded. Browse the entries by " + PROVINCE.toLowerCase() + ", by actor or by date instead.";
+      status.textContent = WORDS.failed;
       return;
     }
     input.addEventListener("input", function () {
@@ -275,7 +286,7 @@
   if (Array.from(opened.keys()).some(function (key) { return key !== "sort"; })) {
     load();
   } else {
-    status.textContent = "Type a word, or choose a " + PROVINCE.toLowerCase() + ", an actor, a year or a month.";
+    status.textContent = WORDS.prompt;
     form.addEventListener("focusin", load, { once: true });
     form.addEventListener("pointerdown", load, { once: true });
   }
