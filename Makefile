@@ -60,6 +60,7 @@ help:
 	@echo 'make new TITLE="..."  create today'"'"'s entry file'
 	@echo 'make new-site DIR=... COUNTRY=YE TITLE="..."  start a tracker for a country'
 	@echo 'make boundaries FILE=...  the map file from admin-1 boundaries (GeoJSON, TopoJSON, shapefile)'
+	@echo 'make translations  extract the theme'"'"'s words and update every catalogue (NEW=fr: start one)'
 	@echo 'make check       run every check of a strict build, write nothing (Q=1: no info lines)'
 	@echo 'make publish     strict build with PUBLISHCONF, swapped into PUBLISHDIR only on success'
 	@echo 'make clean       remove what builds wrote into OUTPUTDIR, and the build cache'
@@ -98,13 +99,28 @@ check: $(STAMP)
 publish: $(STAMP)
 	@$(TRACKER) publish --input "$(INPUTDIR)" --output "$(PUBLISHDIR)" --conf "$(PUBLISHCONF)" --site-conf "$(CONFFILE)" $(PELICANOPTS)
 
-# `make new-site DIR=../yemen-tracker COUNTRY=YE TITLE="Yemen Daily Tracker" [WORD=Governorate]`
+# `make new-site DIR=../yemen-tracker COUNTRY=YE TITLE="Yemen Daily Tracker" [WORD=Governorate]
+# [LANGUAGES=en,ar]` (the site's languages, its default first; `make boundaries` then names the
+# provinces in each)
 # Every value as typed, as for `make new` (never expanded by make or by the shell). (`unexport`
 # defines a variable left undefined: BUDGET's default comes first.)
 BUDGET ?= 100
-unexport WORD DIR COUNTRY FILE BUDGET
+unexport WORD DIR COUNTRY FILE BUDGET LANGUAGES
 new-site: $(STAMP)
-	@$(TRACKER) new-site --dir $(call quoted,DIR) --country $(call quoted,COUNTRY) --title $(call quoted,TITLE) --word $(call quoted,WORD)
+	@$(TRACKER) new-site --dir $(call quoted,DIR) --country $(call quoted,COUNTRY) --title $(call quoted,TITLE) --word $(call quoted,WORD) --languages $(call quoted,LANGUAGES)
+
+# `make translations`: the theme's words (templates and the words the code writes into pages)
+# extracted into theme/translations/messages.pot and merged into every language's catalogue,
+# theme/translations/<code>/LC_MESSAGES/messages.po; `make translations NEW=fr` starts one for a
+# new language. A word a catalogue leaves untranslated shows in English; `make check` lists it.
+NEW ?=
+translations: $(STAMP)
+	cd $(BASEDIR) && $(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output \
+	  --project "Tracker theme" --copyright-holder "Tracker desk" -o theme/translations/messages.pot .
+	cd $(BASEDIR) && if [ -n "$(NEW)" ]; then $(VENV)/bin/pybabel -q init -i theme/translations/messages.pot \
+	  -d theme/translations -l "$(NEW)"; fi
+	cd $(BASEDIR) && $(VENV)/bin/pybabel -q update -i theme/translations/messages.pot -d theme/translations \
+	  --ignore-obsolete
 
 # `make boundaries SITE=../yemen-tracker FILE=geoBoundaries-YEM-ADM1.topojson`: the site's map file.
 boundaries: $(BOUNDSTAMP)
