@@ -17,6 +17,7 @@ import math
 import os
 import re
 import struct
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -377,10 +378,34 @@ class Named:
     wikidata: int
     shared: list  # model.boundary_names.Shared
     types: int  # pycountry's most common type left to the site's province word
+    translated: int = 0  # names in the site's other languages (`names:`)
+
+
+def translated_names(matched: dict[str, list], languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Each province's name in each of the site's other languages, where the boundaries file has
+    one (Natural Earth's `name_ar`, `name_uk` ...) and no other province has the same one (real
+    files give two provinces one name: Rif Dimashq's Ukrainian name is Damascus's)."""
+    found: dict[str, dict[str, str]] = {}
+    for code in languages:
+        names = {
+            key: str((features[0].get("properties") or {}).get(f"name_{code}") or "").strip()
+            for key, features in matched.items()
+        }
+        counts = Counter(name for name in names.values() if name)
+        for key, name in names.items():
+            if name and counts[name] == 1:
+                found.setdefault(key, {})[code] = name
+    return found
 
 
 def name_provinces(
-    path: str, provinces: Vocabulary, matched: dict[str, list], language: str, country: Any, keep_slugs: bool
+    path: str,
+    provinces: Vocabulary,
+    matched: dict[str, list],
+    language: str,
+    country: Any,
+    keep_slugs: bool,
+    others: tuple[str, ...] = (),
 ) -> Named:
     """Fill in what the vocabulary file lacks from the boundaries file's names, and write it back
     with its comments: the name readers know instead of the ISO name `make new-site` wrote (which
@@ -410,6 +435,7 @@ def name_provinces(
     with open(path, encoding="utf-8") as handle:
         data = yaml.load(handle)
     report = Named([], 0, 0, 0, shared, 0)
+    translated = translated_names(matched, others)
     slugs = {t.slug for t in provinces.terms}
     for item in data or []:
         term = provinces.resolve(str(item.get("name", "")))
@@ -446,6 +472,13 @@ def name_provinces(
         if names.local and not item.get("local_name"):
             item["local_name"] = names.local
             report.local_names += 1
+        given = dict(item.get("names") or {})
+        for code, name in translated.get(term.key if term is not None else "", {}).items():
+            if code not in given:
+                given[code] = name
+                report.translated += 1
+        if given:
+            item["names"] = given
         if names.wikidata and not item.get("wikidata"):
             item["wikidata"] = names.wikidata
             report.wikidata += 1

@@ -23,10 +23,11 @@ from typing import Any
 
 from pelican import signals
 
-from .build import Build, folder_identity
+from .build import Build, folder_identity, language_cache
 from .generator import TrackerGenerator, unresolved
-from .model.dates import day_element, moment_element
+from .model.dates import date_text, day_element, moment_element, number_text
 from .model.digests import digest_bytes
+from .model.feeds import feed_base
 from .model.intrasite import found_links, line_of
 from .model.periods import month_calendar
 from .problems import Problem, Reporter, display_path
@@ -37,12 +38,18 @@ from .settings import DEFAULTS
 from .writing.outfolder import empty_scratch, file_status, remove_files, static_outputs, write_marker
 from .writing.paths import Claim, check_claims
 from .writing.templates import compiled_templates
+from .writing.words import search_words, weekday_names, word
 from .writing.writer import TrackerWriter
 
 # A build makes many small objects that live until it ends (heads, list entries): the cyclic
 # collector, run at Python's default of every 700 allocations, would scan them again and again.
 GC_THRESHOLDS = (50_000, 20, 20)
 _BUILT = False  # whether this process has started a build before
+# The Jinja extensions every template environment has: the theme's words in the page's language.
+OWN_EXTENSIONS = ("tracker.writing.words.Words",)
+# What the default language's build said: another language's build, which reads the same entries
+# and vocabularies, says only what it found besides.
+_SAID_FOR_EVERY_LANGUAGE: list[tuple[str, int, str, str]] = []
 # The direct templates this plugin writes itself (Pelican's would list no entry).
 OWN_TEMPLATES = ("index", "tags", "authors", "archives", "categories")
 # Signals Pelican sends for articles: the tracker's entries are not Pelican articles.
@@ -70,10 +77,28 @@ def merge_defaults(pelican) -> None:
         settings["DIRECT_TEMPLATES"] = [t for t in settings["DIRECT_TEMPLATES"] if t not in OWN_TEMPLATES]
     settings.update(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, CHECK_MODIFIED_METHOD="mtime")
     # The theme escapes nothing by hand: autoescaping is always on, whatever a site's settings say.
-    environment = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
+    # (Another language's build starts from settings this has merged: its cache is made again.)
+    environment = {k: v for k, v in settings["JINJA_ENVIRONMENT"].items() if k != "bytecode_cache"}
+    environment["autoescape"] = True
+    environment["extensions"] = [
+        *environment.get("extensions", ()),
+        *(e for e in OWN_EXTENSIONS if e not in environment.get("extensions", ())),
+    ]
     settings["JINJA_ENVIRONMENT"] = {"bytecode_cache": compiled_templates(environment), **environment}
-    settings["JINJA_FILTERS"] = {"day": day_element, "moment": moment_element, **settings["JINJA_FILTERS"]}
-    settings["JINJA_GLOBALS"] = {"month_calendar": month_calendar, **settings["JINJA_GLOBALS"]}
+    settings["JINJA_FILTERS"] = {
+        "day": day_element,
+        "moment": moment_element,
+        "date": date_text,
+        "number": number_text,
+        "word": word,
+        **settings["JINJA_FILTERS"],
+    }
+    settings["JINJA_GLOBALS"] = {
+        "month_calendar": month_calendar,
+        "search_words": search_words,
+        "weekday_names": weekday_names,
+        **settings["JINJA_GLOBALS"],
+    }
     warn_article_plugins()
     own_closing_line()
     contents = logging.getLogger("pelican.contents")
@@ -143,6 +168,7 @@ def add_reader(readers) -> None:
             "parser": build.inputs.parser,
             "reporter": build.inputs.reporter,
             "renderer": build.inputs.renderer(),
+            "language": build.inputs.config.language,
         },
     )
     readers.reader_classes = {**static, **{suffix: reader for suffix in sorted(suffixes)}}
@@ -197,8 +223,13 @@ def check_before_writing(generators) -> None:
     page_link_problems(generators, tracker, reporter)
     if not tracker.lists.count(("site",)):
         folder = os.path.join(config.path, build.inputs.entry_folders[0])
-        reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
-    if config.check:
+        if config.default_language:
+            reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
+        else:
+            reporter.add(
+                "info", folder, 0, f"no published entry in '{config.language}' yet (lang: {config.language})"
+            )
+    if config.check and config.default_language:  # (a translation is not a day's brief)
         for first, last in missing_days(
             [day for h in tracker.lists.heads.values() if h.status != "draft" for day in days_of(h)]
         ):
@@ -342,8 +373,10 @@ def say_done(statuses: dict[str, int], build: Build) -> None:
     own line says "Processed 0 articles"), and pages."""
     pages = build.pages
     more = [f"{pages[1]} hidden"] * bool(pages[1]) + [_count(pages[2], "draft", "drafts")] * bool(pages[2])
+    config = build.inputs.config
+    language = "" if config.default_language else f"{config.language}/: "
     _DONE[:] = [
-        f"Done: {_count(statuses['published'], 'entry', 'entries')} published "
+        f"{language}Done: {_count(statuses['published'], 'entry', 'entries')} published "
         f"({_count(statuses['draft'], 'draft', 'drafts')}, {statuses['hidden']} hidden), "
         f"{_count(pages[0], 'page', 'pages')}" + (f" ({', '.join(more)})" if more else "")
     ]
@@ -376,11 +409,66 @@ def own_closing_line() -> None:
 
 def report(pelican) -> None:
     """Print the build's problems; remove files no longer produced; leave the marker complete and
-    the store with this build's state."""
+    the store with this build's state. Then build the site's other languages."""
+    _report(pelican)
+    other_languages(pelican.settings)
+
+
+def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
+    return problem.path, problem.line, problem.severity, problem.message
+
+
+def other_languages(settings: dict[str, Any]) -> None:
+    """Each other language of the site (TRACKER_LANGUAGES) is a site of its own, under its code in
+    the output folder (`ar/`), at the same address with its code added: a build of its own, with
+    a session of its own, made after the default language's (whose build this is), from the same
+    settings and content. A language's build that fails stops the command as the first would."""
+    languages = settings.get("TRACKER_LANGUAGES") or []
+    if settings.get("TRACKER_LANGUAGE_PASS") or len(languages) < 2:
+        return
+    from pelican import Pelican
+
+    from . import session as sessions
+
+    output, saved = settings["OUTPUT_PATH"], (list(_DONE), sessions.current())
+    saved[1].elsewhere = set()
+    base = str(settings.get("SITEURL") or "").rstrip("/")
+    feeds = str(settings.get("FEED_DOMAIN") or "").rstrip("/")
+    try:
+        for code in languages[1:]:
+            language_settings = {
+                **settings,
+                "OUTPUT_PATH": os.path.join(output, code),
+                "SITEURL": f"{base}/{code}" if base else "",
+                "FEED_DOMAIN": f"{feeds}/{code}" if feeds else settings.get("FEED_DOMAIN"),
+                "DEFAULT_LANG": code,
+                "TRACKER_CACHE": language_cache(settings.get("TRACKER_CACHE", "auto"), code),
+                **(settings.get("TRACKER_LANGUAGE_SETTINGS") or {}).get(code, {}),
+                "TRACKER_LANGUAGE_PASS": {
+                    "language": code,
+                    "output": output,
+                    "base": feed_base(settings),
+                },
+            }
+            Pelican(language_settings).run()
+            built = sessions.current().build
+            if built is not None:  # (a devserver reloads the open pages of every language)
+                saved[1].elsewhere |= {f"{code}/{path}" for path in built.output.changed}
+    finally:
+        _DONE[:] = saved[0]
+        sessions.resume(saved[1])
+
+
+def _report(pelican) -> None:
     session = current()
     build = running()
     tracker_outputs = build.output
     reporter = build.inputs.reporter
+    if build.inputs.config.default_language:
+        _SAID_FOR_EVERY_LANGUAGE[:] = [_problem_key(p) for p in reporter.problems]
+    else:  # every language's build reads every entry and the vocabularies: the first one said it
+        said_first = set(_SAID_FOR_EVERY_LANGUAGE)
+        reporter.problems = [p for p in reporter.problems if _problem_key(p) not in said_first]
     said = sorted(reporter.problems)
     # A devserver's build that installs the search index it made in the background (no file was
     # saved since the last build) says the same problems once, not again.

@@ -23,15 +23,17 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.utils import slugify
 
+from .model import language
 from .model.config import TrackerSettings
 from .model.digests import digest_bytes
 from .model.entries import EntryParser
 from .model.events import EventTypes, load_event_types
 from .model.gazetteer import check_places
 from .model.geo import ProvinceMap, check_place_locations, load_map
+from .model.language import Language, language_problems
 from .model.locations import Locations
 from .model.vocabulary import Vocabulary, load_vocabulary
-from .problems import Reporter
+from .problems import Problem, Reporter
 from .reading import inventory as files
 from .reading.inventory import Inventory, file_status, own_discovery, pelican_settings, take_inventory
 from .reading.markup import Renderer
@@ -176,6 +178,7 @@ class Build:
         if session.discovery is None:
             session.discovery = own_discovery(settings)
         inputs = load_inputs(settings, config, reporter, session.discovery)
+        language.use(site_language(settings, config, reporter))
         output = OutputState(config.output_path)
         if config.check:
             store = Store(None)
@@ -354,7 +357,7 @@ def load_inputs(
     slug = site_slugify(settings)
     root = config.path
     vocabularies = {
-        kind: load_vocabulary(os.path.join(root, name), kind, reporter, slug)
+        kind: load_vocabulary(os.path.join(root, name), kind, reporter, slug, config.language)
         for kind, name in (("province", config.provinces), ("actor", config.actors))
     }
     vocabularies["place"] = load_gazetteer(config, vocabularies["province"], reporter, slug)
@@ -368,6 +371,7 @@ def load_inputs(
         config.check,
         load_types(config, reporter, slug),
         config.covers_max_days,
+        config.languages,
     )
     province_map = load_province_map(config, vocabularies, reporter)
     folders = list(config.entry_paths)
@@ -404,6 +408,23 @@ def load_inputs(
 
 # The files besides entries and pages that every output may read: vocabularies, map, places, types.
 DATA_FILES = ("TRACKER_PROVINCES", "TRACKER_ACTORS", "TRACKER_MAP", "TRACKER_PLACES", "TRACKER_EVENT_TYPES")
+
+
+def site_language(settings: dict[str, Any], config: TrackerSettings, reporter: Reporter) -> Language:
+    """The site's language, with the theme's catalogue for it (`make check` lists the words it
+    leaves in English)."""
+    code = config.language.replace("-", "_")
+    found = Language.of(
+        code,
+        config.locales.get(code, ""),
+        config.digits,
+        os.path.join(settings["THEME"], "translations"),
+    )
+    if config.check:
+        reporter.problems += [
+            Problem(path, line, "info", text) for path, line, text in language_problems(found)
+        ]
+    return found
 
 
 def build_parts(settings: dict[str, Any]) -> dict[str, Any]:
@@ -511,6 +532,15 @@ def store_path(output_path: str, cache: str | None = "auto") -> str | None:
     return os.path.join(user_cache_folder(create=False), output_key(output_path) + ".sqlite")
 
 
+def language_cache(cache: str | None, code: str) -> str | None:
+    """The store of another language's build, when the settings name the default language's
+    (TRACKER_CACHE): beside it, with the language's code ("auto" and none stay as they are)."""
+    if not cache or cache == "auto":
+        return cache
+    stem, suffix = os.path.splitext(cache)
+    return f"{stem}.{code}{suffix}"
+
+
 def load_gazetteer(config: TrackerSettings, provinces: Vocabulary, reporter: Reporter, slug) -> Vocabulary:
     """The places named by TRACKER_PLACES, checked against the provinces; a site without the
     default file has an empty gazetteer (and its entries' places are plain names)."""
@@ -518,7 +548,7 @@ def load_gazetteer(config: TrackerSettings, provinces: Vocabulary, reporter: Rep
     path = os.path.join(config.path, setting or "")
     if not setting or not os.path.isfile(path):
         return Vocabulary("place", "")
-    return check_places(load_vocabulary(path, "place", reporter, slug), provinces, reporter)
+    return check_places(load_vocabulary(path, "place", reporter, slug, config.language), provinces, reporter)
 
 
 # ACLED's event types, built in: a site without its own file (at the default place) uses these.

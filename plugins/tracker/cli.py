@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pelican
 from pelican.settings import read_settings
 
-from .build import site_slugify, store_path
+from .build import language_cache, site_slugify, store_path
 from .devserver import Builds, make_server, rebuild_forever
 from .model.entries import FILE_DATE, MAX_TITLE, YEARS
 from .model.yamlnodes import CONTROL
@@ -272,6 +272,8 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
 
     def build_into(fresh: str) -> int:
         seed(fresh, target, store)
+        for code in (settings.get("TRACKER_LANGUAGES") or [])[1:]:  # each language's site and store
+            seed(os.path.join(fresh, code), os.path.join(target, code), language_cache(store, code))
         # No lock of its own: this publish holds the target's.
         return build(
             content,
@@ -318,13 +320,13 @@ def forget_settings_modules(*files: str) -> None:
         sys.modules.pop(name, None)
 
 
-def new_site(folder: str, country: str, title: str, word: str) -> int:
+def new_site(folder: str, country: str, title: str, word: str, languages: str = "") -> int:
     """`make new-site`: a tracker for any country (see newsite.py)."""
     from .newsite import NewSiteError, create
 
     tool = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
-        files = create(folder, country, title, tool, word or None)
+        files = create(folder, country, title, tool, word or None, languages)
     except NewSiteError as error:
         raise Refused(str(error)) from None
     print(f"new site in {folder}: {', '.join(f for f in files if not f.endswith('.keep'))}")
@@ -375,6 +377,7 @@ def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
         str(settings.get("DEFAULT_LANG") or "en")[:2],
         country,
         keep_slugs=has_entries(settings),
+        others=tuple(settings.get("TRACKER_LANGUAGES") or ())[1:],
     )
     by_key = {t.key: t.name for t in provinces.terms}
     for shared in named.shared:
@@ -392,6 +395,7 @@ def boundaries(content: str, conf: str, source: str, budget_kb: int) -> int:
         else "",
         f"{named.aliases} aliases" if named.aliases else "",
         f"{named.local_names} local names" if named.local_names else "",
+        f"{named.translated} names in the site's other languages" if named.translated else "",
         f"{named.wikidata} Wikidata ids" if named.wikidata else "",
     ]
     added = ", ".join(c for c in changes if c)
@@ -446,10 +450,22 @@ def published_folder(output: str, settings: dict) -> str:
 
 
 def clean(content: str, output: str, conf: str) -> int:
-    """Remove what builds wrote into the output folder (by its marker), and the build cache."""
+    """Remove what builds wrote into the output folder (by its marker), and the build cache; each
+    other language's folder first (its own build's)."""
     settings = load_settings(content, conf, output)
     absolute = os.path.abspath(output)
     check_output_folder(absolute, settings)
+    for code in (settings.get("TRACKER_LANGUAGES") or [])[1:]:
+        folder = os.path.join(absolute, code)
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            cache = language_cache(settings.get("TRACKER_CACHE", "auto"), code)
+            clean_folder(folder, {**settings, "OUTPUT_PATH": folder, "TRACKER_CACHE": cache})
+    clean_folder(absolute, settings)
+    return 0
+
+
+def clean_folder(absolute: str, settings: dict) -> None:
+    """Remove what one build wrote into `absolute` (by its marker), and its store."""
     lock = OutputLock(absolute)
     lock.acquire("make clean")
     try:
@@ -470,7 +486,6 @@ def clean(content: str, output: str, conf: str) -> int:
                 os.remove(stored + suffix)
     finally:
         lock.release()
-    return 0
 
 
 def serve(content: str, output: str, conf: str, bind: str, port: str, rebuild: bool) -> int:
@@ -505,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--country", required=True, help="an ISO 3166 country code (COUNTRY)")
     site.add_argument("--title", default="", help="the site's name (TITLE)")
     site.add_argument("--word", default="", help="what the site calls a province (WORD)")
+    site.add_argument("--languages", default="", help="the site's languages, its default first (LANGUAGES)")
     borders = commands.add_parser("boundaries")
     borders.add_argument("--input", required=True)
     borders.add_argument("--conf", required=True)
@@ -572,7 +588,7 @@ def same_folder(content: str, conf: str) -> None:
 def run_command(args: argparse.Namespace) -> int:
     """The command `args` names."""
     if args.command == "new-site":
-        return new_site(args.dir, args.country, args.title, args.word)
+        return new_site(args.dir, args.country, args.title, args.word, args.languages)
     same_folder(args.input, getattr(args, "site_conf", "") or args.conf)
     if args.command == "boundaries":
         return boundaries(args.input, args.conf, args.file, args.budget)

@@ -360,7 +360,7 @@ def rebuild(instance: Any, session: Session, builds: Builds, search: SearchRefre
     build = session.build
     finished = isinstance(build, Build) and build.finished
     if finished and not build.inputs.reporter.count("error"):
-        builds.publish(build.output.changed - told)
+        builds.publish((build.output.changed | (session.elsewhere or set())) - told)
         print(
             f"rebuilt in {time.perf_counter() - started:.2f} s: {len(build.output.changed)} files changed",
             flush=True,

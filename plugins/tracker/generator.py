@@ -33,6 +33,7 @@ from .model.record import EntryRecord, Head
 from .model.search import document
 from .model.site import Site
 from .model.terms import unknown_name
+from .model.translations import alternates, language_of, retranslated, translations
 from .model.views import view_of
 from .problems import display_path
 from .reading.changes import find_changes, load_records
@@ -55,6 +56,8 @@ class TrackerGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.session: Session = current()
+        self.translated: dict[str, dict[str, str]] = {}  # every entry's URL by slug and language
+        self.elsewhere: dict[str, Head] = {}  # the other languages' entries (URL from this site's root)
         super().__init__(*args, **kwargs)
 
     @property
@@ -189,9 +192,28 @@ class TrackerGenerator(Generator):
         # file that takes an existing entry's slug is the one in error, whatever its name).
         dropped = set(json.loads(store.meta("dropped", "[]")))
         old = {path: head for path, head in changes.old.items() if path not in dropped}
-        new = drop_duplicates(changes.new, inputs.reporter, self._slug_line, kept_before=old)
-        self.dropped = sorted(set(changes.new) - set(new))
+        # Every language's entries are read; this build's language's are its site's, the others'
+        # are their translations (each language's build makes its own pages).
+        language, default = self.config.language, self.config.languages[0]
+        before, self.translated = (
+            translations(old.values(), default),
+            translations(changes.new.values(), default),
+        )
+        old = {path: head for path, head in old.items() if language_of(head, default) == language}
+        own = {path: head for path, head in changes.new.items() if language_of(head, default) == language}
+        # The other languages' published entries, where a `{filename}` link to one leads from here.
+        up = "" if language == default else "../"
+        self.elsewhere = {
+            path: replace(head, url=f"{up}{'' if lang == default else lang + '/'}{head.url}")
+            for path, head in changes.new.items()
+            if (lang := language_of(head, default)) != language and head.published and head.save_as
+        }
+        new = drop_duplicates(own, inputs.reporter, self._slug_line, kept_before=old)
+        self.dropped = sorted(set(own) - set(new))
         self.lists, self.plan, self.planner = plan_changes(build, old, new, changes.full)
+        self.plan.entries |= retranslated(before, self.translated, new.values(), language)
+        if before != self.translated:
+            self.plan.named.add("sitemap")  # it lists each page's translations
         self._file_urls = None
         # What finding the changes held and the rest of the build does not need (rendering
         # workers would each copy it): the entries as they were, and the rows as read.
@@ -227,7 +249,7 @@ class TrackerGenerator(Generator):
                 build.say_full(
                     "every page's header or footer changed (the site's pages, feeds, places or data)"
                 )
-        for head in self.lists.heads.values():
+        for head in (*self.lists.heads.values(), *self.elsewhere.values()):
             self.add_source_path(_Linked(head, inputs.root))
         self._modelled = (self._modelled[0], len(inputs.reporter.problems))
 
@@ -339,6 +361,7 @@ class TrackerGenerator(Generator):
                 self.exports,
                 self.lookup,
             )
+            self._outputs.translated = self.translated
         return self._outputs
 
     # Links to the site's own files (model/intrasite.py)
@@ -372,7 +395,7 @@ class TrackerGenerator(Generator):
                 for path, item in self.context.get("generated_content", {}).items()
                 if not isinstance(item, (_Linked, _Kept)) and getattr(item, "save_as", None)
             }
-            for head in self.lists.heads.values():
+            for head in (*self.lists.heads.values(), *self.elsewhere.values()):
                 if head.save_as:
                     found[os.path.relpath(head.path, root).replace(os.sep, "/")] = head.url
             self._file_urls = found
@@ -702,6 +725,13 @@ def shared_context(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
         "map_sprite": site.geometry.sprite_path if site.geometry is not None else "",
         "data_url": settings["TRACKER_DATA_URL"] if site.data_files else "",
         "tracker_span": site.span,
+        # The site's other languages' homes: a page with no counterpart of its own (Pelican's
+        # pages) switches there.
+        "language_homes": alternates(
+            site.config.languages, site.config.language, site.config.root_base or site.base, {}
+        )
+        if len(site.config.languages) > 1
+        else (),
     }
 
 

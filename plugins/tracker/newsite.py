@@ -36,7 +36,11 @@ SITENAME = {title!r}
 SITESUBTITLE = {subtitle!r}
 SITEURL = ""
 TIMEZONE = {timezone!r}
-DEFAULT_LANG = "en"
+DEFAULT_LANG = {default_lang!r}
+# The site's languages, its default first; another language's pages are under its code (ar/),
+# and an entry says `lang: ar` to be one of them. TRACKER_LOCALES chooses the locale of a
+# language's dates ({{"ar": "ar_IQ"}}: the months as Iraq and the Levant name them).
+TRACKER_LANGUAGES = {languages!r}
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
 ARTICLE_PATHS = ["entries"]
 PAGE_PATHS = ["pages"]
@@ -261,6 +265,23 @@ def tool_types(country) -> tuple[dict[str, str], str]:
     return types, Counter(types.values()).most_common(1)[0][0] if types else ""
 
 
+def site_languages(text: str) -> tuple[str, ...]:
+    """LANGUAGES as given ("en,ar"): codes Babel knows, the default first; ("en",) when none."""
+    from babel import Locale, UnknownLocaleError
+
+    codes = tuple(dict.fromkeys(c.strip().lower() for c in (text or "").split(",") if c.strip())) or ("en",)
+    for code in codes:
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            raise NewSiteError(f"LANGUAGES: '{code}' is not a language code (such as en, ar, uk)") from None
+        if not code.isalpha() or len(code) > 3:
+            raise NewSiteError(
+                f"LANGUAGES: '{code}' is a locale, not a language: give its language (such as ar)"
+            )
+    return codes
+
+
 def official_languages(country) -> tuple[str, ...]:
     """The country's official languages (Babel's CLDR data: ('uk',) for Ukraine, ('ar',) for
     Syria); () without Babel."""
@@ -305,9 +326,12 @@ def pycountry_version() -> str:
     return metadata.version("pycountry")
 
 
-def create(folder: str, code: str, title: str, tool: str, word: str | None = None) -> list[str]:
+def create(
+    folder: str, code: str, title: str, tool: str, word: str | None = None, languages: str = ""
+) -> list[str]:
     """Write a new site into `folder` (which must be new or empty); the files written."""
     country = country_of(code)
+    codes = site_languages(languages)
     parts = subdivisions(country)
     if not parts:
         raise NewSiteError(f"pycountry lists no subdivisions for {country.name}")
@@ -330,6 +354,8 @@ def create(folder: str, code: str, title: str, tool: str, word: str | None = Non
         "country": short_name(country),
         "word_lower": word.lower(),
         "words_lower": words.lower(),
+        "default_lang": codes[0],
+        "languages": list(codes) if len(codes) > 1 else [],
     }
     about = {
         **values,

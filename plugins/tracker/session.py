@@ -40,6 +40,7 @@ class Session:
     first: tuple[set[str], Callable[[set[str]], None]] | None = None  # (open pages, tell them)
     ready: dict[str, Any] | None = None  # search bundles made since the last build
     said: list[Any] | None = None  # the problems the last build printed (a devserver's)
+    elsewhere: set[str] | None = None  # files the site's other languages' builds changed after it
 
     @property
     def deferred(self) -> bool:
@@ -74,6 +75,11 @@ def hold(session: Session | None) -> None:
 def begin(settings: dict[str, Any]) -> Session:
     """The session of a build that starts: the one held, else a new one for the settings' mode."""
     global _running, _last
+    if settings.get("TRACKER_LANGUAGE_PASS"):
+        # Another language's build: a session of its own, every time (a devserver holds the
+        # default language's session only).
+        _running = Session(mode_of(settings))
+        return _running
     if _held is not None:
         _running = _held
     elif _last is not None and _last[0] is settings:
@@ -82,6 +88,12 @@ def begin(settings: dict[str, Any]) -> Session:
         _running = Session(mode_of(settings))
     _last = (settings, _running)
     return _running
+
+
+def resume(session: Session) -> None:
+    """Make `session` the running one again (after another language's build ran inside its end)."""
+    global _running
+    _running = session
 
 
 def current() -> Session:

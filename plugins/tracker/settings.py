@@ -29,6 +29,7 @@ DEFAULT_PLACES = "data/places.yaml"
 DEFAULT_EVENT_TYPES = "data/event_types.yaml"
 # A site without these default files has no map, no gazetteer, no event types.
 OPTIONAL_FILES = (DEFAULT_MAP, DEFAULT_PLACES, DEFAULT_EVENT_TYPES)
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a language, not a locale: it names a folder and `lang`
 ABSOLUTE = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 Check = Callable[[Any, dict[str, Any]], str | None]  # (value, all settings) -> what is wrong, or None
 
@@ -295,6 +296,53 @@ def one_of(*choices: str) -> Check:
     return check
 
 
+def locale_name(value: Any, settings: dict[str, Any]) -> str | None:
+    """A locale Babel knows ("ar", "ar_IQ", "uk")."""
+    try:
+        from babel import Locale, UnknownLocaleError
+
+        Locale.parse(str(value).replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return f"{value!r} is not a language or locale Babel knows (such as 'en', 'ar', 'ar_IQ', 'uk')"
+    return None
+
+
+def locales(value: Any, settings: dict[str, Any]) -> str | None:
+    """Language code -> the locale its dates and numbers are written in."""
+    if not isinstance(value, dict):
+        return f"{value!r} is not a mapping of language codes to locales"
+    return next((f"{k}: {wrong}" for k, v in value.items() if (wrong := locale_name(v, settings))), None)
+
+
+def languages(value: Any, settings: dict[str, Any]) -> str | None:
+    """The site's languages, its default first (["en", "ar"]), or none (one language: DEFAULT_LANG)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        return f"{value!r} is not a list of language codes (such as ['en', 'ar'])"
+    if len(set(value)) != len(value):
+        return f"{value!r} names a language twice"
+    wrong = [v for v in value if locale_name(v, settings) or not LANGUAGE_CODE.fullmatch(v)]
+    return f"{wrong[0]!r} is not a language code Babel knows (such as 'en', 'ar', 'uk')" if wrong else None
+
+
+# What a language's own settings may give it (TRACKER_LANGUAGE_SETTINGS): the site's words.
+PER_LANGUAGE = ("SITENAME", "SITESUBTITLE", "AUTHOR", "TRACKER_MAP_ATTRIBUTION", "TRACKER_LICENSE")
+
+
+def language_settings(value: Any, settings: dict[str, Any]) -> str | None:
+    """Language code -> the settings its pages use instead of the site's ({"ar": {"SITENAME": …}})."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        return f"{value!r} is not a mapping of language codes to settings"
+    for code, given in value.items():
+        wrong = sorted(set(given) - set(PER_LANGUAGE))
+        if wrong:
+            return (
+                f"{code}: {wrong[0]} is not a setting a language may change (only {', '.join(PER_LANGUAGE)})"
+            )
+        if not all(isinstance(v, str) for v in given.values()):
+            return f"{code}: every value must be text"
+    return None
+
+
 def _plugin(check: Check, default: Any) -> Setting:
     return Setting(check, default)
 
@@ -404,7 +452,15 @@ SCHEMA: dict[str, Setting] = {
     ),
     "TRACKER_WEEKLY_FEED_RSS": _plugin(pattern("none", save_as=True, optional=True), "weeks/rss.xml"),
     "TRACKER_WEEKLY_FEED_ATOM": _plugin(pattern("none", save_as=True, optional=True), "weeks/atom.xml"),
+    # Languages: the locale whose dates and numbers each language's pages use (default: the
+    # language's own; "ar_IQ" names the months as Iraq and the Levant do, حزيران, and "ar" or
+    # "ar_EG" as Egypt and the Gulf do, يونيو), and the digits they are written in.
+    "TRACKER_LANGUAGES": _plugin(languages, []),
+    "TRACKER_LOCALES": _plugin(locales, {}),
+    "TRACKER_LANGUAGE_SETTINGS": _plugin(language_settings, {}),
+    "TRACKER_DIGITS": _plugin(one_of("latin", "native"), "latin"),
     # Pelican's settings this plugin relies on.
+    "DEFAULT_LANG": _pelican(locale_name),
     "TIMEZONE": _pelican(time_zone),
     "DEFAULT_PAGINATION": _pelican(whole_number(1, allow_false=True)),
     "PAGINATION_PATTERNS": _pelican(pagination_patterns),
@@ -440,7 +496,7 @@ SCHEMA: dict[str, Setting] = {
 }
 DEFAULTS = {key: setting.default for key, setting in SCHEMA.items() if setting.plugin}
 # Settings this plugin keeps in the settings mapping for the length of a build (not the site's).
-INTERNAL = {"TRACKER_ENTRY_PATHS", "TRACKER_PUBLISHING"}
+INTERNAL = {"TRACKER_ENTRY_PATHS", "TRACKER_PUBLISHING", "TRACKER_LANGUAGE_PASS"}
 OWN_PREFIXES = ("TRACKER_", "PROVINCE_", "PROVINCES_", "ACTOR_", "ACTORS_", "PLACE_", "PLACES_")
 
 

@@ -54,6 +54,19 @@ class TrackerSettings:
     map_attribution: str
     license: str | None
     license_url: str | None
+    language: str  # the language of the pages this build makes
+    languages: tuple[str, ...]  # every language of the site, its default first
+    locales: Mapping[str, str]  # language -> the locale of its dates and numbers
+    digits: str  # "latin" or "native"
+    # The default language's site, which another language's build makes its pages beside (under
+    # its code): its output folder and its address ("" for the default language's own build).
+    root_output: str
+    root_base: str
+
+    @property
+    def default_language(self) -> bool:
+        """Whether this build makes the default language's pages (at the site's root)."""
+        return self.language == self.languages[0]
 
     @property
     def check(self) -> bool:
@@ -63,6 +76,9 @@ class TrackerSettings:
     def of(cls, settings: Mapping[str, Any]) -> TrackerSettings:
         """The typed settings of a checked settings mapping (defaults merged in)."""
         hours, minutes = map(int, str(settings["TRACKER_DATE_ONLY_TIME"]).split(":"))
+        languages = tuple(settings["TRACKER_LANGUAGES"]) or (str(settings.get("DEFAULT_LANG") or "en"),)
+        root = settings.get("TRACKER_LANGUAGE_PASS") or {}
+        language = str(root.get("language", languages[0]))
         mode = "check" if settings["TRACKER_CHECK"] else "build"
         if mode == "build" and settings.get("TRACKER_PUBLISHING"):
             mode = "publish"
@@ -97,4 +113,10 @@ class TrackerSettings:
             map_attribution=str(settings["TRACKER_MAP_ATTRIBUTION"]),
             license=settings["TRACKER_LICENSE"],
             license_url=settings["TRACKER_LICENSE_URL"],
+            language=language,
+            languages=languages,
+            root_output=str(root.get("output", "")),
+            root_base=str(root.get("base", "")),
+            locales=MappingProxyType(dict(settings["TRACKER_LOCALES"])),
+            digits=str(settings["TRACKER_DIGITS"]),
         )

@@ -31,7 +31,7 @@ from .yamlnodes import (
 
 STATUSES = ("published", "draft", "hidden")
 ENTRY_REQUIRED = ("title", "date")
-PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated")
+PAGE_KEYS = ("title", "slug", "summary", "status", "author", "date", "updated", "lang")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-?")
 DATE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # ASCII digits only: `\d` would take any script's
@@ -67,6 +67,7 @@ class Entry:
     timed: bool = False  # the date was given with a time of day (else the site's default time)
     correction: str | None = None  # what the correction dated `updated` changed
     events: tuple[Event, ...] = ()
+    lang: str = ""  # the entry's language ("": the site's default)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class EntryParser:
     explain: bool = False  # info lines for what the entry implies (make check)
     event_types: EventTypes | None = None  # TRACKER_EVENT_TYPES
     covers_max_days: int = COVERS_MAX_DAYS  # TRACKER_COVERS_MAX_DAYS
+    languages: tuple[str, ...] = ("en",)  # the site's languages, its default first
 
     def parse(self, path: str, data: bytes, page: bool = False) -> Entry | None:
         """The entry in `data`, or None when it has an error (already reported)."""
@@ -265,6 +267,17 @@ class EntryParser:
             )
         return status
 
+    def _lang(self, path: str, node: Node) -> str:
+        """The entry's language: one of the site's ("" for its default, whose pages are at the root)."""
+        lang = self._text(path, node).strip().replace("_", "-").split("-")[0].lower()
+        if lang not in self.languages:
+            raise YAMLProblem(
+                line_of(node),
+                f"unknown language '{lang}' (this site's languages: {', '.join(self.languages)}; "
+                "TRACKER_LANGUAGES lists them)",
+            )
+        return "" if lang == self.languages[0] else lang
+
     def _slug(self, path: str, node: Node) -> str:
         slug = self._text(path, node)
         if len(slug) > MAX_NAME_LENGTH:
@@ -383,6 +396,7 @@ CONVERTERS: dict[str, Callable[[EntryParser, str, Node], Any]] = {
     "author": EntryParser._text,
     "status": EntryParser._status,
     "correction": partial(EntryParser._text, limit=MAX_TEXT),
+    "lang": EntryParser._lang,
 }
 
 

@@ -89,6 +89,7 @@ class Head:
     item: str = ""
     export: str = ""
     covers: tuple[str, str] | None = None  # the days the entry reports on (ISO 8601), first and last
+    lang: str = ""  # the entry's language ("": the site's default)
 
     @property
     def order(self) -> tuple[float, str, str]:
@@ -170,6 +171,7 @@ class EntryRecord:
     updated: dt.datetime | None = None
     correction: str | None = None
     events: tuple[Event, ...] = ()
+    lang: str = ""  # the entry's language ("": the site's default)
     head: Head | None = field(default=None, compare=False)
 
     @property
@@ -225,6 +227,7 @@ def make_head(record: EntryRecord, links: Iterable[tuple[str, str, int]] = (), *
         tuple(SiteLink(*link) for link in links),
         **digests,
         covers=(record.covers[0].isoformat(), record.covers[1].isoformat()) if record.covers else None,
+        lang=record.lang,
     )
 
 

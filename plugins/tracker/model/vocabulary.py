@@ -25,7 +25,7 @@ from .yamlnodes import (
     string_list,
 )
 
-COMMON_KEYS = ("name", "slug", "aliases")
+COMMON_KEYS = ("name", "slug", "aliases", "names")
 KNOWN_KEYS = {
     "province": COMMON_KEYS + ("iso", "type", "capital", "local_name", "wikidata", "label"),
     "actor": COMMON_KEYS + ("kind", "local_name", "description"),
@@ -98,11 +98,14 @@ class Term:
     known: bool = True
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # field -> its line
+    # The vocabulary's own name when `name` is the site language's (`names: {ar: …}`).
+    canonical: str = ""
 
     @cached_property
     def key(self) -> str:
-        """The normalised name: two spellings with one key are one term."""
-        return normalise(self.name)
+        """The normalised canonical name: two spellings with one key are one term, whatever
+        language the site shows it in."""
+        return normalise(self.canonical or self.name)
 
     def __str__(self) -> str:
         return self.name
@@ -127,8 +130,12 @@ class Vocabulary:
         return self.by_key[key].name if key else None
 
 
-def load_vocabulary(path: str, kind: str, reporter: Reporter, slugify: Callable[[str], str]) -> Vocabulary:
-    """Load and validate one vocabulary file; every problem goes to `reporter`."""
+def load_vocabulary(
+    path: str, kind: str, reporter: Reporter, slugify: Callable[[str], str], language: str = ""
+) -> Vocabulary:
+    """Load and validate one vocabulary file; every problem goes to `reporter`. A term that gives
+    a name in `language` (`names: {ar: "الأنبار"}`) is shown by it; every name of every language
+    resolves, and the URL keeps the vocabulary's own name's slug."""
     vocabulary = Vocabulary(kind, path)
     try:
         with open(path, encoding="utf-8-sig") as handle:
@@ -151,7 +158,7 @@ def load_vocabulary(path: str, kind: str, reporter: Reporter, slugify: Callable[
         reporter.error(path, line_of(root), f"a {kind} vocabulary must be a YAML list of mappings")
         return vocabulary
     for item in root.value:
-        term = _read_term(item, kind, path, reporter, slugify)
+        term = _read_term(item, kind, path, reporter, slugify, language)
         if term is not None:
             _add_term(vocabulary, term, reporter)
     return vocabulary
@@ -163,7 +170,7 @@ def _byte_line(path: str, offset: int) -> int:
 
 
 def _read_term(
-    node: Any, kind: str, path: str, reporter: Reporter, slugify: Callable[[str], str]
+    node: Any, kind: str, path: str, reporter: Reporter, slugify: Callable[[str], str], language: str = ""
 ) -> Term | None:
     """One vocabulary item as a Term, or None after reporting why it cannot be one."""
     if not isinstance(node, MappingNode):
@@ -188,6 +195,7 @@ def _read_term(
     name = _SPACES.sub(" ", name_node.value).strip()
     aliases_node = values.pop("aliases", None)
     aliases = _string_list(aliases_node, "aliases", path, reporter) if aliases_node else []
+    names = _names(values.pop("names", None), path, reporter)
     slug_node = values.pop("slug", None)
     slug = slug_node.value.strip() if slug_node is not None and not is_null(slug_node) else ""
     if slug and not SLUG.fullmatch(slug):
@@ -213,7 +221,30 @@ def _read_term(
         if not is_null(value)
     }
     lines = {key: line_of(value) for key, value in values.items()}
-    return Term(name, slug, tuple(aliases), fields, True, line_of(name_node), lines)
+    shown = names.get(language, "") or names.get(language.split("_")[0], "")
+    extra = [n for n in dict.fromkeys(names.values()) if n not in aliases]
+    if shown and shown != name:
+        others = [n for n in (name, *extra) if n != shown]
+        return Term(shown, slug, (*aliases, *others), fields, True, line_of(name_node), lines, name)
+    return Term(
+        name, slug, (*aliases, *(n for n in extra if n != name)), fields, True, line_of(name_node), lines
+    )
+
+
+def _names(node: Any, path: str, reporter: Reporter) -> dict[str, str]:
+    """A term's names by language (`names: {ar: "الأنبار", uk: "Анбар"}`)."""
+    if node is None or is_null(node):
+        return {}
+    if not isinstance(node, MappingNode):
+        reporter.error(path, line_of(node), "'names' must map language codes to names (names: {ar: الأنبار})")
+        return {}
+    found = {}
+    for code, key_node, value_node in mapping_items(node):
+        if not isinstance(value_node, ScalarNode) or not str(value_node.value).strip():
+            reporter.error(path, line_of(key_node), f"names: '{code}' must be a name")
+            continue
+        found[str(code)] = _SPACES.sub(" ", str(value_node.value)).strip()
+    return found
 
 
 def _string_list(node: Any, key: str, path: str, reporter: Reporter) -> list[str]:
@@ -237,7 +268,7 @@ def _add_term(vocabulary: Vocabulary, term: Term, reporter: Reporter) -> None:
         return
     vocabulary.terms.append(term)
     vocabulary.by_key[term.key] = term
-    for alias in term.aliases:
+    for alias in (term.name, *term.aliases) if term.canonical else term.aliases:
         key = normalise(alias)
         owner = vocabulary.by_key.get(key)
         if owner is None:

@@ -25,6 +25,7 @@ class PageReader(BaseReader):
     parser: Any = None
     reporter: Reporter = Reporter()
     renderer: Renderer | None = None
+    language: str = ""  # the language of the site this build makes ("": the parser's default)
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
@@ -58,6 +59,10 @@ class PageReader(BaseReader):
             page = None
         self.reporter.problems.extend(parser.reporter.problems)
         if page is None:
+            return None, {"status": "skip"}
+        # A page is in one language (`lang:`, else the default), and only that language's site has it.
+        default = parser.languages[0]
+        if (page.lang or default) != (self.language or default):
             return None, {"status": "skip"}
         metadata: dict[str, Any] = {
             "title": page.title,

@@ -171,6 +171,7 @@ def make_record(
         updated=entry.updated,
         correction=entry.correction,
         events=tuple(entry.events),
+        lang=entry.lang,
     )
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-FORMAT = "5"
+FORMAT = "6"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (

@@ -20,6 +20,7 @@ from ..model.intrasite import Lookup, resolve
 from ..model.plan import Plan
 from ..model.record import EntryRecord
 from ..model.site import Site
+from ..model.translations import Alternate, Translations, alternates, others
 from .feeds import FeedItems
 from .pagetypes import registry
 from .pagetypes.base import Output
@@ -48,6 +49,25 @@ CHROME = {
     "actor_pages",
     "place_pages",
     "place_provinces",
+    "alternates",  # a page's counterparts in the site's other languages: see `alternates`
+    "language_homes",
+}
+# The pages every language's site has at one path (a known term's first page among them); any
+# other page's counterpart is the other language's home.
+SAME_IN_EVERY_LANGUAGE = {
+    "home",
+    "provinces",
+    "actors",
+    "places",
+    "province",
+    "actor",
+    "place",
+    "feeds",
+    "archives",
+    "corrections",
+    "search",
+    "data",
+    "404",
 }
 LISTS = {"page", "count", "heads", "items"}
 INDEXES = {"site.province_map", "site.events_map", "provinces", "actors", "actor_kinds", "places_by_province"}
@@ -98,6 +118,7 @@ class Outputs:
         self._templates: dict[str, Any] = {}
         self._events: dict[str, tuple] = {}  # entry path -> its event rows, made once per build
         self._recent: dict[str, EntryRecord] = {}  # the records loaded last (see `records`)
+        self.translated: Translations = {}  # every entry's URL by slug and language (the build's)
 
     # What there is
 
@@ -188,9 +209,54 @@ class Outputs:
         if self.settings.get("RELATIVE_URLS"):
             local["SITEURL"] = local["localsiteurl"] = self.siteurl(output)
         local["output_file"] = output.save_as
+        local["alternates"] = self.alternates(output)
         local["url"] = values.pop("url", "")
         local.update(values)
         return rendered(self.template(template), local, output.save_as).encode("utf-8")
+
+    def alternates(self, output: Output) -> tuple[Alternate, ...]:
+        """The page's counterparts in the site's other languages: an entry's translations; the
+        same page where every language has it (the home, indexes, a known term's first page ...).
+        The rules that make an entry's page dirty follow its translations (see generator.py); the
+        other pages' counterparts change with the settings only."""
+        config = self.site.config
+        if len(config.languages) < 2:
+            return ()
+        paths: dict[str, str] = {}
+        if output.kind == "entry":
+            head = self.site.lists.heads.get(output.key)
+            paths = others(self.translated, head.slug, config.language) if head is not None else {}
+        elif output.kind in SAME_IN_EVERY_LANGUAGE and self._first_page(output):
+            here = (
+                output.save_as[: -len("index.html")]
+                if output.save_as.endswith("index.html")
+                else output.save_as
+            )
+            paths = dict.fromkeys(config.languages, here)
+        return alternates(config.languages, config.language, config.root_base or self.site.base, paths)
+
+    def sitemap_alternates(self) -> Callable[[str], list[tuple[str, str]]]:
+        """Each page's versions in every language, itself included, where it has a translation
+        ((language, address) pairs for the sitemap)."""
+        by_path = {o.save_as: o for o in self.outputs()} if len(self.site.config.languages) > 1 else {}
+        base, own = self.site.base, self.site.config.language
+
+        def versions(path: str) -> list[tuple[str, str]]:
+            output = by_path.get(path)
+            found = [(a.code, a.absolute) for a in self.alternates(output) if a.same] if output else []
+            here = path[: -len("index.html")] if path.endswith("index.html") else path
+            return sorted([(own, f"{base}/{here}"), *found]) if found else []
+
+        return versions
+
+    def _first_page(self, output: Output) -> bool:
+        """Whether an output is a list's first page (of a known term, for a term's list)."""
+        owner = output.owner
+        if output.kind == "home":
+            return output.save_as == (self.settings.get("INDEX_SAVE_AS") or "index.html")
+        if output.kind in ("province", "actor", "place"):
+            return bool(getattr(owner, "known", False)) and output.save_as == getattr(owner, "save_as", None)
+        return True
 
     def render(self, output: Output) -> bytes:
         """One output's bytes."""

@@ -123,7 +123,7 @@ def sitemap(model: Outputs) -> list[Output]:
 
 def render_site_map(model: Outputs, output: Output) -> bytes:
     """The sitemap of every published page."""
-    return render_sitemap(model.site.base, model.sitemap)
+    return render_sitemap(model.site.base, model.sitemap, model.sitemap_alternates())
 
 
 SITEMAP = PageType(
