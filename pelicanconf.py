@@ -6,6 +6,20 @@ SITESUBTITLE = "A daily security briefing, province by province"
 SITEURL = ""
 TIMEZONE = "Asia/Baghdad"
 DEFAULT_LANG = "en"
+# The site's languages, its default first: each other language's pages are under its code (ar/),
+# and an entry says `lang: ar` to be one of them. Arabic dates name the months as Iraq does
+# (حزيران; "ar" alone: يونيو).
+TRACKER_LANGUAGES = ["en", "ar"]
+TRACKER_LOCALES = {"ar": "ar_IQ"}
+# What another language's pages call the site (the default language's pages use the settings above).
+TRACKER_LANGUAGE_SETTINGS = {
+    "ar": {
+        "SITENAME": "المتابعة اليومية للعراق",
+        "SITESUBTITLE": "موجز أمني يومي، محافظةً محافظة",
+        "AUTHOR": "فريق المتابعة",
+        "TRACKER_MAP_ATTRIBUTION": "حدود الخريطة: من بيانات Natural Earth، مبسّطة.",
+    }
+}
 
 PATH = "content"
 ARTICLE_PATHS = ["entries"]
