@@ -82,6 +82,19 @@ def head_on(day: str, provinces=(), actors=(), events=()):
     )
 
 
+ONE_LANGUAGE = "TRACKER_LANGUAGES=[]"  # the tests' sites have one language unless a test says otherwise
+
+
+def one_language(options) -> list[str]:
+    """Command-line options with the site's languages set to one (before any the options give:
+    Pelican's `-e` takes the last value of a key, and a second `-e` would replace the first's)."""
+    options = list(options)
+    if "-e" in options:
+        at = options.index("-e") + 1
+        return [*options[:at], ONE_LANGUAGE, *options[at:]]
+    return [*options, "-e", ONE_LANGUAGE]
+
+
 class Site:
     """A content folder in tmp_path, built into tmp_path/output."""
 
@@ -133,7 +146,7 @@ class Site:
             str(ROOT / "pelicanconf.py"),
         ]
         return subprocess.run(
-            [*command, *options],
+            [*command, *one_language(options)],
             cwd=self.root,
             capture_output=True,
             text=True,
@@ -149,7 +162,9 @@ class Site:
                 key, _, value = option.partition("=")
                 overrides[key] = json.loads(value)
         # The authoring rules are tested on their own; other tests' sites keep their entries minimal.
-        overrides = {"TRACKER_ENTRY_RULES": {}, **overrides}
+        # One language, unless a test gives the site more (the sample's second language is tested
+        # on its own).
+        overrides = {"TRACKER_ENTRY_RULES": {}, "TRACKER_LANGUAGES": [], **overrides}
         return read_settings(
             str(conf), override={"PATH": str(self.content), "OUTPUT_PATH": str(self.output), **overrides}
         )

@@ -166,7 +166,11 @@ def test_sample_site_builds_cleanly_with_the_publish_settings(tmp_path):
     entries = sorted(
         p.relative_to(tmp_path / "out") for p in (tmp_path / "out").glob("2014/*/*/*/index.html")
     )
-    assert len(entries) == len(list((ROOT / "content/entries").rglob("*.md"))) - 1  # all but the one draft
+    sources = list((ROOT / "content/entries").rglob("*.md"))
+    english = [p for p in sources if "\nlang: " not in p.read_text(encoding="utf-8")]
+    assert len(entries) == len(english) - 1  # all but the one draft
+    translated = list((tmp_path / "out/ar").glob("2014/*/*/*/index.html"))  # the sample's Arabic entries
+    assert len(translated) == len(sources) - len(english) > 0
     assert not (tmp_path / "out/drafts").exists()
     # The devserver's live-reload script is added to what it serves, never written into a site.
     written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PELICAN, ROOT, Site, entry
+from conftest import PELICAN, ROOT, Site, entry, one_language
 from test_workflow import tree
 from tracker.build import store_path
 from tracker.writing.outfolder import user_cache_folder
@@ -181,7 +181,7 @@ def restricted(command: list[str]) -> list[str]:
 
 def build_restricted(site: Site) -> subprocess.CompletedProcess:
     command = [str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py")]
-    command += [*OPTIONS, "TRACKER_ENTRY_RULES={}"]
+    command += [*one_language(OPTIONS), "TRACKER_ENTRY_RULES={}"]
     return subprocess.run(restricted(command), cwd=site.root, capture_output=True, text=True, timeout=120)
 
 

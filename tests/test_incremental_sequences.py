@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican import Pelican
 
-from conftest import PELICAN, ROOT, Site, entry
+from conftest import PELICAN, ROOT, Site, entry, one_language
 from test_workflow import tree
 from tracker.build import store_path
 from tracker.devserver import Builds, SearchRefresher, rebuild
@@ -57,6 +57,9 @@ steps = st.one_of(
     st.tuples(st.just("damage"), st.integers(0, 10**6), st.sampled_from(["zero a page", "flip a bit"])),
     st.tuples(st.just("output"), st.integers(0, 10**6), st.sampled_from(["remove", "edit"])),
 )
+# A translation of an entry added, edited or removed (the site gains its second language with the
+# first such step: each language's pages, feeds and search apart, translations linked both ways).
+TRANSLATION = st.tuples(st.just("translate"), st.integers(0, 99), st.sampled_from(["add", "edit", "remove"]))
 # A read-only store or cache folder (what a full disk also leaves): the step's build runs without
 # root's power to write read-only files, in a process of its own.
 READ_ONLY = st.tuples(st.just("read-only"), st.sampled_from(["store", "cache folder"]))
@@ -144,6 +147,9 @@ class Edits:
         if kind == "setting":
             self.setting(args[0])
             return
+        if kind == "translate":
+            self.translate(*args)
+            return
         name = self.pick(args[0])
         if name is None:
             return
@@ -217,6 +223,33 @@ class Edits:
         else:  # how many workers read and render: the output is the same
             self.settings["TRACKER_WORKERS"] = 3 if change == "workers" else 1
             self.settings["TRACKER_PARALLEL_MIN"] = 0
+
+    def translate(self, n: int, change: str) -> None:
+        """An entry's Arabic translation (its file's name, so its slug, is the entry's) added,
+        edited or removed; the site has Arabic from the first such step on."""
+        self.settings["TRACKER_LANGUAGES"] = ["en", "ar"]
+        name = self.pick(n)
+        if name is None:
+            return
+        path = self.site.content / f"entries/ar/{name}.md"
+        self.touched.add(str(path))
+        if change == "remove":
+            if path.exists():
+                path.unlink()
+            return
+        title, date, province, actor = self.fields[name][:4]
+        edited = change == "edit" and path.exists() and "(محدّث)" not in path.read_text(encoding="utf-8")
+        self.site.write(
+            f"entries/ar/{name}.md",
+            entry(
+                title=f"ترجمة: {title}" + (" (محدّث)" if edited else ""),
+                date=date,
+                provinces=f"[{province}]",
+                actors=f"[{actor}]",
+                body="نص الترجمة." + (" وفقرة أخرى." if edited else ""),
+                lang="ar",
+            ),
+        )
 
     def options(self) -> tuple[str, ...]:
         """The options of every build from now on: the site's, and the settings the steps changed."""
@@ -321,7 +354,9 @@ sequences = settings(
 
 
 @sequences
-@given(sequence=st.lists(st.one_of(steps, READ_ONLY), min_size=1, max_size=LENGTH))
+@given(sequence=st.lists(st.one_of(steps, READ_ONLY, TRANSLATION), min_size=1, max_size=LENGTH))
+# A translation added, then its entry renamed (no longer its translation) and the translation edited.
+@example(sequence=[("translate", 0, "add"), ("rename", 0), ("translate", 0, "edit"), ("translate", 1, "add")])
 def test_after_every_edit_the_incremental_build_equals_a_clean_build(tmp_path_factory, sequence):
     site, options, edits = small_site(tmp_path_factory)
     assert site.build(*options).returncode == 0
@@ -343,7 +378,7 @@ def build_with_a_read_only_store(site, options, what: str):
     name.write_text(name.read_text(encoding="utf-8").replace("Body.", "Body, edited.", 1), encoding="utf-8")
     path = Path(store_path(str(site.output)))
     command = [str(PELICAN), str(site.content), "-o", str(site.output), "-s", str(ROOT / "pelicanconf.py")]
-    command += [*options, "TRACKER_ENTRY_RULES={}"]
+    command += [*one_language(options), "TRACKER_ENTRY_RULES={}"]
     made_read_only = path if what == "store" else path.parent
     mode = made_read_only.stat().st_mode & 0o777
     made_read_only.chmod(0o444 if what == "store" else 0o555)
