@@ -11,6 +11,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -19,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, Site, built_once, entry, head_on
 from tracker.model import language
-from tracker.model.language import Language, language_problems
+from tracker.model.language import Language, catalogue_problems, language_problems
 from tracker.model.translations import alternates, retranslated, translations
 from tracker.model.vocabulary import load_vocabulary
 from tracker.problems import Reporter
@@ -80,6 +81,21 @@ def test_a_word_a_catalogue_leaves_untranslated_is_listed_at_its_line(tmp_path):
     assert found.gettext("Subscribe") == "Subscribe"  # English stands in
     assert language_problems(found) == [
         (str(folder / "messages.po"), 8, "not translated, shown in English: 'Subscribe'")
+    ]
+    # A translation that would break its page (a misspelt placeholder, a stray %) is left out.
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        '#, python-format\nmsgid "Week %(number)s, %(year)s"\nmsgstr "Semaine %(numbr)s, %(year)s"\n\n'
+        'msgid "Search"\nmsgstr "Recherche 100%"\n',
+        encoding="utf-8",
+    )
+    broken = Language.of("fr", catalogues=str(tmp_path))
+    assert broken.gettext("Search") == "Search" and broken.gettext("Week %(number)s, %(year)s").startswith(
+        "Week"
+    )
+    assert [(line, text.split(":")[0]) for _, line, text in catalogue_problems(broken)] == [
+        (6, "translation left out, shown in English"),
+        (9, "translation left out, shown in English"),
     ]
     assert language_problems(Language.of("de", catalogues=str(tmp_path))) == [
         ("settings", 0, "the theme has no catalogue for 'de': its words are in English")
@@ -434,9 +450,10 @@ def test_right_to_left_pages_mirror_what_means_direction(served_bilingual, chrom
         title = page.locator("h1").bounding_box()
         assert abs((title["x"] + title["width"]) - (main["x"] + main["width"])) < 40
         # A chip list reads from the right: its first chip is right of its second.
-        chips = page.locator(".chips .chip")
-        if chips.count() > 1:
-            assert chips.nth(0).bounding_box()["x"] > chips.nth(1).bounding_box()["x"]
+        page.goto(served_bilingual + "ar/", wait_until="load")
+        chips = page.locator(".lead .chips .chip")
+        assert chips.count() > 1
+        assert chips.nth(0).bounding_box()["x"] > chips.nth(1).bounding_box()["x"]
         # The English page is left to right.
         page.goto(served_bilingual + "2014/06/21/qaim/", wait_until="load")
         assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "ltr"
@@ -504,3 +521,45 @@ def test_a_new_site_in_two_languages_names_its_provinces_in_both_from_the_bounda
     assert [a.get_text() for a in page.select(".term-entries .entry-title a")] == ["Удари по Харкову"]
     entry_page = (output / "uk/2024/06/01/kharkiv/index.html").read_text("utf-8")
     assert "1 червня 2024" in entry_page
+
+
+def test_make_check_checks_every_language_and_says_each_problem_once(tmp_path):
+    site = Site(tmp_path)
+    write_bilingual(site)
+    site.write(
+        "entries/2014/ar/2014-06-25-mosul-again.md",
+        entry("عنوان آخر", "2014-06-25", "نص.", lang="ar", slug="mosul", provinces="[نينوى]"),
+    )  # a second Arabic entry with the first's slug: an error only the Arabic build sees
+    site.write("entries/2014/2014-06-26-x.md", entry("X", "2014-06-26", provinces="[Anbarr]"))
+    result = site.build(*OPTIONS, "TRACKER_CHECK=true")
+    assert result.returncode == 1
+    assert result.stderr.count("unknown province 'Anbarr'") == 1  # said by the first language's check
+    assert "2014-06-25-mosul-again.md" in result.stderr and "slug" in result.stderr
+    assert not site.output.exists()  # a check writes nothing, in any language
+
+
+def test_a_language_the_site_no_longer_has_loses_its_folder(tmp_path):
+    site = Site(tmp_path)
+    write_bilingual(site)
+    assert site.build(*OPTIONS).returncode == 0
+    assert (site.output / "ar/index.html").is_file()
+    one = [o for o in OPTIONS if not o.startswith("TRACKER_LANGUAGES")] + ['TRACKER_LANGUAGES=["en"]']
+    assert site.build(*one).returncode == 0
+    assert not (site.output / "ar").exists()
+    assert not site.html("index.html").select("nav.languages")
+
+
+def test_without_a_site_address_another_language_links_from_its_own_folder(tmp_path):
+    site = Site(tmp_path)
+    write_bilingual(site)
+    options = [o for o in OPTIONS if not o.startswith("FEED_DOMAIN")] + ["RELATIVE_URLS=false", 'SITEURL=""']
+    assert site.build(*options).returncode == 0
+    page = site.html("ar/index.html")
+    links = [
+        a["href"]
+        for a in page.select("header nav:not(.languages) a, main a")
+        if not a["href"].startswith("http")
+    ]
+    assert len(links) > 5 and all(href.startswith("/ar/") for href in links), links
+    assert urljoin("https://x.org/ar/", page.select_one("nav.languages a")["href"]) == "https://x.org/"
+    assert site.html("ar/search/index.html").select_one("form#search")["data-bundle"] == "/ar/pagefind/"

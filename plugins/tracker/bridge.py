@@ -9,6 +9,7 @@ The receivers are module-level because Pelican's signals hold weak references.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -23,8 +24,9 @@ from typing import Any
 
 from pelican import signals
 
-from .build import Build, folder_identity, language_cache
+from .build import Build, folder_identity, language_cache, store_path
 from .generator import TrackerGenerator, unresolved
+from .model import language
 from .model.dates import date_text, day_element, moment_element, number_text
 from .model.digests import digest_bytes
 from .model.feeds import feed_base
@@ -34,8 +36,16 @@ from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
 from .reading.store import StoreFailed
 from .session import begin, current
-from .settings import DEFAULTS
-from .writing.outfolder import empty_scratch, file_status, remove_files, static_outputs, write_marker
+from .settings import DEFAULTS, LANGUAGE_CODE
+from .writing.outfolder import (
+    MARKER,
+    empty_scratch,
+    file_status,
+    read_marker,
+    remove_files,
+    static_outputs,
+    write_marker,
+)
 from .writing.paths import Claim, check_claims
 from .writing.templates import compiled_templates
 from .writing.words import search_words, weekday_names, word
@@ -50,6 +60,7 @@ OWN_EXTENSIONS = ("tracker.writing.words.Words",)
 # What the default language's build said: another language's build, which reads the same entries
 # and vocabularies, says only what it found besides.
 _SAID_FOR_EVERY_LANGUAGE: list[tuple[str, int, str, str]] = []
+SUGGESTION = re.compile(r" \(did you mean .*\)$")
 # The direct templates this plugin writes itself (Pelican's would list no entry).
 OWN_TEMPLATES = ("index", "tags", "authors", "archives", "categories")
 # Signals Pelican sends for articles: the tracker's entries are not Pelican articles.
@@ -71,6 +82,10 @@ def merge_defaults(pelican) -> None:
     settings = pelican.settings
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    languages = settings["TRACKER_LANGUAGES"]
+    if isinstance(languages, list) and languages and isinstance(languages[0], str):
+        if not settings.get("TRACKER_LANGUAGE_PASS"):
+            settings["DEFAULT_LANG"] = languages[0]  # one source of the default language: the list
     if "TRACKER_ENTRY_PATHS" not in settings:
         settings["TRACKER_ENTRY_PATHS"] = list(settings["ARTICLE_PATHS"])
         settings["ARTICLE_PATHS"] = []  # Pelican needs its article generator, which may be empty
@@ -229,20 +244,23 @@ def check_before_writing(generators) -> None:
             reporter.add(
                 "info", folder, 0, f"no published entry in '{config.language}' yet (lang: {config.language})"
             )
-    if config.check and config.default_language:  # (a translation is not a day's brief)
-        for first, last in missing_days(
-            [day for h in tracker.lists.heads.values() if h.status != "draft" for day in days_of(h)]
-        ):
-            days = (last - first).days + 1
+    if config.check:
+        days = [day for h in tracker.lists.heads.values() if h.status != "draft" for day in days_of(h)]
+        for first, last in missing_days(days) if config.default_language else ():  # (not translations)
+            length = (last - first).days + 1
             message = (
                 f"no entry for {first.isoformat()}"
-                if days == 1
-                else f"no entries {first.isoformat()} … {last.isoformat()} ({days:,} days)"
+                if length == 1
+                else f"no entries {first.isoformat()} … {last.isoformat()} ({length:,} days)"
             )
             reporter.add("info", os.path.join(config.path, build.inputs.entry_folders[0]), 0, message)
+        said_already(reporter, config.default_language)
         reporter.print()
         build.stop()
-        raise SystemExit(1 if reporter.failing else 0)
+        failing = reporter.failing
+        if config.default_language:
+            failing = bool(other_languages(settings)) or failing  # `make check` checks every language
+        raise SystemExit(1 if failing else 0)
     if config.strict and reporter.failing:
         reporter.print()
         build.stop()
@@ -411,27 +429,47 @@ def report(pelican) -> None:
     """Print the build's problems; remove files no longer produced; leave the marker complete and
     the store with this build's state. Then build the site's other languages."""
     _report(pelican)
-    other_languages(pelican.settings)
+    status = other_languages(pelican.settings)
+    if status:
+        raise SystemExit(status)
+
+
+def said_already(reporter: Reporter, default_language: bool) -> None:
+    """The default language's build remembers what it says; another language's build, which reads
+    the same entries and vocabularies, leaves out what that one said."""
+    if default_language:
+        _SAID_FOR_EVERY_LANGUAGE[:] = [_problem_key(p) for p in reporter.problems]
+    else:
+        said_first = set(_SAID_FOR_EVERY_LANGUAGE)
+        reporter.problems = [p for p in reporter.problems if _problem_key(p) not in said_first]
 
 
 def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
-    return problem.path, problem.line, problem.severity, problem.message
+    """A problem as every language's build says it (a suggestion names the term in the build's
+    language: "did you mean 'Anbar'", "'الأنبار'")."""
+    return problem.path, problem.line, problem.severity, SUGGESTION.sub("", problem.message)
 
 
-def other_languages(settings: dict[str, Any]) -> None:
+def other_languages(settings: dict[str, Any]) -> int:
     """Each other language of the site (TRACKER_LANGUAGES) is a site of its own, under its code in
     the output folder (`ar/`), at the same address with its code added: a build of its own, with
     a session of its own, made after the default language's (whose build this is), from the same
-    settings and content. A language's build that fails stops the command as the first would."""
+    settings and content. A language the site no longer has loses its folder's files. Every
+    language is built even when one fails; the exit status of the last that failed is returned
+    (0: none did)."""
     languages = settings.get("TRACKER_LANGUAGES") or []
-    if settings.get("TRACKER_LANGUAGE_PASS") or len(languages) < 2:
-        return
+    if settings.get("TRACKER_LANGUAGE_PASS"):
+        return 0
     from pelican import Pelican
 
     from . import session as sessions
 
-    output, saved = settings["OUTPUT_PATH"], (list(_DONE), sessions.current())
-    saved[1].elsewhere = set()
+    output, saved = settings["OUTPUT_PATH"], (list(_DONE), sessions.current(), language.active())
+    if not settings.get("TRACKER_CHECK"):
+        remove_other_languages(output, languages[1:], settings.get("TRACKER_CACHE", "auto"))
+    if len(languages) < 2:
+        return 0
+    saved[1].elsewhere, status = set(), 0
     base = str(settings.get("SITEURL") or "").rstrip("/")
     feeds = str(settings.get("FEED_DOMAIN") or "").rstrip("/")
     try:
@@ -439,24 +477,52 @@ def other_languages(settings: dict[str, Any]) -> None:
             language_settings = {
                 **settings,
                 "OUTPUT_PATH": os.path.join(output, code),
-                "SITEURL": f"{base}/{code}" if base else "",
+                # (no address: links from the site's root, unless they are relative to each page)
+                "SITEURL": f"{base}/{code}" if base or not settings.get("RELATIVE_URLS") else "",
                 "FEED_DOMAIN": f"{feeds}/{code}" if feeds else settings.get("FEED_DOMAIN"),
                 "DEFAULT_LANG": code,
                 "TRACKER_CACHE": language_cache(settings.get("TRACKER_CACHE", "auto"), code),
                 **(settings.get("TRACKER_LANGUAGE_SETTINGS") or {}).get(code, {}),
-                "TRACKER_LANGUAGE_PASS": {
-                    "language": code,
-                    "output": output,
-                    "base": feed_base(settings),
-                },
+                "TRACKER_LANGUAGE_PASS": {"language": code, "output": output, "base": feed_base(settings)},
             }
-            Pelican(language_settings).run()
+            try:
+                Pelican(language_settings).run()
+            except SystemExit as stop:
+                code_given = stop.code if isinstance(stop.code, int) or stop.code is None else 1
+                status = code_given or status
             built = sessions.current().build
             if built is not None:  # (a devserver reloads the open pages of every language)
                 saved[1].elsewhere |= {f"{code}/{path}" for path in built.output.changed}
     finally:
         _DONE[:] = saved[0]
         sessions.resume(saved[1])
+        language.use(saved[2])  # (what runs after, other plugins' receivers, is the default's)
+    return status
+
+
+def remove_other_languages(output: str, kept: list[str], cache: str | None) -> None:
+    """The files the builds of a language the site no longer has wrote (by its folder's marker),
+    and its store: its folder was a site of its own, which no build would update again."""
+    if not os.path.isdir(output):
+        return
+    for code in sorted(os.listdir(output)):
+        folder = os.path.join(output, code)
+        if (
+            code in kept
+            or not LANGUAGE_CODE.fullmatch(code)
+            or not os.path.isfile(os.path.join(folder, MARKER))
+        ):
+            continue
+        marker = read_marker(folder)
+        remove_files(folder, set(marker.files))
+        os.remove(os.path.join(folder, MARKER))
+        stored = store_path(folder, language_cache(cache, code))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if stored and os.path.isfile(stored + suffix):
+                os.remove(stored + suffix)
+        empty_scratch(folder)
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)  # (a folder holding anything else is kept)
 
 
 def _report(pelican) -> None:
@@ -464,11 +530,7 @@ def _report(pelican) -> None:
     build = running()
     tracker_outputs = build.output
     reporter = build.inputs.reporter
-    if build.inputs.config.default_language:
-        _SAID_FOR_EVERY_LANGUAGE[:] = [_problem_key(p) for p in reporter.problems]
-    else:  # every language's build reads every entry and the vocabularies: the first one said it
-        said_first = set(_SAID_FOR_EVERY_LANGUAGE)
-        reporter.problems = [p for p in reporter.problems if _problem_key(p) not in said_first]
+    said_already(reporter, build.inputs.config.default_language)
     said = sorted(reporter.problems)
     # A devserver's build that installs the search index it made in the background (no file was
     # saved since the last build) says the same problems once, not again.

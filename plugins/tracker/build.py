@@ -30,7 +30,7 @@ from .model.entries import EntryParser
 from .model.events import EventTypes, load_event_types
 from .model.gazetteer import check_places
 from .model.geo import ProvinceMap, check_place_locations, load_map
-from .model.language import Language, language_problems
+from .model.language import Language, catalogue_problems, language_problems
 from .model.locations import Locations
 from .model.vocabulary import Vocabulary, load_vocabulary
 from .problems import Problem, Reporter
@@ -420,6 +420,9 @@ def site_language(settings: dict[str, Any], config: TrackerSettings, reporter: R
         config.digits,
         os.path.join(settings["THEME"], "translations"),
     )
+    reporter.problems += [
+        Problem(path, line, "warning", text) for path, line, text in catalogue_problems(found)
+    ]
     if config.check:
         reporter.problems += [
             Problem(path, line, "info", text) for path, line, text in language_problems(found)

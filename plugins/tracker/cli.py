@@ -271,9 +271,9 @@ def publish(content: str, output: str, conf: str, options: list[str] = ()) -> in
     store = store_path(target, settings.get("TRACKER_CACHE", "auto"))
 
     def build_into(fresh: str) -> int:
-        seed(fresh, target, store)
-        for code in (settings.get("TRACKER_LANGUAGES") or [])[1:]:  # each language's site and store
-            seed(os.path.join(fresh, code), os.path.join(target, code), language_cache(store, code))
+        if seed(fresh, target, store):  # then each other language's site, from its own store
+            for code in (settings.get("TRACKER_LANGUAGES") or [])[1:]:
+                seed(os.path.join(fresh, code), os.path.join(target, code), language_cache(store, code))
         # No lock of its own: this publish holds the target's.
         return build(
             content,

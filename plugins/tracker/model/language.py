@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +20,12 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
 DIGITS = ("latin", "native")
 # The digits of the numbering systems a locale may write in (Babel gives their symbols, not them).
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 
@@ -34,6 +36,7 @@ class Language:
     native_digits: bool = False  # Arabic-Indic digits where the locale writes them
     translations: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
     missing: tuple[tuple[int, str], ...] = ()  # (line, message) of the words the catalogue does not translate
+    broken: tuple[tuple[int, str], ...] = ()  # (line, what is wrong) of translations left out
     catalogue: str = ""  # the catalogue's file ("": none)
 
     @classmethod
@@ -41,9 +44,11 @@ class Language:
         """The language `code`, its dates and numbers in `locale` (default: the language's own),
         its words from `catalogues`/<code>/LC_MESSAGES/messages.po (none there: English words)."""
         path = Path(catalogues, code, "LC_MESSAGES", "messages.po")
-        translations, missing = load_catalogue(path)
+        translations, missing, broken = load_catalogue(path)
         found = str(path) if path.is_file() else ""
-        return cls(code, Locale.parse(locale or code), digits == "native", translations, missing, found)
+        return cls(
+            code, Locale.parse(locale or code), digits == "native", translations, missing, broken, found
+        )
 
     @property
     def dir(self) -> str:
@@ -83,12 +88,28 @@ class Language:
         return text.translate(str.maketrans("0123456789", native)) if native else text
 
 
-def load_catalogue(path: Path) -> tuple[gettext.NullTranslations, tuple[tuple[int, str], ...]]:
-    """A catalogue as translations, and the messages it leaves untranslated (fuzzy or empty)."""
+Lines = tuple[tuple[int, str], ...]
+
+
+def load_catalogue(path: Path) -> tuple[gettext.NullTranslations, Lines, Lines]:
+    """A catalogue as translations, the messages it leaves untranslated (fuzzy or empty), and the
+    translations left out because they would break their page (a placeholder missing or
+    misspelt, a stray `%`): English stands in for them."""
     if not path.is_file():
-        return gettext.NullTranslations(), ()
-    with path.open("rb") as file:
-        catalogue = read_po(file)
+        return gettext.NullTranslations(), (), ()
+    try:
+        with path.open("rb") as file:
+            catalogue = read_po(file, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, ValueError) as error:
+        return gettext.NullTranslations(), (), ((getattr(error, "lineno", 0) or 0, f"unreadable: {error}"),)
+    broken = []
+    checked = {message.id: errors for message, errors in catalogue.check()}
+    for message in catalogue:
+        errors = [str(e) for e in checked.get(message.id, ())] or _unformattable(message)
+        if errors and message.id:
+            message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
+            name = message.id if isinstance(message.id, str) else message.id[0]
+            broken.append((message.lineno or 0, f"{name!r}: {errors[0]}"))
     missing = tuple(
         (m.lineno or 0, m.id if isinstance(m.id, str) else m.id[0])
         for m in catalogue
@@ -97,7 +118,20 @@ def load_catalogue(path: Path) -> tuple[gettext.NullTranslations, tuple[tuple[in
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)
     compiled.seek(0)
-    return gettext.GNUTranslations(compiled), missing
+    return gettext.GNUTranslations(compiled), missing, tuple(broken)
+
+
+def _unformattable(message: Message) -> list[str]:
+    """Why a translation would fail when its page fills it in (every message is %-formatted)."""
+    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    names = {name: "x" for text in ids for name in PLACEHOLDER.findall(str(text))}
+    for text in strings:
+        try:
+            str(text) % names
+        except (ValueError, TypeError, KeyError) as error:
+            return [f"it cannot be filled in ({error}); write a percent sign as %%"]
+    return []
 
 
 def _done(message: Message) -> bool:
@@ -117,6 +151,14 @@ def language_problems(language: Language) -> list[tuple[str, int, str]]:
     return [
         (language.catalogue, line, f"not translated, shown in English: {message!r}")
         for line, message in language.missing
+    ]
+
+
+def catalogue_problems(language: Language) -> list[tuple[str, int, str]]:
+    """(file, line, message) of a warning for each translation a catalogue gives that is left out."""
+    return [
+        (language.catalogue, line, f"translation left out, shown in English: {what}")
+        for line, what in language.broken
     ]
 
 

@@ -176,7 +176,11 @@ def geometry(
             Drawing(round(projection.width), round(projection.height), tuple(shapes), MappingProxyType(dots))
         )
     notes = tuple(
-        str(t.fields.get("map_note") or f"{t.name} is not drawn on the map.") for t in province_map.unmapped
+        str(
+            t.fields.get("map_note")
+            or active().gettext("%(name)s is not drawn on the map.") % {"name": t.name}
+        )
+        for t in province_map.unmapped
     )
     return Geometry(drawings[0], drawings[1], notes)
 

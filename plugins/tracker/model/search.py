@@ -24,6 +24,7 @@ from typing import Any
 
 from .dataset import plain_text
 from .dates import day_text
+from .language import N_, active
 
 # A word no search finds (Pagefind indexes no punctuation) that ends the brief in a document's text.
 MARK = "\u2042"
@@ -92,10 +93,13 @@ def document(record: Any, shard: str, lang: str) -> str:
     if record.summary:
         parts.append(f"<div>{record.summary}</div>")
     sources = [s.title or s.url for s in record.sources]
+    words = active()
     if sources:
-        parts.append(f"<p>Sources: {escape('; '.join(sources))}.</p>")
+        said = words.gettext("Sources: %(sources)s.") % {"sources": "; ".join(sources)}
+        parts.append(f"<p>{escape(said)}</p>")
     if record.correction:
-        parts.append(f"<p>Correction: {escape(record.correction)}</p>")
+        said = words.gettext("Correction: %(correction)s") % {"correction": record.correction}
+        parts.append(f"<p>{escape(said)}</p>")
     # The title and date after the text, and the other names after a mark that ends the brief:
     # the search page takes its excerpts from the text before the first mark (the brief) and shows
     # the summary when only the title, a filter or another name matched.
@@ -146,5 +150,11 @@ def names(kind: str, record: Any) -> str:
     for t in getattr(record, kind + "s"):
         others = [*t.aliases, *([t.fields["local_name"]] if t.fields.get("local_name") else [])]
         others = list(dict.fromkeys(others + [other for name in others for other in arabic_spellings(name)]))
-        named.append(f"{t.name} (also {', '.join(others)})" if others else t.name)
-    return f"{kind.capitalize()}s: {'; '.join(named)}." if named else ""
+        also = active().gettext("%(name)s (also %(others)s)")
+        named.append(also % {"name": t.name, "others": ", ".join(others)} if others else t.name)
+    said = {
+        "province": N_("Provinces: %(names)s."),
+        "actor": N_("Actors: %(names)s."),
+        "place": N_("Places: %(names)s."),
+    }
+    return active().gettext(said[kind]) % {"names": "; ".join(named)} if named else ""

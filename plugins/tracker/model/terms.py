@@ -331,7 +331,11 @@ class Terms:
         """Actors grouped by `kind`, groups in order of first appearance in the vocabulary."""
         groups: dict[str, list[TermPage]] = {}
         for actor in sorted(self.pages["actor"].values(), key=lambda a: a.term.line if a.known else 10**9):
-            kind = str(actor.term.fields.get("kind") or "other") if actor.known else "not in the vocabulary"
+            kind = (
+                str(actor.term.fields.get("kind") or N_("other"))
+                if actor.known
+                else N_("not in the vocabulary")
+            )
             groups.setdefault(kind, []).append(actor)
         return tuple(
             (kind, tuple(sorted(group, key=lambda a: a.name.casefold()))) for kind, group in groups.items()

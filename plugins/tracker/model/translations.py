@@ -23,12 +23,20 @@ def language_of(head: Head, default: str) -> str:
 
 
 def translations(heads: Iterable[Head], default: str) -> dict[str, dict[str, str]]:
-    """Every published entry's URL by slug and language."""
+    """Every entry's URL by slug and language (hidden ones too: they have a page; not drafts).
+    Two entries of one language with one slug are an error their language's build reports and
+    keeps one of: neither is anyone's translation."""
     found: dict[str, dict[str, str]] = {}
+    twice: set[tuple[str, str]] = set()
     for head in heads:
-        if head.published and head.url:
-            found.setdefault(head.slug, {})[language_of(head, default)] = head.url
-    return {slug: dict(sorted(by_language.items())) for slug, by_language in found.items()}
+        if head.status != "draft" and head.url and head.save_as:
+            by_language, lang = found.setdefault(head.slug, {}), language_of(head, default)
+            if lang in by_language:
+                twice.add((head.slug, lang))
+            by_language[lang] = head.url
+    for slug, lang in twice:
+        del found[slug][lang]
+    return {slug: dict(sorted(by_language.items())) for slug, by_language in found.items() if by_language}
 
 
 def others(found: Translations, slug: str, language: str) -> dict[str, str]:

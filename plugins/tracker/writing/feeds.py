@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..model.dataset import plain_text
 from ..model.dates import day_text
 from ..model.feeds import Feed, absolute, feed_base
+from ..model.language import active
 from ..model.record import EntryRecord
 
 
@@ -151,9 +152,15 @@ def _coverage(record: EntryRecord) -> Markup:
     """The days an entry covers, as its page states them."""
     if not record.covers:
         return Markup("")
-    start, end = record.covers
-    days = day_text(start) if start == end else f"{day_text(start)} to {day_text(end)}"
-    return Markup("<p><em>Covering {}.</em></p>\n").format(days)
+    start, end, words = *record.covers, active()
+    if start == end:
+        days = words.gettext("Covering %(day)s.") % {"day": day_text(start)}
+    else:
+        days = words.gettext("Covering %(first)s to %(last)s.") % {
+            "first": day_text(start),
+            "last": day_text(end),
+        }
+    return Markup("<p><em>{}</em></p>\n").format(days)
 
 
 def _furniture(record: EntryRecord) -> Markup:
@@ -166,12 +173,13 @@ def _furniture(record: EntryRecord) -> Markup:
             else Markup("<li>{}</li>").format(s.title)
             for s in record.sources
         ]
-        parts.append(Markup("<h2>Sources</h2>\n<ul>{}</ul>").format(Markup("").join(items)))
+        heading = active().gettext("Sources")
+        parts.append(Markup("<h2>{}</h2>\n<ul>{}</ul>").format(heading, Markup("").join(items)))
     if record.updated:
-        note = record.correction or "This entry was corrected."
-        parts.append(
-            Markup("<p><strong>Correction, {}:</strong> {}</p>").format(day_text(record.updated), note)
-        )
+        words = active()
+        note = record.correction or words.gettext("This entry was corrected.")
+        said = words.gettext("Correction, %(day)s:") % {"day": day_text(record.updated)}
+        parts.append(Markup("<p><strong>{}</strong> {}</p>").format(said, note))
     return Markup("").join(Markup("\n") + part for part in parts)
 
 

@@ -52,17 +52,16 @@ CHROME = {
     "alternates",  # a page's counterparts in the site's other languages: see `alternates`
     "language_homes",
 }
-# The pages every language's site has at one path (a known term's first page among them); any
-# other page's counterpart is the other language's home.
+# The pages every language's site has at one path whatever its entries (a known term's first page
+# among them); any other page's counterpart is the other language's home. (The places index and
+# the feeds page need entries that name places, or any entry: not every language has them.)
 SAME_IN_EVERY_LANGUAGE = {
     "home",
     "provinces",
     "actors",
-    "places",
     "province",
     "actor",
     "place",
-    "feeds",
     "archives",
     "corrections",
     "search",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model.feeds import Feed, absolute
+from ...model.language import active
 from ...model.plan import Plan
 from ..feeds import render_feed, render_opml
 from .base import KNOWN_CHANGES, Output, PageType
@@ -83,17 +84,18 @@ def opml(model: Outputs) -> list[Output]:
 def render_opml_file(model: Outputs, output: Output) -> bytes:
     """The OPML file: every RSS feed, grouped as the feeds page groups them."""
     overview, settings = model.site.feeds_overview, model.settings
+    words = active()
     groups = [
-        ("Site", [f for f in model.site.site_feeds if f.format == "rss"]),
+        (words.gettext("Site"), [f for f in model.site.site_feeds if f.format == "rss"]),
         (
-            model.site.config.provinces_word,
+            words.gettext(model.site.config.provinces_word),
             [f for row in overview["province"] for f in row.feeds if f.format == "rss"],
         ),
-        ("Actors", [f for row in overview["actor"] for f in row.feeds if f.format == "rss"]),
+        (words.gettext("Actors"), [f for row in overview["actor"] for f in row.feeds if f.format == "rss"]),
     ]
     places = [f for row in overview["place"] for f in row.feeds if f.format == "rss"]
-    groups += [("Places", places)] if places else []
-    return render_opml(f"{settings['SITENAME']} feeds", groups)
+    groups += [(words.gettext("Places"), places)] if places else []
+    return render_opml(words.gettext("%(site)s: feeds") % {"site": settings["SITENAME"]}, groups)
 
 
 OPML = PageType(

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ...model.feeds import absolute
 from ...model.figures import Fatalities
+from ...model.language import active
 from ...model.plan import Plan
 from ...model.weeks import Week, tallies
 from ..templates import rendered
@@ -107,8 +108,14 @@ def render_weekly_feed(model: Outputs, output: Output) -> bytes:
     fg = FeedGenerator()
     home = absolute(base, "")
     fg.id(absolute(base, output.save_as))
-    fg.title(f"{name}: the week")
-    fg.subtitle(f"Each finished week of {name}: its entries and what they report, by province and by actor")
+    words = active()
+    fg.title(words.gettext("%(site)s: the week") % {"site": name})
+    fg.subtitle(
+        words.gettext(
+            "Each finished week of %(site)s: its entries and what they report, by province and by actor"
+        )
+        % {"site": name}
+    )
     fg.link(href=absolute(base, output.save_as), rel="self")
     fg.link(href=home, rel="alternate")
     fg.language(model.settings.get("DEFAULT_LANG", "en"))
