@@ -238,12 +238,8 @@ def check_before_writing(generators) -> None:
     page_link_problems(generators, tracker, reporter)
     if not tracker.lists.count(("site",)):
         folder = os.path.join(config.path, build.inputs.entry_folders[0])
-        if config.default_language:
+        if config.default_language:  # (a language with no entry yet is a translation not yet begun)
             reporter.add("info", folder, 0, "no published entry yet: the site is built without entries")
-        else:
-            reporter.add(
-                "info", folder, 0, f"no published entry in '{config.language}' yet (lang: {config.language})"
-            )
     if config.check:
         days = [day for h in tracker.lists.heads.values() if h.status != "draft" for day in days_of(h)]
         for first, last in missing_days(days) if config.default_language else ():  # (not translations)

@@ -38,6 +38,8 @@ class Language:
     missing: tuple[tuple[int, str], ...] = ()  # (line, message) of the words the catalogue does not translate
     broken: tuple[tuple[int, str], ...] = ()  # (line, what is wrong) of translations left out
     catalogue: str = ""  # the catalogue's file ("": none)
+    # What was written once (every page of a build asks for the same few days and counts).
+    _written: dict[tuple[object, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, code: str, locale: str = "", digits: str = "latin", catalogues: str = "") -> Language:
@@ -67,7 +69,10 @@ class Language:
     def date(self, date: dt.date, pattern: str) -> str:
         """A date in a CLDR pattern: "d MMMM y" (21 June 2014, 21 حزيران 2014, 21 червня 2014),
         "LLLL y" (a month standing alone: June 2014, червень 2014), "d MMM"."""
-        return self.digits(format_date(date, pattern, locale=self.locale))
+        key = ("date", date, pattern)
+        if key not in self._written:
+            self._written[key] = self.digits(format_date(date, pattern, locale=self.locale))
+        return self._written[key]
 
     def day(self, date: dt.date) -> str:
         return self.date(date, "d MMMM y")
@@ -77,8 +82,11 @@ class Language:
 
     def number(self, n: int | float) -> str:
         """A count with the locale's separators (12,345; 12 345; 12٬345 in Arabic-Indic digits)."""
-        system = "default" if self.native_digits else "latn"
-        return self.digits(format_decimal(n, locale=self.locale, numbering_system=system))
+        key = ("number", n)
+        if key not in self._written:
+            system = "default" if self.native_digits else "latn"
+            self._written[key] = self.digits(format_decimal(n, locale=self.locale, numbering_system=system))
+        return self._written[key]
 
     def digits(self, text: str) -> str:
         """`text` with its digits in the locale's own when the site asks for them."""
