@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
@@ -19,6 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, Site, built_once, entry, head_on
+from test_browser import browser  # noqa: F401 - a fixture: the browser tests' Chromium
 from tracker.model import language
 from tracker.model.language import Language, catalogue_problems, language_problems
 from tracker.model.translations import alternates, retranslated, translations
@@ -394,26 +394,13 @@ def served_bilingual(bilingual):
         yield base
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from test_browser import CHROMIUM_FLAGS, playwright_api
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("scheme", ("light", "dark"))
 @pytest.mark.parametrize("width", (390, 1280))
 @pytest.mark.parametrize("name", list(ARABIC_PAGES))
-def test_arabic_pages_fit_the_screen_and_pass_axe(served_bilingual, chromium, name, width, scheme):
+def test_arabic_pages_fit_the_screen_and_pass_axe(served_bilingual, browser, name, width, scheme):  # noqa: F811
     from test_browser import AXE
 
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()
         problems = []
@@ -432,8 +419,8 @@ def test_arabic_pages_fit_the_screen_and_pass_axe(served_bilingual, chromium, na
 
 
 @pytest.mark.parametrize("width", (390, 1280))
-def test_right_to_left_pages_mirror_what_means_direction(served_bilingual, chromium, width):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def test_right_to_left_pages_mirror_what_means_direction(served_bilingual, browser, width):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
         page.goto(served_bilingual + "ar/2014/06/21/qaim/", wait_until="load")
@@ -463,9 +450,11 @@ def test_right_to_left_pages_mirror_what_means_direction(served_bilingual, chrom
 
 @pytest.mark.parametrize("query", ("المَوْصِل", "الموصل", "موصل"))
 def test_the_arabic_search_finds_an_arabic_entry_with_or_without_marks_and_article(
-    served_bilingual, chromium, query
+    served_bilingual,
+    browser,  # noqa: F811 - the fixture imported above
+    query,
 ):
-    context = chromium.new_context(viewport={"width": 390, "height": 900})
+    context = browser.new_context(viewport={"width": 390, "height": 900})
     try:
         page = context.new_page()
         page.goto(f"{served_bilingual}ar/search/?q={query}", wait_until="load")
