@@ -34,7 +34,7 @@ from .model.intrasite import found_links, line_of
 from .model.periods import month_calendar
 from .problems import Problem, Reporter, display_path
 from .reading.pages import PageReader
-from .reading.store import StoreFailed
+from .reading.store import StoreFailed, remove_store
 from .session import begin, current
 from .settings import DEFAULTS, LANGUAGE_CODE
 from .writing.outfolder import (
@@ -512,10 +512,7 @@ def remove_other_languages(output: str, kept: list[str], cache: str | None) -> N
         marker = read_marker(folder)
         remove_files(folder, set(marker.files))
         os.remove(os.path.join(folder, MARKER))
-        stored = store_path(folder, language_cache(cache, code))
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            if stored and os.path.isfile(stored + suffix):
-                os.remove(stored + suffix)
+        remove_store(store_path(folder, language_cache(cache, code)))
         empty_scratch(folder)
         with contextlib.suppress(OSError):
             os.rmdir(folder)  # (a folder holding anything else is kept)
